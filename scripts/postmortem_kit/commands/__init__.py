@@ -1,0 +1,1 @@
+"""One module per `postmortem <verb>`, each with main(argv) -> int."""
