@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
+from dataclasses import field as dataclass_field
 
 SEVERITIES = ("error", "warning", "notice")
 
@@ -30,7 +31,7 @@ class Finding:
     field: str | None = None
     suppressed: bool = False
     suppression: str | None = None
-    fatal: bool = field(default=False, repr=False)
+    fatal: bool = dataclass_field(default=False, repr=False)
 
     def to_dict(self) -> dict:
         data = asdict(self)
