@@ -28,18 +28,9 @@ import yaml
 from postmortem_kit.findings import Finding
 from postmortem_kit.scalar_positions import ScalarSpan, line_starts
 
-try:  # libyaml is an order of magnitude faster; fall back to pure Python.
-    from yaml import CParser as _Parser
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml.parser import Parser as _PyParser
-    from yaml.reader import Reader
-    from yaml.scanner import Scanner
-
-    class _Parser(Reader, Scanner, _PyParser):  # type: ignore[no-redef]
-        def __init__(self, stream):
-            Reader.__init__(self, stream)
-            Scanner.__init__(self)
-            _PyParser.__init__(self)
+# libyaml's parser (through CSafeLoader, of which only the event stream is
+# used) is an order of magnitude faster; fall back to the pure-Python one.
+_Parser = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
 
 
 MAX_BYTES = 4 * 1024 * 1024
@@ -186,6 +177,9 @@ def load_yaml_text(text: str, path: str = "<string>", *, max_depth: int = MAX_DE
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem = error.problem or "invalid YAML"
+        if "nesting depth" in problem:  # libyaml's own limit, reached before ours in flow collections
+            raise YamlLoadError(_finding(path, mark, "yaml/too-deep",
+                                         f"nesting deeper than {max_depth} levels; an incident file never needs that")) from None
         context = f" ({error.context})" if error.context else ""
         raise YamlLoadError(_finding(path, mark, "yaml/syntax", f"invalid YAML: {problem}{context}")) from None
     except yaml.YAMLError as error:  # reader errors (control characters) and the like
@@ -319,7 +313,7 @@ class _Builder:
         value = event.value
         tag = event.tag
         if tag is None or tag == "!":
-            if event.style is None and tag is None:
+            if not event.style and tag is None:  # plain (libyaml reports its style as "")
                 return resolve_plain(value)
             return value
         if not tag.startswith(_TAG):

@@ -1,0 +1,92 @@
+"""Benchmark: `postmortem check` against check-jsonschema on the same files.
+
+Baseline: `check-jsonschema --schemafile schema/postmortem.schema.json`, which
+validates the schema only; we run the schema plus every consistency and
+blameless rule.  Both are measured in this run, on this machine, and the
+ratio is printed (targets: <= 0.6 for one file in a cold process, <= 0.35 for
+1,000 files).
+
+    python scripts/bench/bench_check.py [--files 1000] [--repeat 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SCHEMA = ROOT / "schema" / "postmortem.schema.json"
+EXAMPLE = ROOT / "postmortems" / "INC-2026-0001.yaml"
+
+
+def tool(name: str) -> str:
+    local = Path(sys.executable).parent / name
+    found = str(local) if local.exists() else shutil.which(name)
+    if not found:
+        sys.exit(f"bench_check: {name} is not installed (pip install -e '.[dev]')")
+    return found
+
+
+def timed(command: list[str], expect: tuple[int, ...] = (0,)) -> float:
+    started = time.perf_counter()
+    result = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    elapsed = time.perf_counter() - started
+    if result.returncode not in expect:
+        sys.exit(f"bench_check: {command[0]} exited {result.returncode}: {result.stderr.decode()[-500:]}")
+    return elapsed
+
+
+def median_of(command: list[str], repeat: int) -> float:
+    timed(command)  # warm the page cache and .pyc files
+    return statistics.median(timed(command) for _ in range(repeat))
+
+
+def make_files(directory: Path, count: int) -> list[Path]:
+    text = EXAMPLE.read_text(encoding="utf-8")
+    paths = []
+    for index in range(count):
+        incident_id = f"INC-2025-{index + 1:04d}"
+        body = text.replace("INC-2026-0001", incident_id).replace("team-checkout", f"team-{index % 17}")
+        path = directory / f"{incident_id}.yaml"
+        path.write_text(body, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args()
+    ours, theirs = tool("postmortem"), tool("check-jsonschema")
+
+    one_ours = median_of([ours, "check", str(EXAMPLE)], args.repeat)
+    one_theirs = median_of([theirs, "--schemafile", str(SCHEMA), str(EXAMPLE)], args.repeat)
+    print(f"one file, cold process (median of {args.repeat}):")
+    print(f"  postmortem check     {one_ours * 1000:8.1f} ms")
+    print(f"  check-jsonschema     {one_theirs * 1000:8.1f} ms")
+    print(f"  ratio                {one_ours / one_theirs:8.2f}x   (target <= 0.60)")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        files = make_files(Path(tmp), args.files)
+        repeat = max(1, args.repeat // 3)
+        many_ours = median_of([ours, "check", tmp], repeat)
+        many_off = median_of([ours, "check", "--no-blameless", tmp], repeat)
+        many_theirs = median_of([theirs, "--schemafile", str(SCHEMA), *map(str, files)], repeat)
+    print(f"{args.files} files (median of {repeat}):")
+    print(f"  postmortem check     {many_ours:8.2f} s   {args.files / many_ours:8.0f} files/s")
+    print(f"  ... --no-blameless   {many_off:8.2f} s   {args.files / many_off:8.0f} files/s")
+    print(f"  check-jsonschema     {many_theirs:8.2f} s   {args.files / many_theirs:8.0f} files/s")
+    print(f"  ratio                {many_ours / many_theirs:8.2f}x   (target <= 0.35)")
+    print(f"  blameless on/off     {many_ours / many_off:8.2f}x   (target <= 1.15)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
