@@ -14,14 +14,17 @@ if str(TESTS) not in sys.path:
 
 pytest_plugins = [
     "support.fixtures",
+    "support.llm_fixtures",
+    "support.github_fixtures",
+    "support.site_fixtures",
 ]
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def repo_root() -> Path:
     return ROOT
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def examples_dir() -> Path:
     return ROOT / "postmortems"
