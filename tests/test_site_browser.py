@@ -1,0 +1,179 @@
+"""The built lessons site in real headless Chromium (Debian's package, driven by Playwright).
+
+The site is served on 127.0.0.1 by a stdlib HTTP server; every request the browser makes is logged
+through Playwright's routing and anything not addressed to 127.0.0.1 is aborted and recorded.
+Screenshots go to test-artifacts/ (gitignored).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from support.site_fixtures import ARTIFACTS, HOSTILE_ID, MARMOSET_ID, MARMOSET_WORD, serve_directory
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert Path(CHROMIUM).exists(), (f"{CHROMIUM} is missing: `make browser` installs Debian's chromium "
+                                     "(apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture(scope="module")
+def site_url(lessons_site):
+    with serve_directory(lessons_site.root) as url:
+        yield url
+
+
+class Session:
+    """A browser context that logs every request and refuses any that would leave 127.0.0.1."""
+
+    def __init__(self, browser, **options):
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900}, **options)
+        self.requests: list[str] = []
+        self.blocked: list[str] = []
+        self.dialogs: list[str] = []
+        self.errors: list[str] = []
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("dialog", self._dialog)
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def _route(self, route):
+        url = route.request.url
+        self.requests.append(url)
+        parts = urlsplit(url)
+        if parts.scheme in ("data", "blob") or parts.hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            self.blocked.append(url)
+            route.abort()
+
+    def _dialog(self, dialog):
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def screenshot(self, name: str) -> Path:
+        ARTIFACTS.mkdir(exist_ok=True)
+        path = ARTIFACTS / f"site-{name}.png"
+        self.page.screenshot(path=str(path), full_page=False)
+        return path
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def session(browser):
+    opened = Session(browser)
+    yield opened
+    opened.close()
+
+
+def _search(page, word: str):
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.press_sequentially(word, delay=40)
+    page.wait_for_selector(".md-search-result__item", timeout=15_000)
+    return page.locator(".md-search-result__item")
+
+
+def test_search_finds_the_incident_and_its_page_shows_the_timeline(session, site_url):
+    page = session.page
+    page.goto(f"{site_url}/")
+    results = _search(page, MARMOSET_WORD)
+    first = results.first.locator("a.md-search-result__link").first
+    assert MARMOSET_ID in first.get_attribute("href")
+    assert "Nightly invoices were skipped" in results.first.inner_text()
+    session.screenshot("search-results")
+    first.click()
+    page.wait_for_url(f"**/incidents/{MARMOSET_ID}/**")
+    timeline = page.locator(".pm-timeline table")
+    timeline.wait_for(state="visible")
+    assert timeline.is_visible()
+    assert timeline.locator("tbody tr").count() == 3
+    assert "Time (Europe/Berlin)" in timeline.locator("thead").inner_text()
+    assert page.locator("h1#incident").inner_text().startswith(MARMOSET_ID)
+    session.screenshot("incident-page")
+    assert not session.blocked, session.blocked
+    assert not session.errors, session.errors
+
+
+def test_search_by_a_lesson_word(session, site_url):
+    page = session.page
+    page.goto(f"{site_url}/lessons/")
+    results = _search(page, "invoices")
+    hrefs = [results.nth(i).locator("a").first.get_attribute("href") for i in range(results.count())]
+    assert any(MARMOSET_ID in href for href in hrefs)
+
+
+def test_analytics_charts_are_visible(session, site_url):
+    page = session.page
+    page.goto(f"{site_url}/analytics/")
+    charts = page.locator("svg.pm-chart")
+    assert charts.count() >= 5
+    first = charts.first
+    first.wait_for(state="visible")
+    box = first.bounding_box()
+    assert box and box["width"] > 400 and box["height"] > 100
+    assert first.locator("rect").count() > 5
+    session.screenshot("analytics")
+    assert not session.blocked, session.blocked
+
+
+def test_filters_work_without_javascript(browser, site_url):
+    session = Session(browser, java_script_enabled=False)
+    try:
+        page = session.page
+        page.goto(f"{site_url}/incidents/")
+        page.locator("nav.pm-filters a.pm-chip", has_text="SEV2").first.click()
+        page.wait_for_url("**/incidents/severity/sev2/")
+        badges = page.locator("article table tbody tr td:nth-child(3)")
+        assert badges.count() > 0
+        assert {badges.nth(i).inner_text().strip() for i in range(badges.count())} == {"SEV2"}
+        session.screenshot("filter-sev2-no-js")
+    finally:
+        session.close()
+
+
+def test_hostile_incident_runs_no_script_and_requests_nothing_outside(session, site_url):
+    page = session.page
+    page.goto(f"{site_url}/incidents/{HOSTILE_ID}/")
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.evaluate("document.getElementById('injected') === null")
+    assert page.evaluate("document.querySelectorAll('article img, article iframe, article object, "
+                         "article embed, article style, article script, base').length") == 0
+    body = page.locator("article").inner_text()
+    assert "<script>window.__pwned=1;alert('xss')</script>" in body
+    assert "{{ 7*7 }}" in body
+    assert "Hostile </title><script>window.__pwned=11</script>" in page.locator("h1#incident").inner_text()
+    page.evaluate("window.scrollTo(0, 0)")
+    session.screenshot("hostile-incident")
+    # the same payloads through the search results
+    results = _search(page, "hostile")
+    assert HOSTILE_ID in results.first.locator("a").first.get_attribute("href")
+    page.wait_for_timeout(500)
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.evaluate("document.getElementById('injected') === null")
+    session.screenshot("hostile-search")
+    assert session.dialogs == []
+    assert session.blocked == [], session.blocked
+    assert all(urlsplit(url).hostname == "127.0.0.1" or urlsplit(url).scheme in ("data", "blob")
+               for url in session.requests)
+    assert any(url.endswith("search/search_index.json") for url in session.requests)
