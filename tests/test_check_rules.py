@@ -154,3 +154,11 @@ def test_extension_keys_are_allowed(run_cli, tmp_path):
     text = example_text() + "x-jira-epic: OPS-12\n"
     code, findings, _ = _check(run_cli, write_incident(tmp_path, text))
     assert code == 0, findings
+
+
+def test_unplaced_import_text_is_a_warning(run_cli, tmp_path):
+    text = example_text() + "x-unplaced:\n  - section: TIMELINE RECONSTRUCTION\n    text: around noon - things got slow\n"
+    code, findings, _ = _check(run_cli, write_incident(tmp_path, text))
+    [warning] = findings
+    assert (warning["rule"], warning["severity"]) == ("import/unplaced", "warning")
+    assert warning["line"] == _line_of(text, "x-unplaced:") and code == 0

@@ -8,6 +8,7 @@ timeline/order      timeline entries out of chronological order
 follow-ups/due-date a follow-up due on or before the incident's start date
 id/file-name        the id differs from the file name
 template/placeholder leftover template text in an in-review or published file
+import/unplaced     text `postmortem import` could not place, still waiting under x-unplaced
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from postmortem_kit.incident_times import (
 from postmortem_kit.placeholders import find_placeholder
 from postmortem_kit.schema_fields import typed_strings
 from postmortem_kit.yaml_source import SourceDocument, dotted_path
+
+UNPLACED_KEY = "x-unplaced"  # where `postmortem import` keeps what it could not place
 
 Rule = Callable[[SourceDocument, dict[str, Any], str], Iterable[Finding]]
 
@@ -163,6 +166,15 @@ def leftover_placeholders(doc, data, status):
                           field=dotted_path(path))
 
 
+def unplaced_import_content(doc, data, status):
+    unplaced = data.get(UNPLACED_KEY)
+    if unplaced:
+        count = len(unplaced) if isinstance(unplaced, list) else 1
+        yield Finding(doc.path, *doc.key_position((UNPLACED_KEY,)), "import/unplaced", "warning",
+                      f"{count} piece(s) of imported text could not be placed in a section and are kept under "
+                      f"`{UNPLACED_KEY}`; move each into its section, then delete the key", field=UNPLACED_KEY)
+
+
 RULES: tuple[Rule, ...] = (
     invalid_timestamps,
     summary_order,
@@ -172,6 +184,7 @@ RULES: tuple[Rule, ...] = (
     follow_up_due_dates,
     file_name_matches_id,
     leftover_placeholders,
+    unplaced_import_content,
 )
 
 

@@ -22,13 +22,13 @@ from postmortem_kit.rca_analysis_map import (
 from postmortem_kit.rca_inputs_parse import map_incident_data, map_system_context
 from postmortem_kit.rca_markdown_fields import ImportReport, read_entries, section_title
 from postmortem_kit.rca_markdown_sections import Line, Section, heading_of, split_sections
+from postmortem_kit.consistency_rules import UNPLACED_KEY
 from postmortem_kit.rca_summary_map import map_summary, zone_hint
 from postmortem_kit.rca_timeline_parse import TimelineContext, parse_timeline
 from postmortem_kit.rca_times import Zone
 from postmortem_kit.rca_values import person, sentences, slug, split_list
 from postmortem_kit.rca_vocabulary import is_prompt_line, normalize, title_prefixes
 
-UNPLACED_KEY = "x-unplaced"
 PREAMBLE = "before the first section"
 _ID = re.compile(r"^(?P<id>INC-[0-9]{4}-[0-9]{4,6})\b\s*[:\-\u2013\u2014]?\s*(?P<rest>.*)$")
 _UNPLACED_LINE = re.compile(r"^[-*]\s+\[(?P<section>[^\]]+)\]\s?(?P<text>.*)$", re.DOTALL)

@@ -22,6 +22,7 @@ import re
 from datetime import timedelta
 from typing import Any
 
+from postmortem_kit.consistency_rules import UNPLACED_KEY
 from postmortem_kit.incident_times import parse_timestamp
 from postmortem_kit.rca_inputs_render import render_inputs
 from postmortem_kit.rca_markdown_fields import hard_break_lines, split_label
@@ -48,7 +49,7 @@ def render_markdown(data: dict[str, Any]) -> tuple[str, list[str]]:
     _blameless(data, out)
     _unplaced(data, out)
     for key in data:
-        if isinstance(key, str) and key.startswith("x-") and key != "x-unplaced":
+        if isinstance(key, str) and key.startswith("x-") and key != UNPLACED_KEY:
             out.notes.append(f"{key} is an extension field; the RCA layout has no place for it (not exported)")
     while out.lines and out.lines[-1] == "":
         out.lines.pop()
@@ -302,7 +303,7 @@ def _blameless(data: dict[str, Any], out: MarkdownOut) -> None:
 
 
 def _unplaced(data: dict[str, Any], out: MarkdownOut) -> None:
-    items = data.get("x-unplaced")
+    items = data.get(UNPLACED_KEY)
     if not isinstance(items, list) or not items:
         return
     heading(out, "unplaced", "atx")
