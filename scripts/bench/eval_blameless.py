@@ -1,0 +1,131 @@
+"""Precision and recall of the blameless check on a labelled set.
+
+Runs the real `postmortem lint --format json` once over a temporary copy of
+the set (one Markdown file per item) and counts an item as flagged when lint
+reports at least one unsuppressed finding (any severity, or ``--severity
+error`` findings only).  Prints precision, recall, per-category figures and
+every miss and false alarm.
+
+    python scripts/bench/eval_blameless.py                       # tests/data/blameless-dev.jsonl
+    python scripts/bench/eval_blameless.py tests/data/blameless-heldout.jsonl
+    python scripts/bench/eval_blameless.py --json                # machine-readable summary
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_SET = ROOT / "tests" / "data" / "blameless-dev.jsonl"
+
+
+def load_items(path: Path) -> list[dict]:
+    items = []
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if line.strip():
+                item = json.loads(line)
+                for key in ("id", "text", "blaming", "category"):
+                    if key not in item:
+                        raise SystemExit(f"{path}:{number}: item lacks {key!r}")
+                items.append(item)
+    return items
+
+
+def run_lint(items: list[dict], *, severity: str = "warning") -> dict[str, list[dict]]:
+    """Findings per item id, from one `postmortem lint` process."""
+    with tempfile.TemporaryDirectory(prefix="blameless-eval-") as tmp:
+        names = {}
+        for item in items:
+            name = f"{item['id']}.md"
+            (Path(tmp) / name).write_text(item["text"] + "\n", encoding="utf-8")
+            names[name] = item["id"]
+        env = dict(os.environ)
+        env["PYTHONPATH"] = str(ROOT / "scripts") + os.pathsep + env.get("PYTHONPATH", "")
+        command = [sys.executable, "-m", "postmortem_kit", "lint", "--format", "json", "--exit-zero",
+                   "--severity", severity, tmp]
+        done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+        if done.returncode != 0:
+            raise SystemExit(f"postmortem lint failed ({done.returncode}): {done.stderr.strip()}")
+        by_item: dict[str, list[dict]] = defaultdict(list)
+        for finding in json.loads(done.stdout):
+            by_item[names[Path(finding["path"]).name]].append(finding)
+    return by_item
+
+
+def evaluate(items: list[dict], findings: dict[str, list[dict]], *, severity: str = "warning") -> dict:
+    wanted = {"warning": ("warning", "error"), "error": ("error",)}[severity]
+    tp = fp = fn = tn = 0
+    recall_by: dict[str, Counter] = defaultdict(Counter)
+    flagged_clean: Counter = Counter()
+    clean_total: Counter = Counter()
+    misses, false_alarms = [], []
+    for item in items:
+        hits = [f for f in findings.get(item["id"], []) if not f["suppressed"] and f["severity"] in wanted]
+        flagged = bool(hits)
+        if item["blaming"]:
+            recall_by[item["category"]]["total"] += 1
+            if flagged:
+                tp += 1
+                recall_by[item["category"]]["found"] += 1
+            else:
+                fn += 1
+                misses.append(item)
+        else:
+            clean_total[item["category"]] += 1
+            if flagged:
+                fp += 1
+                flagged_clean[item["category"]] += 1
+                false_alarms.append((item, hits))
+            else:
+                tn += 1
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    return {
+        "items": len(items), "tp": tp, "fp": fp, "fn": fn, "tn": tn,
+        "precision": precision, "recall": recall,
+        "recall_by_category": {c: v["found"] / v["total"] for c, v in sorted(recall_by.items())},
+        "flagged_clean_by_category": {c: f"{flagged_clean[c]}/{n}" for c, n in sorted(clean_total.items())},
+        "misses": [{"id": i["id"], "category": i["category"], "text": i["text"]} for i in misses],
+        "false_alarms": [{"id": i["id"], "category": i["category"], "text": i["text"],
+                          "rules": [f"{h['rule']} '{h['match']}'" for h in hits]} for i, hits in false_alarms],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("data", nargs="?", default=str(DEFAULT_SET), help="labelled JSONL file")
+    parser.add_argument("--severity", choices=("warning", "error"), default="warning",
+                        help="count findings of this severity or above (default: warning = all)")
+    parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    args = parser.parse_args(argv)
+    items = load_items(Path(args.data))
+    result = evaluate(items, run_lint(items, severity=args.severity), severity=args.severity)
+    if args.json:
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+        return 0
+    print(f"{args.data}: {result['items']} items, severity >= {args.severity}")
+    print(f"precision {result['precision']:.3f}  recall {result['recall']:.3f}  "
+          f"(tp {result['tp']}, fp {result['fp']}, fn {result['fn']}, tn {result['tn']})")
+    print("recall by blaming category:")
+    for category, value in result["recall_by_category"].items():
+        print(f"  {category:<22} {value:.3f}")
+    print("flagged items by clean category:")
+    for category, value in result["flagged_clean_by_category"].items():
+        print(f"  {category:<22} {value}")
+    for miss in result["misses"]:
+        print(f"miss  {miss['id']} [{miss['category']}] {miss['text']}")
+    for alarm in result["false_alarms"]:
+        print(f"false {alarm['id']} [{alarm['category']}] {alarm['text']}  <- {', '.join(alarm['rules'])}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
