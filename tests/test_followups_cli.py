@@ -148,6 +148,16 @@ def test_the_lessons_site_reads_the_status_file(tracked):
     assert table.lookup(SEV1, 2, "Route provider status-page incidents into alerting").state == "unknown"
 
 
+def test_the_status_file_reads_back_strictly_as_the_written_rows(tracked):
+    from dataclasses import asdict
+
+    from postmortem_kit.followup_status_file import read_status_document
+
+    tracked.run("--status", "--today", "2026-06-10")
+    rows = read_status_document(tracked.status_file)
+    assert [asdict(row) for row in rows] == tracked.status()["follow_ups"] and len(rows) == 10
+
+
 def test_sync_writes_the_status_file_too(world):
     world.run("--today", "2026-06-10")
     assert world.status()["summary"]["open"] == 5

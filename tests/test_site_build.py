@@ -392,7 +392,7 @@ def test_bad_status_file_is_reported(tmp_path):
     config = write_config(tmp_path, incidents, followups_status=str(status))
     done = mkdocs(config, "--site-dir", str(tmp_path / "site"))
     assert done.returncode == 0
-    assert "follow-up status is not readable JSON" in done.stderr
+    assert f"{status}: not JSON (" in done.stderr and "; follow-up status not shown" in done.stderr
     assert mkdocs(config).returncode == 1
 
 

@@ -19,6 +19,7 @@ from postmortem_kit.site_similarity import similar_incidents
 from postmortem_kit.site_text import paragraphs, safe_href, safe_title, slug, text, verbatim
 from support.incident_factory import SCENARIOS, incident_yaml, make_incident
 from support.site_fixtures import PAYLOADS, status_document
+from support.status_files import status_row, write_status_file
 
 
 # ---------------------------------------------------------------- escaping
@@ -246,22 +247,32 @@ def test_status_file_in_the_followups_format(tmp_path):
     assert table.lookup("INC-2026-0001", 4, None) is None
 
 
-def test_status_file_shapes_read_defensively(tmp_path):
-    path = tmp_path / "status.json"
-    path.write_text(json.dumps([{"incident_id": "INC-1", "number": 1, "state": "closed"},
-                                {"incident": "INC-1", "index": 1, "state": "open", "overdue": True,
-                                 "due": "2020-01-01"},
-                                {"incident": "INC-1", "action": "Fix  the Thing", "state": "open"},
-                                "junk", {"no": "incident"}]), encoding="utf-8")
-    table, problem = load_status(path)
+def test_status_found_by_action_text_before_position(tmp_path):
+    """The status file may be older than an edit that reordered the follow-ups: the action text wins."""
+    rows = [status_row("INC-1", 0, "done", number=7, action="Fix  the Thing"),
+            status_row("INC-1", 1, "overdue", 3, number=8, action="Add an alert"),
+            status_row("INC-1", 2, "external", action="Ask the vendor")]
+    table, problem = load_status(write_status_file(tmp_path / "status.json", rows))
     assert problem is None
-    assert table.lookup("INC-1", 0, None).status == "done"
-    assert table.lookup("INC-1", 1, None).status == "overdue"
-    assert table.lookup("INC-1", 1, None).overdue_days > 0
-    assert table.lookup("INC-1", 3, "fix the thing").status == "open"
+    moved = table.lookup("INC-1", 3, "fix the thing")
+    assert (moved.status, moved.state, moved.issue, moved.url) == (
+        "done", "closed", "#7", "https://github.com/postmortem-kit/postmortem-kit/issues/7")
+    assert table.lookup("INC-1", 1, "an action the file does not know").overdue_days == 3
+    external = table.lookup("INC-1", 2, None)
+    assert (external.status, external.state, external.issue, external.url) == ("external", "unknown", None, None)
 
 
-@pytest.mark.parametrize("content", ["{not json", "\"a string\"", "{\"follow_ups\": 3}", b"\xff\xfe\x00"])
+def test_guessed_status_shapes_are_refused(tmp_path):
+    path = tmp_path / "status.json"
+    path.write_text(json.dumps([{"incident_id": "INC-1", "number": 1, "state": "closed"}]), encoding="utf-8")
+    table, problem = load_status(path)
+    assert not table.available
+    assert problem == (f"{path}: not a follow-up status file (the top level is a list, not an object with "
+                       "\"format\": \"postmortem-kit/followups-status@1\"); follow-up status not shown")
+
+
+@pytest.mark.parametrize("content", ["{not json", "\"a string\"", "{\"follow_ups\": 3}", b"\xff\xfe\x00",
+                                     "{\"format\": \"postmortem-kit/followups-status@1\", \"items\": []}"])
 def test_unusable_status_file_is_one_problem_line(tmp_path, content):
     path = tmp_path / "status.json"
     (path.write_bytes if isinstance(content, bytes) else path.write_text)(content)

@@ -10,6 +10,7 @@ import sys
 import pytest
 from support.examples import EXAMPLES, edited, write_incident
 from support.incident_factory import write_incidents
+from support.status_files import status_row, write_status_file
 
 from postmortem_kit.incident_stats import distribution
 
@@ -74,24 +75,21 @@ def test_recurring_services_and_tags(run_cli, tmp_path):
 
 
 def _status(directory, rows, name="followups-status.json"):
-    path = directory / name
-    path.write_text(json.dumps({"format": "postmortem-kit/followups-status@1", "today": "2026-05-01",
-                                "follow_ups": rows}), encoding="utf-8")
-    return path
+    """A status file written by `postmortem followups`' own writer."""
+    return write_status_file(directory / name, rows)
 
 
 def test_follow_up_completion_and_overdue(run_cli, tmp_path):
     rows = [
-        {"incident": "INC-2026-0001", "index": 0, "status": "done", "state": "closed"},
-        {"incident": "INC-2026-0001", "index": 1, "status": "overdue", "state": "open", "overdue_days": 20},
-        {"incident": "INC-2026-0001", "index": 2, "status": "open", "overdue_days": 0},  # due 2026-04-03: overdue by now
-        {"incident": "INC-2026-0001", "index": 3, "status": "not-planned", "state": "closed"},
-        {"incident": "INC-2026-0001", "index": 4, "status": "no-issue", "state": "unknown"},
-        {"incident": "INC-2026-0002", "number": 1, "state": "closed"},  # an older shape: state only, 1-based
-        {"incident": "INC-2026-0002", "index": 1, "state": "open"},  # due 2026-06-19: open on --today
-        {"incident": "INC-2026-0002", "index": 2, "status": "open"},  # due 2026-06-12 < today: overdue
-        {"incident": "INC-9999-0001", "index": 0, "status": "done"},  # not among the files: ignored
-        "garbage", {"index": 3},
+        status_row("INC-2026-0001", 0, "done", number=1),
+        status_row("INC-2026-0001", 1, "overdue", 20, number=2),
+        status_row("INC-2026-0001", 2, "open", number=3),  # due 2026-04-03 in the incident file: overdue by now
+        status_row("INC-2026-0001", 3, "not-planned", number=4),
+        status_row("INC-2026-0001", 4, "no-issue"),
+        status_row("INC-2026-0002", 0, "done", number=6),
+        status_row("INC-2026-0002", 1, "open", number=7),  # due 2026-06-19: open on --today
+        status_row("INC-2026-0002", 2, "open", number=8),  # due 2026-06-12 < today: overdue
+        status_row("INC-9999-0001", 0, "done", number=9),  # not among the files: ignored
     ]
     status = _status(tmp_path, rows)
     code, stats, err = stats_json(run_cli, str(EXAMPLES), "--followups-status", str(status), "--today", "2026-06-15")
@@ -112,14 +110,16 @@ def test_follow_up_completion_and_overdue(run_cli, tmp_path):
 def test_the_default_status_file_is_read_when_present(run_cli, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "build").mkdir()
-    _status(tmp_path / "build", [{"incident": "INC-2026-0004", "index": 0, "status": "done"}])
+    _status(tmp_path / "build", [status_row("INC-2026-0004", 0, "done", number=1)])
     code, stats, _ = stats_json(run_cli, str(EXAMPLES))
     assert stats["follow_ups"]["status_source"] == "build/followups-status.json" and stats["follow_ups"]["done"] == 1
 
 
 @pytest.mark.parametrize("content, message", [
     ("{not json", "not JSON"),
-    ('{"summary": {}}', "no list of follow-up records"),
+    ('{"format": "postmortem-kit/followups-status@1", "summary": {}}', "no list of follow-up records"),
+    ('{"summary": {}, "items": []}', "not a follow-up status file"),
+    ('[{"incident": "INC-2026-0001", "number": 1, "state": "closed"}]', "not a follow-up status file"),
     (b"\xff\xfe", "not UTF-8"),
 ])
 def test_an_unusable_status_file_is_reported_and_skipped(run_cli, tmp_path, content, message):

@@ -17,7 +17,6 @@ to them so the follow-up part of stats is exercised too.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import shutil
 import statistics
@@ -74,7 +73,11 @@ def _perturbed_examples(directory: Path, count: int) -> None:
 
 
 def write_status(directory: Path, status_file: Path) -> int:
-    """A follow-up status file in the format of `postmortem followups --status --format json`."""
+    """A follow-up status file written by `postmortem followups --status`' own writer."""
+    from datetime import date
+
+    from postmortem_kit.followup_status import STATE_OF_STATUS, StatusRow, status_document
+    from postmortem_kit.followup_status import write_status as write_document
     from postmortem_kit.yaml_source import load_yaml_file
 
     rng = random.Random(5)
@@ -83,11 +86,16 @@ def write_status(directory: Path, status_file: Path) -> int:
         data = load_yaml_file(path).data
         for index, item in enumerate(data.get("follow_ups") or []):
             status = rng.choices(("done", "open", "overdue", "not-planned", "no-issue"), weights=(6, 2, 1, 0.3, 0.7))[0]
-            rows.append({"incident": data["id"], "index": index, "action": item["action"], "owner": item["owner"],
-                         "due": item["due"], "status": status, "state": "closed" if status in ("done", "not-planned")
-                         else "open", "overdue_days": 3 if status == "overdue" else 0})
-    status_file.write_text(json.dumps({"format": "postmortem-kit/followups-status@1", "follow_ups": rows}),
-                           encoding="utf-8")
+            number = None if status == "no-issue" else len(rows) + 1
+            rows.append(StatusRow(
+                incident=data["id"], index=index, action=item["action"], owner=item["owner"], due=str(item["due"]),
+                tracking=f"#{number}" if number else "new", issue=number,
+                url=f"https://github.com/acme/shop/issues/{number}" if number else None,
+                state=STATE_OF_STATUS[status], state_reason="not_planned" if status == "not-planned" else None,
+                status=status, overdue_days=3 if status == "overdue" else 0, incident_title=data.get("title") or "",
+                severity=(data.get("summary") or {}).get("severity"), file=f"postmortems/{path.name}"))
+    write_document(status_file, status_document(rows, repository="acme/shop", today=date.today(),
+                                                generated_at="2026-01-01T00:00:00Z"))
     return len(rows)
 
 

@@ -18,6 +18,7 @@ The JSON document::
 ``state`` is the issue's (open, closed, or unknown when there is no issue or
 it could not be read); ``status`` refines it: open, overdue, done,
 not-planned, no-issue, external (tracked outside this repository), unknown.
+The one reader of the file is followup_status_file.read_status_document.
 """
 
 from __future__ import annotations
@@ -28,13 +29,18 @@ import tempfile
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from postmortem_kit.followup_issue_index import KnownIssue
-from postmortem_kit.followup_source import FollowUp, Incident
+if TYPE_CHECKING:  # annotations only: the status file's readers need not load the YAML and issue modules
+    from postmortem_kit.followup_issue_index import KnownIssue
+    from postmortem_kit.followup_source import FollowUp, Incident
 
 STATUS_FILE = "build/followups-status.json"
 FORMAT = "postmortem-kit/followups-status@1"
 STATUSES = ("open", "overdue", "done", "not-planned", "no-issue", "external", "unknown")
+# the issue state each status goes with (make_row never writes another pair)
+STATE_OF_STATUS = {"open": "open", "overdue": "open", "done": "closed", "not-planned": "closed",
+                   "no-issue": "unknown", "external": "unknown", "unknown": "unknown"}
 
 
 @dataclass

@@ -35,6 +35,7 @@ from typing import Any, Iterator
 
 import pytest
 
+from support import status_files
 from support.incident_factory import incident_yaml, make_incident, write_incidents
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -191,19 +192,13 @@ def serve_directory(path: Path) -> Iterator[str]:
 
 
 def status_document(incidents: list[tuple[str, int, str, int]]) -> dict[str, Any]:
-    """A status file in `postmortem followups --status --format json`'s format:
-    rows of (incident id, follow-up index, status, overdue days)."""
-    rows = []
-    for incident_id, index, status, overdue in incidents:
-        number = 500 + len(rows)
-        state = {"done": "closed", "not-planned": "closed", "open": "open", "overdue": "open"}.get(status, "unknown")
-        rows.append({"incident": incident_id, "index": index, "action": "", "owner": "team-x", "due": "2026-01-01",
-                     "tracking": f"#{number}", "issue": number,
-                     "url": f"https://github.com/postmortem-kit/postmortem-kit/issues/{number}",
-                     "state": state, "state_reason": "not_planned" if status == "not-planned" else None,
-                     "status": status, "overdue_days": overdue})
-    return {"format": "postmortem-kit/followups-status@1", "repository": "postmortem-kit/postmortem-kit",
-            "generated_at": "2026-11-01T08:00:00Z", "today": "2026-11-01", "summary": {}, "follow_ups": rows}
+    """A status file's JSON as `postmortem followups --status --format json` writes it (its own
+    writer, via support.status_files): rows of (incident id, follow-up index, status, overdue days);
+    the issues are numbered from #500 in row order (none for no-issue rows)."""
+    rows = [status_files.status_row(incident_id, index, status, overdue,
+                                    number=None if status == "no-issue" else 500 + position)
+            for position, (incident_id, index, status, overdue) in enumerate(incidents)]
+    return status_files.status_document(rows)
 
 
 @pytest.fixture(scope="session")

@@ -36,7 +36,8 @@ def main(argv: list[str]) -> int:
     if isinstance(args, int):
         return args
     from postmortem_kit.incident_stats import compute_stats, load_records
-    from postmortem_kit.stats_followups import StatusFileError, read_status
+    from postmortem_kit.followup_status_file import StatusFileError
+    from postmortem_kit.stats_followups import read_status
     from postmortem_kit.stats_table import render_table
 
     today = date.today()
