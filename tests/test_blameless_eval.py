@@ -3,7 +3,12 @@
 ``blameless-dev.jsonl`` is the shared development set (copied from
 ../shared/eval); ``blameless-heldout.jsonl`` holds sentences written for this
 project with different phrasings, names and structures, so that the rules are
-checked on text they were not written against.
+checked on text they were not written against; ``blameless-heldout-2.jsonl``
+aims at the phrasings the first two sets did not reach (adverbs inside the verb
+group, long person subjects, passive agents, "the fault of", "a case of someone
+not ...", lack of experience as a cause) and at clean sentences built from the
+same words. ``blameless-blind-3.jsonl`` was scored once, blind, and is kept as a
+record (README); it is not a target the tests hold the rules to.
 """
 
 from __future__ import annotations
@@ -23,7 +28,10 @@ spec.loader.exec_module(eval_blameless)
 PRECISION, RECALL = 0.95, 0.90
 
 
-@pytest.fixture(scope="module", params=["blameless-dev.jsonl", "blameless-heldout.jsonl"])
+SETS = ("blameless-dev.jsonl", "blameless-heldout.jsonl", "blameless-heldout-2.jsonl")
+
+
+@pytest.fixture(scope="module", params=SETS)
 def result(request):
     items = eval_blameless.load_items(DATA / request.param)
     return request.param, eval_blameless.evaluate(items, eval_blameless.run_lint(items))
@@ -44,7 +52,7 @@ def test_every_blaming_category_is_caught(result):
 
 
 def test_the_sets_are_labelled_as_documented():
-    for name in ("blameless-dev.jsonl", "blameless-heldout.jsonl"):
+    for name in SETS + ("blameless-blind-3.jsonl",):
         items = [json.loads(line) for line in (DATA / name).read_text(encoding="utf-8").splitlines() if line.strip()]
         assert len({item["id"] for item in items}) == len(items)
         share = sum(item["blaming"] for item in items) / len(items)

@@ -118,6 +118,38 @@ def test_negation_and_meta_text_are_not_flagged(text):
     assert flagged(text) == []
 
 
+# ------------------------------------------- long subjects, inner negation, hypotheticals
+
+@pytest.mark.parametrize("text, rule, match", [
+    # a post-modifier between the person and the verb
+    ("The engineer responsible for the change failed to test it.", "BL014", "failed to test"),
+    ("The person running the migration didn't pay attention to the row counts.", "BL017",
+     "didn't pay attention"),
+    # a negation inside the verb group is part of the judgement
+    ("Priya never should have merged that pull request.", "BL010", "should have merged"),
+    ("The on-call engineer was not paying attention.", "BL028", "was not paying attention"),
+    # the reported match runs to the end of the person, not to the regex's lazy minimum
+    ("The mistake was made by the release engineer during the cutover.", "BL077",
+     "was made by the release engineer"),
+    ("This one is squarely on Henrik.", "BL049", "is squarely on Henrik"),
+    ("The outage was entirely the fault of the network team.", "BL048", "fault of the network team"),
+    ("This was simply a case of someone not reading the docs.", "BL026", "case of someone not reading"),
+])
+def test_long_subjects_inner_negation_and_whole_objects(text, rule, match):
+    assert (rule, match) in flagged(text), flagged(text)
+
+
+@pytest.mark.parametrize("text", [
+    "A second reviewer would have caught the swapped arguments.",
+    "The failure was on the primary database, not the replica.",
+    "Human error is rarely a root cause on its own.",
+    "The health check, not the operator, failed to detect the degraded replica.",
+    "The exporter incorrectly reported the queue depth as zero.",
+])
+def test_hypotheticals_systems_and_denials_stay_clean(text):
+    assert flagged(text) == []
+
+
 def test_forward_looking_should_is_not_flagged():
     for text in ("Reviewers should check migrations for table locks.", "We should alert on queue age.",
                  "On-call engineers should have read access to the billing database."):

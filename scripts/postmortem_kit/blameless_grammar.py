@@ -37,6 +37,10 @@ _CONJUNCTIONS = frozenset({"and", "but", "so", "yet", "or", "because", "since", 
                            "although", "though", "if", "unless", "until", "whereas", "that", "which", "who",
                            "whom", "then", "after", "before", "once"})
 _PP_PREPOSITIONS = frozenset({"of", "on", "from", "in", "at", "with", "for"})
+# Prepositions that open a post-modifier after a subject's head noun ("the engineer |on| call").
+_POSTMOD_PREPOSITIONS = _PP_PREPOSITIONS | {"behind", "during", "over", "under", "near", "within", "inside", "outside",
+                                            "across", "around", "without", "to", "like", "via", "about"}
+_POSTMOD_SPAN = 14  # tokens from the clause start to the phrase before the verb
 _POSSESSIVE = LazyRegex(r"(?:['’]s|s['’]|['’])\Z")
 _NAME_SHAPE = LazyRegex(r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:[-'’][A-Za-zÀ-ÿ][a-zß-öø-ÿ]+)?\Z")
 _KNOWN = ("person", "named", "system", "weak", "activity")
@@ -141,6 +145,11 @@ class Grammar:
         self.products = lexicon["products"]
         self.not_names = lexicon["not_names"] | self.products
         self.negators = lexicon["negators"]
+        self.postmodifiers = lexicon["postmodifier_words"]
+        self.fault_nouns = lexicon["fault_nouns"]
+        self.fault_adjectives = lexicon["fault_adjectives"]
+        self.judgement_adjectives = lexicon["judgement_adjectives"]
+        self.demonstratives = lexicon["demonstratives"]
         self._tokens: dict[tuple[int, int], list[Token]] = {}
         self.plain_words = _plain_words(lexicon)
 
@@ -321,6 +330,9 @@ class Grammar:
             antecedent = self._relative_antecedent(tokens, i)
             if antecedent is not None:
                 return antecedent
+            head = self._postmodified_head(tokens, i)
+            if head is not None:
+                return head
             phrase = self.classify(tokens, indexes)
             if i >= 0 and tokens[i].kind == "w" and tokens[i].lower in _PP_PREPOSITIONS:
                 head_indexes, _ = self._read_left(tokens, i - 1)
@@ -345,6 +357,97 @@ class Grammar:
                 (token.kind == "p" and token.text in (",", ";", "(", "—", "–")):
             return self._inherited(token.start, depth + 1)
         return NONE
+
+    def _postmodified_head(self, tokens: list[Token], i: int) -> Phrase | None:
+        """The head of a subject whose noun is followed by a modifier, when the phrase right
+        before the verb sits inside that modifier: "the engineer |responsible for| the change",
+        "the person |running| the migration", "someone |on| the team", "whoever |was holding|
+        the pager".  ``i`` is the token before that phrase; None when the words from the clause
+        start are not "head + modifier" (a verb, conjunction or punctuation in between)."""
+        if i < 0 or tokens[i].kind != "w":
+            return None
+        j = i
+        while j >= 0 and i - j < _POSTMOD_SPAN:
+            token = tokens[j]
+            if token.kind == "p" or token.kind == "w" and token.lower in _CONJUNCTIONS:
+                break
+            j -= 1
+        if j >= 0 and i - j >= _POSTMOD_SPAN:
+            return None
+        if j < 0 and not self._clause_edge_before(tokens[0].start):
+            return None  # the window cut the clause: its start is unknown
+        k = j + 1
+        while k <= i and tokens[k].kind == "n":
+            k += 1
+        if k > i or tokens[k].kind != "w":
+            return None
+        first = tokens[k].lower
+        if first in ("whoever", "whomever"):  # a free relative: "whoever was holding the pager"
+            return Phrase("person", tokens[k].start, tokens[k].end, head=first)
+        if first in self.quantifiers and k + 1 <= i and tokens[k + 1].lower == "of":
+            k += 2
+        while k <= i and tokens[k].kind == "w" and tokens[k].lower in self.determiners:
+            k += 1
+        head: list[int] = []
+        while k <= i and len(head) < 4:
+            token = tokens[k]
+            if token.kind == "m":
+                head.append(k)
+                k += 1
+                continue
+            if token.kind != "w":
+                return None
+            lower = token.lower
+            if lower in self.stop or lower in self.aux or lower in self.verb_forms or lower in self.postmodifiers \
+                    or lower in self.determiners or (head and lower.endswith("ing")):
+                break
+            head.append(k)
+            k += 1
+            if _POSSESSIVE.sub("", lower) in self.pronouns:
+                break
+        if not head or k > i:
+            return None
+        opener = tokens[k].lower
+        if not (opener in _POSTMOD_PREPOSITIONS or opener in self.postmodifiers
+                or (len(opener) > 5 and opener.endswith("ing"))
+                or (opener.endswith("ed") and k + 1 <= i and tokens[k + 1].lower in _POSTMOD_PREPOSITIONS)):
+            return None
+        for token in tokens[k + 1:i + 1]:
+            if token.kind == "p":
+                return None
+            lower = token.lower
+            if token.kind == "w" and (lower in self.aux or lower in self.verb_forms or lower in _CONJUNCTIONS
+                                      or (lower.endswith("ed") and lower not in self.postmodifiers)):
+                return None
+        phrase = self.classify(tokens, head)
+        # A head that is not a known noun ("the outage came down |to| ...") is a misread verb phrase.
+        known = phrase.cls in _KNOWN or phrase.cls == "negative" or _POSSESSIVE.sub("", phrase.head) in self.fault_nouns
+        return phrase if known else None
+
+    def _clause_edge_before(self, position: int) -> bool:
+        before = self.masked[max(0, position - 40):position].rstrip()
+        return not before or before[-1] in ".!?:;,(\n-*—–\"“" or self._starts_text(position, [])
+
+    def is_fault(self, phrase: Phrase, *, demonstrative: bool = False) -> bool:
+        """Does the phrase name a failure or a faulty artefact ("the mistake", "the wrong
+        snapshot"), or, with ``demonstrative``, stand for the incident ("this one", "that")?"""
+        if phrase.start < 0:
+            return False
+        words = [token.lower for token in self.tokens(phrase.start, phrase.end) if token.kind == "w"]
+        if not words:
+            return False
+        if demonstrative and all(word in self.demonstratives for word in words):
+            return True
+        return _POSSESSIVE.sub("", words[-1]) in self.fault_nouns or any(w in self.fault_adjectives for w in words)
+
+    def hypothetical_person(self, phrase: Phrase) -> bool:
+        """An indefinite person with no judgement in the phrase ("a second reviewer"): a
+        hypothetical set-up, not a verdict on the people who were there."""
+        if phrase.start < 0:
+            return False
+        words = [token.lower for token in self.tokens(phrase.start, phrase.end) if token.kind == "w"]
+        return bool(words) and words[0] in ("a", "an", "another") and \
+            not any(w in self.judgement_adjectives or w in ("more", "better") for w in words)
 
     def _relative_antecedent(self, tokens: list[Token], i: int) -> Phrase | None:
         """If the words before the phrase end a relative clause ("the engineer who changed |the

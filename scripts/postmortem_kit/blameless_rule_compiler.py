@@ -29,7 +29,8 @@ from postmortem_kit.blameless_rules import LEFT_EDGE, RIGHT_EDGE, source_digest 
 
 FORMAT = 1
 CATEGORIES = ("counterfactual", "blame-verb", "human-error", "character-judgement", "naming-individual", "hindsight")
-SUBJECTS = ("any", "person", "not-system", "named", "person-possessive", "person-or-owner")
+SUBJECTS = ("any", "person", "not-system", "named", "person-possessive", "person-or-owner", "fault",
+            "fault-or-this")
 SCOPES = ("immediate", "clause", "possessor")
 OBJECTS = (None, "person", "named", "named-direct")
 DETECTORS = (None, "named-in-cause", "person-first-in-cause")
@@ -42,10 +43,12 @@ _AFTER = re.compile(r"\{AFTER:([^{}]+)\}")
 _WORD_LISTS = ("person_nouns", "person_pronouns", "weak_pronouns", "negative_subjects", "system_nouns",
                "activity_nouns", "diligence_verbs", "inability_verbs", "stop_words", "determiners", "quantifiers",
                "aux_words", "verb_forms", "negators", "given_names", "not_names", "products", "human_verbs",
-               "attention_verbs")
+               "attention_verbs", "fault_nouns", "fault_adjectives", "postmodifier_words", "judgement_adjectives",
+               "demonstratives")
 _RULE_KEYS = ("id", "category", "message", "suggestions", "severity", "rationale", "subject", "subject_scope",
               "object", "negatable", "context", "person_in_sentence", "sentence_start", "verb_before", "weak_ok",
-              "boundary", "detector", "schema", "schema_phrases", "examples")
+              "boundary", "detector", "schema", "schema_phrases", "examples", "negated_verb_blames",
+              "hypothetical", "nominal")
 
 
 def top_level_alternatives(pattern: str) -> list[str]:
@@ -451,6 +454,6 @@ def _participle() -> str:
         "frozen spoken stolen woken broken forgotten hidden ridden risen shaken beaten fallen proven bitten "
         "rung sung swum begun undone redone rerun overseen foreseen mistaken overtaken withdrawn"
     ).split()
-    return r"(?:[a-z]{2,20}ed|" + "|".join(sorted(set(irregular), key=lambda w: (-len(w), w))) + r")(?![\w-])"
+    return r"(?:(?:[a-z]{2,12}-)?[a-z]{2,20}ed|" + "|".join(sorted(set(irregular), key=lambda w: (-len(w), w))) + r")(?![\w-])"
 
 

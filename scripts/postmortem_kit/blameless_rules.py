@@ -36,7 +36,8 @@ _RULE_DEFAULTS = {
     "person_in_sentence": False, "sentence_start": False, "verb_before": False, "weak_ok": False,
     "boundary": True, "detector": None, "verbs": None, "not_verbs": frozenset(), "weak_verbs": None,
     "unknown_verbs": None, "requires_before": None, "schema": False, "schema_phrases": (), "body": "",
-    "examples": None,
+    "examples": None, "negated_verb_blames": False, "hypothetical": False,
+    "nominal": False,
 }
 
 
@@ -365,6 +366,9 @@ def _rule(entry: dict) -> Rule:
         unknown_verbs=words("unknown_verbs"),
         requires_before=re.compile(entry["requires_before"]) if entry.get("requires_before") else None,
         schema=bool(entry.get("schema", False)),
+        negated_verb_blames=bool(entry.get("negated_verb_blames", False)),
+        hypothetical=bool(entry.get("hypothetical", False)),
+        nominal=bool(entry.get("nominal", False)),
         schema_phrases=tuple(entry.get("schema_phrases") or ()),
         examples={"flag": list(examples.get("flag") or []), "clean": list(examples.get("clean") or [])},
     )

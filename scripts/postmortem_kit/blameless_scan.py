@@ -19,8 +19,11 @@ from postmortem_kit.blameless_rules import Rule, RuleSet, load_rules
 from postmortem_kit.lazy_regex import LazyRegex
 
 _AFTER_NEGATION = LazyRegex(
-    r"(?:\s+[\w'’-]{1,30}){0,3}?\s+(?:is|was|are|were|has\s+been|have\s+been|had\s+been)"
-    r"(?:n['’]t|\s+not|\s+never|\s+ruled\s+out|\s+excluded|\s+dismissed|\s+rejected)(?![\w-])"
+    # "operator error |was not| a factor"; the words in between stay in the same clause
+    # ("X's fault |that the backups were never| tested" is not a denial of the fault).
+    r"(?:\s+(?!(?:that|which|who|when|because|since|and|but|so|while|if|as|after|before|where|until)"
+    r"(?![\w'’-]))[\w'’-]{1,30}){0,3}?\s+(?:is|was|are|were|has\s+been|have\s+been|had\s+been)"
+    r"(?:n['’]t|\s+not|\s+never|\s+rarely|\s+seldom|\s+ruled\s+out|\s+excluded|\s+dismissed|\s+rejected)(?![\w-])"
     r"|\s*(?:isn['’]t|wasn['’]t|aren['’]t|weren['’]t)(?![\w-])"
 )
 _CONTRIBUTING_ASIDE = LazyRegex(r"\(contributing factor|contributing factor #?\d")
@@ -159,8 +162,18 @@ def _hits(lowered: str, rules: RuleSet) -> list[tuple[int, Rule | None, re.Match
     length = len(lowered)
     for key, expected in index.present(lowered, words).items():
         plan = plans.get(key) or rules.plan(key)
-        edge = key[0].isalnum()
         whole = kinds[key] == "word"
+        if whole and expected:
+            # A whole word: the edge-checking finder skips the key inside other words
+            # ("is" in "this", "on" in "only") without a Python step for each.
+            seen = 0
+            for found in index.finder(key).finditer(lowered):
+                _try_plan(plan, lowered, found.start(), hits)
+                seen += 1
+                if seen == expected:
+                    break
+            continue
+        edge = key[0].isalnum()
         size = len(key)
         seen = 0
         position = lowered.find(key)
@@ -172,16 +185,21 @@ def _hits(lowered: str, rules: RuleSet) -> list[tuple[int, Rule | None, re.Match
             if whole and after < length and (lowered[after].isalnum() or lowered[after] in "'’-"):
                 position = lowered.find(key, after)
                 continue
-            for rank, rule, pattern in plan:
-                m = pattern.match(lowered, position)
-                if m is not None:
-                    hits.append((position, rank, rule, m))
+            _try_plan(plan, lowered, position, hits)
             seen += 1
             if seen == expected:
                 break  # every word that carries the key has been seen: no need to search on
             position = lowered.find(key, position + 1)
     hits.sort(key=lambda hit: (hit[0], hit[1]))
     return [(position, rule, m) for position, _, rule, m in hits]
+
+
+def _try_plan(plan, lowered: str, position: int, hits: list) -> None:
+    """Try the rules of one trigger key, anchored where the key occurs."""
+    for rank, rule, pattern in plan:
+        m = pattern.match(lowered, position)
+        if m is not None:
+            hits.append((position, rank, rule, m))
 
 
 def _group(m: re.Match, name: str) -> tuple[int, int]:
@@ -223,13 +241,21 @@ def _evaluate(rule: Rule, m: re.Match, grammar: Grammar, rules: RuleSet, causes)
 
     subject: Phrase | None = None
     objects = [span for span in (_group(m, name) for name in ("obj", "obj2", "obj3")) if span[0] >= 0]
+    if rule.subject in _FAULT_SUBJECTS:
+        # What the sentence is about must be a failure or a faulty artefact: "the mistake |was
+        # made by|", "this one |is on|"; checked together with the object, if any.
+        subject = grammar.left_subject(subject_at)
+        if subject.cls == "negative" or not grammar.is_fault(subject, demonstrative=rule.subject == "fault-or-this"):
+            return None
     if objects and rule.object:
         obj_start, obj_end = objects[0]
         # A group that ends the match is lazy and says nothing about where the phrase ends.
         phrase = grammar.noun_phrase_at(obj_start, obj_end if obj_end < end else None)
         if not _object_ok(phrase, rule.object):
             return None
-    elif rule.subject != "any" or rule.subject_scope == "possessor":
+        if obj_end >= end and phrase.end > obj_start:
+            end = phrase.end  # report the whole person ("made by the release engineer"), not the lazy minimum
+    elif rule.subject not in ("any",) + _FAULT_SUBJECTS or rule.subject_scope == "possessor":
         subject = _subject(rule, subject_at, grammar)
         weak_ok = rule.weak_ok or (rule.weak_verbs is not None and verb_word in rule.weak_verbs)
         if subject.cls == "negative":
@@ -243,6 +269,10 @@ def _evaluate(rule: Rule, m: re.Match, grammar: Grammar, rules: RuleSet, causes)
             subject = agent
         if rule.subject_scope == "possessor" and subject.end == start and subject.cls in ("person", "named", "weak"):
             start = subject.start
+        if rule.hypothetical and _hypothetical(subject, start, grammar):
+            return None
+        if rule.nominal and not _nominal(subject, grammar):
+            return None
 
     if rule.negatable and _negated(rule, start, end, grammar, rules, subject):
         return None
@@ -264,6 +294,7 @@ def _object_ok(phrase: Phrase, wanted: str) -> bool:
 
 
 _BY = LazyRegex(r"\s+by\s+")
+_FAULT_SUBJECTS = ("fault", "fault-or-this")
 
 
 def _passive_agent(end: int, grammar: Grammar) -> Phrase | None:
@@ -295,11 +326,49 @@ def _subject(rule: Rule, start: int, grammar: Grammar) -> Phrase:
     return left if left.cls != "none" else clause
 
 
+_CONDITION = LazyRegex(r"(?<![\w'’-])(?:if|unless|had|with|without|once|given)\s+")
+
+
+def _hypothetical(subject: Phrase, start: int, grammar: Grammar) -> bool:
+    """A "would have noticed" that is not a verdict: its person is a hypothetical one ("a
+    second reviewer would have caught it") or its condition is a system ("if the alert had
+    paged", "with a burn-rate alert")."""
+    if grammar.hypothetical_person(subject):
+        return True
+    sentence_start, sentence_end = grammar.sentence(start)
+    for m in _CONDITION.finditer(grammar.masked, sentence_start, sentence_end):
+        if grammar.noun_phrase_at(m.end()).cls == "system":
+            return True
+    return False
+
+
+_NOMINAL_BEFORE = frozenset({"was", "is", "were", "are", "be", "been", "of", "to", "by", "from", "about", "over", "like",
+                             "with", "on", "than", "just", "simply", "merely", "purely", "basically"})
+
+
+def _nominal(subject: Phrase, grammar: Grammar) -> bool:
+    """Is the subject of a gerund inside a noun phrase ("a case of |someone| not reading",
+    "it was |the operator| not checking")?  Not a clause of its own ("the engineers, not
+    monitoring the replica, ...")."""
+    if subject.start < 0:
+        return False
+    before = grammar.masked[max(0, subject.start - 40):subject.start].rstrip()
+    if before.endswith((":", "—", "–")):
+        return True
+    word = grammar.previous_word(subject.start)
+    return word is not None and word.lower in _NOMINAL_BEFORE
+
+
 def _negated(rule: Rule, start: int, end: int, grammar: Grammar, rules: RuleSet, subject: Phrase | None) -> bool:
     window_start = grammar.sentence_clause_start(start)
+    negation_end = start
     if subject is not None and subject.start >= 0:
         window_start = min(window_start, subject.start)
-    if grammar.negated_before(window_start, start):
+        if rule.negated_verb_blames and subject.end <= start:
+            # "Priya |never should have| merged", "he |wasn't| paying attention": a negation
+            # inside the verb group is part of the judgement, not a denial of it.
+            negation_end = subject.start
+    if grammar.negated_before(window_start, negation_end):
         return True
     after = grammar.masked[end:end + 120]
     if _AFTER_NEGATION.match(after):
