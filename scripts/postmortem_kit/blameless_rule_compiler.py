@@ -54,25 +54,9 @@ _RULE_KEYS = ("id", "category", "message", "suggestions", "severity", "rationale
 def top_level_alternatives(pattern: str) -> list[str]:
     """Split a regex at its top-level ``|`` (a pattern that is one group is split inside it)."""
     parts: list[str] = []
-    depth = 0
-    in_class = False
-    escaped = False
     start = 0
-    for index, char in enumerate(pattern):
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif in_class:
-            if char == "]":
-                in_class = False
-        elif char == "[":
-            in_class = True
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
+    for index, char, depth in _syntax(pattern):
+        if char == "|" and depth == 0:
             parts.append(pattern[start:index])
             start = index + 1
     parts.append(pattern[start:])
@@ -82,10 +66,19 @@ def top_level_alternatives(pattern: str) -> list[str]:
 
 
 def _closing(pattern: str, open_index: int) -> int:
+    for index, char, depth in _syntax(pattern, open_index):
+        if char == ")" and depth == 0:
+            return index
+    return -1
+
+
+def _syntax(pattern: str, begin: int = 0):
+    """(index, char, group depth after the char) for each character of a regex from ``begin``,
+    skipping escaped characters and character classes."""
     depth = 0
     in_class = False
     escaped = False
-    for index in range(open_index, len(pattern)):
+    for index in range(begin, len(pattern)):
         char = pattern[index]
         if escaped:
             escaped = False
@@ -96,13 +89,9 @@ def _closing(pattern: str, open_index: int) -> int:
                 in_class = False
         elif char == "[":
             in_class = True
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return index
-    return -1
+        else:
+            depth += (char == "(") - (char == ")")
+            yield index, char, depth
 
 
 def compile_rule_file(raw: Any, digest: str, *, check: bool = True) -> dict:

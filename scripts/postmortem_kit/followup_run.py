@@ -214,25 +214,17 @@ def _read_linked(repo, plan: Plan) -> dict[int, KnownIssue | None]:
 
 
 def _rows_from_plan(plan: Plan, linked: dict[int, KnownIssue | None], today: date) -> list:
-    rows = []
-    for step in plan.steps:
-        if step.follow_up is None:
-            continue
-        if step.kind == EXTERNAL:
-            rows.append(make_row(step.incident, step.follow_up, None, today, kind="external"))
-        elif step.kind == LINKED:
-            issue = linked.get(step.linked_number)
-            rows.append(make_row(step.incident, step.follow_up, issue, today,
-                                 kind="issue" if issue else "unknown", number=step.linked_number))
-        else:
-            rows.append(make_row(step.incident, step.follow_up, step.issue, today))
-    return rows
+    return _status_rows(((step, step.issue) for step in plan.steps), linked, today)
 
 
 def _rows_from_report(report: SyncReport, linked: dict[int, KnownIssue | None], today: date) -> list:
+    return _status_rows(((outcome.step, outcome.issue) for outcome in report.outcomes), linked, today)
+
+
+def _status_rows(steps, linked: dict[int, KnownIssue | None], today: date) -> list:
+    """One status row per follow-up step, given each step with the issue it has (planned or synced)."""
     rows = []
-    for outcome in report.outcomes:
-        step = outcome.step
+    for step, own_issue in steps:
         if step.follow_up is None:
             continue
         if step.kind == EXTERNAL:
@@ -242,7 +234,7 @@ def _rows_from_report(report: SyncReport, linked: dict[int, KnownIssue | None], 
             rows.append(make_row(step.incident, step.follow_up, issue, today,
                                  kind="issue" if issue else "unknown", number=step.linked_number))
         else:
-            rows.append(make_row(step.incident, step.follow_up, outcome.issue, today))
+            rows.append(make_row(step.incident, step.follow_up, own_issue, today))
     return rows
 
 
