@@ -26,6 +26,7 @@ except ImportError:  # pragma: no cover
     import sre_parse  # type: ignore[no-redef]
 
 from postmortem_kit.blameless_rules import LEFT_EDGE, RIGHT_EDGE, source_digest  # noqa: F401  (re-exported)
+from postmortem_kit.regex_literals import required_literals
 
 FORMAT = 1
 CATEGORIES = ("counterfactual", "blame-verb", "human-error", "character-judgement", "naming-individual", "hindsight")
@@ -122,10 +123,16 @@ def compile_rule_file(raw: Any, digest: str, *, check: bool = True) -> dict:
             rule["prefixes"] = sorted(literal_prefixes(rule["body"], TRIGGER_LENGTH) or ())
             # Each top-level alternative with its own literal starts: at run time only the
             # alternatives that can start at a present word are compiled and tried.
-            rule["alternatives"] = [
-                {"source": alternative,
-                 "prefixes": sorted(literal_prefixes("(?:" + alternative + ")" + edge, TRIGGER_LENGTH) or ())}
-                for alternative in top_level_alternatives(rule["pattern"])]
+            # "needs": literals every match of the alternative contains (regex_literals), so the
+            # scanner skips it on a text without them before compiling anything.
+            rule["alternatives"] = []
+            for alternative in top_level_alternatives(rule["pattern"]):
+                prefixes = sorted(literal_prefixes("(?:" + alternative + ")" + edge, TRIGGER_LENGTH) or ())
+                part = {"source": alternative, "prefixes": prefixes}
+                needs = required_literals(alternative, skip=tuple(prefixes))
+                if needs:
+                    part["needs"] = needs
+                rule["alternatives"].append(part)
         else:
             rule["pattern"] = ""
         rules.append(rule)

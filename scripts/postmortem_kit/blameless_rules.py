@@ -20,6 +20,7 @@ from postmortem_kit.resources import data_file
 RULES_FILE = "blameless.yaml"
 COMPILED_FILE = "blameless.compiled.json"
 RULE_PREFIX = "blameless/"
+FILTERED_TEXTS = 16  # texts per trigger key checked for required literals before its whole plan is compiled
 # A word boundary that also treats @, apostrophes and hyphens as part of a word.
 LEFT_EDGE = r"(?<![\w'’@-])"
 RIGHT_EDGE = r"(?:(?<=\s)|(?![\w@-]))"  # a pattern may end in a space
@@ -170,7 +171,8 @@ class RuleSet:
     def __init__(self, *, rules: list[Rule], lexicon: dict[str, frozenset[str]], triggers: TriggerIndex,
                  marker: re.Pattern, meta: re.Pattern, cause_fields: re.Pattern, cause_subject_fields: re.Pattern,
                  cause_field_globs: tuple[str, ...], cause_headings: re.Pattern,
-                 alternatives: dict[str, tuple[str, ...]]):
+                 alternatives: dict[str, tuple[str, ...]],
+                 needs: dict[tuple[str, int], tuple[tuple[str, ...], ...]] | None = None):
         self.rules = rules
         self.by_id = {rule.id: rule for rule in rules}
         self.lexicon = lexicon
@@ -188,6 +190,53 @@ class RuleSet:
         self.searchers: dict[str, re.Pattern] = {}
         self.plans: dict[str, tuple] = {}
         self._parts: dict[tuple[str, tuple[int, ...]], re.Pattern] = {}
+        # Literals an alternative's match must contain (any one of each clause), per trigger key:
+        # [(entry position in the key's list, clauses)] for the entries that have any.
+        needs = needs or {}
+        self.key_needs: dict[str, tuple] = {}
+        for key, entries in triggers.rules.items():
+            listed = tuple((position, needs[(entry[0].id, entry[1])]) for position, entry in enumerate(entries)
+                           if entry is not None and needs.get((entry[0].id, entry[1])))
+            if listed:
+                self.key_needs[key] = listed
+        self._filtered_plans: dict[tuple[str, tuple[int, ...]], tuple] = {}
+        self._filter_uses: dict[str, int] = {}
+
+    def plan_for(self, key: str, text: str, seen: dict[str, bool]) -> tuple:
+        """The plan for ``key`` without the alternatives whose required literals are not all in
+        ``text`` (``seen`` remembers substring tests for this text): nothing is compiled for a
+        rule whose rarer words are absent.  The filter saves compiling in a short run (one file
+        from pre-commit); once a key has come up in many texts, its whole plan is compiled and
+        the substring tests stop, since a failing anchored match costs less than the tests."""
+        found_plan = self.plans.get(key)
+        if found_plan is not None:
+            return found_plan
+        listed = self.key_needs.get(key)
+        if listed is None:
+            return self.plan(key)
+        uses = self._filter_uses[key] = self._filter_uses.get(key, 0) + 1
+        if uses > FILTERED_TEXTS:
+            return self.plan(key)
+        dropped = []
+        for position, clauses in listed:
+            for clause in clauses:
+                for literal in clause:
+                    found = seen.get(literal)
+                    if found is None:
+                        found = seen[literal] = literal in text
+                    if found:
+                        break
+                else:
+                    dropped.append(position)
+                    break
+        if not dropped:
+            return self.plan(key)
+        cache_key = (key, tuple(dropped))
+        found_plan = self._filtered_plans.get(cache_key)
+        if found_plan is None:
+            entries = [entry for position, entry in enumerate(self.triggers.rules[key]) if position not in dropped]
+            found_plan = self._filtered_plans[cache_key] = self._build_plan(entries)
+        return found_plan
 
     def plan(self, key: str) -> tuple:
         """(rank, rule, regex) for every rule that can start at ``key``.
@@ -195,9 +244,13 @@ class RuleSet:
         A rule's regex here holds only its alternatives that can start with
         ``key``, compiled on first use: a run compiles what its text needs.
         """
+        self.plans[key] = self._build_plan(self.triggers.rules[key])
+        return self.plans[key]
+
+    def _build_plan(self, entries) -> tuple:
         by_rule: dict[str, list] = {}
         plan = []
-        for entry in self.triggers.rules[key]:
+        for entry in entries:
             if entry is None:
                 plan.append((-1, None, self.marker))
                 continue
@@ -213,8 +266,7 @@ class RuleSet:
                 continue
             rule, indexes = item[0], tuple(sorted(set(item[1:])))
             built.append((self.order[rule.id], rule, self._part(rule, indexes)))
-        self.plans[key] = tuple(built)
-        return self.plans[key]
+        return tuple(built)
 
     def _part(self, rule: Rule, indexes: tuple[int, ...]) -> re.Pattern:
         found = self._parts.get((rule.id, indexes))
@@ -310,6 +362,7 @@ def from_compiled(compiled: dict[str, Any]) -> RuleSet:
     triggers = TriggerIndex()
     triggers.add(compiled["marker"]["prefixes"], None)
     alternatives: dict[str, tuple[str, ...]] = {}
+    needs: dict[tuple[str, int], tuple[tuple[str, ...], ...]] = {}
     for entry in compiled["rules"]:
         rule = _rule(entry)
         rules.append(rule)
@@ -318,6 +371,8 @@ def from_compiled(compiled: dict[str, Any]) -> RuleSet:
             alternatives[rule.id] = tuple(part["source"] for part in parts)
             for index, part in enumerate(parts):
                 triggers.add(part["prefixes"], (rule, index))
+                if part.get("needs"):
+                    needs[(rule.id, index)] = tuple(tuple(clause) for clause in part["needs"])
     triggers.freeze()
     contexts = compiled["contexts"]
     return RuleSet(
@@ -326,6 +381,7 @@ def from_compiled(compiled: dict[str, Any]) -> RuleSet:
         triggers=triggers,
         marker=re.compile(compiled["marker"]["body"]),
         alternatives=alternatives,
+        needs=needs,
         meta=re.compile(compiled["meta"]),
         cause_fields=_field_globs(contexts["cause_fields"]),
         cause_subject_fields=_field_globs(contexts["cause_subject_fields"]),

@@ -145,6 +145,7 @@ def _recheck(hits: list, lowered: str, rules: RuleSet) -> list:
 
 
 _WORDISH = frozenset("_'’@-")
+_FINDER_AFTER = 8  # occurrences of a trigger word from which a compiled finder pays off
 
 
 def _hits(lowered: str, rules: RuleSet) -> list[tuple[int, Rule | None, re.Match]]:
@@ -156,16 +157,19 @@ def _hits(lowered: str, rules: RuleSet) -> list[tuple[int, Rule | None, re.Match
     """
     index = rules.triggers
     kinds = index.kind
-    plans = rules.plans
     words = Counter(lowered.split())
     hits: list[tuple[int, int, Rule | None, re.Match]] = []
     length = len(lowered)
+    literals: dict[str, bool] = {}  # substring tests already made on this text
     for key, expected in index.present(lowered, words).items():
-        plan = plans.get(key) or rules.plan(key)
+        plan = rules.plan_for(key, lowered, literals)
         whole = kinds[key] == "word"
-        if whole and expected:
-            # A whole word: the edge-checking finder skips the key inside other words
-            # ("is" in "this", "on" in "only") without a Python step for each.
+        if not plan:
+            continue
+        if whole and expected >= _FINDER_AFTER:
+            # A frequent whole word: the edge-checking finder skips the key inside other words
+            # ("is" in "this", "on" in "only") without a Python step for each; compiling it costs
+            # more than a few plain searches, so rare words take the loop below.
             seen = 0
             for found in index.finder(key).finditer(lowered):
                 _try_plan(plan, lowered, found.start(), hits)
