@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from itertools import islice
 
 from postmortem_kit.blameless_grammar import Grammar, Phrase
 from postmortem_kit.blameless_mask import mask_inline
@@ -146,6 +147,7 @@ def _recheck(hits: list, lowered: str, rules: RuleSet) -> list:
 
 _WORDISH = frozenset("_'’@-")
 _FINDER_AFTER = 8  # occurrences of a trigger word from which a compiled finder pays off
+_SHORT_KEY = 3  # words this short hide inside many others: a compiled finder pays off at once
 
 
 def _hits(lowered: str, rules: RuleSet) -> list[tuple[int, Rule | None, re.Match]]:
@@ -159,51 +161,50 @@ def _hits(lowered: str, rules: RuleSet) -> list[tuple[int, Rule | None, re.Match
     kinds = index.kind
     words = Counter(lowered.split())
     hits: list[tuple[int, int, Rule | None, re.Match]] = []
-    length = len(lowered)
     literals: dict[str, bool] = {}  # substring tests already made on this text
+    finders = index.finders
     for key, expected in index.present(lowered, words).items():
         plan = rules.plan_for(key, lowered, literals)
-        whole = kinds[key] == "word"
         if not plan:
             continue
-        if whole and expected >= _FINDER_AFTER:
-            # A frequent whole word: the edge-checking finder skips the key inside other words
-            # ("is" in "this", "on" in "only") without a Python step for each; compiling it costs
-            # more than a few plain searches, so rare words take the loop below.
-            seen = 0
-            for found in index.finder(key).finditer(lowered):
-                _try_plan(plan, lowered, found.start(), hits)
-                seen += 1
-                if seen == expected:
-                    break
-            continue
-        edge = key[0].isalnum()
-        size = len(key)
-        seen = 0
-        position = lowered.find(key)
-        while position >= 0:
-            if edge and position and (lowered[position - 1].isalnum() or lowered[position - 1] in _WORDISH):
-                position = lowered.find(key, position + 1)
-                continue
-            after = position + size
-            if whole and after < length and (lowered[after].isalnum() or lowered[after] in "'’-"):
-                position = lowered.find(key, after)
-                continue
-            _try_plan(plan, lowered, position, hits)
-            seen += 1
-            if seen == expected:
-                break  # every word that carries the key has been seen: no need to search on
-            position = lowered.find(key, position + 1)
+        whole = kinds[key] == "word"
+        if whole and expected and (key in finders or expected >= _FINDER_AFTER or len(key) <= _SHORT_KEY):
+            # A whole word: the edge-checking finder skips the key inside other words ("is" in
+            # "this", "as" in "was") without a Python step for each; compiling it costs more than
+            # a few plain searches, so a longer, rarer word takes the loop below.
+            positions = [found.start() for found in islice(index.finder(key).finditer(lowered), expected)]
+        else:
+            positions = _positions(lowered, key, whole, expected)
+        for position in positions:
+            for rank, rule, pattern in plan:
+                m = pattern.match(lowered, position)
+                if m is not None:
+                    hits.append((position, rank, rule, m))
     hits.sort(key=lambda hit: (hit[0], hit[1]))
     return [(position, rule, m) for position, _, rule, m in hits]
 
 
-def _try_plan(plan, lowered: str, position: int, hits: list) -> None:
-    """Try the rules of one trigger key, anchored where the key occurs."""
-    for rank, rule, pattern in plan:
-        m = pattern.match(lowered, position)
-        if m is not None:
-            hits.append((position, rank, rule, m))
+def _positions(lowered: str, key: str, whole: bool, expected: int) -> list[int]:
+    """Where ``key`` occurs at a word start (and, for a whole word, a word end), at most
+    ``expected`` times (0: no limit)."""
+    positions = []
+    edge = key[0].isalnum()
+    size = len(key)
+    length = len(lowered)
+    position = lowered.find(key)
+    while position >= 0:
+        if edge and position and (lowered[position - 1].isalnum() or lowered[position - 1] in _WORDISH):
+            position = lowered.find(key, position + 1)
+            continue
+        after = position + size
+        if whole and after < length and (lowered[after].isalnum() or lowered[after] in "'’-"):
+            position = lowered.find(key, after)
+            continue
+        positions.append(position)
+        if len(positions) == expected:
+            break  # every word that carries the key has been seen: no need to search on
+        position = lowered.find(key, position + 1)
+    return positions
 
 
 def _group(m: re.Match, name: str) -> tuple[int, int]:
