@@ -133,6 +133,7 @@ class Grammar:
         self.person_nouns = lexicon["person_nouns"]
         self.pronouns = lexicon["person_pronouns"]
         self.weak = lexicon["weak_pronouns"]
+        self.any_pronoun = self.pronouns | self.weak  # a pronoun ends the noun phrase that holds it
         self.negative = lexicon["negative_subjects"]
         self.systems = lexicon["system_nouns"]
         self.activities = lexicon["activity_nouns"]
@@ -593,7 +594,7 @@ class Grammar:
                     break  # "Rafael deploys", "the engineer reviews": a verb ends the subject
             indexes.append(i)
             i += 1
-            if token.kind == "w" and _POSSESSIVE.sub("", lower) in (self.pronouns | self.weak):
+            if token.kind == "w" and _POSSESSIVE.sub("", lower) in self.any_pronoun:
                 break
         return self.classify(tokens, indexes)
 
@@ -642,7 +643,7 @@ class Grammar:
                     break
             indexes.append(i)
             i += 1
-            if token.kind == "w" and _POSSESSIVE.sub("", lower) in (self.pronouns | self.weak):
+            if token.kind == "w" and _POSSESSIVE.sub("", lower) in self.any_pronoun:
                 break
         return self.classify(tokens, indexes)
 

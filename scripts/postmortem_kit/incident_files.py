@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 from postmortem_kit.findings import Finding
@@ -11,17 +12,25 @@ DEFAULT_DIR = "postmortems"
 SUFFIXES = (".yaml", ".yml")
 
 
-def collect(paths: list[str]) -> tuple[list[str], list[Finding]]:
-    """Files to check, in a stable order, and fatal findings for paths that cannot be used."""
+def collect(paths: list[str], *, suffixes: tuple[str, ...] = SUFFIXES,
+            what: str = "incident files (*.yaml, *.yml)", empty_rule: str = "file/no-incidents",
+            stdin: str | None = None) -> tuple[list[str], list[Finding]]:
+    """Files to read, in a stable order, and fatal findings for paths that cannot be used.
+
+    A directory contributes the files under it whose names end in ``suffixes``; ``stdin``
+    (e.g. "-") is passed through as it is.
+    """
     files: list[str] = []
     problems: list[Finding] = []
     for given in paths:
+        if stdin is not None and given == stdin:
+            files.append(given)
+            continue
         path = Path(given)
         if path.is_dir():
-            found = sorted(_walk(path))
+            found = sorted(walk(path, suffixes))
             if not found:
-                problems.append(Finding(given, 1, 1, "file/no-incidents", "error",
-                                        "directory holds no incident files (*.yaml, *.yml)", fatal=True))
+                problems.append(Finding(given, 1, 1, empty_rule, "error", f"directory holds no {what}", fatal=True))
             files.extend(found)
         elif path.exists() or path.is_symlink():
             files.append(given)
@@ -32,9 +41,10 @@ def collect(paths: list[str]) -> tuple[list[str], list[Finding]]:
     return unique, problems
 
 
-def _walk(root: Path):
+def walk(root: Path, suffixes: tuple[str, ...] = SUFFIXES) -> Iterator[str]:
+    """Files under ``root`` ending in ``suffixes``, skipping hidden files and directories."""
     for directory, subdirs, names in os.walk(root):
         subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
         for name in names:
-            if name.endswith(SUFFIXES) and not name.startswith("."):
+            if name.endswith(suffixes) and not name.startswith("."):
                 yield os.path.join(directory, name)

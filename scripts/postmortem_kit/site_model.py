@@ -17,7 +17,7 @@ from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
-from postmortem_kit.incident_files import SUFFIXES
+from postmortem_kit.incident_files import walk
 from postmortem_kit.incident_times import (format_duration, incident_zone, parse_duration, parse_timestamp)
 from postmortem_kit.site_text import plain, slug
 from postmortem_kit.yaml_source import YamlLoadError, load_yaml_file
@@ -90,11 +90,7 @@ class Problem:
 def incident_files(directory: Path) -> list[Path]:
     if not directory.is_dir():
         return []
-    found = []
-    for root, subdirs, names in os.walk(directory):
-        subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
-        found.extend(Path(root, name) for name in names if name.endswith(SUFFIXES) and not name.startswith("."))
-    return sorted(found)
+    return sorted(Path(name) for name in walk(directory))
 
 
 def load_incidents(directory: Path, *, publish_drafts: bool = False) -> tuple[list[Incident], list[Problem], int]:

@@ -12,12 +12,12 @@ Exit status: 0 no findings, 1 findings (suppressed ones do not count),
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 from postmortem_kit.cli_support import ArgumentParser, parse
 from postmortem_kit.findings import Finding
+from postmortem_kit.incident_files import collect
 from postmortem_kit.report_formats import FORMATS, render, summary_line
 
 TEXT_SUFFIXES = (".md", ".markdown", ".mdx", ".txt", ".text", ".rst")
@@ -60,7 +60,8 @@ def main(argv: list[str]) -> int:
         _list_rules(rules)
         return 0
     status = "published" if args.severity == "error" else "draft"
-    targets, findings = _targets(args.paths or [STDIN])
+    targets, findings = collect(args.paths or [STDIN], suffixes=TEXT_SUFFIXES + YAML_SUFFIXES,
+                                what="documents (*.md, *.txt, *.yaml)", empty_rule="file/no-documents", stdin=STDIN)
     for target in targets:
         findings.extend(lint_target(target, kind=args.kind, status=status, rules=rules))
     findings.sort(key=Finding.sort_key)
@@ -116,35 +117,6 @@ def _kind(target: str, kind: str) -> str:
     if suffix in YAML_SUFFIXES:
         return "yaml"
     return "markdown" if suffix in MARKDOWN_SUFFIXES else "text"
-
-
-def _targets(paths: list[str]) -> tuple[list[str], list[Finding]]:
-    targets: list[str] = []
-    problems: list[Finding] = []
-    for given in paths:
-        if given == STDIN:
-            targets.append(STDIN)
-            continue
-        path = Path(given)
-        if path.is_dir():
-            found = sorted(_walk(path))
-            if not found:
-                problems.append(Finding(given, 1, 1, "file/no-documents", "error",
-                                        "directory holds no documents (*.md, *.txt, *.yaml)", fatal=True))
-            targets.extend(found)
-        elif path.exists():
-            targets.append(given)
-        else:
-            problems.append(Finding(given, 1, 1, "file/missing", "error", "no such file or directory", fatal=True))
-    return targets, problems
-
-
-def _walk(root: Path):
-    for directory, subdirs, names in os.walk(root):
-        subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
-        for name in names:
-            if name.lower().endswith(TEXT_SUFFIXES + YAML_SUFFIXES) and not name.startswith("."):
-                yield os.path.join(directory, name)
 
 
 def _list_rules(rules) -> None:
