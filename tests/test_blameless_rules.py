@@ -9,17 +9,17 @@ import sys
 
 import pytest
 
-from postmortem_kit.blameless_rule_compiler import (
+from postmortem_kit.blameless.compiler import (
     CATEGORIES, backtracking_risk, compile_rule_file, literal_prefixes, source_digest, validate)
-from postmortem_kit.blameless_rules import COMPILED_FILE, RULES_FILE, RuleFileError, from_compiled, load_rules
-from postmortem_kit.blameless_scan import Region, scan
-from postmortem_kit.resources import data_file
-from postmortem_kit.yaml_source import load_yaml_file
+from postmortem_kit.blameless.rules import COMPILED_FILE, RULES_FILE, RuleFileError, from_compiled, load_rules
+from postmortem_kit.blameless.scan import Region, scan
+from postmortem_kit.core.resources import package_file, schema_file
+from postmortem_kit.core.yaml_source import load_yaml_file
 
 
 @pytest.fixture(scope="module")
 def raw():
-    return load_yaml_file(data_file(RULES_FILE)).data
+    return load_yaml_file(package_file("postmortem_kit.blameless", RULES_FILE)).data
 
 
 @pytest.fixture(scope="module")
@@ -70,12 +70,12 @@ def test_compiled_rules_are_in_sync_with_the_yaml():
     done = subprocess.run([sys.executable, "scripts/tools/sync_blameless_schema.py", "--check"],
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
-    compiled = json.loads(data_file(COMPILED_FILE).read_text(encoding="utf-8"))
-    assert compiled["source_digest"] == source_digest(data_file(RULES_FILE).read_bytes())
+    compiled = json.loads(package_file("postmortem_kit.blameless", COMPILED_FILE).read_text(encoding="utf-8"))
+    assert compiled["source_digest"] == source_digest(package_file("postmortem_kit.blameless", RULES_FILE).read_bytes())
 
 
 def test_yaml_and_compiled_forms_give_the_same_rules(raw):
-    digest = source_digest(data_file(RULES_FILE).read_bytes())
+    digest = source_digest(package_file("postmortem_kit.blameless", RULES_FILE).read_bytes())
     fresh = from_compiled(compile_rule_file(raw, digest))
     packaged = load_rules()
     assert [r.id for r in fresh.rules] == [r.id for r in packaged.rules]
@@ -132,11 +132,10 @@ def test_validator_names_each_problem(raw):
 
 def test_stale_compiled_file_is_ignored(tmp_path, monkeypatch, raw):
     """A compiled file made from another YAML is not used (loading compiles the YAML instead)."""
-    from postmortem_kit import blameless_rules
-
-    monkeypatch.setattr(blameless_rules, "data_file", lambda name: tmp_path / name)
-    (tmp_path / RULES_FILE).write_bytes(data_file(RULES_FILE).read_bytes() + b"\n# edited\n")
-    (tmp_path / COMPILED_FILE).write_text(data_file(COMPILED_FILE).read_text(encoding="utf-8"), encoding="utf-8")
+    from postmortem_kit.blameless import rules as blameless_rules
+    monkeypatch.setattr(blameless_rules, "package_file", lambda package, name: tmp_path / name)
+    (tmp_path / RULES_FILE).write_bytes(package_file("postmortem_kit.blameless", RULES_FILE).read_bytes() + b"\n# edited\n")
+    (tmp_path / COMPILED_FILE).write_text(package_file("postmortem_kit.blameless", COMPILED_FILE).read_text(encoding="utf-8"), encoding="utf-8")
     assert blameless_rules._compiled_for(source_digest((tmp_path / RULES_FILE).read_bytes())) is None
     blameless_rules.load_rules.cache_clear()
     try:

@@ -6,9 +6,9 @@ import time
 
 import pytest
 
-from postmortem_kit.blameless_mask import MASK, mask_inline, markdown_block_spans
-from postmortem_kit.blameless_scan import scan
-from postmortem_kit.blameless_text import lint_text
+from postmortem_kit.blameless.mask import MASK, mask_inline, markdown_block_spans
+from postmortem_kit.blameless.scan import scan
+from postmortem_kit.blameless.text import lint_text
 
 
 def flagged(text: str) -> list[tuple[str, str]]:

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from postmortem_kit.blameless_rules import COMPILED_FILE
-from postmortem_kit.blameless_schema_bridge import (
+from postmortem_kit.blameless.rules import COMPILED_FILE
+from postmortem_kit.blameless.schema_bridge import (
     describe_prose_pattern_error, replace_prose_not, schema_not_entry, schema_pattern)
-from postmortem_kit.resources import data_file
+from postmortem_kit.core.resources import package_file, schema_file
 from support.examples import edited, write_incident
 
-SCHEMA = data_file("postmortem.schema.json")
+SCHEMA = schema_file("postmortem.schema.json")
 FLAGGED = ["The outage was human error.", "Operator error on the DNS tier.", "A HUMAN-ERROR, again",
            "An engineer fat-fingered the count.", "user\nerror"]
 CLEAN = ["The human_error_total metric.", "humane errors", "A superhuman error budget.", "cause=operator_error",
@@ -24,7 +24,7 @@ CLEAN = ["The human_error_total metric.", "humane errors", "A superhuman error b
 
 
 def compiled() -> dict:
-    return json.loads(data_file(COMPILED_FILE).read_text(encoding="utf-8"))
+    return json.loads(package_file("postmortem_kit.blameless", COMPILED_FILE).read_text(encoding="utf-8"))
 
 
 def test_schema_prose_type_carries_the_generated_pattern():

@@ -6,13 +6,13 @@ import shutil
 
 import pytest
 
-from postmortem_kit.draft_prompts import PromptContext, PromptError, build_messages, load_prompts, repair_messages
-from postmortem_kit.draft_validation import drop_nulls
-from postmortem_kit.incident_facts import compute_facts
-from postmortem_kit.incident_schema import analysis_sections, validator
-from postmortem_kit.resources import prompts_dir
-from postmortem_kit.section_schema import response_schema, schema_name, section_subschema
-from postmortem_kit.yaml_source import load_yaml_file
+from postmortem_kit.drafting.prompt_files import PromptContext, PromptError, build_messages, load_prompts, repair_messages
+from postmortem_kit.drafting.validation import drop_nulls
+from postmortem_kit.incident.facts import compute_facts
+from postmortem_kit.incident.schema import analysis_sections, validator
+from postmortem_kit.core.resources import package_file
+from postmortem_kit.incident.section_schema import response_schema, schema_name, section_subschema
+from postmortem_kit.core.yaml_source import load_yaml_file
 from support.draft_data import DRAFT_DATA
 from support.llm_server import Generator, generate
 
@@ -124,7 +124,7 @@ def test_messages_fill_the_template_and_leave_pasted_braces_alone():
 
 def test_prompt_version_changes_with_any_prompt_file(tmp_path):
     copy = tmp_path / "prompts"
-    shutil.copytree(prompts_dir(), copy)
+    shutil.copytree(package_file("postmortem_kit.drafting", "prompts"), copy)
     before = load_prompts(str(copy)).version
     (copy / "section-lesson.md").write_text((copy / "section-lesson.md").read_text() + "\nBe brief.\n")
     load_prompts.cache_clear()
@@ -134,7 +134,7 @@ def test_prompt_version_changes_with_any_prompt_file(tmp_path):
 
 def test_a_missing_prompt_file_is_a_clear_error(tmp_path):
     copy = tmp_path / "prompts"
-    shutil.copytree(prompts_dir(), copy)
+    shutil.copytree(package_file("postmortem_kit.drafting", "prompts"), copy)
     (copy / "section-lesson.md").unlink()
     load_prompts.cache_clear()
     with pytest.raises(PromptError, match="section-lesson.md"):

@@ -9,9 +9,9 @@ import pytest
 from support.examples import EXAMPLES
 from support.incident_factory import make_incident
 
-from postmortem_kit.rca_import import import_markdown
-from postmortem_kit.rca_markdown_render import render_markdown
-from postmortem_kit.yaml_source import load_yaml_file
+from postmortem_kit.rca.importer import import_markdown
+from postmortem_kit.rca.markdown_render import render_markdown
+from postmortem_kit.core.yaml_source import load_yaml_file
 
 DATA = Path(__file__).parent / "data" / "rca"
 EXAMPLE_FILES = sorted(EXAMPLES.glob("INC-*.yaml"))

@@ -137,7 +137,7 @@ def test_status_json_is_the_status_file(tracked):
 
 
 def test_the_lessons_site_reads_the_status_file(tracked):
-    from postmortem_kit.site_followups import load_status
+    from postmortem_kit.site.followups import load_status
 
     tracked.run("--status", "--today", "2026-06-10")
     table, problem = load_status(tracked.status_file)
@@ -151,7 +151,7 @@ def test_the_lessons_site_reads_the_status_file(tracked):
 def test_the_status_file_reads_back_strictly_as_the_written_rows(tracked):
     from dataclasses import asdict
 
-    from postmortem_kit.followup_status_file import read_status_document
+    from postmortem_kit.followups.status_file import read_status_document
 
     tracked.run("--status", "--today", "2026-06-10")
     rows = read_status_document(tracked.status_file)
@@ -266,7 +266,7 @@ def test_event_file_that_is_not_json(world, monkeypatch, tmp_path):
 def test_status_file_that_cannot_be_written(world, tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("x", encoding="utf-8")
-    from postmortem_kit.cli import main
+    from postmortem_kit.cli.main import main
 
     code = main(["followups", "--status", "--status-file", str(blocker / "status.json")])
     assert code == 2

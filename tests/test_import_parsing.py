@@ -6,14 +6,14 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from postmortem_kit.rca_analysis_map import category_of, map_follow_ups, map_lesson
-from postmortem_kit.rca_inputs_parse import parse_sla
-from postmortem_kit.rca_markdown_fields import ImportReport, read_entries
-from postmortem_kit.rca_markdown_sections import split_lines, split_sections
-from postmortem_kit.rca_summary_map import map_summary
-from postmortem_kit.rca_timeline_parse import TimelineContext, parse_timeline
-from postmortem_kit.rca_times import parse_spoken_duration, parse_stated_time, zone_from_text
-from postmortem_kit.rca_values import person, slug
+from postmortem_kit.rca.analysis_map import category_of, map_follow_ups, map_lesson
+from postmortem_kit.rca.inputs_parse import parse_sla
+from postmortem_kit.rca.markdown_fields import ImportReport, read_entries
+from postmortem_kit.rca.markdown_sections import split_lines, split_sections
+from postmortem_kit.rca.summary_map import map_summary
+from postmortem_kit.rca.timeline_parse import TimelineContext, parse_timeline
+from postmortem_kit.rca.times import parse_spoken_duration, parse_stated_time, zone_from_text
+from postmortem_kit.rca.values import person, slug
 
 D = date(2026, 3, 14)
 

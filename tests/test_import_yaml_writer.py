@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from support.examples import EXAMPLES
 
-from postmortem_kit.incident_schema import load_schema
-from postmortem_kit.yaml_source import load_yaml_file, load_yaml_text
-from postmortem_kit.yaml_writer import _render, dump_incident
+from postmortem_kit.incident.schema import load_schema
+from postmortem_kit.core.yaml_source import load_yaml_file, load_yaml_text
+from postmortem_kit.incident.yaml_writer import _render, dump_incident
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../schema/postmortem.schema.json"
 EXAMPLE_FILES = sorted(EXAMPLES.glob("INC-*.yaml"))

@@ -8,15 +8,15 @@ import json
 
 import pytest
 
-from postmortem_kit.findings import Finding
-from postmortem_kit.pr_anchor import Anchor, diff_lines, find_anchor, suggestion_text, verify
-from postmortem_kit.pr_annotations import select, write
-from postmortem_kit.pr_artifact import ArtifactError, clean_draft, parse_result
-from postmortem_kit.pr_event import EventError, parse_event
-from postmortem_kit.pr_files import Listing, is_incident_path, normalise_dirs
-from postmortem_kit.pr_inert import inert, log_line, path_code
-from postmortem_kit.pr_summary import GITHUB_SUMMARY_LIMIT, check_summary
-from postmortem_kit.yaml_source import load_yaml_text
+from postmortem_kit.core.findings import Finding
+from postmortem_kit.pr.anchor import Anchor, diff_lines, find_anchor, suggestion_text, verify
+from postmortem_kit.pr.annotations import select, write
+from postmortem_kit.pr.artifact import ArtifactError, clean_draft, parse_result
+from postmortem_kit.pr.event import EventError, parse_event
+from postmortem_kit.pr.files import Listing, is_incident_path, normalise_dirs
+from postmortem_kit.textsafety.github_text import inert, log_line, path_code
+from postmortem_kit.pr.summary import GITHUB_SUMMARY_LIMIT, check_summary
+from postmortem_kit.core.yaml_source import load_yaml_text
 from support.github_fixtures import load_webhook, webhook_names
 
 # --------------------------------------------------------------------------- events

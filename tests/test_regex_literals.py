@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from postmortem_kit import blameless_rules, blameless_scan
-from postmortem_kit.regex_literals import required_literals
-from postmortem_kit.resources import data_file
+from postmortem_kit.blameless import rules as blameless_rules
+from postmortem_kit.blameless import scan as blameless_scan
+from postmortem_kit.core.regex_literals import required_literals
+from postmortem_kit.core.resources import package_file, schema_file
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -44,7 +45,7 @@ def test_a_pattern_that_does_not_parse_requires_nothing():
 
 
 def _texts() -> list[str]:
-    raw = json.loads(data_file("blameless.compiled.json").read_text(encoding="utf-8"))
+    raw = json.loads(package_file("postmortem_kit.blameless", "rules.compiled.json").read_text(encoding="utf-8"))
     texts = []
     for rule in raw["rules"]:
         examples = rule.get("examples") or {}
@@ -58,7 +59,7 @@ def _texts() -> list[str]:
 def test_the_compiled_needs_never_exclude_a_real_match():
     """Soundness on every example and labelled sentence: wherever an alternative matches, the
     literals it is said to need are in the text."""
-    raw = json.loads(data_file("blameless.compiled.json").read_text(encoding="utf-8"))
+    raw = json.loads(package_file("postmortem_kit.blameless", "rules.compiled.json").read_text(encoding="utf-8"))
     texts = _texts()
     checked = 0
     for rule in raw["rules"]:
@@ -78,7 +79,7 @@ def test_the_filter_changes_no_finding(monkeypatch):
     """The scanner with the prefilter (kept on for every text) finds exactly what the plain
     plans find."""
     monkeypatch.setattr(blameless_rules, "FILTERED_TEXTS", 10 ** 9)
-    raw = json.loads(data_file("blameless.compiled.json").read_text(encoding="utf-8"))
+    raw = json.loads(package_file("postmortem_kit.blameless", "rules.compiled.json").read_text(encoding="utf-8"))
     rules = blameless_rules.from_compiled(raw)
     texts = _texts()
     filtered = [[(m.rule.id, m.start) for m in blameless_scan.scan(text, rules=rules)] for text in texts]

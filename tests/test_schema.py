@@ -6,9 +6,9 @@ import json
 
 from jsonschema import Draft202012Validator
 
-from postmortem_kit.incident_schema import analysis_sections, load_schema
-from postmortem_kit.schema_fields import prose_field_names, prose_strings
-from postmortem_kit.yaml_source import load_yaml_file
+from postmortem_kit.incident.schema import analysis_sections, load_schema
+from postmortem_kit.incident.schema_fields import prose_field_names, prose_strings
+from postmortem_kit.core.yaml_source import load_yaml_file
 
 
 def test_schema_is_valid_2020_12_with_id(repo_root):
@@ -82,4 +82,8 @@ def test_every_subpackage_is_listed_for_the_wheel(repo_root):
     package_root = repo_root / "scripts" / "postmortem_kit"
     found = {"postmortem_kit" + "".join("." + part for part in init.parent.relative_to(package_root).parts)
              for init in package_root.rglob("__init__.py")}
+    data_dirs = {"postmortem_kit" + "".join("." + part for part in folder.relative_to(package_root).parts)
+                 for folder in package_root.rglob("*") if folder.is_dir() and folder.name != "__pycache__"
+                 and not (folder / "__init__.py").exists()}
+    found |= data_dirs
     assert found <= listed, f"add to [tool.setuptools] packages: {sorted(found - listed)}"

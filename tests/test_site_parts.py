@@ -9,14 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from postmortem_kit import site_charts, site_sanitize
-from postmortem_kit.site_followups import load_status
-from postmortem_kit.site_links import Links
-from postmortem_kit.site_model import build_incident, load_incidents
-from postmortem_kit.site_options import SiteOptionError, read_options
-from postmortem_kit.site_html import issue_url, make_page
-from postmortem_kit.site_similarity import similar_incidents
-from postmortem_kit.site_text import paragraphs, safe_href, safe_title, slug, text, verbatim
+from postmortem_kit.site import charts as site_charts
+from postmortem_kit.textsafety import html_sanitize as site_sanitize
+from postmortem_kit.site.followups import load_status
+from postmortem_kit.site.links import Links
+from postmortem_kit.site.model import build_incident, load_incidents
+from postmortem_kit.site.options import SiteOptionError, read_options
+from postmortem_kit.site.html import issue_url, make_page
+from postmortem_kit.site.similarity import similar_incidents
+from postmortem_kit.textsafety.html_text import paragraphs, safe_href, safe_title, slug, text, verbatim
 from support.incident_factory import SCENARIOS, incident_yaml, make_incident
 from support.site_fixtures import PAYLOADS, status_document
 from support.status_files import status_row, write_status_file

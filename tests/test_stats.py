@@ -12,7 +12,7 @@ from support.examples import EXAMPLES, edited, write_incident
 from support.incident_factory import write_incidents
 from support.status_files import status_row, write_status_file
 
-from postmortem_kit.incident_stats import distribution
+from postmortem_kit.stats.incidents import distribution
 
 
 def stats_json(run_cli, *args: str) -> tuple[int, dict, str]:
@@ -170,7 +170,7 @@ def test_a_directory_without_incidents(run_cli, tmp_path):
 
 def test_stats_never_loads_the_schema_validator(tmp_path):
     write_incidents(tmp_path, 5, status="mixed")
-    script = ("import sys\nfrom postmortem_kit.cli import main\ncode = main(['stats', sys.argv[1], '--format', 'json'])\n"
+    script = ("import sys\nfrom postmortem_kit.cli.main import main\ncode = main(['stats', sys.argv[1], '--format', 'json'])\n"
               "print('jsonschema' in sys.modules, code, file=sys.stderr)\n")
     result = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True, timeout=60)
     assert result.stderr.strip().endswith("False 0"), result.stderr

@@ -34,7 +34,7 @@ from support.pr_scenario import PrScenario  # noqa: E402
 
 
 def cli(*argv: str) -> tuple[int, str]:
-    from postmortem_kit.cli import main
+    from postmortem_kit.cli.main import main
 
     out = io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
@@ -65,7 +65,7 @@ def run_once(scenario: PrScenario, emu: GitHubEmulator, llm: LLMServer, label: s
 
 
 def baseline(workspace: Path, paths: list[str]) -> float:
-    from postmortem_kit.commands.check import run_checks
+    from postmortem_kit.cli.check import run_checks
 
     run_checks([str(workspace / p) for p in paths[:2]])  # warm imports and compiled rules
     started = time.perf_counter()

@@ -53,8 +53,8 @@ def child_config(path: Path, *, docs_dir: Path, hooks: list[str], incidents: Pat
 
 def write_baseline_docs(incidents: Path, docs: Path) -> int:
     """The pages our hook generates, written as plain Markdown files with equivalent front matter."""
-    from postmortem_kit.site_build import generate_site
-    from postmortem_kit.site_options import read_options
+    from postmortem_kit.site.build import generate_site
+    from postmortem_kit.site.options import read_options
 
     options = read_options({"postmortems": {"dir": str(incidents), "followups_status": None}}, ROOT)
     result = generate_site(options, repo_url="https://github.com/postmortem-kit/postmortem-kit",
@@ -74,8 +74,8 @@ def write_baseline_docs(incidents: Path, docs: Path) -> int:
 
 def write_export_docs(incidents: Path, docs: Path) -> int:
     """Each incident as RCA Markdown (`postmortem export`), plus the navigation's pages as stubs."""
-    from postmortem_kit.rca_markdown_render import render_markdown
-    from postmortem_kit.yaml_source import load_yaml_file
+    from postmortem_kit.rca.markdown_render import render_markdown
+    from postmortem_kit.core.yaml_source import load_yaml_file
 
     shutil.copytree(ROOT / "scripts/postmortem_kit/site/docs", docs)
     for stub in ("index.md", "incidents/index.md", "lessons.md", "analytics.md", "services/index.md",
@@ -119,7 +119,7 @@ def main() -> int:
         ours = work / "ours.yml"
         plain = work / "plain.yml"
         child_config(ours, docs_dir=ROOT / "scripts/postmortem_kit/site/docs",
-                     hooks=[str(ROOT / "scripts/postmortem_kit/site_hook.py")], incidents=incidents,
+                     hooks=[str(ROOT / "scripts/postmortem_kit/site/hook.py")], incidents=incidents,
                      site_dir=work / "site-ours")
         child_config(plain, docs_dir=work / "plain-docs", hooks=[], incidents=incidents,
                      site_dir=work / "site-plain")

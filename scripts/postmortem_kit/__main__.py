@@ -1,5 +1,5 @@
 import sys
 
-from postmortem_kit.cli import main
+from postmortem_kit.cli.main import main
 
 sys.exit(main())

@@ -1,6 +1,6 @@
-"""Regenerate what is derived from schema/blameless.yaml, or check that it is current.
+"""Regenerate what is derived from scripts/postmortem_kit/blameless/rules.yaml, or check that it is current.
 
-* ``schema/blameless.compiled.json``: the rules expanded and indexed for the
+* ``scripts/postmortem_kit/blameless/rules.compiled.json``: the rules expanded and indexed for the
   scanner (loading it skips parsing the YAML and 65 regexes at start-up);
 * the ``not``/``pattern`` of ``$defs/prose`` in ``schema/postmortem.schema.json``:
   the highest-confidence rules (``schema: true``) as one ECMA-262 regex, so
@@ -21,10 +21,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from postmortem_kit.blameless_rules import COMPILED_FILE, RULES_FILE, compile_yaml, source_digest  # noqa: E402
-from postmortem_kit.blameless_schema_bridge import schema_not_entry, replace_prose_not  # noqa: E402
+from postmortem_kit.blameless.rules import COMPILED_FILE, RULES_FILE, compile_yaml, source_digest  # noqa: E402
+from postmortem_kit.blameless.schema_bridge import schema_not_entry, replace_prose_not  # noqa: E402
 
 SCHEMA_DIR = ROOT / "schema"
+RULES_DIR = ROOT / "scripts" / "postmortem_kit" / "blameless"
 SCHEMA_FILE = SCHEMA_DIR / "postmortem.schema.json"
 
 
@@ -38,8 +39,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only check; exit 1 when a file is stale")
     args = parser.parse_args(argv)
-    rules_path = SCHEMA_DIR / RULES_FILE
-    compiled_path = SCHEMA_DIR / COMPILED_FILE
+    rules_path = RULES_DIR / RULES_FILE
+    compiled_path = RULES_DIR / COMPILED_FILE
     wanted_compiled = compiled_text(rules_path)
     schema_text = SCHEMA_FILE.read_text(encoding="utf-8")
     wanted_schema = replace_prose_not(schema_text, schema_not_entry(json.loads(wanted_compiled)))

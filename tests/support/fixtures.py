@@ -8,7 +8,7 @@ import pytest
 @pytest.fixture
 def run_cli(capsys):
     """Call `postmortem <argv>` in-process; return (exit code, stdout, stderr)."""
-    from postmortem_kit.cli import main
+    from postmortem_kit.cli.main import main
 
     def run(*argv: str) -> tuple[int, str, str]:
         code = main(list(argv))

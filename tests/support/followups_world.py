@@ -59,8 +59,7 @@ class World:
         monkeypatch.setenv("GITHUB_EVENT_NAME", "push")
         monkeypatch.setenv("GITHUB_EVENT_PATH", str(WEBHOOKS / f"{event}.json"))
         monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
-        from postmortem_kit.commands import followups
-
+        from postmortem_kit.cli import followups
         monkeypatch.setattr(followups, "CLOCK", self.clock.now)
         monkeypatch.setattr(followups, "SLEEP", self.clock.sleep)
 
@@ -102,7 +101,7 @@ class World:
     # --- running ---
 
     def run(self, *argv: str) -> tuple[int, str, str]:
-        from postmortem_kit.cli import main
+        from postmortem_kit.cli.main import main
 
         out, err = io.StringIO(), io.StringIO()
         with redirect_stdout(out), redirect_stderr(err):
@@ -115,7 +114,7 @@ class World:
     # --- GitHub state ---
 
     def issues(self) -> list[IssueView]:
-        from postmortem_kit.followup_markers import parse
+        from postmortem_kit.followups.markers import parse
 
         views = []
         for number, issue in sorted(self.repo.plain_issues().items()):

@@ -147,7 +147,7 @@ def write_config(directory: Path, incidents: Path, *, site_dir: Path | None = No
         "INHERIT": str(ROOT / "mkdocs.yml"),
         "docs_dir": str(SITE_PACKAGE / "site" / "docs"),
         "site_dir": str(site_dir or directory / "site"),
-        "hooks": [str(SITE_PACKAGE / "site_hook.py")],
+        "hooks": [str(SITE_PACKAGE / "site" / "hook.py")],
         "theme": {"custom_dir": str(SITE_PACKAGE / "site" / "overrides")},
         "extra": {"postmortems": {"dir": str(incidents), "followups_status": None, **options}},
     }

@@ -1,0 +1,455 @@
+"""Compile the blameless rule file: validate it, expand macros, find each rule's literal starts.
+
+``schema/blameless.yaml`` is what people edit.  ``compile_rule_file`` turns
+it into plain data (expanded regexes, word lists, trigger prefixes) that the
+scanner loads; ``scripts/tools/sync_blameless_schema.py`` writes that data to
+``schema/blameless.compiled.json`` so that a run does not parse 90 KB of YAML
+and every regex before it reads the first incident (a test keeps the two in
+sync; a stale or missing file only makes loading slower).
+
+Patterns are checked for shapes that can backtrack catastrophically: an
+unbounded repeat is allowed only on a single character or class, and each
+pattern must start with literal text so the scanner can skip every position
+where it cannot match.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+try:  # Python 3.11 keeps the regex parser here
+    from re import _constants as sre_constants  # type: ignore[attr-defined]
+    from re import _parser as sre_parse  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover
+    import sre_constants  # type: ignore[no-redef]
+    import sre_parse  # type: ignore[no-redef]
+
+from postmortem_kit.blameless.rules import LEFT_EDGE, RIGHT_EDGE, source_digest  # noqa: F401  (re-exported)
+from postmortem_kit.core.regex_literals import required_literals
+
+FORMAT = 1
+CATEGORIES = ("counterfactual", "blame-verb", "human-error", "character-judgement", "naming-individual", "hindsight")
+SUBJECTS = ("any", "person", "not-system", "named", "person-possessive", "person-or-owner", "fault",
+            "fault-or-this")
+SCOPES = ("immediate", "clause", "possessor")
+OBJECTS = (None, "person", "named", "named-direct")
+DETECTORS = (None, "named-in-cause", "person-first-in-cause")
+SEVERITIES = ("error", "warning")
+TRIGGER_LENGTH = 6
+PREFIX_LENGTH = 3
+_ID = re.compile(r"BL\d{3}\Z")
+_MACRO = re.compile(r"\{([A-Z][A-Z_]*)\}")
+_AFTER = re.compile(r"\{AFTER:([^{}]+)\}")
+_WORD_LISTS = ("person_nouns", "person_pronouns", "weak_pronouns", "negative_subjects", "system_nouns",
+               "activity_nouns", "diligence_verbs", "inability_verbs", "stop_words", "determiners", "quantifiers",
+               "aux_words", "verb_forms", "negators", "given_names", "not_names", "products", "human_verbs",
+               "attention_verbs", "fault_nouns", "fault_adjectives", "postmodifier_words", "judgement_adjectives",
+               "demonstratives")
+_RULE_KEYS = ("id", "category", "message", "suggestions", "severity", "rationale", "subject", "subject_scope",
+              "object", "negatable", "context", "person_in_sentence", "sentence_start", "verb_before", "weak_ok",
+              "boundary", "detector", "schema", "schema_phrases", "examples", "negated_verb_blames",
+              "hypothetical", "nominal")
+
+
+def top_level_alternatives(pattern: str) -> list[str]:
+    """Split a regex at its top-level ``|`` (a pattern that is one group is split inside it)."""
+    parts: list[str] = []
+    start = 0
+    for index, char, depth in _syntax(pattern):
+        if char == "|" and depth == 0:
+            parts.append(pattern[start:index])
+            start = index + 1
+    parts.append(pattern[start:])
+    if len(parts) == 1 and pattern.startswith("(?:") and _closing(pattern, 0) == len(pattern) - 1:
+        return top_level_alternatives(pattern[3:-1])
+    return parts
+
+
+def _closing(pattern: str, open_index: int) -> int:
+    for index, char, depth in _syntax(pattern, open_index):
+        if char == ")" and depth == 0:
+            return index
+    return -1
+
+
+def _syntax(pattern: str, begin: int = 0):
+    """(index, char, group depth after the char) for each character of a regex from ``begin``,
+    skipping escaped characters and character classes."""
+    depth = 0
+    in_class = False
+    escaped = False
+    for index in range(begin, len(pattern)):
+        char = pattern[index]
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            if char == "]":
+                in_class = False
+        elif char == "[":
+            in_class = True
+        else:
+            depth += (char == "(") - (char == ")")
+            yield index, char, depth
+
+
+def compile_rule_file(raw: Any, digest: str, *, check: bool = True) -> dict:
+    """Plain, JSON-ready data for the scanner; raises ValueError listing every problem."""
+    if check:
+        errors = validate(raw)
+        if errors:
+            raise ValueError("; ".join(errors))
+    lexicon = raw["lexicon"]
+    macros = dict(raw.get("macros") or {})
+    macros["PARTICIPLE"] = _participle()
+    contexts = raw["contexts"]
+    marker = "(?:" + expand(contexts["cause_markers"], macros) + ")"
+    rules = []
+    for entry in raw["rules"]:
+        rule = {key: entry[key] for key in _RULE_KEYS if key in entry}
+        for key in ("verbs", "not_verbs", "weak_verbs", "unknown_verbs"):
+            if key + "_lexicon" in entry:
+                rule[key] = [str(word).lower() for word in lexicon[entry[key + "_lexicon"]]]
+            elif key in entry:
+                rule[key] = [str(word).lower() for word in entry[key]]
+        if entry.get("requires_before"):
+            rule["requires_before"] = spaces(str(entry["requires_before"]))
+        if entry.get("pattern"):
+            rule["pattern"] = expand(entry["pattern"], macros)
+            edge = RIGHT_EDGE if entry.get("boundary", True) else ""
+            rule["body"] = "(?:" + rule["pattern"] + ")" + edge
+            rule["prefixes"] = sorted(literal_prefixes(rule["body"], TRIGGER_LENGTH) or ())
+            # Each top-level alternative with its own literal starts: at run time only the
+            # alternatives that can start at a present word are compiled and tried.
+            # "needs": literals every match of the alternative contains (regex_literals), so the
+            # scanner skips it on a text without them before compiling anything.
+            rule["alternatives"] = []
+            for alternative in top_level_alternatives(rule["pattern"]):
+                prefixes = sorted(literal_prefixes("(?:" + alternative + ")" + edge, TRIGGER_LENGTH) or ())
+                part = {"source": alternative, "prefixes": prefixes}
+                needs = required_literals(alternative, skip=tuple(prefixes))
+                if needs:
+                    part["needs"] = needs
+                rule["alternatives"].append(part)
+        else:
+            rule["pattern"] = ""
+        rules.append(rule)
+    return {
+        "format": FORMAT,
+        "source_digest": digest,
+        "lexicon": {name: sorted({str(word).lower() for word in lexicon[name]}) for name in _WORD_LISTS},
+        "meta": LEFT_EDGE + "(?:" + "|".join(spaces(m) for m in lexicon["meta_markers"]) + ")",
+        "marker": {"body": marker, "prefixes": sorted(literal_prefixes(marker, TRIGGER_LENGTH) or ())},
+        "contexts": {key: contexts[key] for key in ("cause_fields", "cause_subject_fields", "cause_headings")},
+        "rules": rules,
+    }
+
+
+def validate(raw: Any) -> list[str]:
+    """Problems with a parsed rule file (empty when it is usable)."""
+    errors: list[str] = []
+    if not isinstance(raw, dict):
+        return ["the rule file must be a mapping"]
+    for key in ("lexicon", "contexts", "rules"):
+        if not isinstance(raw.get(key), (dict, list)):
+            errors.append(f"missing `{key}`")
+    if errors:
+        return errors
+    lexicon = raw["lexicon"]
+    for name in _WORD_LISTS + ("meta_markers",):
+        if not isinstance(lexicon.get(name), list) or not lexicon[name]:
+            errors.append(f"lexicon.{name} must be a non-empty list")
+    contexts = raw["contexts"]
+    for name in ("cause_fields", "cause_subject_fields", "cause_headings", "cause_markers"):
+        if name not in contexts:
+            errors.append(f"contexts.{name} is missing")
+    rules = raw["rules"]
+    if not isinstance(rules, list):
+        return errors + ["`rules` must be a list"]
+    seen: set[str] = set()
+    macros = dict(raw.get("macros") or {})
+    macros["PARTICIPLE"] = _participle()
+    for index, entry in enumerate(rules):
+        where = f"rules[{index}]"
+        if not isinstance(entry, dict):
+            errors.append(f"{where} must be a mapping")
+            continue
+        rule_id = entry.get("id")
+        where = f"rule {rule_id}" if rule_id else where
+        if not isinstance(rule_id, str) or not _ID.match(rule_id):
+            errors.append(f"{where}: id must look like BL001")
+        elif rule_id in seen:
+            errors.append(f"{where}: duplicate id")
+        else:
+            seen.add(rule_id)
+        for key in ("message", "rationale"):
+            if not isinstance(entry.get(key), str) or not entry[key].strip():
+                errors.append(f"{where}: `{key}` must be non-empty text")
+        if entry.get("category") not in CATEGORIES:
+            errors.append(f"{where}: category must be one of {', '.join(CATEGORIES)}")
+        if entry.get("severity") not in SEVERITIES:
+            errors.append(f"{where}: severity must be error or warning")
+        suggestions = entry.get("suggestions")
+        if not isinstance(suggestions, list) or not suggestions or not all(isinstance(s, str) and s for s in suggestions):
+            errors.append(f"{where}: `suggestions` must be a non-empty list of text")
+        if entry.get("subject", "any") not in SUBJECTS:
+            errors.append(f"{where}: subject must be one of {', '.join(SUBJECTS)}")
+        if entry.get("subject_scope", "immediate") not in SCOPES:
+            errors.append(f"{where}: subject_scope must be one of {', '.join(SCOPES)}")
+        if entry.get("object") not in OBJECTS:
+            errors.append(f"{where}: object must be person, named or named-direct")
+        if entry.get("detector") not in DETECTORS:
+            errors.append(f"{where}: unknown detector {entry.get('detector')!r}")
+        if entry.get("context", "any") not in ("any", "cause"):
+            errors.append(f"{where}: context must be any or cause")
+        for key in ("verbs_lexicon", "not_verbs_lexicon", "weak_verbs_lexicon", "unknown_verbs_lexicon"):
+            if key in entry and entry[key] not in lexicon:
+                errors.append(f"{where}: {key} names no lexicon list")
+        if "requires_before" in entry:
+            try:
+                before = spaces(str(entry["requires_before"]))
+                re.compile(before)
+                problem = backtracking_risk(before)
+                if problem:
+                    errors.append(f"{where}: requires_before {problem}")
+                if not before.endswith("$"):
+                    errors.append(f"{where}: requires_before must end with $ (it is matched right before the match)")
+            except re.error as error:
+                errors.append(f"{where}: requires_before does not compile: {error}")
+        if entry.get("schema") and not entry.get("schema_phrases"):
+            errors.append(f"{where}: schema rules need schema_phrases")
+        for phrase in entry.get("schema_phrases") or []:
+            if not isinstance(phrase, str) or not re.fullmatch(r"[a-z]+(?:[ -][a-z]+)*", phrase):
+                errors.append(f"{where}: schema phrase {phrase!r} must be lower-case words")
+        pattern = entry.get("pattern")
+        if entry.get("detector"):
+            continue
+        if not isinstance(pattern, str) or not pattern:
+            errors.append(f"{where}: `pattern` must be a non-empty regex")
+            continue
+        try:
+            expanded = expand(pattern, macros)
+            problem = backtracking_risk(expanded)
+            if problem:
+                errors.append(f"{where}: pattern {problem}")
+            compiled = re.compile(expanded)
+            if compiled.match(""):
+                errors.append(f"{where}: pattern matches the empty string")
+            elif not literal_prefixes(expanded):
+                errors.append(f"{where}: pattern must start with literal text (a word, or alternatives of words) "
+                              "so that the scanner can skip positions where it cannot match")
+        except (re.error, KeyError) as error:
+            errors.append(f"{where}: pattern does not compile: {error}")
+    return errors
+
+
+def backtracking_risk(pattern: str) -> str | None:
+    """Why ``pattern`` could backtrack catastrophically, or None.
+
+    Unbounded repeats (``*``, ``+``, ``{n,}``) are allowed only around a single
+    character or class; bounded repeats may nest but only up to a small size.
+    """
+    try:
+        parsed = sre_parse.parse(pattern)
+    except re.error as error:
+        return f"does not compile: {error}"
+    return _walk_risk(parsed)
+
+
+_REPEATS = {sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT}
+_SINGLE = {sre_constants.LITERAL, sre_constants.NOT_LITERAL, sre_constants.IN, sre_constants.ANY,
+           sre_constants.CATEGORY}
+
+
+def _whitespace_only(body) -> bool:
+    op, value = body[0]
+    if op == sre_constants.IN:
+        return all(item == (sre_constants.CATEGORY, sre_constants.CATEGORY_SPACE) or
+                   (item[0] == sre_constants.LITERAL and chr(item[1]).isspace()) for item in value)
+    return op == sre_constants.LITERAL and chr(value).isspace()
+
+
+def _walk_risk(items) -> str | None:
+    for op, value in items:
+        if op in _REPEATS:
+            low, high, body = value
+            unbounded = high == sre_constants.MAXREPEAT
+            single = len(body) == 1 and body[0][0] in _SINGLE
+            if unbounded and not single:
+                return "repeats a group without a bound; use a bounded repeat such as {0,3}"
+            if unbounded and not _whitespace_only(body):
+                # A rule is tried at every occurrence of its trigger; an unbounded run
+                # ("[!?]*") would make a long run of that character quadratic.
+                return "has an unbounded repeat; only whitespace may repeat without a bound (use e.g. {1,30})"
+            if not unbounded and not single and high > 60:
+                return f"has a repeat bound of {high}; keep bounds at 60 or less"
+            problem = _walk_risk(body)
+            if problem:
+                return problem
+        elif op == sre_constants.SUBPATTERN:
+            problem = _walk_risk(value[-1])
+            if problem:
+                return problem
+        elif op == sre_constants.BRANCH:
+            for branch in value[1]:
+                problem = _walk_risk(branch)
+                if problem:
+                    return problem
+        elif op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT):
+            problem = _walk_risk(value[1])
+            if problem:
+                return problem
+    return None
+
+
+_SPACE_CATEGORY = sre_constants.CATEGORY_SPACE
+
+
+def literal_prefixes(pattern: str, length: int = PREFIX_LENGTH) -> set[str] | None:
+    """Every literal start a match of ``pattern`` can have (" " = any whitespace).
+
+    None when some match can start with something other than literal text,
+    e.g. ``[a-z]+``: such a pattern cannot be prefiltered.
+    """
+    try:
+        parsed = sre_parse.parse(pattern)
+    except re.error:
+        return None
+    return _prefixes_of(parsed, length)
+
+
+def _prefixes_of(parsed, length: int) -> set[str] | None:
+    found = _sequence(list(parsed), length)
+    if found is None or not found or any(not prefix for prefix, _ in found):
+        return None
+    return {prefix for prefix, _ in found}
+
+
+def _sequence(items, length: int):
+    """Set of (prefix, closed) for a sequence; closed prefixes cannot grow."""
+    current = {("", False)}
+    for op, value in items:
+        grown = set()
+        for prefix, closed in current:
+            if closed or len(prefix) >= length:
+                grown.add((prefix, True))
+                continue
+            options = _element(op, value, length - len(prefix))
+            if options is None:
+                if not prefix:
+                    return None
+                grown.add((prefix, True))
+                continue
+            for piece, piece_closed in options:
+                grown.add(((prefix + piece)[:length], piece_closed or len(prefix + piece) >= length))
+        current = grown
+        if all(closed for _, closed in current):
+            break
+    return current
+
+
+def _element(op, value, room: int):
+    if op == sre_constants.LITERAL:
+        return {(chr(value), False)}
+    if op == sre_constants.IN:
+        chars = _class_chars(value)
+        return None if chars is None else {(c, False) for c in chars}
+    if op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT, sre_constants.AT):
+        return {("", False)}
+    if op == sre_constants.SUBPATTERN:
+        return _sequence(list(value[-1]), room)
+    if op == sre_constants.BRANCH:
+        found = set()
+        for branch in value[1]:
+            part = _sequence(list(branch), room)
+            if part is None:
+                return None
+            found |= part
+        return found
+    if op in _REPEATS:
+        low, _high, body = value
+        if len(body) == 1 and body[0][0] == sre_constants.IN and _class_chars(body[0][1]) == {" "}:
+            return {(" ", False)} | ({("", False)} if low == 0 else set())
+        part = _sequence(list(body), room)
+        if part is None:
+            return None
+        closed = {(prefix, True) for prefix, _ in part}  # one repetition, then stop
+        return closed | ({("", False)} if low == 0 else set())
+    return None
+
+
+def _class_chars(items) -> set[str] | None:
+    chars: set[str] = set()
+    for op, value in items:
+        if op == sre_constants.LITERAL:
+            chars.add(chr(value))
+        elif op == sre_constants.CATEGORY and value == _SPACE_CATEGORY:
+            chars.add(" ")
+        elif op == sre_constants.RANGE and value[1] - value[0] < 6:
+            chars.update(chr(c) for c in range(value[0], value[1] + 1))
+        else:
+            return None
+    return chars if len(chars) <= 8 else None
+
+
+def expand(pattern: str, macros: dict[str, str]) -> str:
+    """Substitute {MACRO}s (repeatedly, for macros that use macros) and turn spaces into \\s+.
+
+    ``{AFTER:is|was the}`` becomes fixed-width lookbehinds: the match must come
+    right after one of the words, so a rule can start at a distinctive word
+    ("wrong", "blame") instead of a common one ("the", "to").
+    """
+    pattern = _AFTER.sub(lambda m: _after(m.group(1)), pattern)
+    for _ in range(5):
+        expanded = _MACRO.sub(lambda m: macros[m.group(1)], pattern)
+        if expanded == pattern:
+            break
+        pattern = expanded
+    return spaces(pattern)
+
+
+def _after(words: str) -> str:
+    options = []
+    for phrase in words.split("|"):
+        parts = [re.escape(part) for part in phrase.strip().split()]
+        edge = r"\b" if phrase.strip()[:1].isalnum() else ""
+        options.append(f"(?<={edge}" + r"\s".join(parts) + r"\s)")
+    return "(?:" + "|".join(options) + ")"
+
+
+def spaces(pattern: str) -> str:
+    """A literal space in a rule pattern means one or more whitespace characters."""
+    out = []
+    in_class = False
+    escaped = False
+    for char in pattern:
+        if escaped:
+            out.append(char)
+            escaped = False
+            continue
+        if char == "\\":
+            escaped = True
+        elif char == "[":
+            in_class = True
+        elif char == "]":
+            in_class = False
+        elif char == " " and not in_class:
+            out.append(r"\s+")
+            continue
+        out.append(char)
+    return "".join(out)
+
+
+def _participle() -> str:
+    irregular = (
+        "known seen caught done taken given gone run read written thought told understood made kept got gotten "
+        "begun shown found left held brought sent spent built put set hit cut shut let split struck stuck led fed "
+        "felt heard lost meant met paid said sold sought taught won drawn driven flown grown thrown worn chosen "
+        "frozen spoken stolen woken broken forgotten hidden ridden risen shaken beaten fallen proven bitten "
+        "rung sung swum begun undone redone rerun overseen foreseen mistaken overtaken withdrawn"
+    ).split()
+    return r"(?:(?:[a-z]{2,12}-)?[a-z]{2,20}ed|" + "|".join(sorted(set(irregular), key=lambda w: (-len(w), w))) + r")(?![\w-])"
+
+

@@ -1,0 +1,221 @@
+"""The blameless check of one loaded incident: read its prose fields, report findings.
+
+All prose strings of the file (as the schema marks them) are joined with
+paragraph breaks and scanned in one pass; each match is mapped back to its
+field and to the exact line and column in the YAML file.  Only prose is read:
+owners, authors, responders, log excerpts and other verbatim fields never are.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from postmortem_kit.blameless.findings import make_finding
+from postmortem_kit.blameless.mask import MASK, mask_inline
+from postmortem_kit.blameless.rules import RuleSet, load_rules
+from postmortem_kit.blameless.scan import Region, raw_hits, scan
+from postmortem_kit.blameless.suppress import Marker, file_suppressions, find_markers
+from postmortem_kit.core.findings import Finding
+from postmortem_kit.core.scalar_positions import line_starts
+from postmortem_kit.incident.schema_fields import Shape, root_shape
+from postmortem_kit.core.yaml_source import SourceDocument, dotted_path
+
+SEPARATOR = "\n\n"  # a paragraph break: sentences and quotes never cross fields
+
+
+def find_blame(doc: SourceDocument, path: str | None = None, status: str = "in-review", *,
+               rules: RuleSet | None = None) -> list[Finding]:
+    """Blameless findings for every prose field of ``doc`` (suppressed ones included, marked)."""
+    rules = rules or load_rules()
+    path = path or doc.path
+    data = doc.data
+    if not isinstance(data, dict):
+        return []
+    items = prose_items(data)
+    if not items:
+        return []
+    starts: list[int] = []
+    regions: list[Region] = []
+    offset = 0
+    roots = _cause_roots(rules)
+    step = len(SEPARATOR)
+    for where, text in items:
+        starts.append(offset)
+        if where[0] in roots:
+            cause, cause_subject = _field_context(rules, tuple("[]" if isinstance(part, int) else part for part in where))
+            if cause or cause_subject:
+                regions.append(Region(offset, offset + len(text), cause, cause_subject))
+        offset += len(text) + step
+    joined = SEPARATOR.join(text for _, text in items)
+    lowered, hits = raw_hits(joined, rules)
+    # Mask only the strings with a hit; a name found in another cause field is checked against
+    # the masking of its own string afterwards (names in quotes or code do not count).
+    wanted = {bisect_right(starts, position) - 1 for position, _, _ in hits}
+    if not wanted and not regions:
+        matches = []
+    else:
+        masked = SEPARATOR.join(mask_inline(text) if index in wanted else text for index, (_, text) in enumerate(items))
+        matches = scan(joined, rules=rules, regions=regions, masked=masked, hits=hits)
+        matches = [match for match in matches if not _masked_later(match, wanted, starts, items)]
+
+    findings: list[Finding] = []
+    suppress_file, problems = file_suppressions(data, rules, path, doc.position)
+    findings.extend(problems)
+    markers, marker_lines, problems = _markers(doc, rules, path)
+    findings.extend(problems)
+    ranges: dict[int, tuple[int, int]] = {}
+    for match in matches:
+        index = bisect_right(starts, match.start) - 1
+        where, text = items[index]
+        local = match.start - starts[index]
+        local_end = min(local + len(match.text), len(text))
+        line, column = doc.text_position(where, local)
+        end_line, end_column = doc.text_position(where, local_end)
+        finding = make_finding(match.rule, match.text, path=path, status=status, line=line, column=column,
+                               end_line=end_line, end_column=end_column, field=dotted_path(where))
+        reason = suppress_file.get(match.rule.id)
+        if reason is None and markers:
+            if index not in ranges:
+                ranges[index] = _line_range(doc, where)
+            reason = _marker_reason(markers, marker_lines, ranges[index], match.rule.id)
+        if reason is not None:
+            finding.suppressed = True
+            finding.suppression = reason
+        findings.append(finding)
+    return findings
+
+
+def prose_items(data) -> list[tuple[tuple, str]]:
+    """(path, text) of every prose string, as ``schema_fields.prose_strings`` yields them.
+
+    The same walk, but each schema shape is reduced once to the children that
+    can hold prose, so subtrees without any (the pasted inputs: events, logs,
+    metrics) are never entered.
+    """
+    found: list[tuple[tuple, str]] = []
+    stack: list[tuple] = [(data, _plan(root_shape()), ())]
+    while stack:
+        value, plan, path = stack.pop()
+        prose, children, additional, items = plan
+        kind = type(value)
+        if kind is str:
+            if prose:
+                found.append((path, value))
+        elif kind is dict:
+            for key, child in reversed(value.items()):
+                child_plan = children.get(key) or additional
+                if child_plan is not None:
+                    stack.append((child, child_plan, path + (key,)))
+        elif kind is list and items is not None:
+            for index in range(len(value) - 1, -1, -1):
+                stack.append((value[index], items, path + (index,)))
+    return found
+
+
+_PLANS: dict[int, tuple] = {}
+
+
+def _plan(shape: Shape) -> tuple:
+    """(is prose, {key: child plan}, additional plan, items plan), keeping only children with prose below."""
+    plan = _PLANS.get(id(shape))
+    if plan is not None:
+        return plan
+    children: dict[str, tuple] = {}
+    plan = (shape.prose, children, None, None)
+    _PLANS[id(shape)] = plan  # provisional, for recursive schemas
+    for key, child in shape.properties.items():
+        if _has_prose(child):
+            children[key] = _plan(child)
+    additional = _plan(shape.additional) if shape.additional is not None and _has_prose(shape.additional) else None
+    items = _plan(shape.items) if shape.items is not None and _has_prose(shape.items) else None
+    plan = (shape.prose, children, additional, items)
+    _PLANS[id(shape)] = plan
+    return plan
+
+
+_PROSE_BELOW: dict[int, bool] = {}
+
+
+def _has_prose(shape: Shape) -> bool:
+    """Can a prose string sit at or below ``shape``? (memoised; schema cycles are cut)."""
+    known = _PROSE_BELOW.get(id(shape))
+    if known is not None:
+        return known
+    _PROSE_BELOW[id(shape)] = False  # provisional, for recursive schemas
+    children = list(shape.properties.values()) + [s for s in (shape.items, shape.additional) if s is not None]
+    result = shape.prose or any(_has_prose(child) for child in children)
+    _PROSE_BELOW[id(shape)] = result
+    return result
+
+
+_CONTEXTS: dict[tuple[int, tuple], tuple[bool, bool]] = {}
+_ROOTS: dict[int, frozenset[str]] = {}
+
+
+def _cause_roots(rules: RuleSet) -> frozenset[str]:
+    """Top-level keys under which cause fields can be (a fast first test)."""
+    roots = _ROOTS.get(id(rules))
+    if roots is None:
+        roots = frozenset(re.split(r"[.\[]", glob, maxsplit=1)[0] for glob in rules.cause_field_globs)
+        _ROOTS[id(rules)] = roots
+    return roots
+
+
+def _field_context(rules: RuleSet, generic: tuple) -> tuple[bool, bool]:
+    """(cause field, cause-subject field) for a path with list indexes as "[]" (cached)."""
+    key = (id(rules), generic)
+    found = _CONTEXTS.get(key)
+    if found is None:
+        field = dotted_path(tuple(0 if part == "[]" else part for part in generic))
+        found = (bool(rules.cause_fields.match(field)), bool(rules.cause_subject_fields.match(field)))
+        _CONTEXTS[key] = found
+    return found
+
+
+def _masked_later(match, masked_strings: set[int], starts: list[int], items) -> bool:
+    """Is a detector's match inside quotes or code of a string that was not masked up front?"""
+    if not match.rule.detector:
+        return False
+    index = bisect_right(starts, match.start) - 1
+    if index in masked_strings:
+        return False
+    local = match.start - starts[index]
+    masked = mask_inline(items[index][1])
+    return MASK in masked[local:local + len(match.text)]
+
+
+def _markers(doc: SourceDocument, rules: RuleSet, path: str) -> tuple[list[Marker], list[int], list[Finding]]:
+    """Suppression markers anywhere in the YAML text (comments or inside prose)."""
+    if "blameless-ignore" not in doc.text:
+        return [], [], []
+    starts = line_starts(doc.text)
+
+    def position(offset: int) -> tuple[int, int]:
+        row = bisect_right(starts, offset) - 1
+        return row + 1, offset - starts[row] + 1
+
+    markers, problems = find_markers(doc.text, rules, path, position)
+    return markers, [position(marker.start)[0] for marker in markers], problems
+
+
+def _line_range(doc: SourceDocument, where: tuple) -> tuple[int, int]:
+    """First line (the key's) and last line of a prose field in the YAML file."""
+    key = doc.keys.get(where)
+    node = doc.nodes.get(where)
+    first = key.line if key is not None else (node.line if node is not None else 1)
+    last = first
+    if node is not None:
+        last = doc.text.count("\n", 0, max(node.start_index, node.end_index - 1)) + 1
+        last = max(last, node.line)
+    return first, last
+
+
+def _marker_reason(markers: list[Marker], lines: list[int], span: tuple[int, int], rule_id: str) -> str | None:
+    first, last = span
+    for marker, line in zip(markers, lines):
+        if rule_id not in marker.rules:
+            continue
+        if marker.whole_file or first - 1 <= line <= last:
+            return marker.reason
+    return None

@@ -1,0 +1,43 @@
+"""From a rule match to a Finding: severity policy and wording.
+
+Severity policy (documented in the README):
+
+* rules with severity ``error`` are blame: an error in ``in-review`` and
+  ``published`` incidents, a warning in a ``draft`` (the drafting step and
+  the author still have time to rewrite);
+* rules with severity ``warning`` (tone, such as repeated exclamation marks)
+  are always warnings;
+* `postmortem lint` reports everything as a warning unless ``--severity
+  error`` asks for the published policy.
+"""
+
+from __future__ import annotations
+
+from postmortem_kit.blameless.rules import Rule
+from postmortem_kit.core.findings import Finding
+
+STRICT_STATUSES = ("in-review", "published")
+
+
+def severity_for(rule: Rule, status: str) -> str:
+    if rule.severity == "warning":
+        return "warning"
+    return "error" if status in STRICT_STATUSES else "warning"
+
+
+def make_finding(rule: Rule, match: str, *, path: str, status: str, line: int, column: int, end_line: int,
+                 end_column: int, field: str | None = None) -> Finding:
+    return Finding(
+        path=path,
+        line=line,
+        column=column,
+        rule=rule.finding_rule,
+        severity=severity_for(rule, status),
+        message=rule.describe(match),
+        end_line=end_line,
+        end_column=end_column,
+        suggestion=rule.suggestion,
+        category=rule.category,
+        match=match,
+        field=field,
+    )

@@ -1,0 +1,438 @@
+"""The blameless-language rules at run time: load, index, compile on demand.
+
+The rules are edited in ``schema/blameless.yaml``; loading prefers the
+compiled form ``schema/blameless.compiled.json`` when the checksum it
+records matches the YAML (see ``blameless_rule_compiler``), and compiles the YAML
+itself otherwise.  Each rule's regex is compiled the first time one of its
+trigger words occurs, so a run only pays for the rules its text can reach.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from postmortem_kit.core.resources import package_file
+
+RULES_FILE = "rules.yaml"
+COMPILED_FILE = "rules.compiled.json"
+RULE_PREFIX = "blameless/"
+FILTERED_TEXTS = 16  # texts per trigger key checked for required literals before its whole plan is compiled
+# A word boundary that also treats @, apostrophes and hyphens as part of a word.
+LEFT_EDGE = r"(?<![\w'’@-])"
+RIGHT_EDGE = r"(?:(?<=\s)|(?![\w@-]))"  # a pattern may end in a space
+_WORD_KEY = re.compile(r"[a-z0-9][a-z0-9'’-]*\Z")
+_TOKEN_WORDS = re.compile(r"[a-z0-9][a-z0-9'’-]*")
+
+
+class RuleFileError(ValueError):
+    """The rule file is unusable; the message says where and why."""
+
+
+_RULE_DEFAULTS = {
+    "subject": "any", "subject_scope": "immediate", "object": None, "negatable": True, "context": "any",
+    "person_in_sentence": False, "sentence_start": False, "verb_before": False, "weak_ok": False,
+    "boundary": True, "detector": None, "verbs": None, "not_verbs": frozenset(), "weak_verbs": None,
+    "unknown_verbs": None, "requires_before": None, "schema": False, "schema_phrases": (), "body": "",
+    "examples": None, "negated_verb_blames": False, "hypothetical": False,
+    "nominal": False,
+}
+
+
+class Rule:
+    """One rule of blameless.yaml, ready to use (see the file's header for the fields)."""
+
+    __slots__ = ("id", "category", "pattern", "message", "suggestions", "severity", "rationale") + tuple(_RULE_DEFAULTS)
+
+    def __init__(self, **values):
+        for name in self.__slots__:
+            setattr(self, name, values[name] if name in values else _RULE_DEFAULTS[name])
+        if self.examples is None:
+            self.examples = {}
+
+    def __repr__(self) -> str:
+        return f"Rule({self.id}, {self.category})"
+
+    @property
+    def finding_rule(self) -> str:
+        return RULE_PREFIX + self.id
+
+    @property
+    def suggestion(self) -> str:
+        return self.suggestions[0]
+
+    def describe(self, match: str) -> str:
+        return self.message.replace("{match}", match)
+
+
+class TriggerIndex:
+    """Where rules can start: literal keys (the start of each rule's literal prefixes).
+
+    A text is split into words once; a key whose word is absent costs
+    nothing, and a present key is located and tried only with its own rules.
+    """
+
+    def __init__(self):
+        self.rules: dict[str, list] = {}  # key -> rules (None = cause marker), in file order
+        self.kind: dict[str, str] = {}  # word (a whole word), start (a word start) or text (anything)
+        self.memo: dict[str, tuple[str, ...]] = {}
+        self.carriers: set[str] = set()  # tokens in memo that carry at least one key
+        self.finders: dict[str, re.Pattern] = {}
+
+    def add(self, prefixes, rule) -> None:
+        for prefix in prefixes:
+            key = prefix.split(" ")[0] or prefix
+            if not key[:1].isalnum():
+                key = key[:1]  # "(again", "(as usual": one search for "(" serves them all
+            word = _TOKEN_WORDS.match(key)
+            word = word.group() if word else ""
+            if word != key:
+                kind = "text"
+            elif prefix[len(word):len(word) + 1] == " ":
+                kind = "word"
+            else:
+                kind = "start"
+            bucket = self.rules.setdefault(key, [])
+            if rule not in bucket:
+                bucket.append(rule)
+            previous = self.kind.get(key)
+            self.kind[key] = kind if previous in (None, kind) else ("text" if "text" in (kind, previous) else "start")
+
+    def freeze(self) -> None:
+        """Split keys by how presence is tested: whole words and word starts against the
+        text's words (remembered per word), the rest as substrings."""
+        self.words = frozenset(key for key, kind in self.kind.items() if kind == "word")
+        starts: dict[int, set[str]] = {}
+        texts: dict[str, list[str]] = {}
+        for key, kind in self.kind.items():
+            if kind == "start" and _WORD_KEY.match(key):
+                starts.setdefault(len(key), set()).add(key)
+            elif kind != "word":
+                texts.setdefault(key[0], []).append(key)
+        self.starts = {size: frozenset(keys) for size, keys in starts.items()}
+        self.texts_by_char = texts
+
+    def present(self, text: str, words) -> dict[str, int]:
+        """Keys that occur in ``text``, with how many words carry each (0: unknown, search to the end).
+
+        ``words`` counts the whitespace-separated tokens of the text.  Which
+        keys a token carries is remembered across texts (incident prose reuses
+        a vocabulary of a few thousand words), so the work per text is a few
+        set operations plus the tokens seen for the first time.
+        """
+        memo = self.memo
+        tokens = words.keys()
+        unseen = tokens - memo.keys()
+        if unseen and len(memo) < 200_000:
+            for token in unseen:
+                keys = self._keys_of(token)
+                memo[token] = keys
+                if keys:
+                    self.carriers.add(token)
+        found: dict[str, int] = {}
+        for token in (tokens & self.carriers) | (unseen if len(memo) >= 200_000 else set()):
+            count = words[token]
+            for key in memo.get(token) or self._keys_of(token):
+                found[key] = found.get(key, 0) + count
+        for char, keys in self.texts_by_char.items():
+            if char in text:
+                for key in keys:
+                    if len(keys) == 1 or key in text:
+                        found[key] = 0
+        return found
+
+    def finder(self, key: str) -> re.Pattern:
+        """Literal first (the regex engine jumps between occurrences), then the word edges."""
+        found = self.finders.get(key)
+        if found is None:
+            left = f"(?<![\\w'’@-]{re.escape(key)})" if key[:1].isalnum() else ""
+            right = r"(?![\w'’-])" if self.kind[key] == "word" else ""
+            found = self.finders[key] = re.compile(re.escape(key) + left + right)
+        return found
+
+    def _keys_of(self, token: str) -> tuple[str, ...]:
+        """Keys carried by a token ("(again)," holds the word "again")."""
+        keys = []
+        for word in _TOKEN_WORDS.findall(token):
+            if word in self.words:
+                keys.append(word)
+            for size, starts in self.starts.items():
+                if word[:size] in starts:
+                    keys.append(word[:size])
+        return tuple(keys)
+
+
+class RuleSet:
+    """The compiled rules with their trigger index, lexicon and contexts."""
+
+    def __init__(self, *, rules: list[Rule], lexicon: dict[str, frozenset[str]], triggers: TriggerIndex,
+                 marker: re.Pattern, meta: re.Pattern, cause_fields: re.Pattern, cause_subject_fields: re.Pattern,
+                 cause_field_globs: tuple[str, ...], cause_headings: re.Pattern,
+                 alternatives: dict[str, tuple[str, ...]],
+                 needs: dict[tuple[str, int], tuple[tuple[str, ...], ...]] | None = None):
+        self.rules = rules
+        self.by_id = {rule.id: rule for rule in rules}
+        self.lexicon = lexicon
+        self.triggers = triggers
+        self.marker = marker  # in-text cause markers
+        self.order = {rule.id: index for index, rule in enumerate(rules)}
+        self.detectors = [rule for rule in rules if rule.detector]
+        self.meta = meta
+        self.cause_fields = cause_fields
+        self.cause_subject_fields = cause_subject_fields
+        self.cause_field_globs = cause_field_globs
+        self.cause_headings = cause_headings
+        self.alternatives = alternatives
+        self.compiled: dict[str, re.Pattern] = {}
+        self.searchers: dict[str, re.Pattern] = {}
+        self.plans: dict[str, tuple] = {}
+        self._parts: dict[tuple[str, tuple[int, ...]], re.Pattern] = {}
+        # Literals an alternative's match must contain (any one of each clause), per trigger key:
+        # [(entry position in the key's list, clauses)] for the entries that have any.
+        needs = needs or {}
+        self.key_needs: dict[str, tuple] = {}
+        for key, entries in triggers.rules.items():
+            listed = tuple((position, needs[(entry[0].id, entry[1])]) for position, entry in enumerate(entries)
+                           if entry is not None and needs.get((entry[0].id, entry[1])))
+            if listed:
+                self.key_needs[key] = listed
+        self._filtered_plans: dict[tuple[str, tuple[int, ...]], tuple] = {}
+        self._filter_uses: dict[str, int] = {}
+
+    def plan_for(self, key: str, text: str, seen: dict[str, bool]) -> tuple:
+        """The plan for ``key`` without the alternatives whose required literals are not all in
+        ``text`` (``seen`` remembers substring tests for this text): nothing is compiled for a
+        rule whose rarer words are absent.  The filter saves compiling in a short run (one file
+        from pre-commit); once a key has come up in many texts, its whole plan is compiled and
+        the substring tests stop, since a failing anchored match costs less than the tests."""
+        found_plan = self.plans.get(key)
+        if found_plan is not None:
+            return found_plan
+        listed = self.key_needs.get(key)
+        if listed is None:
+            return self.plan(key)
+        uses = self._filter_uses[key] = self._filter_uses.get(key, 0) + 1
+        if uses > FILTERED_TEXTS:
+            return self.plan(key)
+        dropped = []
+        for position, clauses in listed:
+            for clause in clauses:
+                for literal in clause:
+                    found = seen.get(literal)
+                    if found is None:
+                        found = seen[literal] = literal in text
+                    if found:
+                        break
+                else:
+                    dropped.append(position)
+                    break
+        if not dropped:
+            return self.plan(key)
+        cache_key = (key, tuple(dropped))
+        found_plan = self._filtered_plans.get(cache_key)
+        if found_plan is None:
+            entries = [entry for position, entry in enumerate(self.triggers.rules[key]) if position not in dropped]
+            found_plan = self._filtered_plans[cache_key] = self._build_plan(entries)
+        return found_plan
+
+    def plan(self, key: str) -> tuple:
+        """(rank, rule, regex) for every rule that can start at ``key``.
+
+        A rule's regex here holds only its alternatives that can start with
+        ``key``, compiled on first use: a run compiles what its text needs.
+        """
+        self.plans[key] = self._build_plan(self.triggers.rules[key])
+        return self.plans[key]
+
+    def _build_plan(self, entries) -> tuple:
+        by_rule: dict[str, list] = {}
+        plan = []
+        for entry in entries:
+            if entry is None:
+                plan.append((-1, None, self.marker))
+                continue
+            rule, index = entry
+            if rule.id not in by_rule:
+                by_rule[rule.id] = [rule]
+                plan.append(by_rule[rule.id])
+            by_rule[rule.id].append(index)
+        built = []
+        for item in plan:
+            if isinstance(item, tuple):
+                built.append(item)
+                continue
+            rule, indexes = item[0], tuple(sorted(set(item[1:])))
+            built.append((self.order[rule.id], rule, self._part(rule, indexes)))
+        return tuple(built)
+
+    def _part(self, rule: Rule, indexes: tuple[int, ...]) -> re.Pattern:
+        found = self._parts.get((rule.id, indexes))
+        if found is None:
+            sources = self.alternatives[rule.id]
+            if len(indexes) == len(sources):
+                found = self.matcher(rule)
+            else:
+                edge = RIGHT_EDGE if rule.boundary else ""
+                found = re.compile("(?:" + "|".join(sources[i] for i in indexes) + ")" + edge)
+            self._parts[(rule.id, indexes)] = found
+        return found
+
+    def matcher(self, rule: Rule) -> re.Pattern:
+        """The rule's regex, anchored use (compiled on first use)."""
+        found = self.compiled.get(rule.id)
+        if found is None:
+            found = self.compiled[rule.id] = re.compile(rule.body)
+        return found
+
+    def searcher(self, rule_id: str) -> re.Pattern:
+        """The rule's regex for searching anywhere (word edges included), compiled on first use."""
+        found = self.searchers.get(rule_id)
+        if found is None:
+            rule = self.by_id[rule_id]
+            found = self.searchers[rule_id] = re.compile((LEFT_EDGE if rule.boundary else "") + rule.body)
+        return found
+
+    def rule(self, rule_id: str) -> Rule | None:
+        """A rule by id, with or without the ``blameless/`` prefix."""
+        if rule_id.startswith(RULE_PREFIX):
+            rule_id = rule_id[len(RULE_PREFIX):]
+        return self.by_id.get(rule_id)
+
+
+@cache
+def load_rules(path: str | None = None) -> RuleSet:
+    """The rule set (cached per process); ``path`` overrides the packaged file (and is validated)."""
+    source = Path(path) if path else package_file(__package__, RULES_FILE)
+    try:
+        data = source.read_bytes()
+    except OSError as error:
+        raise RuleFileError(f"{source}: cannot read the rule file: {error.strerror or error}") from None
+    digest = source_digest(data)
+    compiled = None if path else _compiled_for(digest)
+    if compiled is None:
+        compiled = compile_yaml(data, str(source), digest, check=path is not None)
+    try:
+        return from_compiled(compiled)
+    except (KeyError, TypeError, ValueError, re.error) as error:
+        raise RuleFileError(f"{source}: unusable rule file ({error})") from None
+
+
+def compile_yaml(data: bytes, shown: str, digest: str, *, check: bool = True) -> dict:
+    # The project's YAML 1.2 loader: words like `no` and `on` stay words.
+    from postmortem_kit.core.yaml_source import YamlLoadError, decode_source, load_yaml_text
+
+    try:
+        raw = load_yaml_text(decode_source(data, shown), shown).data
+    except YamlLoadError as error:
+        finding = error.finding
+        raise RuleFileError(f"{shown}:{finding.line}:{finding.column}: {finding.message}") from None
+    from postmortem_kit.blameless.compiler import compile_rule_file
+
+    try:
+        return compile_rule_file(raw, digest, check=check)
+    except (ValueError, KeyError, TypeError, AttributeError, re.error) as error:
+        raise RuleFileError(f"{shown}: {error}") from None
+
+
+def source_digest(data: bytes) -> str:
+    """Identifies the YAML a compiled file was made from (a staleness check, not security)."""
+    import zlib
+
+    return f"crc32:{zlib.crc32(data):08x}:{len(data)}"
+
+
+def _compiled_for(digest: str) -> dict | None:
+    """The packaged compiled rules, if they were made from this exact YAML."""
+    try:
+        with open(package_file(__package__, COMPILED_FILE), encoding="utf-8") as handle:
+            compiled = json.load(handle)
+    except (OSError, ValueError):
+        return None
+    if not isinstance(compiled, dict) or compiled.get("source_digest") != digest:
+        return None
+    return compiled
+
+
+def from_compiled(compiled: dict[str, Any]) -> RuleSet:
+    lexicon = {name: frozenset(words) for name, words in compiled["lexicon"].items()}
+    rules: list[Rule] = []
+    triggers = TriggerIndex()
+    triggers.add(compiled["marker"]["prefixes"], None)
+    alternatives: dict[str, tuple[str, ...]] = {}
+    needs: dict[tuple[str, int], tuple[tuple[str, ...], ...]] = {}
+    for entry in compiled["rules"]:
+        rule = _rule(entry)
+        rules.append(rule)
+        if not rule.detector:
+            parts = entry.get("alternatives") or [{"source": entry["pattern"], "prefixes": entry["prefixes"]}]
+            alternatives[rule.id] = tuple(part["source"] for part in parts)
+            for index, part in enumerate(parts):
+                triggers.add(part["prefixes"], (rule, index))
+                if part.get("needs"):
+                    needs[(rule.id, index)] = tuple(tuple(clause) for clause in part["needs"])
+    triggers.freeze()
+    contexts = compiled["contexts"]
+    return RuleSet(
+        rules=rules,
+        lexicon=lexicon,
+        triggers=triggers,
+        marker=re.compile(compiled["marker"]["body"]),
+        alternatives=alternatives,
+        needs=needs,
+        meta=re.compile(compiled["meta"]),
+        cause_fields=_field_globs(contexts["cause_fields"]),
+        cause_subject_fields=_field_globs(contexts["cause_subject_fields"]),
+        cause_field_globs=tuple(contexts["cause_fields"]) + tuple(contexts["cause_subject_fields"]),
+        cause_headings=re.compile(r"\A#{1,6}[ \t]+(?:\d+[.)]?[ \t]+)?(?:"
+                                  + contexts["cause_headings"].replace(" ", r"\s+") + r")\b", re.IGNORECASE),
+    )
+
+
+def _rule(entry: dict) -> Rule:
+    def words(key: str) -> frozenset[str] | None:
+        return frozenset(entry[key]) if key in entry else None
+
+    examples = entry.get("examples") or {}
+    return Rule(
+        id=entry["id"],
+        category=entry["category"],
+        pattern=entry.get("pattern", ""),
+        body=entry.get("body", ""),
+        message=entry["message"].strip(),
+        suggestions=tuple(s.strip() for s in entry["suggestions"]),
+        severity=entry["severity"],
+        rationale=entry["rationale"].strip(),
+        subject=entry.get("subject", "any"),
+        subject_scope=entry.get("subject_scope", "immediate"),
+        object=entry.get("object"),
+        negatable=bool(entry.get("negatable", True)),
+        context=entry.get("context", "any"),
+        person_in_sentence=bool(entry.get("person_in_sentence", False)),
+        sentence_start=bool(entry.get("sentence_start", False)),
+        verb_before=bool(entry.get("verb_before", False)),
+        weak_ok=bool(entry.get("weak_ok", False)),
+        boundary=bool(entry.get("boundary", True)),
+        detector=entry.get("detector"),
+        verbs=words("verbs"),
+        not_verbs=words("not_verbs") or frozenset(),
+        weak_verbs=words("weak_verbs"),
+        unknown_verbs=words("unknown_verbs"),
+        requires_before=re.compile(entry["requires_before"]) if entry.get("requires_before") else None,
+        schema=bool(entry.get("schema", False)),
+        negated_verb_blames=bool(entry.get("negated_verb_blames", False)),
+        hypothetical=bool(entry.get("hypothetical", False)),
+        nominal=bool(entry.get("nominal", False)),
+        schema_phrases=tuple(entry.get("schema_phrases") or ()),
+        examples={"flag": list(examples.get("flag") or []), "clean": list(examples.get("clean") or [])},
+    )
+
+
+def _field_globs(globs: list[str]) -> re.Pattern:
+    parts = []
+    for glob in globs:
+        regex = re.escape(glob).replace(r"\[\]", r"\[\d+\]").replace(r"\*", r"[^.\[\]]+")
+        parts.append(regex + r"(?:\[\d+\])?")
+    return re.compile("(?:" + "|".join(parts) + r")\Z")

@@ -1,0 +1,459 @@
+"""Text in, blameless-rule matches (with exact offsets) out.
+
+The text is split into words once; every rule is indexed by the literal
+starts of its regex, so a rule is tried (anchored, compiled on first use)
+only where one of its trigger words occurs.  Each candidate then answers the
+rule's conditions with bounded grammar questions (who is the subject, is it
+negated, is this meta-text), so the cost per candidate does not grow with the
+length of the text, and the whole scan is linear.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from itertools import islice
+
+from postmortem_kit.blameless.grammar import Grammar, Phrase
+from postmortem_kit.blameless.mask import mask_inline
+from postmortem_kit.blameless.rules import Rule, RuleSet, load_rules
+from postmortem_kit.core.lazy_regex import LazyRegex
+
+_AFTER_NEGATION = LazyRegex(
+    # "operator error |was not| a factor"; the words in between stay in the same clause
+    # ("X's fault |that the backups were never| tested" is not a denial of the fault).
+    r"(?:\s+(?!(?:that|which|who|when|because|since|and|but|so|while|if|as|after|before|where|until)"
+    r"(?![\w'’-]))[\w'’-]{1,30}){0,3}?\s+(?:is|was|are|were|has\s+been|have\s+been|had\s+been)"
+    r"(?:n['’]t|\s+not|\s+never|\s+rarely|\s+seldom|\s+ruled\s+out|\s+excluded|\s+dismissed|\s+rejected)(?![\w-])"
+    r"|\s*(?:isn['’]t|wasn['’]t|aren['’]t|weren['’]t)(?![\w-])"
+)
+_CONTRIBUTING_ASIDE = LazyRegex(r"\(contributing factor|contributing factor #?\d")
+
+
+class Match:
+    __slots__ = ("rule", "start", "end", "text")
+
+    def __init__(self, rule: Rule, start: int, end: int, text: str):
+        self.rule = rule
+        self.start = start
+        self.end = end
+        self.text = text
+
+    def __repr__(self) -> str:
+        return f"Match({self.rule.id}, {self.start}, {self.end}, {self.text!r})"
+
+
+class Region:
+    """A span of the text with its field context (one prose string of an incident)."""
+
+    __slots__ = ("start", "end", "cause", "cause_subject")
+
+    def __init__(self, start: int, end: int, cause: bool = False, cause_subject: bool = False):
+        self.start = start
+        self.end = end
+        self.cause = cause  # names of people are flagged here
+        self.cause_subject = cause_subject  # a person as the first subject is flagged here
+
+
+_QUOTES = str.maketrans("’‘", "''")
+
+
+def prepare(text: str, *, masked: str | None = None) -> str:
+    """The text the rules read: masked, lower-cased, curly apostrophes made straight (same length)."""
+    masked = mask_inline(text) if masked is None else masked
+    lowered = masked.lower()
+    if len(lowered) != len(masked):  # a few characters (İ) grow when lower-cased
+        lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in masked)
+    if "’" in lowered or "‘" in lowered:
+        lowered = lowered.translate(_QUOTES)
+    return lowered
+
+
+def scan(text: str, *, rules: RuleSet | None = None, regions: list[Region] | None = None,
+         masked: str | None = None, cause_spans: list[tuple[int, int]] | None = None,
+         meta_spans: list[tuple[int, int]] | None = None, dedupe: bool = True,
+         hits: list | None = None) -> list[Match]:
+    """Every rule match in ``text``, in order of position.
+
+    ``masked`` is the text after masking (for Markdown, the caller masks
+    blocks too); ``regions`` carry the field context of joined incident prose;
+    ``cause_spans`` are extra spans where names count as causes (Markdown
+    sections under a root-cause heading); in ``meta_spans`` (headings) the
+    negatable rules are off, since a heading names a topic, not a claim.
+    ``hits`` are rule hits found on the unmasked text (see ``raw_hits``): they
+    are re-checked against the masked text instead of searching again.
+    """
+    rules = rules or load_rules()
+    lowered = prepare(text, masked=masked)
+    grammar = Grammar(text, lowered, rules.lexicon)
+    matches: list[Match] = []
+    causes: list[tuple[int, int]] = list(cause_spans or [])
+    cause_subjects: list[tuple[int, int]] = []
+    if regions:
+        for region in regions:
+            if region.cause:
+                causes.append((region.start, region.end))
+            if region.cause_subject:
+                cause_subjects.append((region.start, region.end))
+    if hits is None:
+        found_hits = _hits(lowered, rules)
+    else:
+        found_hits = _recheck(hits, lowered, rules)
+    for position, rule, m in found_hits:
+        if rule is None:
+            causes.append(_marker_span(grammar, m))
+            continue
+        found = _evaluate(rule, m, grammar, rules, causes)
+        if found is not None:
+            matches.append(found)
+    matches.extend(_detectors(rules, grammar, causes, cause_subjects))
+    if meta_spans:
+        matches = [match for match in matches if not (_phrase_only(match.rule) and _inside(match.start, meta_spans))]
+    matches.sort(key=lambda match: (match.start, -match.end))
+    return _dedupe(matches) if dedupe else matches
+
+
+def _marker_span(grammar: Grammar, m: re.Match) -> tuple[int, int]:
+    sentence_start, sentence_end = grammar.sentence(m.start())
+    if _CONTRIBUTING_ASIDE.match(m.group()):
+        return sentence_start, sentence_end
+    return m.end(), sentence_end
+
+
+def raw_hits(text: str, rules: RuleSet | None = None) -> tuple[str, list]:
+    """Rule hits on the text before masking, and the lower-cased text they refer to.
+
+    Masking only ever removes matches, so a text with no raw hit has no
+    finding from the phrase rules, and only the strings around hits need
+    masking at all.
+    """
+    rules = rules or load_rules()
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    if "’" in lowered or "‘" in lowered:
+        lowered = lowered.translate(_QUOTES)
+    return lowered, _hits(lowered, rules)
+
+
+def _recheck(hits: list, lowered: str, rules: RuleSet) -> list:
+    kept = []
+    for position, rule, first in hits:
+        m = first.re.match(lowered, position)  # the same (already compiled) pattern, on the masked text
+        if m is not None:
+            kept.append((position, rule, m))
+    return kept
+
+
+_WORDISH = frozenset("_'’@-")
+_FINDER_AFTER = 8  # occurrences of a trigger word from which a compiled finder pays off
+_SHORT_KEY = 3  # words this short hide inside many others: a compiled finder pays off at once
+
+
+def _hits(lowered: str, rules: RuleSet) -> list[tuple[int, Rule | None, re.Match]]:
+    """Every place a rule's regex matches, tried only where one of its literal starts occurs.
+
+    The text is split into words once; keys whose word is absent cost
+    nothing, present keys are located by a literal-first regex that checks
+    word edges, and only their own rules are tried there (anchored).
+    """
+    index = rules.triggers
+    kinds = index.kind
+    words = Counter(lowered.split())
+    hits: list[tuple[int, int, Rule | None, re.Match]] = []
+    literals: dict[str, bool] = {}  # substring tests already made on this text
+    finders = index.finders
+    for key, expected in index.present(lowered, words).items():
+        plan = rules.plan_for(key, lowered, literals)
+        if not plan:
+            continue
+        whole = kinds[key] == "word"
+        if whole and expected and (key in finders or expected >= _FINDER_AFTER or len(key) <= _SHORT_KEY):
+            # A whole word: the edge-checking finder skips the key inside other words ("is" in
+            # "this", "as" in "was") without a Python step for each; compiling it costs more than
+            # a few plain searches, so a longer, rarer word takes the loop below.
+            positions = [found.start() for found in islice(index.finder(key).finditer(lowered), expected)]
+        else:
+            positions = _positions(lowered, key, whole, expected)
+        for position in positions:
+            for rank, rule, pattern in plan:
+                m = pattern.match(lowered, position)
+                if m is not None:
+                    hits.append((position, rank, rule, m))
+    hits.sort(key=lambda hit: (hit[0], hit[1]))
+    return [(position, rule, m) for position, _, rule, m in hits]
+
+
+def _positions(lowered: str, key: str, whole: bool, expected: int) -> list[int]:
+    """Where ``key`` occurs at a word start (and, for a whole word, a word end), at most
+    ``expected`` times (0: no limit)."""
+    positions = []
+    edge = key[0].isalnum()
+    size = len(key)
+    length = len(lowered)
+    position = lowered.find(key)
+    while position >= 0:
+        if edge and position and (lowered[position - 1].isalnum() or lowered[position - 1] in _WORDISH):
+            position = lowered.find(key, position + 1)
+            continue
+        after = position + size
+        if whole and after < length and (lowered[after].isalnum() or lowered[after] in "'’-"):
+            position = lowered.find(key, after)
+            continue
+        positions.append(position)
+        if len(positions) == expected:
+            break  # every word that carries the key has been seen: no need to search on
+        position = lowered.find(key, position + 1)
+    return positions
+
+
+def _group(m: re.Match, name: str) -> tuple[int, int]:
+    try:
+        return m.span(name)
+    except IndexError:  # the rule has no such group
+        return -1, -1
+
+
+def _evaluate(rule: Rule, m: re.Match, grammar: Grammar, rules: RuleSet, causes) -> Match | None:
+    """The match as a finding-to-be, or None when the rule's conditions say the text is clean."""
+    start, end = m.span()
+    while end > start and grammar.masked[end - 1].isspace():
+        end -= 1
+    if rule.context == "cause" and not _inside(start, causes):
+        return None
+    subject_at = start  # where the words before the match begin (after requires_before)
+    if rule.requires_before is not None:
+        before = rule.requires_before.search(grammar.masked, max(0, start - 80), start)
+        if before is None:
+            return None
+        subject_at = before.start()
+    if rule.sentence_start:
+        sentence_start, _ = grammar.sentence(start)
+        if grammar.masked[sentence_start:start].strip(" \t\n\"'“‘(*-#>0123456789:"):
+            return None
+    verb_start, verb_end = _group(m, "verb")
+    if rule.verb_before:
+        verb = grammar.previous_word(start)
+        if verb is None or verb.lower in rule.not_verbs:
+            return None
+        verb_start, verb_end = verb.start, verb.end
+        start = verb.start
+    verb_word = grammar.masked[verb_start:verb_end] if verb_start >= 0 else ""
+    if rule.verbs is not None and verb_word and verb_word not in rule.verbs:
+        return None
+    if verb_word and verb_word in rule.not_verbs:
+        return None
+
+    subject: Phrase | None = None
+    objects = [span for span in (_group(m, name) for name in ("obj", "obj2", "obj3")) if span[0] >= 0]
+    if rule.subject in _FAULT_SUBJECTS:
+        # What the sentence is about must be a failure or a faulty artefact: "the mistake |was
+        # made by|", "this one |is on|"; checked together with the object, if any.
+        subject = grammar.left_subject(subject_at)
+        if subject.cls == "negative" or not grammar.is_fault(subject, demonstrative=rule.subject == "fault-or-this"):
+            return None
+    if objects and rule.object:
+        obj_start, obj_end = objects[0]
+        # A group that ends the match is lazy and says nothing about where the phrase ends.
+        phrase = grammar.noun_phrase_at(obj_start, obj_end if obj_end < end else None)
+        if not _object_ok(phrase, rule.object):
+            return None
+        if obj_end >= end and phrase.end > obj_start:
+            end = phrase.end  # report the whole person ("made by the release engineer"), not the lazy minimum
+    elif rule.subject not in ("any",) + _FAULT_SUBJECTS or rule.subject_scope == "possessor":
+        subject = _subject(rule, subject_at, grammar)
+        weak_ok = rule.weak_ok or (rule.weak_verbs is not None and verb_word in rule.weak_verbs)
+        if subject.cls == "negative":
+            return None
+        if subject.cls == "unknown" and rule.unknown_verbs is not None and verb_word in rule.unknown_verbs:
+            pass  # "the secondary should have escalated": only people escalate
+        elif not subject.satisfies(rule.subject, weak_ok=weak_ok):
+            agent = _passive_agent(end, grammar)
+            if agent is None or not agent.satisfies(rule.subject, weak_ok=weak_ok) or agent.cls == "unknown":
+                return None
+            subject = agent
+        if rule.subject_scope == "possessor" and subject.end == start and subject.cls in ("person", "named", "weak"):
+            start = subject.start
+        if rule.hypothetical and _hypothetical(subject, start, grammar):
+            return None
+        if rule.nominal and not _nominal(subject, grammar):
+            return None
+
+    if rule.negatable and _negated(rule, start, end, grammar, rules, subject):
+        return None
+    if rule.person_in_sentence:
+        sentence_start, sentence_end = grammar.sentence(start)
+        if not grammar.mentions_person(sentence_start, sentence_end):
+            return None
+    return Match(rule, start, end, grammar.original[start:end])
+
+
+def _object_ok(phrase: Phrase, wanted: str) -> bool:
+    if phrase.cls == "negative":
+        return False
+    if wanted == "named-direct":
+        return phrase.cls == "named"
+    if wanted == "person":
+        return phrase.satisfies("person") or phrase.possessive_person
+    return phrase.satisfies("named") or phrase.possessive_named
+
+
+_BY = LazyRegex(r"\s+by\s+")
+_FAULT_SUBJECTS = ("fault", "fault-or-this")
+
+
+def _passive_agent(end: int, grammar: Grammar) -> Phrase | None:
+    """The agent of a passive ("was bungled |by the platform team")."""
+    m = _BY.match(grammar.masked, end)
+    if m is None:
+        return None
+    return grammar.noun_phrase_at(m.end())
+
+
+_LINKING = LazyRegex(r"(?:\b(?:to|at|the|a|an|of|in|by|out|over|up)\s+){1,3}\Z")
+
+
+def _subject(rule: Rule, start: int, grammar: Grammar) -> Phrase:
+    if rule.subject_scope == "possessor":
+        return grammar.possessor(start)
+    # A match anchored after linking words ("was at |fault", "is to |blame"): read the subject before them.
+    linking = _LINKING.search(grammar.masked, max(0, start - 40), start)
+    if linking is not None:
+        start = linking.start()
+    left = grammar.left_subject(start)
+    if rule.subject_scope == "immediate":
+        return left
+    if left.satisfies(rule.subject) and left.cls not in ("unknown", "none"):
+        return left
+    clause = grammar.clause_subject(start)
+    if clause.cls == "negative" or clause.satisfies(rule.subject) and clause.cls not in ("unknown", "none"):
+        return clause
+    return left if left.cls != "none" else clause
+
+
+_CONDITION = LazyRegex(r"(?<![\w'’-])(?:if|unless|had|with|without|once|given)\s+")
+
+
+def _hypothetical(subject: Phrase, start: int, grammar: Grammar) -> bool:
+    """A "would have noticed" that is not a verdict: its person is a hypothetical one ("a
+    second reviewer would have caught it") or its condition is a system ("if the alert had
+    paged", "with a burn-rate alert")."""
+    if grammar.hypothetical_person(subject):
+        return True
+    sentence_start, sentence_end = grammar.sentence(start)
+    for m in _CONDITION.finditer(grammar.masked, sentence_start, sentence_end):
+        if grammar.noun_phrase_at(m.end()).cls == "system":
+            return True
+    return False
+
+
+_NOMINAL_BEFORE = frozenset({"was", "is", "were", "are", "be", "been", "of", "to", "by", "from", "about", "over", "like",
+                             "with", "on", "than", "just", "simply", "merely", "purely", "basically"})
+
+
+def _nominal(subject: Phrase, grammar: Grammar) -> bool:
+    """Is the subject of a gerund inside a noun phrase ("a case of |someone| not reading",
+    "it was |the operator| not checking")?  Not a clause of its own ("the engineers, not
+    monitoring the replica, ...")."""
+    if subject.start < 0:
+        return False
+    before = grammar.masked[max(0, subject.start - 40):subject.start].rstrip()
+    if before.endswith((":", "—", "–")):
+        return True
+    word = grammar.previous_word(subject.start)
+    return word is not None and word.lower in _NOMINAL_BEFORE
+
+
+def _negated(rule: Rule, start: int, end: int, grammar: Grammar, rules: RuleSet, subject: Phrase | None) -> bool:
+    window_start = grammar.sentence_clause_start(start)
+    negation_end = start
+    if subject is not None and subject.start >= 0:
+        window_start = min(window_start, subject.start)
+        if rule.negated_verb_blames and subject.end <= start:
+            # "Priya |never should have| merged", "he |wasn't| paying attention": a negation
+            # inside the verb group is part of the judgement, not a denial of it.
+            negation_end = subject.start
+    if grammar.negated_before(window_start, negation_end):
+        return True
+    after = grammar.masked[end:end + 120]
+    if _AFTER_NEGATION.match(after):
+        return True
+    sentence_start, sentence_end = grammar.sentence(start)
+    return rules.meta.search(grammar.masked, sentence_start, sentence_end) is not None
+
+
+def _phrase_only(rule: Rule) -> bool:
+    """A rule that fires on a phrase alone (no person test): a heading only names the topic."""
+    return rule.negatable and rule.subject == "any" and rule.object is None and not rule.detector
+
+
+def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= position < e for s, e in spans)
+
+
+def _detectors(rules: RuleSet, grammar: Grammar, causes, cause_subjects) -> list[Match]:
+    found: list[Match] = []
+    if not causes and not cause_subjects:
+        return found
+    for rule in rules.detectors:
+        if rule.detector == "named-in-cause":
+            for start, end in _merge(causes):
+                for token in grammar.names_in(start, end):
+                    text = token.text
+                    trimmed = re.sub(r"(?:['’]s|s['’]|['’])\Z", "", text)
+                    found.append(Match(rule, token.start, token.start + len(trimmed), trimmed))
+        elif rule.detector == "person-first-in-cause":
+            for start, end in cause_subjects:
+                if not _may_start_with_person(grammar, start, end):
+                    continue
+                phrase = grammar.first_phrase(start, min(end, start + 60))
+                if phrase.cls in ("person", "named") or phrase.possessive_person:
+                    begin = phrase.start
+                    lead = grammar.masked[start:begin].strip()
+                    if lead and lead in grammar.determiners:  # report "An engineer", not "engineer"
+                        begin = grammar.masked.index(lead, start)
+                    found.append(Match(rule, begin, phrase.end, grammar.original[begin:phrase.end]))
+    return found
+
+
+_FIRST_WORDS = LazyRegex(r"\s*(?:(?:the|a|an|our|one|this|that|their|his|her)\s+)?([\w@'’.-]{1,40})"
+                          r"(?:\s+([\w@'’.-]{1,40}))?(?:\s+([\w@'’.-]{1,40}))?")
+
+
+def _may_start_with_person(grammar: Grammar, start: int, end: int) -> bool:
+    """Cheap test before the grammar: could the first words of a cause field name a person?"""
+    m = _FIRST_WORDS.match(grammar.masked, start, min(end, start + 120))
+    if m is None:
+        return False
+    for index, word in enumerate(m.groups()):
+        if not word:
+            continue
+        base = re.sub(r"(?:'s|s'|’s|')\Z", "", word)
+        if "@" in word or base in grammar.person_nouns or base in grammar.pronouns or base in grammar.weak \
+                or base in grammar.names or grammar.original[m.start(index + 1)].isupper() and index == 0 and \
+                base not in grammar.not_names and base not in grammar.systems:
+            return True
+        if base.endswith("s") and base[:-1] in grammar.person_nouns:
+            return True
+    return False
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Join spans that overlap or are separated by a paragraph break only (adjacent fields)."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1] + 2:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _dedupe(matches: list[Match]) -> list[Match]:
+    """One finding per phrase: drop matches that overlap an earlier, kept one."""
+    kept: list[Match] = []
+    for match in matches:
+        if kept and match.start < kept[-1].end:
+            continue
+        kept.append(match)
+    return kept

@@ -1,0 +1,107 @@
+"""The blameless check for free text: Markdown documents, plain text, stdin.
+
+Markdown structure decides what is read: fenced and indented code, block
+quotes, front matter, HTML and link targets are masked; headings name topics,
+so phrase-only rules (\"Human error and system design\") do not fire in them;
+sections under a root-cause, contributing-factor or lessons heading are cause
+context, where naming a person is flagged.  Suppression markers:
+``<!-- blameless-ignore BL012: reason -->`` covers its own line and the next,
+``<!-- blameless-ignore-file BL012: reason -->`` the whole document.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from postmortem_kit.blameless.findings import make_finding
+from postmortem_kit.blameless.mask import markdown_block_spans, mask_inline
+from postmortem_kit.blameless.rules import RuleSet, load_rules
+from postmortem_kit.blameless.scan import scan
+from postmortem_kit.blameless.suppress import find_markers
+from postmortem_kit.core.findings import Finding
+from postmortem_kit.core.lazy_regex import LazyRegex
+from postmortem_kit.core.scalar_positions import line_starts
+
+_ATX = LazyRegex(r"^[ \t]{0,3}(#{1,6})[ \t]+([^\n]*)$", re.MULTILINE)
+_SETEXT = LazyRegex(r"^([^\n]+)\n[ \t]{0,3}(?:=+|-+)[ \t]*$", re.MULTILINE)
+_LINE_START_NOT_HEADING = LazyRegex(r"[ \t]*(?:[-*+>|]|\d|@|\(|\[|`)")
+_WORD = LazyRegex(r"[^\W_][\w'’-]*")
+HEADING_MAX_WORDS = 6
+
+
+def lint_text(text: str, path: str, *, markdown: bool = True, status: str = "draft",
+              rules: RuleSet | None = None) -> list[Finding]:
+    """Blameless findings for a text document, with exact lines and columns."""
+    rules = rules or load_rules()
+    blocks = markdown_block_spans(text) if markdown else []
+    masked = mask_inline(text, spans=list(blocks))
+    headings = heading_spans(text, markdown=markdown)
+    causes = cause_sections(text, rules) if markdown else []
+    matches = scan(text, rules=rules, masked=masked, cause_spans=causes, meta_spans=headings)
+    starts = line_starts(text)
+
+    def position(offset: int) -> tuple[int, int]:
+        row = bisect_right(starts, offset) - 1
+        return row + 1, offset - starts[row] + 1
+
+    markers, findings = find_markers(text, rules, path, position)
+    marker_lines = [position(marker.start)[0] for marker in markers]
+    for match in matches:
+        line, column = position(match.start)
+        end_line, end_column = position(match.start + len(match.text))
+        finding = make_finding(match.rule, match.text, path=path, status=status, line=line, column=column,
+                               end_line=end_line, end_column=end_column)
+        for marker, marker_line in zip(markers, marker_lines):
+            if match.rule.id in marker.rules and (marker.whole_file or marker_line <= line <= marker_line + 1):
+                finding.suppressed = True
+                finding.suppression = marker.reason
+                break
+        findings.append(finding)
+    return findings
+
+
+def heading_spans(text: str, *, markdown: bool) -> list[tuple[int, int]]:
+    """Headings: Markdown ATX/setext headings and short standalone lines without end punctuation."""
+    spans: list[tuple[int, int]] = []
+    if markdown and "#" in text:
+        spans.extend(m.span(2) for m in _ATX.finditer(text))
+    if markdown and ("==" in text or "--" in text):
+        spans.extend(m.span(1) for m in _SETEXT.finditer(text))
+    for start, end in _standalone_lines(text):
+        line = text[start:end].strip()
+        if not line or line[-1] in ".!?:;,\"”)" or _LINE_START_NOT_HEADING.match(line):
+            continue
+        if len(_WORD.findall(line)) <= HEADING_MAX_WORDS:
+            spans.append((start, end))
+    return spans
+
+
+def _standalone_lines(text: str):
+    """Lines with a blank line (or the start/end of the text) above and below."""
+    lines = text.split("\n")
+    offset = 0
+    for index, line in enumerate(lines):
+        above = index == 0 or not lines[index - 1].strip()
+        below = index == len(lines) - 1 or not lines[index + 1].strip()
+        if above and below and line.strip():
+            yield offset, offset + len(line)
+        offset += len(line) + 1
+
+
+def cause_sections(text: str, rules: RuleSet) -> list[tuple[int, int]]:
+    """Sections under a root-cause, contributing-factor or lessons heading."""
+    if "#" not in text:
+        return []
+    headings = [(m.start(), m.end(), len(m.group(1)), m.group(0).strip()) for m in _ATX.finditer(text)]
+    sections = []
+    for index, (start, end, level, line) in enumerate(headings):
+        if not rules.cause_headings.match(line.lstrip()):
+            continue
+        stop = len(text)
+        for later_start, _, later_level, _ in headings[index + 1:]:
+            if later_level <= level:
+                stop = later_start
+                break
+        sections.append((end, stop))
+    return sections

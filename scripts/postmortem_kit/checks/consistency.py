@@ -1,0 +1,196 @@
+"""Checks JSON Schema cannot express, each a named rule.
+
+times/invalid       a timestamp that is not a real instant (2026-02-30T...)
+times/zone          unknown time zone, or summary offsets that disagree with it
+times/order         detection before start, or resolution before detection
+times/duration      total_duration differs from resolution - start
+timeline/order      timeline entries out of chronological order
+follow-ups/due-date a follow-up due on or before the incident's start date
+id/file-name        the id differs from the file name
+template/placeholder leftover template text in an in-review or published file
+import/unplaced     text `postmortem import` could not place, still waiting under x-unplaced
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from postmortem_kit.core.findings import Finding
+from postmortem_kit.incident.times import (
+    format_duration, incident_zone, zone_named, parse_date, parse_duration, parse_timestamp, summary_times,
+    timeline_instants,
+)
+from postmortem_kit.incident.placeholders import find_placeholder
+from postmortem_kit.incident.schema_fields import typed_strings
+from postmortem_kit.core.yaml_source import SourceDocument, dotted_path
+
+UNPLACED_KEY = "x-unplaced"  # where `postmortem import` keeps what it could not place
+
+Rule = Callable[[SourceDocument, dict[str, Any], str], Iterable[Finding]]
+
+
+def _finding(doc: SourceDocument, path: tuple, rule: str, message: str, severity: str = "error",
+             **extra) -> Finding:
+    line, column = doc.position(path)
+    return Finding(doc.path, line, column, rule, severity, message, field=dotted_path(path) or None, **extra)
+
+
+def invalid_timestamps(doc, data, status):
+    for path, text, shape in typed_strings(data):
+        if shape.kind == "timestamp" and _looks_like_timestamp(text) and parse_timestamp(text) is None:
+            yield _finding(doc, path, "times/invalid", f"{text!r} is not a real date and time")
+
+
+def _looks_like_timestamp(text: str) -> bool:
+    # Only values of the right shape: wrong shapes are the schema's pattern errors.
+    return len(text) >= 16 and text[4] == "-" and text[10] == "T"
+
+
+def summary_order(doc, data, status):
+    start, detection, resolution = summary_times(data.get("summary"))
+    if start and detection and detection < start:
+        yield _finding(doc, ("summary", "detection"), "times/order",
+                       f"detection ({detection.isoformat()}) is before the start ({start.isoformat()})")
+    if detection and resolution and resolution < detection:
+        yield _finding(doc, ("summary", "resolution"), "times/order",
+                       f"resolution ({resolution.isoformat()}) is before detection ({detection.isoformat()})")
+    elif start and resolution and resolution < start:
+        yield _finding(doc, ("summary", "resolution"), "times/order",
+                       f"resolution ({resolution.isoformat()}) is before the start ({start.isoformat()})")
+
+
+def zone_matches_offsets(doc, data, status):
+    summary = data.get("summary")
+    if not isinstance(summary, dict) or not isinstance(summary.get("timezone"), str):
+        return
+    name = summary["timezone"]
+    zone = zone_named(name)
+    if zone is None:
+        yield _finding(doc, ("summary", "timezone"), "times/zone",
+                       f"unknown time zone {name!r}; use an IANA name such as Europe/Berlin or UTC")
+        return
+    for key in ("start", "detection", "resolution"):
+        instant = parse_timestamp(summary.get(key))
+        if instant is None:
+            continue
+        expected = instant.astimezone(zone).utcoffset()
+        if instant.utcoffset() != expected:
+            yield _finding(doc, ("summary", key), "times/zone",
+                           f"{key} has UTC offset {instant.strftime('%z')[:3]}:{instant.strftime('%z')[3:]} but "
+                           f"{name} was at {instant.astimezone(zone).strftime('%z')[:3]}:"
+                           f"{instant.astimezone(zone).strftime('%z')[3:]} then; timeline times are read in {name}")
+            return
+
+
+def total_duration(doc, data, status):
+    summary = data.get("summary")
+    start, _, resolution = summary_times(summary)
+    declared = parse_duration(summary.get("total_duration")) if isinstance(summary, dict) else None
+    if not (start and resolution and declared is not None) or resolution < start:
+        return
+    actual = resolution - start
+    if abs((actual - declared).total_seconds()) >= 60:
+        yield _finding(doc, ("summary", "total_duration"), "times/duration",
+                       f"total_duration is {summary['total_duration']} but resolution - start is "
+                       f"{format_duration(actual)}", suggestion=format_duration(actual))
+
+
+def timeline_order(doc, data, status):
+    timeline = data.get("timeline")
+    summary = data.get("summary")
+    if not isinstance(timeline, list) or not isinstance(summary, dict):
+        return
+    start = parse_timestamp(summary.get("start"))
+    zone = incident_zone(summary)
+    if start is None or zone is None:
+        return
+    previous = None
+    for index, instant in enumerate(timeline_instants(timeline, start, zone)):
+        if instant is None:
+            continue
+        if previous is not None and instant < previous[1]:
+            before = timeline[previous[0]]["time"]
+            entry = timeline[index]
+            hint = ""
+            if "date" not in entry:
+                next_day = (previous[1].date().toordinal() + 1)
+                from datetime import date
+
+                hint = (f"; if the incident crossed midnight, add `date: {date.fromordinal(next_day).isoformat()}`"
+                        " to this entry")
+            yield _finding(doc, ("timeline", index, "time"), "timeline/order",
+                           f"timeline goes back in time from {before} (entry {previous[0] + 1}) to "
+                           f"{entry['time']} (entry {index + 1}){hint}")
+        previous = (index, instant)
+
+
+def follow_up_due_dates(doc, data, status):
+    follow_ups = data.get("follow_ups")
+    start = parse_timestamp(data["summary"].get("start")) if isinstance(data.get("summary"), dict) else None
+    if not isinstance(follow_ups, list) or start is None:
+        return
+    zone = incident_zone(data["summary"]) or start.tzinfo
+    incident_day = start.astimezone(zone).date()
+    for index, follow_up in enumerate(follow_ups):
+        due = parse_date(follow_up.get("due")) if isinstance(follow_up, dict) else None
+        if due is not None and due <= incident_day:
+            yield _finding(doc, ("follow_ups", index, "due"), "follow-ups/due-date",
+                           f"due date {due.isoformat()} is not after the incident ({incident_day.isoformat()})")
+
+
+def file_name_matches_id(doc, data, status):
+    incident_id = data.get("id")
+    if not isinstance(incident_id, str) or doc.path in ("-", "<string>", "<stdin>"):
+        return
+    stem = Path(doc.path).name.rsplit(".", 1)[0]
+    if stem != incident_id:
+        yield _finding(doc, ("id",), "id/file-name",
+                       f"id {incident_id} does not match the file name {Path(doc.path).name}; "
+                       f"rename the file to {incident_id}.yaml or fix the id")
+
+
+def leftover_placeholders(doc, data, status):
+    if status == "draft":
+        return
+    for path, text, shape in typed_strings(data):
+        if shape.kind == "verbatim" or path[:1] == ("inputs",):
+            continue
+        match = find_placeholder(text)
+        if match is not None:
+            line, column = doc.text_position(path, match.start())
+            end_line, end_column = doc.text_position(path, match.end())
+            yield Finding(doc.path, line, column, "template/placeholder", "error",
+                          f"leftover template text {match.group(0)!r}; replace it before {status}",
+                          end_line=end_line, end_column=end_column, match=match.group(0),
+                          field=dotted_path(path))
+
+
+def unplaced_import_content(doc, data, status):
+    unplaced = data.get(UNPLACED_KEY)
+    if unplaced:
+        count = len(unplaced) if isinstance(unplaced, list) else 1
+        yield Finding(doc.path, *doc.key_position((UNPLACED_KEY,)), "import/unplaced", "warning",
+                      f"{count} piece(s) of imported text could not be placed in a section and are kept under "
+                      f"`{UNPLACED_KEY}`; move each into its section, then delete the key", field=UNPLACED_KEY)
+
+
+RULES: tuple[Rule, ...] = (
+    invalid_timestamps,
+    summary_order,
+    zone_matches_offsets,
+    total_duration,
+    timeline_order,
+    follow_up_due_dates,
+    file_name_matches_id,
+    leftover_placeholders,
+    unplaced_import_content,
+)
+
+
+def consistency_findings(doc: SourceDocument, status: str) -> list[Finding]:
+    data = doc.data
+    findings: list[Finding] = []
+    for rule in RULES:
+        findings.extend(rule(doc, data, status))
+    return findings

@@ -1,0 +1,88 @@
+"""Every check of one incident file, in order: YAML, schema, rules, blameless language."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from postmortem_kit.checks.consistency import consistency_findings
+from postmortem_kit.core.findings import Finding
+from postmortem_kit.incident.schema import STATUSES, analysis_sections
+from postmortem_kit.incident.placeholders import find_placeholder
+from postmortem_kit.checks.schema_findings import schema_findings
+from postmortem_kit.core.yaml_source import SourceDocument, YamlLoadError, load_yaml_file
+
+
+def incident_status(data: Any) -> str:
+    """The status the checks apply; an unknown status is checked as strictly as in-review."""
+    status = data.get("status") if isinstance(data, dict) else None
+    return status if status in STATUSES else "in-review"
+
+
+def check_document(doc: SourceDocument, *, blameless: bool = True) -> list[Finding]:
+    findings = list(doc.findings)
+    data = doc.data
+    if not isinstance(data, dict):
+        what = "empty" if data is None else f"a {'list' if isinstance(data, list) else 'single value'}"
+        findings.append(Finding(doc.path, *doc.position(()), "yaml/not-a-mapping", "error",
+                                f"the file is {what}; an incident file is a mapping with at least id, title and status"))
+        return findings
+    status = incident_status(data)
+    draft = status == "draft"
+    for finding in schema_findings(doc):
+        if draft and _is_placeholder_error(data, finding):
+            continue
+        findings.append(finding)
+    findings.extend(consistency_findings(doc, status))
+    if draft:
+        missing = [name for name in analysis_sections() if name not in data]
+        if missing:
+            line, column = doc.key_position(("status",))
+            findings.append(Finding(
+                doc.path, line, column, "draft/missing-sections", "notice",
+                f"draft: {len(missing)} analysis section(s) to write: {', '.join(missing)}; "
+                "`postmortem draft` drafts them from the inputs", field="status"))
+    if blameless:
+        scanned = _blameless_findings(doc, status)
+        if scanned is not None:
+            findings = [f for f in findings if f.category != "schema-blameless"]
+            findings.extend(scanned)
+    else:
+        findings = [f for f in findings if not f.rule.startswith("blameless/")]
+    return findings
+
+
+def _is_placeholder_error(data: dict[str, Any], finding: Finding) -> bool:
+    """In a draft, a placeholder may stand where a finished value would need a number or a form."""
+    if not finding.rule.startswith("schema/") or not finding.field:
+        return False
+    value = _value_at(data, finding.field)
+    return isinstance(value, str) and find_placeholder(value) is not None
+
+
+def _value_at(data: Any, dotted: str) -> Any:
+    import re
+
+    for part in re.findall(r"[^.\[\]]+|\[\d+\]", dotted):
+        try:
+            data = data[int(part[1:-1])] if part.startswith("[") else data[part]
+        except (KeyError, IndexError, TypeError, ValueError):
+            return None
+    return data
+
+
+def _blameless_findings(doc: SourceDocument, status: str) -> list[Finding] | None:
+    try:
+        from postmortem_kit.blameless.document import find_blame
+    except ImportError:
+        return None
+    return find_blame(doc, doc.path, status)
+
+
+def check_file(path: str | Path, *, blameless: bool = True) -> tuple[SourceDocument | None, list[Finding]]:
+    """Load and check one file. A None document means the file was unusable (fatal finding)."""
+    try:
+        doc = load_yaml_file(path)
+    except YamlLoadError as error:
+        return None, [error.finding]
+    return doc, check_document(doc, blameless=blameless)

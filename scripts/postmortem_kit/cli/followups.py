@@ -1,0 +1,163 @@
+"""`postmortem followups`: one GitHub issue per follow-up action, exactly once; status back.
+
+    postmortem followups [PATHS...]            sync (the workflow runs this on push to the default branch)
+    postmortem followups --dry-run             print the plan; nothing is written
+    postmortem followups --status [--format json]
+
+Exit codes: 0 done; 1 some incident file or follow-up had errors (skipped) or
+some GitHub request failed (the summary says which); 2 unusable arguments,
+environment or event.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+from postmortem_kit.cli.support import ArgumentParser, parse
+from postmortem_kit.followups.status import STATUS_FILE, render_table, write_status
+from postmortem_kit.followups.tracking_writeback import MODES
+from postmortem_kit.github.client import DEFAULT_MAX_RATE_LIMIT_WAIT, GITHUB_SECONDARY_LIMIT_PER_MINUTE
+from postmortem_kit.incident.files import DEFAULT_DIR
+
+# The clock the write pacing and rate-limit waits use; tests replace both with a virtual clock.
+CLOCK = time.monotonic
+SLEEP = time.sleep
+
+
+def _parser() -> ArgumentParser:
+    parser = ArgumentParser(
+        prog="postmortem followups",
+        description="Sync the follow-up actions of in-review and published incidents with GitHub issues "
+                    "(one issue each, exactly once), record the issue numbers in the files, and report status.",
+        epilog="Environment: GITHUB_TOKEN (required unless --offline), GITHUB_REPOSITORY, GITHUB_API_URL "
+               "(GitHub Enterprise: https://HOST/api/v3), GITHUB_SERVER_URL, GITHUB_EVENT_NAME and "
+               "GITHUB_EVENT_PATH (a push that is not to the default branch does nothing), GITHUB_STEP_SUMMARY. "
+               "Exit codes: 0 done, 1 errors in files or GitHub requests (see the summary), 2 unusable input.")
+    parser.add_argument("paths", nargs="*", default=[DEFAULT_DIR], help=f"incident files or folders (default: {DEFAULT_DIR})")
+    parser.add_argument("--repo", metavar="OWNER/NAME", help="repository for the issues (default: GITHUB_REPOSITORY "
+                        "or the push event's repository)")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--dry-run", action="store_true", help="print the plan; read GitHub but write nothing")
+    mode.add_argument("--status", action="store_true", help="print every follow-up with its issue state, owner, "
+                      "due date and days overdue; write nothing to GitHub")
+    parser.add_argument("--format", choices=("table", "json"), default="table", help="--status output (default: table)")
+    parser.add_argument("--status-file", default=STATUS_FILE, metavar="PATH",
+                        help=f"where to write the status JSON the lessons site reads (default: {STATUS_FILE}; "
+                             "'' to skip)")
+    parser.add_argument("--write-back", choices=MODES, default="pr",
+                        help="how issue numbers reach the tracking fields: pr (one pull request from the bot, "
+                             "updated in place; default), commit (directly on the default branch), local (rewrite "
+                             "the files here), off")
+    parser.add_argument("--due-dates", choices=("text", "milestone"), default="text",
+                        help="due date in the issue body only (default), or also as a 'Due YYYY-MM-DD' milestone")
+    parser.add_argument("--bot-login", metavar="LOGIN", help="login the token writes as (default: from GET /user, "
+                        "or github-actions[bot] for GITHUB_TOKEN); an app token needs its 'slug[bot]'")
+    parser.add_argument("--offline", action="store_true", help="do not contact GitHub (--dry-run and --status only): "
+                        "plan and status from the files alone")
+    parser.add_argument("--today", metavar="YYYY-MM-DD", help="the date overdue days count from (default: today, UTC)")
+    parser.add_argument("--root", default=".", help="repository root the file paths are relative to (default: .)")
+    parser.add_argument("--max-writes-per-minute", type=float, default=GITHUB_SECONDARY_LIMIT_PER_MINUTE,
+                        metavar="N", help=f"pace content-creating requests (default: {GITHUB_SECONDARY_LIMIT_PER_MINUTE}, "
+                        "GitHub's secondary limit; 0: no pacing)")
+    parser.add_argument("--max-rate-limit-wait", type=float, default=DEFAULT_MAX_RATE_LIMIT_WAIT, metavar="SECONDS",
+                        help=f"longest wait for a rate limit before the run stops (default: {DEFAULT_MAX_RATE_LIMIT_WAIT:.0f})")
+    parser.add_argument("--timeout", type=int, default=30, metavar="SECONDS",
+                        help="seconds to wait for one GitHub response (default: 30)")
+    parser.add_argument("--ignore-event", action="store_true", help="sync even when the GitHub event is a push "
+                        "that is not to the default branch")
+    return parser
+
+
+def main(argv: list[str]) -> int:
+    parser = _parser()
+    args = parse(parser, argv)
+    if isinstance(args, int):
+        return args
+    from postmortem_kit.followups.event import EventError
+    from postmortem_kit.followups.report import markdown_summary, plan_lines, report_lines
+    from postmortem_kit.followups.run import RunError, RunOptions, run
+
+    def usage(message: str) -> int:
+        print(f"postmortem followups: {message}", file=sys.stderr)
+        return 2
+
+    today = None
+    if args.today:
+        try:
+            today = date.fromisoformat(args.today)
+        except ValueError:
+            return usage(f"--today {args.today!r} is not a date (YYYY-MM-DD)")
+    if args.offline and not (args.dry_run or args.status):
+        return usage("--offline works with --dry-run or --status only (a sync needs GitHub)")
+    if args.max_writes_per_minute < 0 or args.max_rate_limit_wait < 0 or args.timeout <= 0:
+        return usage("--max-writes-per-minute and --max-rate-limit-wait must not be negative, --timeout must be positive")
+    if not Path(args.root).is_dir():
+        return usage(f"--root {args.root}: no such directory")
+
+    options = RunOptions(
+        paths=args.paths, root=Path(args.root), repository=args.repo, dry_run=args.dry_run,
+        status_only=args.status, offline=args.offline, write_back=args.write_back, due_dates=args.due_dates,
+        bot_login=args.bot_login, today=today, writes_per_minute=args.max_writes_per_minute or None,
+        max_rate_limit_wait=args.max_rate_limit_wait, timeout=args.timeout, ignore_event=args.ignore_event or args.status or args.dry_run,
+    )
+    try:
+        result = run(options, env=os.environ, clock=CLOCK, sleep=SLEEP)
+    except (RunError, EventError) as error:
+        return usage(str(error))
+    except Exception as error:  # noqa: BLE001 - the API failing outside a step: one clear line, no traceback
+        from postmortem_kit.github.client import describe_error
+
+        print(f"postmortem followups: GitHub request failed: {describe_error(error)}", file=sys.stderr)
+        return 1
+
+    if result.skipped_reason:
+        print(f"postmortem followups: nothing to do: {result.skipped_reason}")
+        return 0
+    if result.fatal:
+        for line in result.load.findings if result.load else []:
+            print(f"{line.path}:{line.line}:{line.column}: {line.severity}: {line.message}", file=sys.stderr)
+        print(f"postmortem followups: {result.fatal}", file=sys.stderr)
+        return result.code
+    repository = options.repository or os.environ.get("GITHUB_REPOSITORY") or "the repository"
+    if result.document and result.document.get("repository"):
+        repository = result.document["repository"]
+
+    if args.status:
+        if args.format == "json":
+            print(json.dumps(result.document, indent=2, ensure_ascii=False))
+        else:
+            print(render_table(result.rows) if not args.offline else _offline_table(result))
+        for finding in result.load.findings:
+            print(f"{finding.path}:{finding.line}:{finding.column}: {finding.severity}: {finding.message}",
+                  file=sys.stderr)
+    elif args.dry_run:
+        print("\n".join(plan_lines(result, repository, args.write_back)))
+    else:
+        print("\n".join(report_lines(result, repository)))
+        summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary_path:
+            try:
+                with open(summary_path, "a", encoding="utf-8") as out:
+                    out.write(markdown_summary(result, repository))
+            except OSError as error:
+                print(f"postmortem followups: cannot write the job summary: {error.strerror}", file=sys.stderr)
+
+    if args.status_file and result.document is not None and not args.dry_run:
+        try:
+            write_status(Path(args.status_file), result.document)
+        except OSError as error:
+            print(f"postmortem followups: cannot write {args.status_file}: {error.strerror or error}", file=sys.stderr)
+            return 2
+    return result.code
+
+
+def _offline_table(result) -> str:
+    from postmortem_kit.followups.status import StatusRow
+
+    rows = [StatusRow(**row) for row in result.document["follow_ups"]]
+    return render_table(rows)

@@ -1,0 +1,162 @@
+"""`postmortem pr check|post`: the two stages of the pull-request job.
+
+    postmortem pr check --out result.json     # stage 1, on pull_request, read-only token, no secrets needed
+    postmortem pr post result.json            # stage 2, on workflow_run, pull-requests: write
+
+Both read the event from ``GITHUB_EVENT_PATH`` (or ``--event``), the token
+from ``GITHUB_TOKEN`` and the API from ``GITHUB_API_URL`` (GitHub Enterprise
+Server works), and write the job summary to ``GITHUB_STEP_SUMMARY``.
+
+Exit status of `check`: 0 no errors outside drafts, 1 a file that is not a
+draft has errors, 2 unusable event, settings or API.  Of `post`: 0 posted
+(or nothing to post), 1 GitHub failed part way (re-run to finish), 2 the
+artifact, event or settings are unusable.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from postmortem_kit.cli.support import ArgumentParser, parse
+
+PROG = "postmortem pr"
+
+
+def build_parser() -> ArgumentParser:
+    parser = ArgumentParser(prog=PROG, description=(
+        "The pull-request job in two stages: `check` (unprivileged: checks the incident files the pull request "
+        "changes, drafts what is missing, writes annotations, a job summary and a result file) and `post` "
+        "(on workflow_run, with pull-requests: write: validates that result as untrusted data and updates one "
+        "sticky comment and the suggestion comments)."))
+    sub = parser.add_subparsers(dest="stage", metavar="STAGE", parser_class=ArgumentParser)
+
+    check = sub.add_parser("check", help="stage 1: check, draft, annotate, write the result file", description=(
+        "Stage 1 on a pull_request event. Exit 0 when no file outside a draft has errors, 1 when one does, "
+        "2 on an unusable event, setting or API failure."))
+    check.add_argument("--event", metavar="FILE", help="event payload (default: $GITHUB_EVENT_PATH)")
+    check.add_argument("--out", metavar="FILE", default="postmortem-pr-result.json",
+                       help="result file for stage 2 (default: postmortem-pr-result.json)")
+    check.add_argument("--workspace", metavar="DIR", default=".",
+                       help="checkout of the pull request's head commit (default: current directory)")
+    check.add_argument("--incident-dir", action="append", metavar="DIR",
+                       help="folder holding incident files (repeatable; default: postmortems)")
+    check.add_argument("--provider", choices=("auto", "offline", "openai"), default="auto",
+                       help="drafting provider; auto: openai when OPENAI_API_KEY is set and the pull request is "
+                            "not from a fork, else offline (forks are always offline)")
+    check.add_argument("--no-drafts", action="store_true", help="check only, draft nothing")
+    check.add_argument("--config", metavar="FILE", help="drafting configuration (default: .postmortem-kit.yaml)")
+    check.add_argument("--model", help="model for the openai provider")
+    check.add_argument("--cache-dir", metavar="DIR",
+                       help="draft cache (default: <workspace>/.cache/postmortem-kit/drafts); keep it between runs "
+                            "so unchanged incidents cost no model calls")
+    check.add_argument("--no-blameless", action="store_true", help="skip the blameless-language rules")
+
+    post = sub.add_parser("post", help="stage 2: validate a result file and comment on the pull request",
+                          description=("Stage 2 on a workflow_run event (or pull_request for same-repository "
+                                       "set-ups). Exit 0 posted or nothing to post, 1 GitHub failed part way, "
+                                       "2 unusable result, event or settings."))
+    post.add_argument("results", nargs="+", metavar="RESULT",
+                      help="result file(s) of stage 1; missing ones are skipped, the last one present is used")
+    post.add_argument("--event", metavar="FILE", help="event payload (default: $GITHUB_EVENT_PATH)")
+    post.add_argument("--bot-login", metavar="LOGIN",
+                      help="login the token writes as (default: asked from the API; github-actions[bot] for "
+                           "GITHUB_TOKEN); only comments by this login are ever edited or deleted")
+    post.add_argument("--allow-link-host", action="append", default=[], metavar="HOST",
+                      help="host whose links stay clickable in drafted text (repeatable)")
+    post.add_argument("--writes-per-minute", type=float, default=80.0, metavar="N",
+                      help="pace content-creating requests (default 80, GitHub's secondary limit)")
+    post.add_argument("--max-rate-limit-wait", type=float, default=120.0, metavar="SECONDS",
+                      help="longest wait for a rate limit before giving up with a summary (default 120)")
+    return parser
+
+
+def main(argv: list[str]) -> int:
+    args = parse(build_parser(), argv)
+    if isinstance(args, int):
+        return args
+    if args.stage is None:
+        print(f"{PROG}: choose a stage: check or post (postmortem pr --help)", file=sys.stderr)
+        return 2
+    if args.stage == "post" and (args.writes_per_minute <= 0 or args.max_rate_limit_wait < 0):
+        print(f"{PROG} post: --writes-per-minute must be positive and --max-rate-limit-wait not negative",
+              file=sys.stderr)
+        return 2
+    from postmortem_kit.pr.event import EventError, read_event
+
+    try:
+        event = read_event(args.event)
+    except EventError as error:
+        print(f"{PROG} {args.stage}: {error}", file=sys.stderr)
+        return 2
+    if args.stage == "check":
+        return _check(args, event)
+    return _post(args, event)
+
+
+def _client(args, event, **overrides):
+    from postmortem_kit.github.client import connect, settings_from_env
+
+    settings = settings_from_env(repository=event.repository, **overrides)
+    return connect(settings).withLazy(True)
+
+
+def _check(args, event) -> int:
+    from postmortem_kit.github.client import GitHubConfigError, describe_error
+    from postmortem_kit.textsafety.github_text import log_line
+
+    if event.name not in ("pull_request", "pull_request_target"):
+        print(f"{PROG} check: runs on pull_request events, not {event.name} (use `postmortem pr post` there)",
+              file=sys.stderr)
+        return 2
+    if not event.relevant:
+        print(f"{PROG} check: nothing to do: {event.skip_reason}")
+        return 0
+    from postmortem_kit.drafting.config import DraftConfigError
+    from postmortem_kit.pr.check_stage import CheckOptions, run_check
+    from postmortem_kit.pr.drafts import DraftSettings
+    from postmortem_kit.pr.files import normalise_dirs
+
+    options = CheckOptions(
+        workspace=args.workspace, dirs=normalise_dirs(args.incident_dir), out=args.out, drafts=not args.no_drafts,
+        draft=DraftSettings(provider=args.provider, config_path=args.config, model=args.model,
+                            cache_dir=args.cache_dir, fork=event.pull.fork),
+        blameless=not args.no_blameless)
+    try:
+        gh = _client(args, event)
+        outcome = run_check(event, gh, options)
+    except (GitHubConfigError, DraftConfigError) as error:
+        print(f"{PROG} check: {error}", file=sys.stderr)
+        return 2
+    except Exception as error:  # noqa: BLE001 - API failures end with one clear line
+        from github.GithubException import GithubException
+
+        from postmortem_kit.github.client import RateLimitWaitTooLong, is_transient
+
+        if not isinstance(error, (GithubException, RateLimitWaitTooLong)) and not is_transient(error):
+            raise
+        message = f"could not list the pull request's files: {describe_error(error)}"
+        print(f"{PROG} check: {log_line(message, 400)}", file=sys.stderr)
+        from postmortem_kit.textsafety.github_text import inline
+        from postmortem_kit.pr.summary import write_summary
+
+        write_summary(f"## postmortem-kit: pull request #{event.pull.number} not checked\n\n{inline(message, 600)}\n")
+        return 2
+    return outcome.exit_status
+
+
+def _post(args, event) -> int:
+    from postmortem_kit.github.client import GitHubConfigError, Pacer, WriteGate
+
+    if not event.relevant:
+        print(f"{PROG} post: nothing to do: {event.skip_reason}")
+        return 0
+    from postmortem_kit.pr.post_stage import PostOptions, run_post
+
+    try:
+        gh = _client(args, event, max_rate_limit_wait=args.max_rate_limit_wait)
+    except GitHubConfigError as error:
+        print(f"{PROG} post: {error}", file=sys.stderr)
+        return 2
+    gate = WriteGate(Pacer(args.writes_per_minute), max_rate_limit_wait=args.max_rate_limit_wait)
+    options = PostOptions(results=args.results, bot_login=args.bot_login, link_hosts=tuple(args.allow_link_host))
+    return run_post(event, gh, options, gate).exit_status

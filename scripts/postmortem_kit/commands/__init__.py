@@ -1,1 +1,0 @@
-"""One module per `postmortem <verb>`, each with main(argv) -> int."""

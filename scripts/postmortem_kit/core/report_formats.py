@@ -1,0 +1,112 @@
+"""Printing findings: text, json, github (workflow commands) and sarif."""
+
+from __future__ import annotations
+
+import json
+from typing import Iterable, TextIO
+
+from postmortem_kit import __version__
+from postmortem_kit.core.findings import Finding, counts
+
+FORMATS = ("text", "json", "github", "sarif")
+INFORMATION_URI = "https://github.com/postmortem-kit/postmortem-kit"
+
+
+def render(findings: list[Finding], fmt: str, out: TextIO) -> None:
+    {"text": _text, "json": _json, "github": _github, "sarif": _sarif}[fmt](findings, out)
+
+
+def summary_line(findings: list[Finding], files: int) -> str:
+    total = counts(findings)
+    suppressed = sum(1 for f in findings if f.suppressed)
+    parts = [f"{total[s]} {s}{'s' if total[s] != 1 else ''}" for s in ("error", "warning", "notice")]
+    if suppressed:
+        parts.append(f"{suppressed} suppressed")
+    return f"{files} file{'s' if files != 1 else ''} checked: {', '.join(parts)}"
+
+
+def _text(findings: Iterable[Finding], out: TextIO) -> None:
+    for f in findings:
+        label = "suppressed" if f.suppressed else f.severity
+        message = f.message
+        if f.suppressed:
+            message += f" [suppressed: {f.suppression}]" if f.suppression else " [suppressed]"
+        out.write(f"{f.path}:{f.line}:{f.column}: {label} {f.rule} {message}\n")
+        if f.suggestion and not f.suppressed:
+            out.write(f"    suggestion: {f.suggestion}\n")
+
+
+def _json(findings: Iterable[Finding], out: TextIO) -> None:
+    json.dump([f.to_dict() for f in findings], out, indent=2, ensure_ascii=False)
+    out.write("\n")
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_annotation(f: Finding) -> str:
+    level = "notice" if f.suppressed or f.severity == "notice" else f.severity
+    props = [f"file={_escape_property(f.path)}", f"line={f.line}", f"col={f.column}"]
+    if f.end_line is not None:
+        props.append(f"endLine={f.end_line}")
+    if f.end_column is not None and (f.end_line in (None, f.line)):
+        props.append(f"endColumn={f.end_column}")
+    props.append(f"title={_escape_property(f.rule)}")
+    message = f.message
+    if f.suggestion and not f.suppressed:
+        message += f"\nSuggestion: {f.suggestion}"
+    if f.suppressed:
+        message += f"\n(suppressed: {f.suppression or 'no reason given'})"
+    return f"::{level} {','.join(props)}::{_escape_data(message)}"
+
+
+def _github(findings: Iterable[Finding], out: TextIO) -> None:
+    for f in findings:
+        out.write(github_annotation(f) + "\n")
+
+
+_SARIF_LEVEL = {"error": "error", "warning": "warning", "notice": "note"}
+
+
+def sarif_document(findings: list[Finding]) -> dict:
+    rules: dict[str, dict] = {}
+    results = []
+    for f in findings:
+        rules.setdefault(f.rule, {"id": f.rule, "shortDescription": {"text": f.rule},
+                                  "defaultConfiguration": {"level": _SARIF_LEVEL[f.severity]}})
+        region = {"startLine": f.line, "startColumn": f.column}
+        if f.end_line is not None:
+            region["endLine"] = f.end_line
+        if f.end_column is not None:
+            region["endColumn"] = f.end_column
+        result = {
+            "ruleId": f.rule,
+            "level": _SARIF_LEVEL[f.severity],
+            "message": {"text": f.message + (f" Suggestion: {f.suggestion}" if f.suggestion else "")},
+            "locations": [{"physicalLocation": {"artifactLocation": {"uri": f.path.replace("\\", "/")},
+                                                "region": region}}],
+        }
+        if f.suggestion:
+            result["properties"] = {"suggestion": f.suggestion}
+        if f.suppressed:
+            result["suppressions"] = [{"kind": "inSource", "justification": f.suppression or ""}]
+        results.append(result)
+    return {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "postmortem-kit", "version": __version__,
+                                "informationUri": INFORMATION_URI, "rules": list(rules.values())}},
+            "results": results,
+        }],
+    }
+
+
+def _sarif(findings: list[Finding], out: TextIO) -> None:
+    json.dump(sarif_document(list(findings)), out, indent=2, ensure_ascii=False)
+    out.write("\n")

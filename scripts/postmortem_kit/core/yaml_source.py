@@ -1,0 +1,373 @@
+"""Safe, exact YAML loading with the file position of every node.
+
+`yaml.safe_load` is not enough for files that arrive in pull requests:
+
+* anchors and aliases are refused (a few hundred bytes of aliases expand to
+  billions of nodes for a validator to walk);
+* duplicate keys are findings (PyYAML silently keeps the last one);
+* files over a size cap and nesting over a depth cap are refused;
+* plain scalars resolve by the YAML 1.2 core schema, so ``no`` stays a
+  string, ``2026-01-05`` stays a string and ``22:30`` stays a string;
+  timestamps and times are validated later by the schema, not guessed here;
+* only the standard tags are accepted (no ``!!python/...``, no ``!!binary``).
+
+The document is built from the parser's event stream (libyaml's CParser when
+present), recording the line and column of every key and value so that every
+finding can point at the exact place.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from postmortem_kit.core.findings import Finding
+from postmortem_kit.core.scalar_positions import ScalarSpan, line_starts
+
+# libyaml's parser (through CSafeLoader, of which only the event stream is
+# used) is an order of magnitude faster; fall back to the pure-Python one.
+_Parser = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
+
+
+MAX_BYTES = 4 * 1024 * 1024
+MAX_DEPTH = 64
+
+Path_ = tuple  # a path into the document: keys (str) and list indexes (int)
+
+_TAG = "tag:yaml.org,2002:"
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_TRUES = frozenset({"true", "True", "TRUE"})
+_FALSES = frozenset({"false", "False", "FALSE"})
+_INT = re.compile(r"[-+]?[0-9]+\Z")
+_OCT = re.compile(r"0o[0-7]+\Z")
+_HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
+_INF = re.compile(r"[-+]?\.(inf|Inf|INF)\Z")
+_NAN = re.compile(r"\.(nan|NaN|NAN)\Z")
+_NUMERIC_START = frozenset("0123456789+-.")
+
+
+class YamlLoadError(Exception):
+    """The file cannot be used at all; ``finding`` says where and why."""
+
+    def __init__(self, finding: Finding):
+        super().__init__(finding.message)
+        self.finding = finding
+
+
+@dataclass(slots=True)
+class NodeInfo:
+    line: int  # 1-based
+    column: int  # 1-based
+    start_index: int  # character offsets into the source text
+    end_index: int
+    style: str | None = None  # scalar style: None (plain), "'", '"', "|", ">"
+
+
+@dataclass
+class SourceDocument:
+    """A loaded YAML file: plain data plus where each part came from."""
+
+    path: str
+    text: str
+    data: Any
+    nodes: dict[Path_, NodeInfo] = field(default_factory=dict)
+    keys: dict[Path_, NodeInfo] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    _spans: dict[Path_, ScalarSpan] = field(default_factory=dict, repr=False)
+    _line_starts: list[int] | None = field(default=None, repr=False)
+
+    def position(self, path: Path_) -> tuple[int, int]:
+        """(line, column) of the value at ``path``, or of its nearest ancestor."""
+        path = tuple(path)
+        while path not in self.nodes and path:
+            path = path[:-1]
+        info = self.nodes.get(path)
+        return (info.line, info.column) if info else (1, 1)
+
+    def key_position(self, path: Path_) -> tuple[int, int]:
+        """(line, column) of the key of the mapping entry at ``path``."""
+        path = tuple(path)
+        info = self.keys.get(path)
+        if info:
+            return info.line, info.column
+        return self.position(path)
+
+    def text_position(self, path: Path_, offset: int) -> tuple[int, int]:
+        """(line, column) in the file of character ``offset`` of the string at ``path``."""
+        path = tuple(path)
+        span = self._spans.get(path)
+        if span is None:
+            info = self.nodes.get(path)
+            if info is None:
+                return self.position(path)
+            value = _get(self.data, path)
+            if not isinstance(value, str):
+                return info.line, info.column
+            if self._line_starts is None:
+                self._line_starts = line_starts(self.text)
+            span = ScalarSpan(self.text, info.start_index, info.end_index, info.style, value, self._line_starts)
+            self._spans[path] = span
+        return span.position(offset)
+
+
+def _get(data: Any, path: Path_) -> Any:
+    for part in path:
+        data = data[part]
+    return data
+
+
+def _finding(path: str, mark, rule: str, message: str, *, fatal: bool = True) -> Finding:
+    line = mark.line + 1 if mark is not None else 1
+    column = mark.column + 1 if mark is not None else 1
+    return Finding(path=path, line=line, column=column, rule=rule, severity="error", message=message, fatal=fatal)
+
+
+def read_source(path: str | Path, *, max_bytes: int = MAX_BYTES) -> str:
+    """Read a file as UTF-8 text, refusing what is too large, binary or not UTF-8."""
+    shown = str(path)
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise YamlLoadError(Finding(shown, 1, 1, "file/missing", "error", "no such file", fatal=True)) from None
+    except IsADirectoryError:
+        raise YamlLoadError(Finding(shown, 1, 1, "file/unreadable", "error", "is a directory, not a file", fatal=True)) from None
+    except OSError as error:
+        raise YamlLoadError(Finding(shown, 1, 1, "file/unreadable", "error", f"cannot read: {error.strerror or error}", fatal=True)) from None
+    return decode_source(raw, shown, max_bytes=max_bytes)
+
+
+def decode_source(raw: bytes, shown: str, *, max_bytes: int = MAX_BYTES) -> str:
+    if len(raw) > max_bytes:
+        raise YamlLoadError(
+            Finding(shown, 1, 1, "file/too-large", "error",
+                    f"file is larger than the {max_bytes // (1024 * 1024)} MiB limit for an incident file", fatal=True))
+    if b"\x00" in raw:
+        line = raw.count(b"\n", 0, raw.index(b"\x00")) + 1
+        raise YamlLoadError(Finding(shown, line, 1, "file/binary", "error", "binary file (contains NUL bytes), not YAML text", fatal=True))
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        line_start = raw.rfind(b"\n", 0, error.start) + 1
+        column = len(raw[line_start:error.start].decode("utf-8", "replace")) + 1
+        raise YamlLoadError(
+            Finding(shown, line, column, "file/encoding", "error",
+                    f"not valid UTF-8 (byte 0x{raw[error.start]:02x}); save the file as UTF-8", fatal=True)) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text
+
+
+def load_yaml_file(path: str | Path, *, max_bytes: int = MAX_BYTES, max_depth: int = MAX_DEPTH) -> SourceDocument:
+    text = read_source(path, max_bytes=max_bytes)
+    return load_yaml_text(text, str(path), max_depth=max_depth)
+
+
+def load_yaml_text(text: str, path: str = "<string>", *, max_depth: int = MAX_DEPTH) -> SourceDocument:
+    """Parse ``text`` into a SourceDocument; raise YamlLoadError if it is unusable."""
+    builder = _Builder(text, path, max_depth)
+    try:
+        builder.run()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        problem = error.problem or "invalid YAML"
+        if "nesting depth" in problem:  # libyaml's own limit, reached before ours in flow collections
+            raise YamlLoadError(_finding(path, mark, "yaml/too-deep",
+                                         f"nesting deeper than {max_depth} levels; an incident file never needs that")) from None
+        context = f" ({error.context})" if error.context else ""
+        raise YamlLoadError(_finding(path, mark, "yaml/syntax", f"invalid YAML: {problem}{context}")) from None
+    except yaml.YAMLError as error:  # reader errors (control characters) and the like
+        mark = getattr(error, "problem_mark", None) or getattr(error, "mark", None)
+        raise YamlLoadError(_finding(path, mark, "yaml/syntax", f"invalid YAML: {error}")) from None
+    except RecursionError:  # pragma: no cover - the builder is iterative
+        raise YamlLoadError(_finding(path, None, "yaml/too-deep", "nesting is too deep")) from None
+    return builder.document
+
+
+class _Builder:
+    """Turns parser events into plain data, positions and findings."""
+
+    def __init__(self, text: str, path: str, max_depth: int):
+        self.text = text
+        self.path = path
+        self.max_depth = max_depth
+        self.document = SourceDocument(path=path, text=text, data=None)
+
+    def fail(self, mark, rule: str, message: str):
+        raise YamlLoadError(_finding(self.path, mark, rule, message))
+
+    def run(self) -> None:
+        parser = _Parser(self.text)
+        try:
+            self._consume(parser)
+        finally:
+            dispose = getattr(parser, "dispose", None)
+            if dispose:
+                dispose()
+
+    def _consume(self, parser) -> None:
+        nodes = self.document.nodes
+        keys = self.document.keys
+        findings = self.document.findings
+        # Each frame: [container, path, pending_key (mapping only), key_info, seen_keys]
+        stack: list[list] = []
+        documents = 0
+        root: Any = None
+        have_root = False
+
+        while True:
+            event = parser.get_event()
+            if event is None:
+                break
+            kind = type(event)
+            if kind is yaml.ScalarEvent or kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                if event.anchor is not None:
+                    self.fail(event.start_mark, "yaml/anchor",
+                              f"anchors (&{event.anchor}) and aliases are not allowed in incident files; write the value out")
+                start = event.start_mark
+                if kind is yaml.ScalarEvent:
+                    frame = stack[-1] if stack else None
+                    if frame is not None and type(frame[0]) is dict and frame[2] is None:
+                        # A mapping key.
+                        if event.tag not in (None, "!", _TAG + "str"):
+                            self.fail(start, "yaml/key", "mapping keys must be plain strings")
+                        key = event.value
+                        info = NodeInfo(start.line + 1, start.column + 1, start.index, event.end_mark.index, event.style)
+                        if key in frame[0] or key in frame[4]:
+                            first = frame[4].get(key)
+                            where = f" (first at line {first.line})" if first else ""
+                            findings.append(Finding(
+                                self.path, info.line, info.column, "yaml/duplicate-key", "error",
+                                f"duplicate key {key!r}{where}: YAML would silently keep only one value; "
+                                "merge the two entries", field=_dotted(frame[1] + (key,))))
+                            frame[2] = _DUPLICATE
+                        else:
+                            frame[2] = key
+                            frame[3] = info
+                            frame[4][key] = info
+                        continue
+                    value = self._scalar(event)
+                    info = NodeInfo(start.line + 1, start.column + 1, start.index, event.end_mark.index, event.style)
+                    self._attach(stack, value, info, nodes, keys)
+                    if not stack:
+                        root, have_root = value, True
+                    continue
+                # Collection start.
+                if len(stack) >= self.max_depth:
+                    self.fail(start, "yaml/too-deep",
+                              f"nesting deeper than {self.max_depth} levels; an incident file never needs that")
+                tag = event.tag
+                expected = _TAG + ("map" if kind is yaml.MappingStartEvent else "seq")
+                if tag not in (None, "!", expected):
+                    self.fail(start, "yaml/tag", f"unsupported tag {tag!r}")
+                container: Any = {} if kind is yaml.MappingStartEvent else []
+                info = NodeInfo(start.line + 1, start.column + 1, start.index, start.index)
+                path = self._attach(stack, container, info, nodes, keys)
+                if not stack and not have_root:
+                    root, have_root = container, True
+                stack.append([container, path, None, None, {}])
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                frame = stack.pop()
+                info = nodes.get(frame[1])
+                if info is not None:
+                    info.end_index = event.end_mark.index
+            elif kind is yaml.AliasEvent:
+                self.fail(event.start_mark, "yaml/alias",
+                          f"aliases (*{event.anchor}) are not allowed in incident files; write the value out")
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    self.fail(event.start_mark, "yaml/multiple-documents",
+                              "more than one YAML document in the file; an incident file holds exactly one")
+            elif kind is yaml.StreamEndEvent:
+                break
+        self.document.data = root if have_root else None
+
+    def _attach(self, stack, value, info, nodes, keys) -> Path_:
+        if not stack:
+            nodes[()] = info
+            return ()
+        frame = stack[-1]
+        container = frame[0]
+        if type(container) is list:
+            path = frame[1] + (len(container),)
+            container.append(value)
+        else:
+            key = frame[2]
+            frame[2] = None
+            if key is _DUPLICATE:
+                return frame[1] + ("\x00duplicate",)
+            path = frame[1] + (key,)
+            container[key] = value
+            keys[path] = frame[3]
+        nodes[path] = info
+        return path
+
+    def _scalar(self, event) -> Any:
+        value = event.value
+        tag = event.tag
+        if tag is None or tag == "!":
+            if not event.style and tag is None:  # plain (libyaml reports its style as "")
+                return resolve_plain(value)
+            return value
+        if not tag.startswith(_TAG):
+            self.fail(event.start_mark, "yaml/tag", f"unsupported tag {tag!r}")
+        name = tag[len(_TAG):]
+        if name == "str":
+            return value
+        resolved = resolve_plain(value)
+        wanted = {"int": int, "float": float, "bool": bool, "null": type(None)}.get(name)
+        if wanted is None:
+            self.fail(event.start_mark, "yaml/tag", f"unsupported tag !!{name}")
+        if name == "float" and type(resolved) is int:
+            return float(resolved)
+        if type(resolved) is not wanted:
+            self.fail(event.start_mark, "yaml/tag", f"{value!r} is not a valid !!{name}")
+        return resolved
+
+
+_DUPLICATE = object()
+
+
+def resolve_plain(value: str) -> Any:
+    """Resolve a plain scalar by the YAML 1.2 core schema (no 1.1 guessing)."""
+    if value in _NULLS:
+        return None
+    if value in _TRUES:
+        return True
+    if value in _FALSES:
+        return False
+    if not value or value[0] not in _NUMERIC_START:
+        return value
+    if _INT.match(value):
+        return int(value)
+    if _OCT.match(value):
+        return int(value[2:], 8)
+    if _HEX.match(value):
+        return int(value[2:], 16)
+    if _FLOAT.match(value):
+        return float(value)
+    if _INF.match(value):
+        return float("-inf") if value[0] == "-" else float("inf")
+    if _NAN.match(value):
+        return float("nan")
+    return value
+
+
+def _dotted(path: Path_) -> str:
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+dotted_path = _dotted

@@ -1,0 +1,446 @@
+"""Draft the missing analysis sections of one incident: the library behind `postmortem draft`.
+
+    from postmortem_kit.drafting.engine import draft_incident
+    result = draft_incident("postmortems/INC-2026-0003.yaml")          # provider from the environment
+    result.yaml_text()             # the drafted sections, ready to append
+    result.drafted["root_cause"].yaml_text
+    result.dropped                 # [DroppedSection(section, reason, problems)]
+    result.provenance, result.usage
+
+For every section that needs a draft (draft_sections), concurrently:
+build the prompt from the redacted, truncated inputs and the computed facts
+(draft_prompts, incident_facts, redaction, log_truncation); look the exact
+request up in the cache; otherwise reserve tokens and call the provider;
+read, clean and validate the answer (draft_validation); on a problem send
+one repair request with the problems listed; keep the draft or drop it with
+the reason.  Nothing is written here: draft_output and the `draft` command do
+that.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from postmortem_kit.drafting.cache import DraftCache, cache_key, default_cache_dir
+from postmortem_kit.drafting.config import DraftConfig
+from postmortem_kit.drafting.output import block_yaml, comment_block, section_yaml
+from postmortem_kit.drafting.prompt_files import PromptContext, PromptSet, build_messages, load_prompts, repair_messages
+from postmortem_kit.drafting.sections import COMPLETE, MISSING, SectionState, section_states
+from postmortem_kit.drafting.validation import (
+    Verdict, clean_section, problems_from, read_answer, validate_section,
+)
+from postmortem_kit.core.findings import Finding
+from postmortem_kit.checks.incident import check_document
+from postmortem_kit.incident.facts import IncidentFacts, compute_facts
+from postmortem_kit.incident.schema import analysis_sections, schema_id
+from postmortem_kit.drafting.providers.openai_compat import ModelAnswer, Provider, SectionRequest, Usage, make_provider
+from postmortem_kit.textsafety.log_truncation import truncate_log
+from postmortem_kit.textsafety.redaction import Redactor
+from postmortem_kit.incident.section_schema import response_schema, schema_name
+from postmortem_kit.drafting.token_budget import TokenBudget, estimate_tokens
+from postmortem_kit.textsafety.inert import InertPolicy, hosts_in, make_inert
+from postmortem_kit.core.yaml_source import SourceDocument, YamlLoadError, load_yaml_file
+
+MAX_LIST_ENTRIES = 200
+
+
+class DraftInputError(ValueError):
+    """The incident cannot be drafted (unusable file or nothing to draft from): exit 2."""
+
+
+@dataclass
+class Provenance:
+    provider: str
+    model: str
+    prompt_version: str
+    input_hash: str  # sha256 of the redacted context every section prompt shares
+    schema: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"provider": self.provider, "model": self.model, "prompt_version": self.prompt_version,
+                "input_hash": self.input_hash, "schema": self.schema}
+
+
+@dataclass
+class SectionDraft:
+    section: str
+    value: Any
+    yaml_text: str
+    state: str  # missing | placeholder | invalid: what the file had
+    cached: bool = False
+    repaired: bool = False
+    model: str | None = None
+    usage: Usage = field(default_factory=Usage)
+
+    @property
+    def appendable(self) -> bool:
+        """Only a section the file does not have can be appended without touching existing lines."""
+        return self.state == MISSING
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"section": self.section, "value": self.value, "yaml": self.yaml_text, "state": self.state,
+                "cached": self.cached, "repaired": self.repaired, "model": self.model,
+                "usage": self.usage.to_dict()}
+
+
+@dataclass
+class DroppedSection:
+    section: str
+    reason: str
+    problems: list[str] = field(default_factory=list)
+    usage: Usage = field(default_factory=Usage)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"section": self.section, "reason": self.reason, "problems": self.problems,
+                "usage": self.usage.to_dict()}
+
+
+@dataclass
+class DraftResult:
+    path: str
+    states: list[SectionState]
+    drafted: dict[str, SectionDraft]
+    dropped: list[DroppedSection]
+    provenance: Provenance
+    usage: Usage
+    facts: IncidentFacts
+    redacted: dict[str, int]  # placeholder type -> how many values were redacted from what was sent
+    cache_hits: int = 0
+    budget: int | None = None
+    facts_view: dict[str, Any] = field(default_factory=dict)  # facts.to_dict(), redacted (it quotes inputs)
+
+    @property
+    def requested(self) -> list[str]:
+        return [*self.drafted, *(d.section for d in self.dropped)]
+
+    def header_lines(self) -> list[str]:
+        p = self.provenance
+        lines = [f"Drafted by `postmortem draft` ({p.provider}, model {p.model}, prompts v{p.prompt_version}, "
+                 f"input sha256:{p.input_hash[:16]}).",
+                 "Proposals for a person to review: check every statement against the evidence before merging."]
+        if p.provider == "offline":
+            lines.append("Offline draft: facts are computed; write the TODO(draft) parts (postmortem check "
+                         "rejects them once status is in-review).")
+        return lines
+
+    def yaml_text(self, *, only_appendable: bool = False, header: bool = True, dropped: bool = True) -> str:
+        """The drafted sections as YAML text, in schema order, with a provenance comment."""
+        parts = [comment_block(self.header_lines())] if header else []
+        for section in analysis_sections():
+            draft = self.drafted.get(section)
+            if draft is None or (only_appendable and not draft.appendable):
+                continue
+            if draft.state != MISSING:
+                parts.append(comment_block([f"Replaces the {draft.state} `{section}` section in the file "
+                                            "(not appended: paste it over the old one)."]))
+            parts.append(draft.yaml_text)
+        for gone in self.dropped if dropped else []:
+            parts.append(comment_block([f"Not drafted: {gone.section}: {gone.reason}"]))
+        return "\n".join(parts)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "provenance": self.provenance.to_dict(),
+            "sections": {name: draft.to_dict() for name, draft in self.drafted.items()},
+            "dropped": [d.to_dict() for d in self.dropped],
+            "complete": [s.name for s in self.states if s.state == COMPLETE],
+            "facts": self.facts_view,
+            "usage": {**self.usage.to_dict(), "cache_hits": self.cache_hits, "token_budget": self.budget},
+            "redacted": self.redacted,
+        }
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def draft_incident(source: str | Path | SourceDocument, provider: Provider | str | None = None, *,
+                   config: DraftConfig | None = None, sections: list[str] | None = None,
+                   cache: DraftCache | None = None, prompts: PromptSet | None = None) -> DraftResult:
+    """Draft the sections of ``source`` that need it; see the module doc.
+
+    ``provider`` is a Provider, a name (``"openai"``/``"offline"``) or None
+    (``config.provider``, else openai when OPENAI_API_KEY is set, else
+    offline).  ``sections`` limits the work to those names.  ``cache`` None
+    means the default cache directory (unless ``config.cache`` is False).
+    Raises DraftInputError for an unusable incident, ProviderError or
+    DraftConfigError/RedactionConfigError for unusable settings.
+    """
+    config = config or DraftConfig()
+    doc = _load(source)
+    data = doc.data
+    if isinstance(provider, str):
+        config = config.with_overrides(provider=provider)
+        provider = None
+    provider = provider or make_provider(config)
+    prompts = prompts or load_prompts()
+    if cache is None:
+        directory = None
+        if config.cache and provider.makes_calls:
+            directory = Path(config.cache_dir) if config.cache_dir else default_cache_dir(
+                Path(doc.path) if doc.path not in ("<string>", "-") else None)
+        cache = DraftCache(directory)
+
+    states = section_states(doc)
+    wanted = set(analysis_sections()) if sections is None else set(sections)
+    unknown = wanted - set(analysis_sections())
+    if unknown:
+        raise DraftInputError(f"unknown section(s): {', '.join(sorted(unknown))} "
+                              f"(sections: {', '.join(analysis_sections())})")
+    todo = [s for s in states if s.needs_draft and s.name in wanted]
+    if not provider.makes_calls:
+        todo = [s for s in todo if s.state == MISSING]  # offline would only repeat the placeholders
+
+    redactor = Redactor.default(config.redaction_patterns)
+    facts = compute_facts(data)
+    context = _prompt_context(data, states, facts, redactor, config)
+    allowed_hosts = set(config.link_allowlist) | hosts_in(redactor.redact(json.dumps(data.get("inputs") or {})))
+    policy = InertPolicy.build(allowed_hosts, config.max_field_chars)
+    input_hash = hashlib.sha256(json.dumps(context.__dict__, sort_keys=True).encode()).hexdigest()
+    provenance = Provenance(provider.name, provider.model, prompts.version, input_hash, schema_id())
+    if todo and provider.makes_calls and not _has_evidence(data, states):
+        raise DraftInputError(f"{doc.path}: nothing to draft from: fill inputs.incident_data first")
+
+    run = _Run(doc, data, facts, provider, prompts, context, redactor, policy, cache,
+               TokenBudget(config.token_budget if provider.makes_calls else None))
+    drafted: dict[str, SectionDraft] = {}
+    dropped: list[DroppedSection] = []
+    if todo:
+        _warm_up(doc)
+        with ThreadPoolExecutor(max_workers=max(1, min(config.jobs, len(todo))),
+                                thread_name_prefix="draft") as pool:
+            outcomes = list(pool.map(run.draft_section, todo))
+        for outcome in outcomes:
+            if isinstance(outcome, SectionDraft):
+                drafted[outcome.section] = outcome
+            else:
+                dropped.append(outcome)
+    order = {name: index for index, name in enumerate(analysis_sections())}
+    drafted = dict(sorted(drafted.items(), key=lambda item: order[item[0]]))
+    dropped.sort(key=lambda d: order[d.section])
+    usage = Usage()
+    for outcome in [*drafted.values(), *dropped]:
+        usage.add(outcome.usage)
+    facts_view = redactor.redact_data(facts.to_dict())
+    return DraftResult(doc.path, states, drafted, dropped, provenance, usage, facts, dict(redactor.counts),
+                       cache_hits=cache.hits, budget=run.budget.limit, facts_view=facts_view)
+
+
+def _warm_up(doc: SourceDocument) -> None:
+    """Build the once-per-process caches (schema validator, blameless rules, nh3) before the threads start.
+
+    Otherwise every thread builds them at the same time on a cold start, and the
+    GIL turns one 0.4 s rule compilation into twelve.
+    """
+    from postmortem_kit.textsafety.inert import strip_html
+
+    probe = {"id": "INC-0000-0000", "title": "warm-up", "status": "in-review",
+             "lesson": {"what_happened": "The pool was exhausted.", "why_it_matters": "x", "what_changed": "y"}}
+    check_document(SourceDocument(path=doc.path, text="", data=probe), blameless=True)
+    strip_html("<b>warm-up</b>")
+
+
+def _load(source: str | Path | SourceDocument) -> SourceDocument:
+    if isinstance(source, SourceDocument):
+        doc = source
+    else:
+        try:
+            doc = load_yaml_file(source)
+        except YamlLoadError as error:
+            f = error.finding
+            raise DraftInputError(f"{f.path}:{f.line}:{f.column}: {f.message}") from None
+    fatal = [f for f in doc.findings if f.severity == "error"]
+    if fatal:
+        f = fatal[0]
+        raise DraftInputError(f"{f.path}:{f.line}:{f.column}: {f.message}; fix the file before drafting")
+    if not isinstance(doc.data, dict):
+        raise DraftInputError(f"{doc.path}:1:1: not an incident (the file must be a mapping with id, title and status)")
+    return doc
+
+
+def _has_evidence(data: dict[str, Any], states: list[SectionState]) -> bool:
+    inputs = data.get("inputs")
+    if isinstance(inputs, dict) and any(inputs.get(key) for key in ("incident_data", "system_context")):
+        return True
+    return any(state.state == COMPLETE for state in states)
+
+
+# --------------------------------------------------------------------------- prompt context
+
+
+def _dump(value: Any) -> str:
+    if value in (None, {}, []):
+        return "(none)"
+    return block_yaml(value).strip()
+
+
+def _limit_lists(incident: dict[str, Any]) -> dict[str, Any]:
+    out = dict(incident)
+    for key in ("events", "alerts", "metrics", "response_actions", "logs"):
+        items = out.get(key)
+        if isinstance(items, list) and len(items) > MAX_LIST_ENTRIES:
+            half = MAX_LIST_ENTRIES // 2
+            out[key] = [*items[:half], {"omitted": f"{len(items) - 2 * half} entries"}, *items[-half:]]
+    return out
+
+
+def _truncated_inputs(incident: dict[str, Any], config: DraftConfig) -> dict[str, Any]:
+    """Logs (and other long pasted text) shortened to the budget, most informative lines first."""
+    incident = _limit_lists(copy.deepcopy(incident))
+    logs = [entry for entry in incident.get("logs") or [] if isinstance(entry, dict)
+            and isinstance(entry.get("excerpt"), str)]
+    total = sum(len(entry["excerpt"]) for entry in logs)
+    if total > config.max_log_chars:
+        for entry in logs:
+            share = max(200, int(config.max_log_chars * len(entry["excerpt"]) / total))
+            entry["excerpt"] = truncate_log(entry["excerpt"], share)
+    for key in ("notes", "customer_impact"):
+        if isinstance(incident.get(key), str):
+            incident[key] = truncate_log(incident[key], config.max_log_chars // 2)
+    return incident
+
+
+def _prompt_context(data: dict[str, Any], states: list[SectionState], facts: IncidentFacts, redactor: Redactor,
+                    config: DraftConfig) -> PromptContext:
+    inputs = data.get("inputs") if isinstance(data.get("inputs"), dict) else {}
+    incident = inputs.get("incident_data") if isinstance(inputs.get("incident_data"), dict) else {}
+    existing = {state.name: data[state.name] for state in states if state.state == COMPLETE}
+
+    def join(value: Any) -> str:
+        return ", ".join(str(v) for v in value) if isinstance(value, list) and value else "(none)"
+
+    context = PromptContext(
+        incident_id=str(data.get("id", "(no id)")),
+        title=redactor.redact(str(data.get("title", "(no title)"))),
+        status=str(data.get("status", "draft")),
+        services=join(data.get("services")),
+        tags=join(data.get("tags")),
+        facts="\n".join(f"- {line}" for line in facts.lines()),
+        zone=facts.zone_label(),
+        timeline="\n".join(facts.timeline_lines()) or "(no timestamped inputs)",
+        system_context=_dump(redactor.redact_data(inputs.get("system_context"))),
+        incident_data=_dump(redactor.redact_data(_truncated_inputs(incident, config))),
+        existing=_dump(redactor.redact_data(existing)),
+    )
+    # One last pass over every field (facts and timeline quote raw input text).
+    return PromptContext(**{key: redactor.redact(value) for key, value in context.__dict__.items()})
+
+
+# --------------------------------------------------------------------------- one section
+
+
+class _Run:
+    def __init__(self, doc, data, facts, provider, prompts, context, redactor, policy, cache, budget):
+        self.doc = doc
+        self.data = data
+        self.facts = facts
+        self.provider = provider
+        self.prompts = prompts
+        self.context = context
+        self.redactor = redactor
+        self.policy = policy
+        self.cache = cache
+        self.budget = budget
+        self._lock = threading.Lock()
+
+    @property
+    def strict(self) -> bool:
+        return self.provider.makes_calls  # offline placeholders are checked as a draft
+
+    def draft_section(self, state: SectionState) -> SectionDraft | DroppedSection:
+        section = state.name
+        schema = response_schema(section, self.facts)
+        # The context is redacted field by field and then as a whole (_prompt_context); the rest of the
+        # messages is our own prompt files.  Repair messages, which quote model output, are redacted again.
+        messages = build_messages(self.prompts, section, self.context)
+        key = cache_key(section=section, messages=messages, schema=schema, provider=self.provider.name,
+                        model=self.provider.model, prompt_version=self.prompts.version)
+        cached = self.cache.get(key)
+        if cached is not None:
+            verdict = self._accept(section, cached.get("value"), raw=None)
+            if verdict.ok:
+                with self._lock:
+                    self.cache.hits += 1
+                return self._draft(state, verdict.value, cached=True, model=cached.get("model"), usage=Usage())
+
+        usage = Usage()
+        request = SectionRequest(section, messages, schema, schema_name(section),
+                                 self.prompts.sections[section].max_output_tokens, self.data, self.facts)
+        answer = self._call(request, usage)
+        verdict = self._evaluate(section, answer)
+        repaired = False
+        if not verdict.ok and verdict.repairable:
+            first_problems = verdict.problems
+            request.messages = [{"role": m["role"], "content": self.redactor.redact(m["content"])}
+                                for m in repair_messages(self.prompts, section, messages,
+                                                         answer.content if answer.finish_reason != "length" else None,
+                                                         verdict.problems)]
+            answer = self._call(request, usage)
+            verdict = self._evaluate(section, answer)
+            repaired = True
+            if not verdict.ok:
+                return self._dropped(section, f"still unusable after one repair round: {verdict.problems[0]}"
+                                     + (f" (+{len(verdict.problems) - 1} more)" if len(verdict.problems) > 1 else ""),
+                                     [*first_problems, *verdict.problems], usage)
+        if not verdict.ok:
+            return self._dropped(section, verdict.problems[0], verdict.problems, usage)
+        if self.provider.makes_calls:
+            self.cache.put(key, {"section": section, "value": verdict.value, "model": answer.model,
+                                 "prompt_version": self.prompts.version, "usage": usage.to_dict()})
+        return self._draft(state, verdict.value, repaired=repaired, model=answer.model, usage=usage)
+
+    def _dropped(self, section: str, reason: str, problems: list[str], usage: Usage) -> DroppedSection:
+        """Reasons quote model output (a refusal, a flagged phrase): redacted and inert like a draft."""
+        policy = InertPolicy(self.policy.allowed_hosts, 500)
+
+        def safe(text: str) -> str:
+            return " ".join(make_inert(self.redactor.redact(text), policy).split())
+
+        return DroppedSection(section, safe(reason), [safe(problem) for problem in problems], usage)
+
+    def _call(self, request: SectionRequest, usage: Usage) -> ModelAnswer:
+        if not self.provider.makes_calls:
+            return self.provider.complete(request)
+        estimate = estimate_tokens(request.messages) + request.max_output_tokens
+        reservation = self.budget.reserve(estimate)
+        if reservation is None:
+            return ModelAnswer(error=f"token budget exhausted ({self.budget.used:,} of {self.budget.limit:,} "
+                                     f"tokens used; this request needs up to {estimate:,}); raise --token-budget")
+        answer = ModelAnswer(error="no answer")
+        try:
+            answer = self.provider.complete(request)
+        finally:
+            self.budget.settle(reservation, answer.usage.total_tokens)
+        usage.add(answer.usage)
+        if answer.usage.calls == 0:
+            usage.calls += 1  # the request was made even though no usage came back (an error)
+        return answer
+
+    def _evaluate(self, section: str, answer: ModelAnswer) -> Verdict:
+        verdict = read_answer(section, answer)
+        if not verdict.ok:
+            return verdict
+        return self._accept(section, verdict.value, raw=verdict.value)
+
+    def _accept(self, section: str, value: Any, raw: Any) -> Verdict:
+        if value is None:
+            return Verdict(problems=["empty section"])
+        cleaned = clean_section(section, value, self.redactor, self.policy)
+        raw_redacted = self.redactor.redact_data(raw) if raw is not None else None
+        findings: list[Finding] = validate_section(section, cleaned, data=self.data, facts=self.facts,
+                                                   path=self.doc.path, strict=self.strict, raw_value=raw_redacted)
+        if findings:
+            return Verdict(value=cleaned, problems=problems_from(findings), findings=findings)
+        return Verdict(value=cleaned)
+
+    def _draft(self, state: SectionState, value: Any, *, cached: bool = False, repaired: bool = False,
+               model: str | None = None, usage: Usage | None = None) -> SectionDraft:
+        return SectionDraft(state.name, value, section_yaml(state.name, value), state.state, cached=cached,
+                            repaired=repaired, model=model, usage=usage or Usage())

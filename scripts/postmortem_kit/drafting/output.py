@@ -1,0 +1,116 @@
+"""Rendering drafted sections: YAML text to append, JSON, and the append itself.
+
+YAML is emitted block-style with the keys in schema order.  A string is
+quoted whenever the incident loader (YAML 1.2 core schema) would read its
+plain form as something else, and every rendered block is loaded back with
+that loader and compared with the data before it is shown or written.
+
+``append_sections`` adds the text at the end of the file and changes no
+existing byte: it checks the file is still what was read, that the combined
+text parses to the old data plus the new sections, and then opens the file
+in append mode.  A file whose end cannot take new top-level keys (a flow
+mapping, a ``...`` document end, a final ``|+`` block scalar) is refused.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from postmortem_kit.core.yaml_source import YamlLoadError, load_yaml_text, resolve_plain
+
+
+class DraftOutputError(Exception):
+    """The draft cannot be written (one-line message)."""
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str):
+    if "\n" in value:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    style = None
+    if resolve_plain(value) != value or value != value.strip():
+        style = '"'
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def _ignore_aliases(self, data) -> bool:  # never emit anchors: the loader refuses them
+    return True
+
+
+_Dumper.ignore_aliases = _ignore_aliases  # type: ignore[method-assign]
+
+
+def block_yaml(value: Any) -> str:
+    """Readable block YAML (multi-line strings as ``|`` blocks, no anchors, no line folding)."""
+    return yaml.dump(value, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False,
+                     width=10**9, indent=2)
+
+
+def section_yaml(section: str, value: Any) -> str:
+    """``section: value`` as block YAML that the incident loader reads back to exactly ``value``."""
+    text = yaml.dump({section: value}, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
+                     default_flow_style=False, width=100, indent=2)
+    try:
+        loaded = load_yaml_text(text, f"<draft {section}>").data
+    except YamlLoadError as error:  # pragma: no cover - a bug in this module, not in the input
+        raise DraftOutputError(f"rendered YAML for {section} does not load: {error}") from None
+    if loaded != {section: value}:  # pragma: no cover - same
+        raise DraftOutputError(f"rendered YAML for {section} does not round-trip")
+    return text
+
+
+def comment_block(lines: list[str]) -> str:
+    out = []
+    for line in lines:
+        for part in line.splitlines() or [""]:
+            out.append(f"# {part}".rstrip())
+    return "\n".join(out) + "\n"
+
+
+def append_sections(path: str | Path, original: bytes, original_data: dict[str, Any],
+                    block: str, sections: dict[str, Any]) -> bytes:
+    """Append ``block`` (YAML text of ``sections``) to ``path``; return the bytes appended."""
+    path = Path(path)
+    try:
+        current = path.read_bytes()
+    except OSError as error:
+        raise DraftOutputError(f"{path}: cannot read the file again: {error.strerror or error}") from None
+    if current != original:
+        raise DraftOutputError(f"{path}: the file changed while drafting; nothing was written, run again")
+    crlf = b"\r\n" in current and current.count(b"\r\n") == current.count(b"\n")
+    newline = "\r\n" if crlf else "\n"
+    body = block.replace("\n", newline)
+    expected = {**original_data, **sections}
+    text = current.decode("utf-8")
+    ending = "" if not text or text.endswith(("\n", "\r")) else newline
+    for separator in (newline, ""):
+        addition = ending + separator + body
+        try:
+            combined = load_yaml_text(text + addition, str(path))
+        except YamlLoadError:
+            continue
+        if combined.data == expected and not combined.findings:
+            break
+    else:
+        raise DraftOutputError(
+            f"{path}: cannot append top-level sections to this file (its last part is a flow mapping, a "
+            "document end `...` or a block scalar that keeps trailing lines); nothing was written, "
+            "paste the drafted sections by hand")
+    raw = addition.encode("utf-8")
+    with open(path, "ab") as handle:
+        handle.write(raw)
+    return raw
+
+
+def render_json(payload: dict[str, Any]) -> str:
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,189 @@
+"""Which issue belongs to which follow-up, and what has to change: a plan, before any write.
+
+Matching, per incident, among the sync's own issues for that incident:
+
+1. a ``tracking`` reference (``#12``, ``owner/repo#12`` or the issue URL) to
+   one of them; a reference to any other issue links the follow-up to that
+   issue, which the sync reads but never edits;
+2. for ``tracking: new``: the issue whose marker has the same action
+   fingerprint (the text did not change), open or closed;
+3. then an open issue in the same position (the text was edited).
+
+Whatever is left unmatched is created. An open issue of the sync that no
+follow-up claims any more is closed, but only for an incident that loaded
+without errors. A closed issue is never reopened or edited.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+from postmortem_kit.followups.issue_content import DesiredIssue, Links, desired_issue
+from postmortem_kit.followups.issue_index import IssueIndex, KnownIssue
+from postmortem_kit.followups.markers import action_key
+from postmortem_kit.followups.owners import classify, is_managed_label
+from postmortem_kit.followups.source import FollowUp, Incident
+
+# Step kinds
+CREATE, UPDATE, KEEP, DONE, CLOSE, LINKED, EXTERNAL = "create", "update", "keep", "done", "close", "linked", "external"
+
+
+@dataclass
+class Step:
+    kind: str
+    incident: Incident
+    follow_up: FollowUp | None = None
+    issue: KnownIssue | None = None
+    desired: DesiredIssue | None = None
+    changes: tuple[str, ...] = ()
+    linked_number: int | None = None  # LINKED: the issue the tracking field names
+
+    @property
+    def number(self) -> int | None:
+        if self.issue is not None:
+            return self.issue.number
+        return self.linked_number
+
+
+@dataclass
+class Plan:
+    steps: list[Step]
+    untouched: list[KnownIssue] = field(default_factory=list)  # issues of incidents not synced this run
+
+    def of_kind(self, *kinds: str) -> list[Step]:
+        return [step for step in self.steps if step.kind in kinds]
+
+    def labels_needed(self) -> list[str]:
+        names: dict[str, None] = {}
+        for step in self.of_kind(CREATE, UPDATE):
+            for name in step.desired.labels:
+                names.setdefault(name)
+        return list(names)
+
+    def milestones_needed(self) -> dict[str, str]:
+        """Milestone title -> due date, for milestone mode."""
+        return {step.desired.milestone: step.follow_up.due for step in self.of_kind(CREATE, UPDATE)
+                if step.desired.milestone}
+
+
+def tracking_number(tracking: str, repository: str, server_url: str) -> int | None | str:
+    """The issue number a tracking value names in ``repository``; None for ``new``; "external" otherwise."""
+    if tracking == "new":
+        return None
+    match = re.fullmatch(r"#(\d+)", tracking)
+    if match:
+        return int(match.group(1))
+    match = re.fullmatch(r"([A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+)#(\d+)", tracking)
+    if match:
+        return int(match.group(2)) if match.group(1).lower() == repository.lower() else "external"
+    prefix = f"{server_url}/{repository}/issues/".lower()
+    if tracking.lower().startswith(prefix) and tracking[len(prefix):].isdigit():
+        return int(tracking[len(prefix):])
+    return "external"
+
+
+def build_plan(incidents: list[Incident], index: IssueIndex, links: Links, *,
+               assignable: Callable[[str], bool], due_dates: str = "text") -> Plan:
+    grouped = index.by_incident()
+    synced_ids = {incident.id for incident in incidents}
+    plan = Plan([], [issue for incident_id, issues in grouped.items() if incident_id not in synced_ids
+                     for issue in issues])
+    for incident in incidents:
+        plan.steps += _plan_incident(incident, grouped.get(incident.id, []), links, assignable, due_dates)
+    return plan
+
+
+def _plan_incident(incident: Incident, managed: list[KnownIssue], links: Links,
+                   assignable: Callable[[str], bool], due_dates: str) -> list[Step]:
+    by_number = {issue.number: issue for issue in managed}
+    claimed: set[int] = set()
+    matched: dict[int, KnownIssue] = {}
+    steps: dict[int, Step] = {}
+    waiting: list[FollowUp] = []
+
+    for follow_up in incident.follow_ups:
+        reference = tracking_number(follow_up.tracking, links.repository, links.server_url)
+        if reference is None:
+            waiting.append(follow_up)
+        elif reference == "external":
+            steps[follow_up.index] = Step(EXTERNAL, incident, follow_up)
+        elif reference in by_number and reference not in claimed:
+            claimed.add(reference)
+            matched[follow_up.index] = by_number[reference]
+        else:
+            steps[follow_up.index] = Step(LINKED, incident, follow_up, linked_number=reference)
+
+    def claim(follow_up: FollowUp, accept: Callable[[KnownIssue], bool]) -> bool:
+        candidates = [i for i in managed if i.number not in claimed and accept(i)]
+        if not candidates:
+            return False
+        best = min(candidates, key=lambda i: (i.marker.slot != follow_up.index, not i.open, i.number))
+        claimed.add(best.number)
+        matched[follow_up.index] = best
+        return True
+
+    still: list[FollowUp] = []
+    for follow_up in waiting:
+        key = action_key(follow_up.action)
+        if not claim(follow_up, lambda issue: issue.marker.key == key):
+            still.append(follow_up)
+    for follow_up in still:
+        if not claim(follow_up, lambda issue: issue.open and issue.marker.slot == follow_up.index):
+            steps[follow_up.index] = _create(incident, follow_up, links, assignable, due_dates)
+
+    for position, issue in matched.items():
+        follow_up = next(f for f in incident.follow_ups if f.index == position)
+        steps[position] = _compare(incident, follow_up, issue, links, assignable, due_dates)
+
+    ordered = [steps[f.index] for f in incident.follow_ups]
+    if incident.complete:
+        ordered += [Step(CLOSE, incident, issue=issue) for issue in managed
+                    if issue.number not in claimed and issue.open]
+    return ordered
+
+
+def _render(incident: Incident, follow_up: FollowUp, links: Links, assignable: Callable[[str], bool],
+            due_dates: str) -> DesiredIssue:
+    owner = classify(follow_up.owner)
+    can_assign = owner.kind == "person" and assignable(owner.login)
+    return desired_issue(incident, follow_up, links, assignable=can_assign, due_dates=due_dates,
+                         count=incident.total_follow_ups)
+
+
+def _create(incident, follow_up, links, assignable, due_dates) -> Step:
+    return Step(CREATE, incident, follow_up, desired=_render(incident, follow_up, links, assignable, due_dates))
+
+
+def _compare(incident: Incident, follow_up: FollowUp, issue: KnownIssue, links: Links,
+             assignable: Callable[[str], bool], due_dates: str) -> Step:
+    if not issue.open:
+        return Step(DONE, incident, follow_up, issue)
+    desired = _render(incident, follow_up, links, assignable, due_dates)
+    changes = []
+    if issue.title != desired.title:
+        changes.append("title")
+    if issue.body != desired.body:
+        changes.append("body")
+    if {n.lower() for n in issue.labels if is_managed_label(n)} != {n.lower() for n in desired.labels}:
+        changes.append("labels")
+    if new_assignees(issue, desired) != issue.assignees:
+        changes.append("assignee")
+    if desired.milestone is not None and issue.milestone != desired.milestone:
+        changes.append("milestone")
+    return Step(UPDATE if changes else KEEP, incident, follow_up, issue, desired, tuple(changes))
+
+
+def new_labels(issue: KnownIssue, desired: DesiredIssue) -> list[str]:
+    """The issue's labels with the managed ones replaced (labels people added stay)."""
+    return [n for n in issue.labels if not is_managed_label(n)] + list(desired.labels)
+
+
+def new_assignees(issue: KnownIssue, desired: DesiredIssue) -> list[str]:
+    """The issue's assignees with the sync's previous assignment replaced by the current owner."""
+    previous = issue.marker.assignee if issue.marker else None
+    kept = [login for login in issue.assignees if login != previous or login == desired.assignee]
+    if desired.assignee and desired.assignee not in kept:
+        kept.append(desired.assignee)
+    return kept
