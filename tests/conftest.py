@@ -15,7 +15,7 @@ if str(TESTS) not in sys.path:
 pytest_plugins = [
     "support.fixtures",
     "support.llm_fixtures",
-    "support.github_fixtures",
+    "support.github.fixtures",
     "support.site_fixtures",
 ]
 

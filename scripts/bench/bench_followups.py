@@ -25,10 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))  # the emulator lives with the tests
 
-from support.github_emulator import GitHubEmulator  # noqa: E402
-from support.github_fixtures import BOT_LOGIN, BOT_TOKEN, VirtualClock  # noqa: E402
-
 from postmortem_kit.followups.run import RunOptions, run  # noqa: E402
+from support.github.emulator import GitHubEmulator  # noqa: E402
+from support.github.fixtures import BOT_LOGIN, BOT_TOKEN, VirtualClock  # noqa: E402
 
 INCIDENTS = 200
 REPOSITORY = "acme/shop"

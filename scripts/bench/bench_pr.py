@@ -25,9 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from support.github_emulator import GitHubEmulator  # noqa: E402
-from support.github_fixtures import BOT_LOGIN, BOT_TOKEN  # noqa: E402
-from support.github_openapi import check_calls  # noqa: E402
+from support.github.emulator import GitHubEmulator  # noqa: E402
+from support.github.fixtures import BOT_LOGIN, BOT_TOKEN  # noqa: E402
+from support.github.openapi import check_calls  # noqa: E402
 from support.llm_server import LLMServer  # noqa: E402
 from support.pr_data import draft_incident, draft_path  # noqa: E402
 from support.pr_scenario import PrScenario  # noqa: E402

@@ -74,8 +74,8 @@ def write_baseline_docs(incidents: Path, docs: Path) -> int:
 
 def write_export_docs(incidents: Path, docs: Path) -> int:
     """Each incident as RCA Markdown (`postmortem export`), plus the navigation's pages as stubs."""
-    from postmortem_kit.rca.markdown_render import render_markdown
     from postmortem_kit.core.yaml_source import load_yaml_file
+    from postmortem_kit.rca.markdown_render import render_markdown
 
     shutil.copytree(ROOT / "scripts/postmortem_kit/site/docs", docs)
     for stub in ("index.md", "incidents/index.md", "lessons.md", "analytics.md", "services/index.md",

@@ -8,9 +8,9 @@ Reads two npm packages, pinned in ``scripts/tools/github-api/package.json`` and
   every REST operation in ``OPERATIONS`` the script keeps the request body
   schema and the response schema of each status code, plus every component
   schema those reach through ``$ref``, and writes them to
-  ``tests/github_api/openapi-subset.json``.
+  ``tests/support/github/api/openapi-subset.json``.
 * ``@octokit/webhooks-examples``: real webhook payloads. The events in
-  ``WEBHOOKS`` are written, unchanged, to ``tests/github_api/webhooks/``.
+  ``WEBHOOKS`` are written, unchanged, to ``tests/support/github/api/webhooks/``.
 
 The schemas are converted from OpenAPI 3.0 to JSON Schema 2020-12 so that
 ``jsonschema`` validates with them directly:
@@ -295,7 +295,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--node-modules", type=Path, help="node_modules folder holding the two packages "
                         "(default: scripts/tools/github-api/node_modules, installed with npm ci when missing)")
-    parser.add_argument("--out", type=Path, default=OUT_DIR, help="output folder (default: tests/github_api)")
+    parser.add_argument("--out", type=Path, default=OUT_DIR, help="output folder (default: tests/support/github/api)")
     args = parser.parse_args(argv)
 
     node_modules, versions = ensure_packages(args.node_modules)

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from postmortem_kit.blameless.rules import COMPILED_FILE, RULES_FILE, compile_yaml, source_digest  # noqa: E402
-from postmortem_kit.blameless.schema_bridge import schema_not_entry, replace_prose_not  # noqa: E402
+from postmortem_kit.blameless.schema_bridge import replace_prose_not, schema_not_entry  # noqa: E402
 
 SCHEMA_DIR = ROOT / "schema"
 RULES_DIR = ROOT / "scripts" / "postmortem_kit" / "blameless"

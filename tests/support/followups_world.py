@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from support.examples import example_text
-from support.github_emulator import GitHubEmulator
-from support.github_fixtures import BOT_LOGIN, BOT_TOKEN, WEBHOOKS, VirtualClock, load_webhook
+from support.github.emulator import GitHubEmulator
+from support.github.fixtures import BOT_LOGIN, BOT_TOKEN, WEBHOOKS, VirtualClock, load_webhook
 
 PUSH_TO_DEFAULT = "push.5"  # a real push to refs/heads/master of Codertocat/Hello-World
 TRACKING = re.compile(r'tracking: "#\d+"')

@@ -8,7 +8,7 @@ Used by tests/test_pr_*.py and scripts/bench/bench_pr.py::
     code = scenario.post(run_cli)                         # stage 2 on a real workflow_run payload
 
 Events are the real webhook payloads extracted from @octokit/webhooks-examples
-(tests/github_api/webhooks/).  Their structure is kept as it is; only the
+(tests/support/github/api/webhooks/).  Their structure is kept as it is; only the
 identifiers that must agree with the emulated repository are set: the head
 and base commit shas, the number of changed files, and for workflow_run the
 triggering event (``pull_request``: the examples were triggered by other
@@ -22,8 +22,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from support.github_emulator_handlers import diff_files
-from support.github_fixtures import BOT_TOKEN, load_webhook
+from support.github.fixtures import BOT_TOKEN, load_webhook
+from support.github.handlers import diff_files
 
 REPO = "Codertocat/Hello-World"
 BASE_BRANCH = "master"

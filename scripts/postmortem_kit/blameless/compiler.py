@@ -25,7 +25,7 @@ except ImportError:  # pragma: no cover
     import sre_constants  # type: ignore[no-redef]
     import sre_parse  # type: ignore[no-redef]
 
-from postmortem_kit.blameless.rules import LEFT_EDGE, RIGHT_EDGE, source_digest  # noqa: F401  (re-exported)
+from postmortem_kit.blameless.edges import LEFT_EDGE, RIGHT_EDGE, source_digest  # noqa: F401  (re-exported)
 from postmortem_kit.core.regex_literals import required_literals
 
 FORMAT = 1

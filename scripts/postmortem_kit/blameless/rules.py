@@ -15,6 +15,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from postmortem_kit.blameless.edges import LEFT_EDGE, RIGHT_EDGE, source_digest  # noqa: F401 (re-exported)
+from postmortem_kit.core.errors import PostmortemError
 from postmortem_kit.core.resources import package_file
 
 RULES_FILE = "rules.yaml"
@@ -22,13 +24,11 @@ COMPILED_FILE = "rules.compiled.json"
 RULE_PREFIX = "blameless/"
 FILTERED_TEXTS = 16  # texts per trigger key checked for required literals before its whole plan is compiled
 # A word boundary that also treats @, apostrophes and hyphens as part of a word.
-LEFT_EDGE = r"(?<![\w'’@-])"
-RIGHT_EDGE = r"(?:(?<=\s)|(?![\w@-]))"  # a pattern may end in a space
 _WORD_KEY = re.compile(r"[a-z0-9][a-z0-9'’-]*\Z")
 _TOKEN_WORDS = re.compile(r"[a-z0-9][a-z0-9'’-]*")
 
 
-class RuleFileError(ValueError):
+class RuleFileError(PostmortemError, ValueError):
     """The rule file is unusable; the message says where and why."""
 
 
@@ -335,13 +335,6 @@ def compile_yaml(data: bytes, shown: str, digest: str, *, check: bool = True) ->
         return compile_rule_file(raw, digest, check=check)
     except (ValueError, KeyError, TypeError, AttributeError, re.error) as error:
         raise RuleFileError(f"{shown}: {error}") from None
-
-
-def source_digest(data: bytes) -> str:
-    """Identifies the YAML a compiled file was made from (a staleness check, not security)."""
-    import zlib
-
-    return f"crc32:{zlib.crc32(data):08x}:{len(data)}"
 
 
 def _compiled_for(digest: str) -> dict | None:

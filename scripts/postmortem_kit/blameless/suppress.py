@@ -15,8 +15,6 @@ unknown rules are reported as warnings and suppress nothing.
 
 from __future__ import annotations
 
-import re
-
 from postmortem_kit.blameless.rules import RULE_PREFIX, RuleSet
 from postmortem_kit.core.findings import Finding
 from postmortem_kit.core.lazy_regex import LazyRegex

@@ -17,13 +17,19 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from postmortem_kit.core.findings import Finding
-from postmortem_kit.incident.times import (
-    format_duration, incident_zone, zone_named, parse_date, parse_duration, parse_timestamp, summary_times,
-    timeline_instants,
-)
+from postmortem_kit.core.yaml_source import SourceDocument, dotted_path
 from postmortem_kit.incident.placeholders import find_placeholder
 from postmortem_kit.incident.schema_fields import typed_strings
-from postmortem_kit.core.yaml_source import SourceDocument, dotted_path
+from postmortem_kit.incident.times import (
+    format_duration,
+    incident_zone,
+    parse_date,
+    parse_duration,
+    parse_timestamp,
+    summary_times,
+    timeline_instants,
+    zone_named,
+)
 
 UNPLACED_KEY = "x-unplaced"  # where `postmortem import` keeps what it could not place
 

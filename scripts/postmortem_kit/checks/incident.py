@@ -6,11 +6,11 @@ from pathlib import Path
 from typing import Any
 
 from postmortem_kit.checks.consistency import consistency_findings
-from postmortem_kit.core.findings import Finding
-from postmortem_kit.incident.schema import STATUSES, analysis_sections
-from postmortem_kit.incident.placeholders import find_placeholder
 from postmortem_kit.checks.schema_findings import schema_findings
+from postmortem_kit.core.findings import Finding
 from postmortem_kit.core.yaml_source import SourceDocument, YamlLoadError, load_yaml_file
+from postmortem_kit.incident.placeholders import find_placeholder
+from postmortem_kit.incident.schema import STATUSES, analysis_sections
 
 
 def incident_status(data: Any) -> str:

@@ -12,8 +12,8 @@ import re
 from typing import Any, Iterable
 
 from postmortem_kit.core.findings import Finding
-from postmortem_kit.incident.schema import validator
 from postmortem_kit.core.yaml_source import SourceDocument, dotted_path
+from postmortem_kit.incident.schema import validator
 
 _JSON_TYPES = {dict: "a mapping", list: "a list", str: "text", bool: "true/false", int: "a number",
                float: "a number", type(None): "empty (null)"}

@@ -55,10 +55,10 @@ def main(argv: list[str]) -> int:
     if isinstance(args, int):
         return args
     from postmortem_kit.drafting.config import DraftConfigError, load_config, validate
+    from postmortem_kit.drafting.engine import DraftInputError, draft_incident
     from postmortem_kit.drafting.output import DraftOutputError, append_sections, render_json
     from postmortem_kit.drafting.prompt_files import PromptError
-    from postmortem_kit.drafting.engine import DraftInputError, draft_incident
-    from postmortem_kit.drafting.providers.openai_compat import ProviderError
+    from postmortem_kit.drafting.providers import ProviderError
     from postmortem_kit.textsafety.redaction import RedactionConfigError
 
     try:

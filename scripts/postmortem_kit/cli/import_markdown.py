@@ -14,10 +14,10 @@ from pathlib import Path
 
 from postmortem_kit.cli.support import ArgumentParser, parse
 from postmortem_kit.core.findings import Finding, counts
+from postmortem_kit.core.report_formats import FORMATS, render
 from postmortem_kit.incident.files import DEFAULT_DIR
 from postmortem_kit.incident.ids import ID_PATTERN, next_free_id
 from postmortem_kit.incident.schema import STATUSES
-from postmortem_kit.core.report_formats import FORMATS, render
 
 MAX_BYTES = 4 * 1024 * 1024
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from postmortem_kit.cli.support import ArgumentParser, parse
 from postmortem_kit.core.findings import Finding
-from postmortem_kit.incident.files import collect
 from postmortem_kit.core.report_formats import FORMATS, render, summary_line
+from postmortem_kit.incident.files import collect
 
 TEXT_SUFFIXES = (".md", ".markdown", ".mdx", ".txt", ".text", ".rst")
 YAML_SUFFIXES = (".yaml", ".yml")

@@ -11,6 +11,7 @@ import importlib
 import sys
 
 from postmortem_kit import __version__
+
 VERBS: dict[str, tuple[str, str]] = {
     "check": ("postmortem_kit.cli.check", "validate incident files (schema, rules, blameless language)"),
     "new": ("postmortem_kit.cli.new", "write a new incident file with the next free id"),

@@ -9,10 +9,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from postmortem_kit.cli.support import ArgumentParser, parse
+from postmortem_kit.core.resources import schema_file
 from postmortem_kit.incident.files import DEFAULT_DIR
 from postmortem_kit.incident.ids import ID_PATTERN, next_free_id
 from postmortem_kit.incident.schema import SCHEMA_FILE, schema_id
-from postmortem_kit.core.resources import schema_file
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _HANDLE = re.compile(r"^@?[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?$")

@@ -136,8 +136,8 @@ def _check(args, event) -> int:
             raise
         message = f"could not list the pull request's files: {describe_error(error)}"
         print(f"{PROG} check: {log_line(message, 400)}", file=sys.stderr)
-        from postmortem_kit.textsafety.github_text import inline
         from postmortem_kit.pr.summary import write_summary
+        from postmortem_kit.textsafety.github_text import inline
 
         write_summary(f"## postmortem-kit: pull request #{event.pull.number} not checked\n\n{inline(message, 600)}\n")
         return 2

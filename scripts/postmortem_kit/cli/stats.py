@@ -35,9 +35,9 @@ def main(argv: list[str]) -> int:
     args = parse(build_parser(), argv)
     if isinstance(args, int):
         return args
-    from postmortem_kit.stats.incidents import compute_stats, load_records
     from postmortem_kit.followups.status_file import StatusFileError
     from postmortem_kit.stats.followups import read_status
+    from postmortem_kit.stats.incidents import compute_stats, load_records
     from postmortem_kit.stats.table import render_table
 
     today = date.today()

@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
+from postmortem_kit.core.errors import PostmortemError
 
-class UsageError(Exception):
+
+class UsageError(PostmortemError):
     pass
 
 
@@ -22,7 +24,7 @@ class ArgumentParser(argparse.ArgumentParser):
         raise _Exit(status)
 
 
-class _Exit(Exception):
+class _Exit(PostmortemError):
     def __init__(self, status: int):
         super().__init__(status)
         self.status = status

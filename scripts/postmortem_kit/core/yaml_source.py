@@ -25,6 +25,7 @@ from typing import Any
 
 import yaml
 
+from postmortem_kit.core.errors import PostmortemError
 from postmortem_kit.core.findings import Finding
 from postmortem_kit.core.scalar_positions import ScalarSpan, line_starts
 
@@ -51,7 +52,7 @@ _NAN = re.compile(r"\.(nan|NaN|NAN)\Z")
 _NUMERIC_START = frozenset("0123456789+-.")
 
 
-class YamlLoadError(Exception):
+class YamlLoadError(PostmortemError):
     """The file cannot be used at all; ``finding`` says where and why."""
 
     def __init__(self, finding: Finding):

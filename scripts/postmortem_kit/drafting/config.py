@@ -36,12 +36,14 @@ from typing import Any
 
 import yaml
 
+from postmortem_kit.core.errors import PostmortemError
+
 CONFIG_NAME = ".postmortem-kit.yaml"
 DEFAULT_MODEL = "gpt-4.1-mini"
 PROVIDERS = ("openai", "offline")
 
 
-class DraftConfigError(ValueError):
+class DraftConfigError(PostmortemError, ValueError):
     """The configuration is unusable (one-line message with the file name)."""
 
 

@@ -28,30 +28,35 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from postmortem_kit.checks.incident import check_document
+from postmortem_kit.core.errors import PostmortemError
+from postmortem_kit.core.findings import Finding
+from postmortem_kit.core.yaml_source import SourceDocument, YamlLoadError, load_yaml_file
 from postmortem_kit.drafting.cache import DraftCache, cache_key, default_cache_dir
 from postmortem_kit.drafting.config import DraftConfig
 from postmortem_kit.drafting.output import block_yaml, comment_block, section_yaml
 from postmortem_kit.drafting.prompt_files import PromptContext, PromptSet, build_messages, load_prompts, repair_messages
+from postmortem_kit.drafting.providers import ModelAnswer, Provider, SectionRequest, Usage, make_provider
 from postmortem_kit.drafting.sections import COMPLETE, MISSING, SectionState, section_states
+from postmortem_kit.drafting.token_budget import TokenBudget, estimate_tokens
 from postmortem_kit.drafting.validation import (
-    Verdict, clean_section, problems_from, read_answer, validate_section,
+    Verdict,
+    clean_section,
+    problems_from,
+    read_answer,
+    validate_section,
 )
-from postmortem_kit.core.findings import Finding
-from postmortem_kit.checks.incident import check_document
 from postmortem_kit.incident.facts import IncidentFacts, compute_facts
 from postmortem_kit.incident.schema import analysis_sections, schema_id
-from postmortem_kit.drafting.providers.openai_compat import ModelAnswer, Provider, SectionRequest, Usage, make_provider
+from postmortem_kit.incident.section_schema import response_schema, schema_name
+from postmortem_kit.textsafety.inert import InertPolicy, hosts_in, make_inert
 from postmortem_kit.textsafety.log_truncation import truncate_log
 from postmortem_kit.textsafety.redaction import Redactor
-from postmortem_kit.incident.section_schema import response_schema, schema_name
-from postmortem_kit.drafting.token_budget import TokenBudget, estimate_tokens
-from postmortem_kit.textsafety.inert import InertPolicy, hosts_in, make_inert
-from postmortem_kit.core.yaml_source import SourceDocument, YamlLoadError, load_yaml_file
 
 MAX_LIST_ENTRIES = 200
 
 
-class DraftInputError(ValueError):
+class DraftInputError(PostmortemError, ValueError):
     """The incident cannot be drafted (unusable file or nothing to draft from): exit 2."""
 
 

@@ -20,10 +20,11 @@ from typing import Any
 
 import yaml
 
+from postmortem_kit.core.errors import PostmortemError
 from postmortem_kit.core.yaml_source import YamlLoadError, load_yaml_text, resolve_plain
 
 
-class DraftOutputError(Exception):
+class DraftOutputError(PostmortemError):
     """The draft cannot be written (one-line message)."""
 
 

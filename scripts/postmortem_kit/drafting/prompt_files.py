@@ -19,10 +19,11 @@ from typing import Any
 
 import yaml
 
+from postmortem_kit.core.errors import PostmortemError
 from postmortem_kit.core.resources import package_file
 
 
-class PromptError(ValueError):
+class PromptError(PostmortemError, ValueError):
     """The prompt files are incomplete or malformed."""
 
 

@@ -22,15 +22,15 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from postmortem_kit.core.findings import Finding
 from postmortem_kit.checks.incident import check_document
-from postmortem_kit.incident.facts import IncidentFacts
-from postmortem_kit.incident.times import parse_timestamp, timeline_instants
-from postmortem_kit.drafting.providers.openai_compat import ModelAnswer
-from postmortem_kit.textsafety.redaction import Redactor
-from postmortem_kit.incident.schema_fields import root_shape
-from postmortem_kit.textsafety.inert import InertPolicy, make_inert
+from postmortem_kit.core.findings import Finding
 from postmortem_kit.core.yaml_source import SourceDocument, dotted_path
+from postmortem_kit.drafting.providers import ModelAnswer
+from postmortem_kit.incident.facts import IncidentFacts
+from postmortem_kit.incident.schema_fields import root_shape
+from postmortem_kit.incident.times import parse_timestamp, timeline_instants
+from postmortem_kit.textsafety.inert import InertPolicy, make_inert
+from postmortem_kit.textsafety.redaction import Redactor
 
 FACT_RULE = "draft/facts"
 

@@ -11,8 +11,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from postmortem_kit.core.errors import PostmortemError
 
-class EventError(Exception):
+
+class EventError(PostmortemError):
     """The event file cannot be used (exit code 2)."""
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from postmortem_kit.core.errors import PostmortemError
 from postmortem_kit.followups.issue_content import Links, desired_issue
 from postmortem_kit.followups.issue_index import KnownIssue, known_issue, newest_followup_issues
 from postmortem_kit.followups.markers import is_closing_comment, render_closed
@@ -51,7 +52,7 @@ from postmortem_kit.github.client import (
 CREATE_ATTEMPTS = 3
 
 
-class StopWrites(Exception):
+class StopWrites(PostmortemError):
     """Further writes would fail the same way; the reason is the message."""
 
 

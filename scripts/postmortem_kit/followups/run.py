@@ -12,6 +12,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Callable, Mapping
 
+from postmortem_kit.core.errors import PostmortemError
 from postmortem_kit.core.findings import Finding
 from postmortem_kit.followups.event import decide
 from postmortem_kit.followups.issue_content import Links
@@ -75,7 +76,7 @@ class RunResult:
     changes: list[TrackingChange] = field(default_factory=list)
 
 
-class RunError(Exception):
+class RunError(PostmortemError):
     """Unusable arguments, environment or repository (exit code 2)."""
 
 

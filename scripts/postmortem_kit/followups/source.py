@@ -19,9 +19,9 @@ from functools import cache
 from pathlib import Path
 
 from postmortem_kit.core.findings import Finding
-from postmortem_kit.incident.files import collect
 from postmortem_kit.core.resources import schema_file
 from postmortem_kit.core.yaml_source import SourceDocument, YamlLoadError, load_yaml_file
+from postmortem_kit.incident.files import collect
 
 SYNCED_STATUSES = ("in-review", "published")
 FIELDS = ("action", "owner", "due", "success_criteria", "tracking")

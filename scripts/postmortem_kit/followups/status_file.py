@@ -23,13 +23,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable
 
+from postmortem_kit.core.errors import PostmortemError
 from postmortem_kit.followups.status import FORMAT, STATE_OF_STATUS, STATUSES, StatusRow
 
 MAX_BYTES = 32 * 1024 * 1024
 _FORMAT_NAME = FORMAT.partition("@")[0]
 
 
-class StatusFileError(ValueError):
+class StatusFileError(PostmortemError, ValueError):
     """The status file exists but cannot be used; the message (one line, path first) says why."""
 
 

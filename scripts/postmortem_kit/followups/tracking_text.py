@@ -10,10 +10,11 @@ one value only, or the edit is refused.
 
 from __future__ import annotations
 
+from postmortem_kit.core.errors import PostmortemError
 from postmortem_kit.core.yaml_source import SourceDocument, YamlLoadError, load_yaml_text
 
 
-class TrackingEditError(Exception):
+class TrackingEditError(PostmortemError):
     pass
 
 

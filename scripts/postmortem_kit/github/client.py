@@ -26,6 +26,8 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, TypeVar
 
+from postmortem_kit.core.errors import PostmortemError
+
 DEFAULT_API_URL = "https://api.github.com"
 DEFAULT_SERVER_URL = "https://github.com"
 GITHUB_SECONDARY_LIMIT_PER_MINUTE = 80
@@ -35,11 +37,11 @@ ACTIONS_BOT_LOGIN = "github-actions[bot]"
 T = TypeVar("T")
 
 
-class GitHubConfigError(Exception):
+class GitHubConfigError(PostmortemError):
     """The environment or options do not say how to reach GitHub (exit code 2)."""
 
 
-class RateLimitWaitTooLong(Exception):
+class RateLimitWaitTooLong(PostmortemError):
     """A rate limit asks for a longer wait than the job may spend."""
 
     def __init__(self, wait: float, limit: float, kind: str):

@@ -30,7 +30,6 @@ def analysis_sections() -> tuple[str, ...]:
 
 def resolve(node: dict[str, Any]) -> dict[str, Any]:
     """Follow a local ``$ref`` chain, merging sibling keywords on the way."""
-    schema = load_schema()
     merged: dict[str, Any] = {}
     while True:
         merged = {**node, **merged}

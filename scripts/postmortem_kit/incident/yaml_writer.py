@@ -22,8 +22,8 @@ import math
 import re
 from typing import Any
 
-from postmortem_kit.incident.schema_fields import Shape, root_shape
 from postmortem_kit.core.yaml_source import load_yaml_text, resolve_plain
+from postmortem_kit.incident.schema_fields import Shape, root_shape
 
 WIDTH = 100
 PLAIN_MAX = 120

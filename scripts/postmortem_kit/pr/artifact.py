@@ -31,6 +31,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from postmortem_kit.core.errors import PostmortemError
 from postmortem_kit.pr.event import PrEvent
 
 RESULT_FORMAT = "postmortem-kit/pr-result"
@@ -40,7 +41,7 @@ MAX_RESULT_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 12
 
 
-class ArtifactError(ValueError):
+class ArtifactError(PostmortemError, ValueError):
     """The artifact is unusable (one-line message, exit 2)."""
 
 
@@ -217,9 +218,9 @@ def load_result(path: str | Path, event: PrEvent, *, hosts: tuple[str, ...] = ()
 
 def clean_draft(section: str, text: str, hosts: tuple[str, ...] = ()) -> tuple[str, str | None]:
     """Stage 2's own check of one drafted section: (YAML text to show, problem or None)."""
+    from postmortem_kit.core.yaml_source import YamlLoadError, load_yaml_text
     from postmortem_kit.drafting.output import DraftOutputError, section_yaml
     from postmortem_kit.textsafety.inert import InertPolicy, make_inert
-    from postmortem_kit.core.yaml_source import YamlLoadError, load_yaml_text
 
     try:
         doc = load_yaml_text(text, f"<draft {section}>")

@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from postmortem_kit import __version__
-from postmortem_kit.textsafety.github_text import cell, inline, path_code
 from postmortem_kit.pr.suggestions import Plan, SuggestionReport, fence_for, provenance_line
 from postmortem_kit.pr.summary import OUTCOME_LABEL
+from postmortem_kit.textsafety.github_text import cell, inline, path_code
 
 MARKER = "postmortem-kit:pr-comment"
 _PART_RE = re.compile(r"\A<!-- postmortem-kit:pr-comment(?: part=(\d{1,3}))? -->")
@@ -89,7 +89,7 @@ def render(result: dict[str, Any], plan: Plan, report: SuggestionReport, notes: 
     checked = sum(1 for f in files if f["outcome"] != "deleted")
     verdict = "**Check failed**" if result["exit_status"] else "**Check passed**"
     header = [
-        f"### postmortem-kit: incident files in this pull request",
+        "### postmortem-kit: incident files in this pull request",
         "",
         f"{verdict}: {checked} incident file{'s' if checked != 1 else ''} checked"
         + (f", {failed} with errors" if failed else "")

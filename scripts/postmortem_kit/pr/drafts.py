@@ -64,7 +64,7 @@ def draft_file(doc, config) -> FileDrafts:
     """Draft what ``doc`` (a loaded SourceDocument) is missing."""
     from postmortem_kit.drafting.config import DraftConfigError
     from postmortem_kit.drafting.engine import DraftInputError, draft_incident
-    from postmortem_kit.drafting.providers.openai_compat import ProviderError
+    from postmortem_kit.drafting.providers import ProviderError
 
     try:
         result = draft_incident(doc, config=config)

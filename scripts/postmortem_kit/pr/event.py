@@ -27,13 +27,15 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from postmortem_kit.core.errors import PostmortemError
+
 MAX_EVENT_BYTES = 32 * 1024 * 1024  # GitHub caps webhook payloads at 25 MB
 PULL_ACTIONS = ("opened", "synchronize", "reopened", "labeled")  # labeled: the opt-in label for model drafts
 _SHA = re.compile(r"\A[0-9a-f]{40}(?:[0-9a-f]{24})?\Z")
 _FULL_NAME = re.compile(r"\A[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}\Z")
 
 
-class EventError(ValueError):
+class EventError(PostmortemError, ValueError):
     """The event file is missing or unusable (one-line message, exit 2)."""
 
 

@@ -27,15 +27,18 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
+from postmortem_kit.core.errors import PostmortemError
 from postmortem_kit.pr.artifact import ArtifactError, load_result
 from postmortem_kit.pr.comment import existing as existing_comments
-from postmortem_kit.pr.comment import render, sync as sync_comments, unanchored_keys
+from postmortem_kit.pr.comment import render, unanchored_keys
+from postmortem_kit.pr.comment import sync as sync_comments
 from postmortem_kit.pr.event import PrEvent
 from postmortem_kit.pr.files import ChangedFile, list_changed
-from postmortem_kit.textsafety.github_text import inline, log_line
-from postmortem_kit.pr.suggestions import Plan, SuggestionReport, plan as plan_suggestions
+from postmortem_kit.pr.suggestions import Plan, SuggestionReport
+from postmortem_kit.pr.suggestions import plan as plan_suggestions
 from postmortem_kit.pr.suggestions import sync as sync_suggestions
 from postmortem_kit.pr.summary import post_summary, write_summary
+from postmortem_kit.textsafety.github_text import inline, log_line
 
 
 @dataclass
@@ -53,7 +56,7 @@ class PostOutcome:
     writes: int = 0
 
 
-class _Stop(Exception):
+class _Stop(PostmortemError):
     def __init__(self, status: int, message: str):
         super().__init__(message)
         self.status = status

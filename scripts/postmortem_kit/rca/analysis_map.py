@@ -15,7 +15,11 @@ from postmortem_kit.rca.markdown_fields import Entry, ImportReport, section_titl
 from postmortem_kit.rca.times import parse_date_text
 from postmortem_kit.rca.values import person, sentences, strip_quotes
 from postmortem_kit.rca.vocabulary import (
-    category_words, gap_type_words, is_none_word, normalize, tracking_new_words,
+    category_words,
+    gap_type_words,
+    is_none_word,
+    normalize,
+    tracking_new_words,
 )
 
 _ITEM_SPLIT = re.compile(r"^(?P<name>[^:()\u2013\u2014]+?)\s*(?::|\s[-\u2013\u2014]\s)\s*(?P<rest>.+)$")

@@ -32,6 +32,7 @@ import re
 import textwrap
 from typing import Any
 
+from postmortem_kit.core.errors import PostmortemError
 from postmortem_kit.rca.markdown_fields import Entry, ImportReport, read_entries
 from postmortem_kit.rca.markdown_sections import Line, Section
 from postmortem_kit.rca.times import Zone, parse_stated_time
@@ -46,7 +47,7 @@ _AT_TIME = re.compile(r"\s*\(at (?P<time>[^()]+)\)\s*$")
 _DATA_ORDER = ("events", "logs", "metrics", "alerts", "customer_impact", "response_actions", "notes")
 
 
-class _Unreadable(Exception):
+class _Unreadable(PostmortemError):
     def __init__(self, line: int, message: str):
         super().__init__(message)
         self.line = line

@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from postmortem_kit.site.followups import EMPTY, load_status
+from postmortem_kit.site.html import Page, SiteData
 from postmortem_kit.site.links import Links
 from postmortem_kit.site.model import load_incidents
 from postmortem_kit.site.options import SiteOptions
-from postmortem_kit.site.html import Page, SiteData
 from postmortem_kit.site.pages import build_pages
 from postmortem_kit.site.similarity import similar_incidents
 

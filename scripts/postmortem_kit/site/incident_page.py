@@ -13,8 +13,20 @@ import re
 from datetime import datetime
 
 from postmortem_kit.site import links as where
-from postmortem_kit.site.html import (HtmlWriter, Page, definition_list, issue_url, make_page, minutes_text,
-                                      severity_badge, start_date, state_badge, status_badge, when, EXTERNAL_REL)
+from postmortem_kit.site.html import (
+    EXTERNAL_REL,
+    HtmlWriter,
+    Page,
+    definition_list,
+    issue_url,
+    make_page,
+    minutes_text,
+    severity_badge,
+    start_date,
+    state_badge,
+    status_badge,
+    when,
+)
 from postmortem_kit.site.model import Incident, duration_text
 from postmortem_kit.textsafety.html_text import paragraphs, plain, safe_href, safe_title, text, verbatim
 

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from postmortem_kit.core.errors import PostmortemError
+
 DEFAULTS: dict[str, Any] = {
     "dir": "postmortems",
     "publish_drafts": False,
@@ -34,7 +36,7 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
-class SiteOptionError(ValueError):
+class SiteOptionError(PostmortemError, ValueError):
     """An unusable ``extra.postmortems`` option; the message names it."""
 
 

@@ -12,8 +12,17 @@ from collections import Counter, defaultdict
 
 from postmortem_kit.site import links as where
 from postmortem_kit.site.analytics import analytics_page
-from postmortem_kit.site.html import (HtmlWriter, Page, SiteData, category_label, make_page, median_minutes,
-                                      severity_badge, start_date, status_badge)
+from postmortem_kit.site.html import (
+    HtmlWriter,
+    Page,
+    SiteData,
+    category_label,
+    make_page,
+    median_minutes,
+    severity_badge,
+    start_date,
+    status_badge,
+)
 from postmortem_kit.site.incident_page import IncidentPageWriter
 from postmortem_kit.site.model import CATEGORIES, SEVERITIES, Incident, duration_text
 from postmortem_kit.textsafety.html_text import safe_title, text

@@ -24,10 +24,10 @@ from datetime import date, datetime
 from typing import Any
 
 from postmortem_kit.core.findings import Finding
+from postmortem_kit.core.yaml_source import YamlLoadError, load_yaml_file
 from postmortem_kit.incident.files import collect
 from postmortem_kit.incident.times import incident_zone, parse_date, parse_timestamp
 from postmortem_kit.stats.followups import FollowUpStates
-from postmortem_kit.core.yaml_source import YamlLoadError, load_yaml_file
 
 SEVERITIES = ("SEV1", "SEV2", "SEV3", "SEV4")
 CATEGORIES = ("configuration-error", "code-bug", "capacity-issue", "dependency-failure")

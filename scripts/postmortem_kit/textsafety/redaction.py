@@ -20,13 +20,14 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Callable, Iterable
 
+from postmortem_kit.core.errors import PostmortemError
 from postmortem_kit.core.resources import package_file
 
 RULES_FILE = "redaction.yaml"
 _FLAGS = {"ignorecase": re.IGNORECASE, "multiline": re.MULTILINE, "dotall": re.DOTALL}
 
 
-class RedactionConfigError(ValueError):
+class RedactionConfigError(PostmortemError, ValueError):
     """A redaction rule (built-in or configured) is unusable."""
 
 

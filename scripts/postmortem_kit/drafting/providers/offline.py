@@ -13,8 +13,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from postmortem_kit.drafting.config import DraftConfig
+from postmortem_kit.drafting.providers.base import ModelAnswer, SectionRequest, Usage
 from postmortem_kit.incident.facts import IncidentFacts
-from postmortem_kit.drafting.providers.openai_compat import ModelAnswer, SectionRequest, Usage
 from postmortem_kit.incident.placeholders import OFFLINE_MARKER
 
 
@@ -171,3 +172,8 @@ _BUILDERS = {
     "monitoring": _monitoring, "testing": _testing, "lesson": _lesson, "follow_ups": _follow_ups,
     "communication": _communication, "blameless": _blameless,
 }
+
+
+def build(config: DraftConfig) -> OfflineProvider:
+    """The offline provider (registered in ``providers.REGISTRY``); it needs no settings."""
+    return OfflineProvider()

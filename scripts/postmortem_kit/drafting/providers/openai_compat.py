@@ -15,65 +15,11 @@ call: it fills the computable facts and marks prose with ``TODO(draft)``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Protocol
+from typing import Any
 
 from postmortem_kit.drafting.config import DraftConfig
-
-
-@dataclass
-class Usage:
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    calls: int = 0
-
-    @property
-    def total_tokens(self) -> int:
-        return self.prompt_tokens + self.completion_tokens
-
-    def add(self, other: Usage) -> None:
-        self.prompt_tokens += other.prompt_tokens
-        self.completion_tokens += other.completion_tokens
-        self.calls += other.calls
-
-    def to_dict(self) -> dict[str, int]:
-        return {"prompt_tokens": self.prompt_tokens, "completion_tokens": self.completion_tokens,
-                "total_tokens": self.total_tokens, "model_calls": self.calls}
-
-
-@dataclass
-class SectionRequest:
-    section: str
-    messages: list[dict[str, str]]
-    schema: dict[str, Any]
-    schema_name: str
-    max_output_tokens: int
-    # What the offline provider builds its draft from (never sent anywhere).
-    data: dict[str, Any] = field(default_factory=dict)
-    facts: Any = None
-
-
-@dataclass
-class ModelAnswer:
-    content: str | None = None
-    refusal: str | None = None
-    finish_reason: str | None = None
-    usage: Usage = field(default_factory=Usage)
-    model: str | None = None
-    error: str | None = None  # not repairable: the request itself failed
-
-
-class Provider(Protocol):
-    name: str
-    model: str
-    makes_calls: bool  # False: nothing leaves the machine, nothing to cache
-
-    def complete(self, request: SectionRequest) -> ModelAnswer: ...
-
-
-class ProviderError(ValueError):
-    """The provider cannot be set up (missing key, bad settings): exit 2."""
+from postmortem_kit.drafting.providers.base import ModelAnswer, ProviderError, SectionRequest, Usage
 
 
 class OpenAIProvider:
@@ -166,20 +112,13 @@ def _api_message(error: Any) -> str:
     return str(getattr(error, "message", error))[:300]
 
 
-def make_provider(config: DraftConfig) -> Provider:
-    """The provider the configuration asks for (see DraftConfig.resolved_provider)."""
+def build(config: DraftConfig) -> OpenAIProvider:
+    """The openai provider for ``config`` (registered in ``providers.REGISTRY``)."""
     import os
 
-    name = config.resolved_provider()
-    if name == "offline":
-        from postmortem_kit.drafting.providers.offline import OfflineProvider
-
-        return OfflineProvider()
-    if name == "openai":
-        if not os.environ.get("OPENAI_API_KEY"):
-            raise ProviderError("the openai provider needs OPENAI_API_KEY in the environment "
-                                "(any value for local servers such as Ollama); or use --provider offline")
-        return OpenAIProvider(model=config.model, base_url=config.base_url, timeout=config.timeout,
-                              max_retries=config.max_retries, strict=config.strict,
-                              temperature=config.temperature)
-    raise ProviderError(f"unknown provider {name!r} (use openai or offline)")
+    if not os.environ.get("OPENAI_API_KEY"):
+        raise ProviderError("the openai provider needs OPENAI_API_KEY in the environment "
+                            "(any value for local servers such as Ollama); or use --provider offline")
+    return OpenAIProvider(model=config.model, base_url=config.base_url, timeout=config.timeout,
+                          max_retries=config.max_retries, strict=config.strict,
+                          temperature=config.temperature)

@@ -1,0 +1,14 @@
+"""What the rule file and its compiled form share: word edges and the source digest."""
+
+from __future__ import annotations
+
+# A rule with ``boundary: true`` starts and ends at a word edge.
+LEFT_EDGE = r"(?<![\w'’@-])"
+RIGHT_EDGE = r"(?:(?<=\s)|(?![\w@-]))"  # a pattern may end in a space
+
+
+def source_digest(data: bytes) -> str:
+    """Identifies the YAML a compiled file was made from (a staleness check, not security)."""
+    import zlib
+
+    return f"crc32:{zlib.crc32(data):08x}:{len(data)}"

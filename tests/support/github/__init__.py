@@ -1,0 +1,1 @@
+"""The GitHub REST emulator the tests run PyGithub against."""
