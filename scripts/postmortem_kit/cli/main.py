@@ -1,21 +1,30 @@
-"""`postmortem <verb>`: dispatches to one module per verb.
+"""`postmortem <verb>`: dispatches to one thin module per verb.
 
-Each verb module exposes ``main(argv: list[str]) -> int`` and is imported
-only when its verb runs, so `postmortem check` (the pre-commit path) never
-pays for the openai, PyGithub or mkdocs imports.
+Each verb module exposes ``build_parser()`` and ``main(argv) -> int``: it
+parses, calls one library function and maps the result to an exit code.  Verb
+modules are imported only when their verb runs, so `postmortem check` (the
+pre-commit path) never pays for the openai, PyGithub or mkdocs imports.
+
+Every expected failure is a ``PostmortemError``; this is the one place that
+turns it into a one-line message and an exit code (never a traceback).  A
+closed pipe (``postmortem check --format json | head -c1``) ends quietly.
 """
 
 from __future__ import annotations
 
+import difflib
 import importlib
+import os
 import sys
 
 from postmortem_kit import __version__
+from postmortem_kit.core.errors import PostmortemError
 
 VERBS: dict[str, tuple[str, str]] = {
     "check": ("postmortem_kit.cli.check", "validate incident files (schema, rules, blameless language)"),
     "new": ("postmortem_kit.cli.new", "write a new incident file with the next free id"),
     "lint": ("postmortem_kit.cli.lint", "blameless-language check for any text or Markdown"),
+    "rules": ("postmortem_kit.cli.rules", "list every rule the checks apply, with its severity and documentation"),
     "draft": ("postmortem_kit.cli.draft", "draft the missing analysis sections (LLM or offline)"),
     "pr": ("postmortem_kit.cli.pr", "pull-request job: check, annotate, comment drafted sections"),
     "followups": ("postmortem_kit.cli.followups", "sync follow-up actions with GitHub issues"),
@@ -34,6 +43,12 @@ def _help() -> str:
     return "\n".join(lines)
 
 
+def _unknown(verb: str) -> str:
+    close = difflib.get_close_matches(verb, VERBS, n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"postmortem: unknown verb {verb!r}{hint}\n\n{_help()}"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or args[0] in ("-h", "--help", "help"):
@@ -44,11 +59,28 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     verb, rest = args[0], args[1:]
     if verb not in VERBS:
-        print(f"postmortem: unknown verb {verb!r}\n\n{_help()}", file=sys.stderr)
+        print(_unknown(verb), file=sys.stderr)
         return 2
     module = importlib.import_module(VERBS[verb][0])
     try:
-        return module.main(rest)
+        status = module.main(rest)
+        sys.stdout.flush()
+        return status
+    except PostmortemError as error:
+        print(f"postmortem {verb}: {error}", file=sys.stderr)
+        return error.exit_code
+    except BrokenPipeError:
+        return _closed_pipe()
     except KeyboardInterrupt:
         print("postmortem: interrupted", file=sys.stderr)
         return 130
+
+
+def _closed_pipe() -> int:
+    """The reader went away (``| head``): stop quietly, as Unix tools do."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except OSError:
+        pass
+    return 141 if os.name == "posix" else 1
