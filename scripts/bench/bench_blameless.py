@@ -145,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
 def interleaved_ratio(directory: Path) -> float:
     """Check every file with the rules off and then on, back to back, in one warm process."""
     sys.path.insert(0, str(ROOT / "scripts"))
-    from postmortem_kit.checks.incident import check_file
+    from postmortem_kit.checks import check_file
 
     files = sorted(str(path) for path in directory.glob("*.yaml"))
     for path in files[:50]:  # warm-up: imports, compiled rules, caches

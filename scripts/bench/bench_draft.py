@@ -74,9 +74,7 @@ def main() -> int:
 
     import openai
 
-    from postmortem_kit.drafting.cache import DraftCache
-    from postmortem_kit.drafting.config import DraftConfig
-    from postmortem_kit.drafting.engine import draft_incident
+    from postmortem_kit.drafting import DraftCache, DraftConfig, draft_incident
 
     work = Path(tempfile.mkdtemp(prefix="bench-draft-"))
     incident = work / INCIDENT.name

@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))  # the emulator lives with the tests
 
-from postmortem_kit.followups.run import RunOptions, run  # noqa: E402
+from postmortem_kit.followups import RunOptions, run  # noqa: E402
 from support.github.emulator import GitHubEmulator  # noqa: E402
 from support.github.fixtures import BOT_LOGIN, BOT_TOKEN, VirtualClock  # noqa: E402
 

@@ -65,7 +65,7 @@ def run_once(scenario: PrScenario, emu: GitHubEmulator, llm: LLMServer, label: s
 
 
 def baseline(workspace: Path, paths: list[str]) -> float:
-    from postmortem_kit.cli.check import run_checks
+    from postmortem_kit.cli import run_checks
 
     run_checks([str(workspace / p) for p in paths[:2]])  # warm imports and compiled rules
     started = time.perf_counter()

@@ -53,8 +53,7 @@ def child_config(path: Path, *, docs_dir: Path, hooks: list[str], incidents: Pat
 
 def write_baseline_docs(incidents: Path, docs: Path) -> int:
     """The pages our hook generates, written as plain Markdown files with equivalent front matter."""
-    from postmortem_kit.site.build import generate_site
-    from postmortem_kit.site.options import read_options
+    from postmortem_kit.site import generate_site, read_options
 
     options = read_options({"postmortems": {"dir": str(incidents), "followups_status": None}}, ROOT)
     result = generate_site(options, repo_url="https://github.com/postmortem-kit/postmortem-kit",
@@ -74,8 +73,8 @@ def write_baseline_docs(incidents: Path, docs: Path) -> int:
 
 def write_export_docs(incidents: Path, docs: Path) -> int:
     """Each incident as RCA Markdown (`postmortem export`), plus the navigation's pages as stubs."""
-    from postmortem_kit.core.yaml_source import load_yaml_file
-    from postmortem_kit.rca.markdown_render import render_markdown
+    from postmortem_kit.core import load_yaml_file
+    from postmortem_kit.rca import render_markdown
 
     shutil.copytree(ROOT / "scripts/postmortem_kit/site/docs", docs)
     for stub in ("index.md", "incidents/index.md", "lessons.md", "analytics.md", "services/index.md",

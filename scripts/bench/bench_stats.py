@@ -76,9 +76,9 @@ def write_status(directory: Path, status_file: Path) -> int:
     """A follow-up status file written by `postmortem followups --status`' own writer."""
     from datetime import date
 
-    from postmortem_kit.core.yaml_source import load_yaml_file
-    from postmortem_kit.followups.status import STATE_OF_STATUS, StatusRow, status_document
-    from postmortem_kit.followups.status import write_status as write_document
+    from postmortem_kit.core import load_yaml_file
+    from postmortem_kit.followups import STATE_OF_STATUS, StatusRow, status_document
+    from postmortem_kit.followups import write_status as write_document
 
     rng = random.Random(5)
     rows = []

@@ -112,7 +112,7 @@ def load_corpus(texts: Path, labels_path: Path) -> tuple[list[dict], dict[str, s
 
 
 def _lint(text: str, path: str, rules):
-    from postmortem_kit.blameless.text import lint_text
+    from postmortem_kit.blameless import lint_text
     return [f for f in lint_text(text, path, markdown=True, status="published", rules=rules) if not f.suppressed]
 
 
@@ -276,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
               f"({stats.get('missing', 0)} labels without text).", file=sys.stderr)
         return 2
 
-    from postmortem_kit.blameless.rules import load_rules
+    from postmortem_kit.blameless import load_rules
     rules = load_rules(args.rules)
     modes = ("sentence", "document") if args.mode == "both" else (args.mode,)
     results, timing, unmapped = {}, {}, {}

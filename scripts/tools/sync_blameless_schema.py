@@ -21,8 +21,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from postmortem_kit.blameless.rules import COMPILED_FILE, RULES_FILE, compile_yaml, source_digest  # noqa: E402
-from postmortem_kit.blameless.schema_bridge import replace_prose_not, schema_not_entry  # noqa: E402
+from postmortem_kit.blameless import (  # noqa: E402  # noqa: E402
+    COMPILED_FILE,
+    RULES_FILE,
+    compile_yaml,
+    replace_prose_not,
+    schema_not_entry,
+    source_digest,
+)
 
 SCHEMA_DIR = ROOT / "schema"
 RULES_DIR = ROOT / "scripts" / "postmortem_kit" / "blameless"

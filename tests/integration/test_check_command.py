@@ -104,8 +104,7 @@ def test_github_format_escapes_and_annotates(run_cli, tmp_path):
 
 
 def test_github_annotation_escaping():
-    from postmortem_kit.core.findings import Finding
-    from postmortem_kit.core.report_formats import github_annotation
+    from postmortem_kit.core import Finding, github_annotation
 
     text = github_annotation(Finding("a,b:c.yaml", 3, 4, "r", "warning", "50% done\nnext line", suggestion="x"))
     assert text.startswith("::warning file=a%2Cb%3Ac.yaml,line=3,col=4,title=r::50%25 done%0Anext line%0ASuggestion: x")

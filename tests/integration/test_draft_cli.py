@@ -7,9 +7,9 @@ import shutil
 
 import pytest
 
-from postmortem_kit.checks.incident import check_file
-from postmortem_kit.core.yaml_source import load_yaml_file, load_yaml_text
-from postmortem_kit.incident.schema import analysis_sections
+from postmortem_kit.checks import check_file
+from postmortem_kit.core import load_yaml_file, load_yaml_text
+from postmortem_kit.incident import analysis_sections
 from support.draft_data import DRAFT_DATA, copy_incident
 from support.llm_server import Refusal
 

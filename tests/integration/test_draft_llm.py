@@ -12,14 +12,11 @@ import time
 
 import pytest
 
-from postmortem_kit.checks.incident import check_document
-from postmortem_kit.core.yaml_source import load_yaml_file, load_yaml_text
-from postmortem_kit.drafting.cache import DraftCache
-from postmortem_kit.drafting.config import DraftConfig
-from postmortem_kit.drafting.engine import draft_incident
-from postmortem_kit.drafting.output import append_sections
-from postmortem_kit.incident.schema import analysis_sections
-from postmortem_kit.textsafety.inert import split_code
+from postmortem_kit.checks import check_document
+from postmortem_kit.core import load_yaml_file, load_yaml_text
+from postmortem_kit.drafting import DraftCache, DraftConfig, append_sections, draft_incident
+from postmortem_kit.incident import analysis_sections
+from postmortem_kit.textsafety import split_code
 from support.draft_data import copy_incident, secret_incident
 from support.llm_server import (
     Canned,

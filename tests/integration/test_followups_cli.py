@@ -137,7 +137,7 @@ def test_status_json_is_the_status_file(tracked):
 
 
 def test_the_lessons_site_reads_the_status_file(tracked):
-    from postmortem_kit.site.followups import load_status
+    from postmortem_kit.site import load_status
 
     tracked.run("--status", "--today", "2026-06-10")
     table, problem = load_status(tracked.status_file)
@@ -151,7 +151,7 @@ def test_the_lessons_site_reads_the_status_file(tracked):
 def test_the_status_file_reads_back_strictly_as_the_written_rows(tracked):
     from dataclasses import asdict
 
-    from postmortem_kit.followups.status_file import read_status_document
+    from postmortem_kit.followups import read_status_document
 
     tracked.run("--status", "--today", "2026-06-10")
     rows = read_status_document(tracked.status_file)

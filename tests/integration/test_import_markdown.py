@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from postmortem_kit.core.yaml_source import load_yaml_file
+from postmortem_kit.core import load_yaml_file
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "rca"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from postmortem_kit.incident.ids import next_free_id
+from postmortem_kit.incident import next_free_id
 
 
 def test_next_free_id(tmp_path):

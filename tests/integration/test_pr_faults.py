@@ -9,9 +9,8 @@ import json
 
 import pytest
 
-from postmortem_kit.github.client import GitHubSettings, Pacer, WriteGate, connect
-from postmortem_kit.pr.event import read_event
-from postmortem_kit.pr.post_stage import PostOptions, run_post
+from postmortem_kit.github import GitHubSettings, Pacer, WriteGate, connect
+from postmortem_kit.pr import PostOptions, read_event, run_post
 from support.github.fixtures import BOT_LOGIN, BOT_TOKEN
 from support.github.state import PullFile
 from support.pr_data import draft_incident, draft_path
@@ -116,9 +115,8 @@ def test_the_emulator_refuses_a_line_outside_the_diff_with_422(scenario, run_cli
     """The real 422 logic of the emulator (no injected fault): a line that is not in the patch."""
     from github.GithubException import GithubException
 
-    from postmortem_kit.github.client import describe_error, is_transient
-    from postmortem_kit.pr.anchor import Anchor
-    from postmortem_kit.pr.suggestions import Suggestion, sync
+    from postmortem_kit.github import describe_error, is_transient
+    from postmortem_kit.pr import Anchor, Suggestion, sync
 
     base = draft_incident(3)
     scenario = PrScenario(github_emulator, scenario.tmp / "second", {}, repo="octo/second",

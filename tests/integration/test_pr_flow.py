@@ -157,7 +157,7 @@ def test_workflow_runs_not_triggered_by_a_pull_request_post_nothing(github_emula
 
 
 def test_workflow_run_lists_pull_requests_of_other_repositories_which_are_ignored(webhook_payload):
-    from postmortem_kit.pr.event import parse_event
+    from postmortem_kit.pr import parse_event
 
     payload = webhook_payload("workflow_run.completed.3")
     assert payload["workflow_run"]["pull_requests"]  # it lists Codertocat/Hello-World#2 ...

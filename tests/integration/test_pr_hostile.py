@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from postmortem_kit.textsafety.inert import split_code
+from postmortem_kit.textsafety import split_code
 from support.github.fixtures import BOT_LOGIN
 from support.pr_data import draft_incident, draft_path
 from support.pr_scenario import PrScenario

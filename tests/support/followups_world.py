@@ -114,7 +114,7 @@ class World:
     # --- GitHub state ---
 
     def issues(self) -> list[IssueView]:
-        from postmortem_kit.followups.markers import parse
+        from postmortem_kit.followups import parse
 
         views = []
         for number, issue in sorted(self.repo.plain_issues().items()):

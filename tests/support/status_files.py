@@ -12,10 +12,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from postmortem_kit.followups import FollowUp, Incident, KnownIssue, StatusRow, make_row
 from postmortem_kit.followups import status as followup_status
-from postmortem_kit.followups.issue_index import KnownIssue
-from postmortem_kit.followups.source import FollowUp, Incident
-from postmortem_kit.followups.status import StatusRow, make_row
 
 TODAY = date(2026, 11, 1)
 REPOSITORY = "postmortem-kit/postmortem-kit"

@@ -1,0 +1,47 @@
+"""The blameless-language check: rules as data (``rules.yaml``), the scanner and grammar, suppression,
+and linting of incident fields, Markdown and plain text.
+
+Public names are listed in ``__all__`` and imported lazily on first use, so importing one
+of them loads only the module that defines it (the cold `postmortem check` path stays short).
+"""
+
+from __future__ import annotations
+
+import importlib
+
+_EXPORTS: dict[str, str] = {
+    "COMPILED_FILE": "postmortem_kit.blameless.rules",
+    "MASK": "postmortem_kit.blameless.mask",
+    "RULES_FILE": "postmortem_kit.blameless.rules",
+    "Region": "postmortem_kit.blameless.scanner",
+    "RuleFileError": "postmortem_kit.blameless.rules",
+    "compile_yaml": "postmortem_kit.blameless.rules",
+    "describe_prose_pattern_error": "postmortem_kit.blameless.schema_bridge",
+    "find_blame": "postmortem_kit.blameless.document",
+    "from_compiled": "postmortem_kit.blameless.rules",
+    "lint_text": "postmortem_kit.blameless.text",
+    "load_rules": "postmortem_kit.blameless.rules",
+    "markdown_block_spans": "postmortem_kit.blameless.mask",
+    "mask_inline": "postmortem_kit.blameless.mask",
+    "prose_items": "postmortem_kit.blameless.document",
+    "replace_prose_not": "postmortem_kit.blameless.schema_bridge",
+    "scan": "postmortem_kit.blameless.scanner",
+    "schema_not_entry": "postmortem_kit.blameless.schema_bridge",
+    "schema_pattern": "postmortem_kit.blameless.schema_bridge",
+    "source_digest": "postmortem_kit.blameless.rules",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})

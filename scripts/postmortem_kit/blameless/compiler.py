@@ -26,7 +26,7 @@ except ImportError:  # pragma: no cover
     import sre_parse  # type: ignore[no-redef]
 
 from postmortem_kit.blameless.edges import LEFT_EDGE, RIGHT_EDGE, source_digest  # noqa: F401  (re-exported)
-from postmortem_kit.core.regex_literals import required_literals
+from postmortem_kit.core import required_literals
 
 FORMAT = 1
 CATEGORIES = ("counterfactual", "blame-verb", "human-error", "character-judgement", "naming-individual", "hindsight")

@@ -14,12 +14,10 @@ from bisect import bisect_right
 from postmortem_kit.blameless.findings import make_finding
 from postmortem_kit.blameless.mask import MASK, mask_inline
 from postmortem_kit.blameless.rules import RuleSet, load_rules
-from postmortem_kit.blameless.scan import Region, raw_hits, scan
+from postmortem_kit.blameless.scanner import Region, raw_hits, scan
 from postmortem_kit.blameless.suppress import Marker, file_suppressions, find_markers
-from postmortem_kit.core.findings import Finding
-from postmortem_kit.core.scalar_positions import line_starts
-from postmortem_kit.core.yaml_source import SourceDocument, dotted_path
-from postmortem_kit.incident.schema_fields import Shape, root_shape
+from postmortem_kit.core import Finding, SourceDocument, dotted_path, line_starts
+from postmortem_kit.incident import Shape, root_shape
 
 SEPARATOR = "\n\n"  # a paragraph break: sentences and quotes never cross fields
 

@@ -14,7 +14,7 @@ Severity policy (documented in the README):
 from __future__ import annotations
 
 from postmortem_kit.blameless.rules import Rule
-from postmortem_kit.core.findings import Finding
+from postmortem_kit.core import Finding
 
 STRICT_STATUSES = ("in-review", "published")
 

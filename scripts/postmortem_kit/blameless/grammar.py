@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 
 from postmortem_kit.blameless.mask import MASK
-from postmortem_kit.core.lazy_regex import LazyRegex
+from postmortem_kit.core import LazyRegex
 
 WINDOW = 320  # characters read around a match for sentence questions
 NEAR = 100  # characters read before a match for its subject

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from postmortem_kit.core.lazy_regex import LazyRegex
+from postmortem_kit.core import LazyRegex
 
 MASK = "\x1a"
 

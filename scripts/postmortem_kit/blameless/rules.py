@@ -16,8 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from postmortem_kit.blameless.edges import LEFT_EDGE, RIGHT_EDGE, source_digest  # noqa: F401 (re-exported)
-from postmortem_kit.core.errors import PostmortemError
-from postmortem_kit.core.resources import package_file
+from postmortem_kit.core import PostmortemError, package_file
 
 RULES_FILE = "rules.yaml"
 COMPILED_FILE = "rules.compiled.json"
@@ -322,7 +321,7 @@ def load_rules(path: str | None = None) -> RuleSet:
 
 def compile_yaml(data: bytes, shown: str, digest: str, *, check: bool = True) -> dict:
     # The project's YAML 1.2 loader: words like `no` and `on` stay words.
-    from postmortem_kit.core.yaml_source import YamlLoadError, decode_source, load_yaml_text
+    from postmortem_kit.core import YamlLoadError, decode_source, load_yaml_text
 
     try:
         raw = load_yaml_text(decode_source(data, shown), shown).data

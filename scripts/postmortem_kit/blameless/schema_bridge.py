@@ -114,7 +114,7 @@ def describe_prose_pattern_error(instance: str) -> tuple[str, str, str, int, str
     """(rule id, message, suggestion, offset, matched text) for a prose string the schema's
     ``not``/``pattern`` rejected, or None when no schema phrase is in it."""
     from postmortem_kit.blameless.rules import load_rules
-    from postmortem_kit.blameless.scan import scan
+    from postmortem_kit.blameless.scanner import scan
 
     finder, names = _phrase_finder()
     m = finder.search(instance)

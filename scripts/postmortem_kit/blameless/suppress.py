@@ -16,8 +16,7 @@ unknown rules are reported as warnings and suppress nothing.
 from __future__ import annotations
 
 from postmortem_kit.blameless.rules import RULE_PREFIX, RuleSet
-from postmortem_kit.core.findings import Finding
-from postmortem_kit.core.lazy_regex import LazyRegex
+from postmortem_kit.core import Finding, LazyRegex
 
 SUPPRESSION_RULE = RULE_PREFIX + "suppression"
 _MARKER = LazyRegex(

@@ -17,11 +17,9 @@ from bisect import bisect_right
 from postmortem_kit.blameless.findings import make_finding
 from postmortem_kit.blameless.mask import markdown_block_spans, mask_inline
 from postmortem_kit.blameless.rules import RuleSet, load_rules
-from postmortem_kit.blameless.scan import scan
+from postmortem_kit.blameless.scanner import scan
 from postmortem_kit.blameless.suppress import find_markers
-from postmortem_kit.core.findings import Finding
-from postmortem_kit.core.lazy_regex import LazyRegex
-from postmortem_kit.core.scalar_positions import line_starts
+from postmortem_kit.core import Finding, LazyRegex, line_starts
 
 _ATX = LazyRegex(r"^[ \t]{0,3}(#{1,6})[ \t]+([^\n]*)$", re.MULTILINE)
 _SETEXT = LazyRegex(r"^([^\n]+)\n[ \t]{0,3}(?:=+|-+)[ \t]*$", re.MULTILINE)

@@ -1,0 +1,31 @@
+"""`postmortem check`: schema findings, consistency rules and the blameless check of incident files.
+
+Public names are listed in ``__all__`` and imported lazily on first use, so importing one
+of them loads only the module that defines it (the cold `postmortem check` path stays short).
+"""
+
+from __future__ import annotations
+
+import importlib
+
+_EXPORTS: dict[str, str] = {
+    "UNPLACED_KEY": "postmortem_kit.checks.consistency",
+    "check_document": "postmortem_kit.checks.incident",
+    "check_file": "postmortem_kit.checks.incident",
+    "incident_status": "postmortem_kit.checks.incident",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})

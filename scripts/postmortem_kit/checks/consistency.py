@@ -16,11 +16,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from postmortem_kit.core.findings import Finding
-from postmortem_kit.core.yaml_source import SourceDocument, dotted_path
-from postmortem_kit.incident.placeholders import find_placeholder
-from postmortem_kit.incident.schema_fields import typed_strings
-from postmortem_kit.incident.times import (
+from postmortem_kit.core import Finding, SourceDocument, dotted_path
+from postmortem_kit.incident import (
+    find_placeholder,
     format_duration,
     incident_zone,
     parse_date,
@@ -28,6 +26,7 @@ from postmortem_kit.incident.times import (
     parse_timestamp,
     summary_times,
     timeline_instants,
+    typed_strings,
     zone_named,
 )
 

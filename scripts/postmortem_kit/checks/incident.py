@@ -7,10 +7,8 @@ from typing import Any
 
 from postmortem_kit.checks.consistency import consistency_findings
 from postmortem_kit.checks.schema_findings import schema_findings
-from postmortem_kit.core.findings import Finding
-from postmortem_kit.core.yaml_source import SourceDocument, YamlLoadError, load_yaml_file
-from postmortem_kit.incident.placeholders import find_placeholder
-from postmortem_kit.incident.schema import STATUSES, analysis_sections
+from postmortem_kit.core import Finding, SourceDocument, YamlLoadError, load_yaml_file
+from postmortem_kit.incident import STATUSES, analysis_sections, find_placeholder
 
 
 def incident_status(data: Any) -> str:
@@ -73,7 +71,7 @@ def _value_at(data: Any, dotted: str) -> Any:
 
 def _blameless_findings(doc: SourceDocument, status: str) -> list[Finding] | None:
     try:
-        from postmortem_kit.blameless.document import find_blame
+        from postmortem_kit.blameless import find_blame
     except ImportError:
         return None
     return find_blame(doc, doc.path, status)

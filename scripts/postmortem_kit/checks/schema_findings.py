@@ -11,9 +11,8 @@ import difflib
 import re
 from typing import Any, Iterable
 
-from postmortem_kit.core.findings import Finding
-from postmortem_kit.core.yaml_source import SourceDocument, dotted_path
-from postmortem_kit.incident.schema import validator
+from postmortem_kit.core import Finding, SourceDocument, dotted_path
+from postmortem_kit.incident import validator
 
 _JSON_TYPES = {dict: "a mapping", list: "a list", str: "text", bool: "true/false", int: "a number",
                float: "a number", type(None): "empty (null)"}
@@ -129,7 +128,7 @@ def _explain(doc: SourceDocument, error, severity: str) -> Iterable[Finding]:
 def _blameless_pattern(doc: SourceDocument, path: tuple, text: str, severity: str) -> Finding | None:
     """Map a prose ``not``/``pattern`` failure back to the blameless rule it came from."""
     try:
-        from postmortem_kit.blameless.schema_bridge import describe_prose_pattern_error
+        from postmortem_kit.blameless import describe_prose_pattern_error
     except ImportError:
         return None
     described = describe_prose_pattern_error(text)

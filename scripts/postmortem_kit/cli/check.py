@@ -8,11 +8,10 @@ from __future__ import annotations
 import sys
 from collections import defaultdict
 
-from postmortem_kit.checks.incident import check_file
+from postmortem_kit.checks import check_file
 from postmortem_kit.cli.support import ArgumentParser, parse
-from postmortem_kit.core.findings import Finding
-from postmortem_kit.core.report_formats import FORMATS, render, summary_line
-from postmortem_kit.incident.files import DEFAULT_DIR, collect
+from postmortem_kit.core import FORMATS, Finding, render, summary_line
+from postmortem_kit.incident import DEFAULT_DIR, collect
 
 
 def build_parser() -> ArgumentParser:

@@ -54,12 +54,19 @@ def main(argv: list[str]) -> int:
     args = parse(build_parser(), argv)
     if isinstance(args, int):
         return args
-    from postmortem_kit.drafting.config import DraftConfigError, load_config, validate
-    from postmortem_kit.drafting.engine import DraftInputError, draft_incident
-    from postmortem_kit.drafting.output import DraftOutputError, append_sections, render_json
-    from postmortem_kit.drafting.prompt_files import PromptError
-    from postmortem_kit.drafting.providers import ProviderError
-    from postmortem_kit.textsafety.redaction import RedactionConfigError
+    from postmortem_kit.drafting import (
+        DraftConfigError,
+        DraftInputError,
+        DraftOutputError,
+        PromptError,
+        ProviderError,
+        append_sections,
+        draft_incident,
+        load_config,
+        render_json,
+        validate,
+    )
+    from postmortem_kit.textsafety import RedactionConfigError
 
     try:
         config = load_config(args.config, incident=args.path)
@@ -89,7 +96,7 @@ def main(argv: list[str]) -> int:
         appendable = {name: d.value for name, d in result.drafted.items() if d.appendable}
         if appendable:
             try:
-                from postmortem_kit.core.yaml_source import load_yaml_file
+                from postmortem_kit.core import load_yaml_file
 
                 before = load_yaml_file(args.path).data
                 append_sections(args.path, original or b"", before,
@@ -119,14 +126,14 @@ def main(argv: list[str]) -> int:
 def _data_file_errors() -> tuple[type[Exception], ...]:
     """Errors of other data files the drafting reads (the blameless rules), when that module is installed."""
     try:
-        from postmortem_kit.blameless.rules import RuleFileError
+        from postmortem_kit.blameless import RuleFileError
     except ImportError:
         return ()
     return (RuleFileError,)
 
 
 def _read_bytes(path: str) -> bytes:
-    from postmortem_kit.drafting.engine import DraftInputError
+    from postmortem_kit.drafting import DraftInputError
 
     try:
         return Path(path).read_bytes()

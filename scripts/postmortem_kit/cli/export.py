@@ -30,8 +30,8 @@ def main(argv: list[str]) -> int:
     args = parse(build_parser(), argv)
     if isinstance(args, int):
         return args
-    from postmortem_kit.core.yaml_source import YamlLoadError, load_yaml_file
-    from postmortem_kit.rca.markdown_render import render_markdown
+    from postmortem_kit.core import YamlLoadError, load_yaml_file
+    from postmortem_kit.rca import render_markdown
 
     try:
         doc = load_yaml_file(args.file)

@@ -19,10 +19,9 @@ from datetime import date
 from pathlib import Path
 
 from postmortem_kit.cli.support import ArgumentParser, parse
-from postmortem_kit.followups.status import STATUS_FILE, render_table, write_status
-from postmortem_kit.followups.tracking_writeback import MODES
-from postmortem_kit.github.client import DEFAULT_MAX_RATE_LIMIT_WAIT, GITHUB_SECONDARY_LIMIT_PER_MINUTE
-from postmortem_kit.incident.files import DEFAULT_DIR
+from postmortem_kit.followups import MODES, STATUS_FILE, render_table, write_status
+from postmortem_kit.github import DEFAULT_MAX_RATE_LIMIT_WAIT, GITHUB_SECONDARY_LIMIT_PER_MINUTE
+from postmortem_kit.incident import DEFAULT_DIR
 
 # The clock the write pacing and rate-limit waits use; tests replace both with a virtual clock.
 CLOCK = time.monotonic
@@ -78,9 +77,7 @@ def main(argv: list[str]) -> int:
     args = parse(parser, argv)
     if isinstance(args, int):
         return args
-    from postmortem_kit.followups.event import EventError
-    from postmortem_kit.followups.report import markdown_summary, plan_lines, report_lines
-    from postmortem_kit.followups.run import RunError, RunOptions, run
+    from postmortem_kit.followups import EventError, RunError, RunOptions, markdown_summary, plan_lines, report_lines, run
 
     def usage(message: str) -> int:
         print(f"postmortem followups: {message}", file=sys.stderr)
@@ -110,7 +107,7 @@ def main(argv: list[str]) -> int:
     except (RunError, EventError) as error:
         return usage(str(error))
     except Exception as error:  # noqa: BLE001 - the API failing outside a step: one clear line, no traceback
-        from postmortem_kit.github.client import describe_error
+        from postmortem_kit.github import describe_error
 
         print(f"postmortem followups: GitHub request failed: {describe_error(error)}", file=sys.stderr)
         return 1
@@ -157,7 +154,7 @@ def main(argv: list[str]) -> int:
 
 
 def _offline_table(result) -> str:
-    from postmortem_kit.followups.status import StatusRow
+    from postmortem_kit.followups import StatusRow
 
     rows = [StatusRow(**row) for row in result.document["follow_ups"]]
     return render_table(rows)

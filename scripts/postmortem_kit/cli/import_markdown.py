@@ -13,11 +13,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from postmortem_kit.cli.support import ArgumentParser, parse
-from postmortem_kit.core.findings import Finding, counts
-from postmortem_kit.core.report_formats import FORMATS, render
-from postmortem_kit.incident.files import DEFAULT_DIR
-from postmortem_kit.incident.ids import ID_PATTERN, next_free_id
-from postmortem_kit.incident.schema import STATUSES
+from postmortem_kit.core import FORMATS, Finding, counts, render
+from postmortem_kit.incident import DEFAULT_DIR, ID_PATTERN, STATUSES, next_free_id
 
 MAX_BYTES = 4 * 1024 * 1024
 
@@ -75,7 +72,7 @@ def main(argv: list[str]) -> int:
     args = parse(build_parser(), argv)
     if isinstance(args, int):
         return args
-    from postmortem_kit.rca.times import zone_from_text
+    from postmortem_kit.rca import zone_from_text
 
     zone = None
     if args.timezone is not None:
@@ -90,7 +87,7 @@ def main(argv: list[str]) -> int:
     except ValueError as error:
         return _fail(str(error))
 
-    from postmortem_kit.rca.importer import import_markdown
+    from postmortem_kit.rca import import_markdown
 
     outcome = import_markdown(text, args.file, default_zone=zone, status=args.status, authors=args.author)
     if not outcome.usable:
@@ -119,7 +116,7 @@ def main(argv: list[str]) -> int:
     data = {"id": incident_id, **outcome.data}
 
     from postmortem_kit.cli.new import schema_reference
-    from postmortem_kit.incident.yaml_writer import dump_incident
+    from postmortem_kit.incident import dump_incident
 
     yaml_text = dump_incident(data, schema_ref=schema_reference(target.parent if target is not None else Path(args.dir)))
 
@@ -153,8 +150,8 @@ def main(argv: list[str]) -> int:
 
 def _check(yaml_text: str, shown: str) -> list[Finding]:
     """`postmortem check` on the written text (the same rules, the blameless ones included)."""
-    from postmortem_kit.checks.incident import check_document
-    from postmortem_kit.core.yaml_source import YamlLoadError, load_yaml_text
+    from postmortem_kit.checks import check_document
+    from postmortem_kit.core import YamlLoadError, load_yaml_text
 
     try:
         doc = load_yaml_text(yaml_text, shown)

@@ -16,9 +16,8 @@ import sys
 from pathlib import Path
 
 from postmortem_kit.cli.support import ArgumentParser, parse
-from postmortem_kit.core.findings import Finding
-from postmortem_kit.core.report_formats import FORMATS, render, summary_line
-from postmortem_kit.incident.files import collect
+from postmortem_kit.core import FORMATS, Finding, render, summary_line
+from postmortem_kit.incident import collect
 
 TEXT_SUFFIXES = (".md", ".markdown", ".mdx", ".txt", ".text", ".rst")
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -49,7 +48,7 @@ def main(argv: list[str]) -> int:
     args = parse(build_parser(), argv)
     if isinstance(args, int):
         return args
-    from postmortem_kit.blameless.rules import RuleFileError, load_rules
+    from postmortem_kit.blameless import RuleFileError, load_rules
 
     try:
         rules = load_rules(args.rules)
@@ -77,8 +76,8 @@ def main(argv: list[str]) -> int:
 
 def lint_target(target: str, *, kind: str = "auto", status: str = "draft", rules=None) -> list[Finding]:
     """Findings for one path (or ``-`` for stdin); unusable input gives one fatal finding."""
-    from postmortem_kit.blameless.text import lint_text
-    from postmortem_kit.core.yaml_source import YamlLoadError, decode_source, read_source
+    from postmortem_kit.blameless import lint_text
+    from postmortem_kit.core import YamlLoadError, decode_source, read_source
 
     shown = "<stdin>" if target == STDIN else target
     try:
@@ -98,8 +97,8 @@ def lint_target(target: str, *, kind: str = "auto", status: str = "draft", rules
 
 
 def _lint_yaml(text: str, shown: str, status: str, rules) -> list[Finding]:
-    from postmortem_kit.blameless.document import find_blame
-    from postmortem_kit.core.yaml_source import YamlLoadError, load_yaml_text
+    from postmortem_kit.blameless import find_blame
+    from postmortem_kit.core import YamlLoadError, load_yaml_text
 
     try:
         doc = load_yaml_text(text, shown)

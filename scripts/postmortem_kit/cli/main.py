@@ -18,7 +18,7 @@ import os
 import sys
 
 from postmortem_kit import __version__
-from postmortem_kit.core.errors import PostmortemError
+from postmortem_kit.core import PostmortemError
 
 VERBS: dict[str, tuple[str, str]] = {
     "check": ("postmortem_kit.cli.check", "validate incident files (schema, rules, blameless language)"),

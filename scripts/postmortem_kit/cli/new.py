@@ -9,10 +9,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from postmortem_kit.cli.support import ArgumentParser, parse
-from postmortem_kit.core.resources import schema_file
-from postmortem_kit.incident.files import DEFAULT_DIR
-from postmortem_kit.incident.ids import ID_PATTERN, next_free_id
-from postmortem_kit.incident.schema import SCHEMA_FILE, schema_id
+from postmortem_kit.core import schema_file
+from postmortem_kit.incident import DEFAULT_DIR, ID_PATTERN, SCHEMA_FILE, next_free_id, schema_id
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _HANDLE = re.compile(r"^@?[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?$")

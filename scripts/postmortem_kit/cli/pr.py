@@ -81,7 +81,7 @@ def main(argv: list[str]) -> int:
         print(f"{PROG} post: --writes-per-minute must be positive and --max-rate-limit-wait not negative",
               file=sys.stderr)
         return 2
-    from postmortem_kit.pr.event import EventError, read_event
+    from postmortem_kit.pr import EventError, read_event
 
     try:
         event = read_event(args.event)
@@ -94,15 +94,15 @@ def main(argv: list[str]) -> int:
 
 
 def _client(args, event, **overrides):
-    from postmortem_kit.github.client import connect, settings_from_env
+    from postmortem_kit.github import connect, settings_from_env
 
     settings = settings_from_env(repository=event.repository, **overrides)
     return connect(settings).withLazy(True)
 
 
 def _check(args, event) -> int:
-    from postmortem_kit.github.client import GitHubConfigError, describe_error
-    from postmortem_kit.textsafety.github_text import log_line
+    from postmortem_kit.github import GitHubConfigError, describe_error
+    from postmortem_kit.textsafety import log_line
 
     if event.name not in ("pull_request", "pull_request_target"):
         print(f"{PROG} check: runs on pull_request events, not {event.name} (use `postmortem pr post` there)",
@@ -111,10 +111,8 @@ def _check(args, event) -> int:
     if not event.relevant:
         print(f"{PROG} check: nothing to do: {event.skip_reason}")
         return 0
-    from postmortem_kit.drafting.config import DraftConfigError
-    from postmortem_kit.pr.check_stage import CheckOptions, run_check
-    from postmortem_kit.pr.drafts import DraftSettings
-    from postmortem_kit.pr.files import normalise_dirs
+    from postmortem_kit.drafting import DraftConfigError
+    from postmortem_kit.pr import CheckOptions, DraftSettings, normalise_dirs, run_check
 
     options = CheckOptions(
         workspace=args.workspace, dirs=normalise_dirs(args.incident_dir), out=args.out, drafts=not args.no_drafts,
@@ -130,14 +128,14 @@ def _check(args, event) -> int:
     except Exception as error:  # noqa: BLE001 - API failures end with one clear line
         from github.GithubException import GithubException
 
-        from postmortem_kit.github.client import RateLimitWaitTooLong, is_transient
+        from postmortem_kit.github import RateLimitWaitTooLong, is_transient
 
         if not isinstance(error, (GithubException, RateLimitWaitTooLong)) and not is_transient(error):
             raise
         message = f"could not list the pull request's files: {describe_error(error)}"
         print(f"{PROG} check: {log_line(message, 400)}", file=sys.stderr)
-        from postmortem_kit.pr.summary import write_summary
-        from postmortem_kit.textsafety.github_text import inline
+        from postmortem_kit.pr import write_summary
+        from postmortem_kit.textsafety import inline
 
         write_summary(f"## postmortem-kit: pull request #{event.pull.number} not checked\n\n{inline(message, 600)}\n")
         return 2
@@ -145,12 +143,12 @@ def _check(args, event) -> int:
 
 
 def _post(args, event) -> int:
-    from postmortem_kit.github.client import GitHubConfigError, Pacer, WriteGate
+    from postmortem_kit.github import GitHubConfigError, Pacer, WriteGate
 
     if not event.relevant:
         print(f"{PROG} post: nothing to do: {event.skip_reason}")
         return 0
-    from postmortem_kit.pr.post_stage import PostOptions, run_post
+    from postmortem_kit.pr import PostOptions, run_post
 
     try:
         gh = _client(args, event, max_rate_limit_wait=args.max_rate_limit_wait)

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from postmortem_kit.cli.support import ArgumentParser, parse
-from postmortem_kit.incident.files import DEFAULT_DIR
+from postmortem_kit.incident import DEFAULT_DIR
 
 STATUS_FILE = "build/followups-status.json"
 
@@ -35,10 +35,8 @@ def main(argv: list[str]) -> int:
     args = parse(build_parser(), argv)
     if isinstance(args, int):
         return args
-    from postmortem_kit.followups.status_file import StatusFileError
-    from postmortem_kit.stats.followups import read_status
-    from postmortem_kit.stats.incidents import compute_stats, load_records
-    from postmortem_kit.stats.table import render_table
+    from postmortem_kit.followups import StatusFileError
+    from postmortem_kit.stats import compute_stats, load_records, read_status, render_table
 
     today = date.today()
     if args.today:

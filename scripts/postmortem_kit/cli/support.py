@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from postmortem_kit.core.errors import PostmortemError
+from postmortem_kit.core import PostmortemError
 
 
 class UsageError(PostmortemError):

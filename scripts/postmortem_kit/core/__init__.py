@@ -1,0 +1,48 @@
+"""The bottom layer: findings and their report formats, the YAML source loader with positions,
+the error base class, the rule registry, bounded file reading and data-file lookup.
+
+Public names are listed in ``__all__`` and imported lazily on first use, so importing one
+of them loads only the module that defines it (the cold `postmortem check` path stays short).
+"""
+
+from __future__ import annotations
+
+import importlib
+
+_EXPORTS: dict[str, str] = {
+    "FORMATS": "postmortem_kit.core.report_formats",
+    "Finding": "postmortem_kit.core.findings",
+    "LazyRegex": "postmortem_kit.core.lazy_regex",
+    "PostmortemError": "postmortem_kit.core.errors",
+    "SourceDocument": "postmortem_kit.core.yaml_source",
+    "YamlLoadError": "postmortem_kit.core.yaml_source",
+    "counts": "postmortem_kit.core.findings",
+    "decode_source": "postmortem_kit.core.yaml_source",
+    "dotted_path": "postmortem_kit.core.yaml_source",
+    "github_annotation": "postmortem_kit.core.report_formats",
+    "line_starts": "postmortem_kit.core.scalar_positions",
+    "load_yaml_file": "postmortem_kit.core.yaml_source",
+    "load_yaml_text": "postmortem_kit.core.yaml_source",
+    "package_file": "postmortem_kit.core.resources",
+    "read_source": "postmortem_kit.core.yaml_source",
+    "render": "postmortem_kit.core.report_formats",
+    "required_literals": "postmortem_kit.core.regex_literals",
+    "resolve_plain": "postmortem_kit.core.yaml_source",
+    "schema_file": "postmortem_kit.core.resources",
+    "summary_line": "postmortem_kit.core.report_formats",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})

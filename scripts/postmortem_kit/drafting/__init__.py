@@ -1,0 +1,50 @@
+"""`postmortem draft`: computed facts, per-section prompts, model providers, validation, redaction and
+the draft cache.
+
+Public names are listed in ``__all__`` and imported lazily on first use, so importing one
+of them loads only the module that defines it (the cold `postmortem check` path stays short).
+"""
+
+from __future__ import annotations
+
+import importlib
+
+_EXPORTS: dict[str, str] = {
+    "DraftCache": "postmortem_kit.drafting.cache",
+    "DraftConfig": "postmortem_kit.drafting.config",
+    "DraftConfigError": "postmortem_kit.drafting.config",
+    "DraftInputError": "postmortem_kit.drafting.engine",
+    "DraftOutputError": "postmortem_kit.drafting.output",
+    "PromptContext": "postmortem_kit.drafting.prompt_files",
+    "PromptError": "postmortem_kit.drafting.prompt_files",
+    "ProviderError": "postmortem_kit.drafting.providers",
+    "TokenBudget": "postmortem_kit.drafting.token_budget",
+    "append_sections": "postmortem_kit.drafting.output",
+    "build_messages": "postmortem_kit.drafting.prompt_files",
+    "cache_key": "postmortem_kit.drafting.cache",
+    "default_cache_dir": "postmortem_kit.drafting.cache",
+    "draft_incident": "postmortem_kit.drafting.engine",
+    "drop_nulls": "postmortem_kit.drafting.validation",
+    "estimate_tokens": "postmortem_kit.drafting.token_budget",
+    "load_config": "postmortem_kit.drafting.config",
+    "load_prompts": "postmortem_kit.drafting.prompt_files",
+    "render_json": "postmortem_kit.drafting.output",
+    "repair_messages": "postmortem_kit.drafting.prompt_files",
+    "section_yaml": "postmortem_kit.drafting.output",
+    "validate": "postmortem_kit.drafting.config",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})

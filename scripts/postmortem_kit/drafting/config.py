@@ -36,7 +36,7 @@ from typing import Any
 
 import yaml
 
-from postmortem_kit.core.errors import PostmortemError
+from postmortem_kit.core import PostmortemError
 
 CONFIG_NAME = ".postmortem-kit.yaml"
 DEFAULT_MODEL = "gpt-4.1-mini"

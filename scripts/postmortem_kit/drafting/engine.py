@@ -28,10 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from postmortem_kit.checks.incident import check_document
-from postmortem_kit.core.errors import PostmortemError
-from postmortem_kit.core.findings import Finding
-from postmortem_kit.core.yaml_source import SourceDocument, YamlLoadError, load_yaml_file
+from postmortem_kit.checks import check_document
+from postmortem_kit.core import Finding, PostmortemError, SourceDocument, YamlLoadError, load_yaml_file
 from postmortem_kit.drafting.cache import DraftCache, cache_key, default_cache_dir
 from postmortem_kit.drafting.config import DraftConfig
 from postmortem_kit.drafting.output import block_yaml, comment_block, section_yaml
@@ -46,12 +44,8 @@ from postmortem_kit.drafting.validation import (
     read_answer,
     validate_section,
 )
-from postmortem_kit.incident.facts import IncidentFacts, compute_facts
-from postmortem_kit.incident.schema import analysis_sections, schema_id
-from postmortem_kit.incident.section_schema import response_schema, schema_name
-from postmortem_kit.textsafety.inert import InertPolicy, hosts_in, make_inert
-from postmortem_kit.textsafety.log_truncation import truncate_log
-from postmortem_kit.textsafety.redaction import Redactor
+from postmortem_kit.incident import IncidentFacts, analysis_sections, compute_facts, response_schema, schema_id, schema_name
+from postmortem_kit.textsafety import InertPolicy, Redactor, hosts_in, make_inert, truncate_log
 
 MAX_LIST_ENTRIES = 200
 
@@ -244,7 +238,7 @@ def _warm_up(doc: SourceDocument) -> None:
     Otherwise every thread builds them at the same time on a cold start, and the
     GIL turns one 0.4 s rule compilation into twelve.
     """
-    from postmortem_kit.textsafety.inert import strip_html
+    from postmortem_kit.textsafety import strip_html
 
     probe = {"id": "INC-0000-0000", "title": "warm-up", "status": "in-review",
              "lesson": {"what_happened": "The pool was exhausted.", "why_it_matters": "x", "what_changed": "y"}}

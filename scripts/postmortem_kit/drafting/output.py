@@ -20,8 +20,7 @@ from typing import Any
 
 import yaml
 
-from postmortem_kit.core.errors import PostmortemError
-from postmortem_kit.core.yaml_source import YamlLoadError, load_yaml_text, resolve_plain
+from postmortem_kit.core import PostmortemError, YamlLoadError, load_yaml_text, resolve_plain
 
 
 class DraftOutputError(PostmortemError):

@@ -19,8 +19,7 @@ from typing import Any
 
 import yaml
 
-from postmortem_kit.core.errors import PostmortemError
-from postmortem_kit.core.resources import package_file
+from postmortem_kit.core import PostmortemError, package_file
 
 
 class PromptError(PostmortemError, ValueError):

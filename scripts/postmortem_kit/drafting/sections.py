@@ -18,10 +18,9 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 
-from postmortem_kit.checks.incident import check_document
-from postmortem_kit.core.findings import Finding
-from postmortem_kit.core.yaml_source import SourceDocument
-from postmortem_kit.incident.schema import analysis_sections
+from postmortem_kit.checks import check_document
+from postmortem_kit.core import Finding, SourceDocument
+from postmortem_kit.incident import analysis_sections
 
 MISSING, PLACEHOLDER, INVALID, COMPLETE = "missing", "placeholder", "invalid", "complete"
 

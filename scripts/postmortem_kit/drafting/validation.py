@@ -22,15 +22,11 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from postmortem_kit.checks.incident import check_document
-from postmortem_kit.core.findings import Finding
-from postmortem_kit.core.yaml_source import SourceDocument, dotted_path
+from postmortem_kit.checks import check_document
+from postmortem_kit.core import Finding, SourceDocument, dotted_path
 from postmortem_kit.drafting.providers import ModelAnswer
-from postmortem_kit.incident.facts import IncidentFacts
-from postmortem_kit.incident.schema_fields import root_shape
-from postmortem_kit.incident.times import parse_timestamp, timeline_instants
-from postmortem_kit.textsafety.inert import InertPolicy, make_inert
-from postmortem_kit.textsafety.redaction import Redactor
+from postmortem_kit.incident import IncidentFacts, parse_timestamp, root_shape, timeline_instants
+from postmortem_kit.textsafety import InertPolicy, Redactor, make_inert
 
 FACT_RULE = "draft/facts"
 
@@ -160,10 +156,10 @@ def blameless_seam(section: str, value: Any, path: str) -> list[Finding]:
     if importlib.util.find_spec("postmortem_kit.blameless.document") is not None:
         return []
     try:
-        from postmortem_kit.blameless.scan import scan
+        from postmortem_kit.blameless import scan
     except ImportError:
         return []
-    from postmortem_kit.incident.schema_fields import prose_strings
+    from postmortem_kit.incident import prose_strings
 
     out = []
     for where, text in prose_strings({section: value}):

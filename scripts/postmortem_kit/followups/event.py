@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from postmortem_kit.core.errors import PostmortemError
+from postmortem_kit.core import PostmortemError
 
 
 class EventError(PostmortemError):

@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from postmortem_kit.core.errors import PostmortemError
+from postmortem_kit.core import PostmortemError
 from postmortem_kit.followups.issue_content import Links, desired_issue
 from postmortem_kit.followups.issue_index import KnownIssue, known_issue, newest_followup_issues
 from postmortem_kit.followups.markers import is_closing_comment, render_closed
@@ -41,13 +41,7 @@ from postmortem_kit.followups.plan import (
     new_labels,
 )
 from postmortem_kit.followups.texts import fill, texts
-from postmortem_kit.github.client import (
-    RateLimitWaitTooLong,
-    WriteGate,
-    describe_error,
-    is_transient,
-    rate_limit_kind,
-)
+from postmortem_kit.github import RateLimitWaitTooLong, WriteGate, describe_error, is_transient, rate_limit_kind
 
 CREATE_ATTEMPTS = 3
 

@@ -4,7 +4,7 @@ the Markdown job summary."""
 from __future__ import annotations
 
 from postmortem_kit.followups.plan import CLOSE, CREATE, DONE, EXTERNAL, KEEP, LINKED, UPDATE, Plan, Step
-from postmortem_kit.followups.run import RunResult, finding_lines
+from postmortem_kit.followups.runner import RunResult, finding_lines
 
 QUIET_KINDS = (KEEP,)
 

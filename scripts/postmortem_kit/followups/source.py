@@ -18,10 +18,8 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from postmortem_kit.core.findings import Finding
-from postmortem_kit.core.resources import schema_file
-from postmortem_kit.core.yaml_source import SourceDocument, YamlLoadError, load_yaml_file
-from postmortem_kit.incident.files import collect
+from postmortem_kit.core import Finding, SourceDocument, YamlLoadError, load_yaml_file, schema_file
+from postmortem_kit.incident import collect
 
 SYNCED_STATUSES = ("in-review", "published")
 FIELDS = ("action", "owner", "due", "success_criteria", "tracking")

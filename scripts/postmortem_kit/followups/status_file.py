@@ -23,7 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable
 
-from postmortem_kit.core.errors import PostmortemError
+from postmortem_kit.core import PostmortemError
 from postmortem_kit.followups.status import FORMAT, STATE_OF_STATUS, STATUSES, StatusRow
 
 MAX_BYTES = 32 * 1024 * 1024

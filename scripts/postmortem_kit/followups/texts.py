@@ -7,7 +7,7 @@ from string import Template
 
 import yaml
 
-from postmortem_kit.core.resources import package_file
+from postmortem_kit.core import package_file
 
 
 @cache

@@ -10,8 +10,7 @@ one value only, or the edit is refused.
 
 from __future__ import annotations
 
-from postmortem_kit.core.errors import PostmortemError
-from postmortem_kit.core.yaml_source import SourceDocument, YamlLoadError, load_yaml_text
+from postmortem_kit.core import PostmortemError, SourceDocument, YamlLoadError, load_yaml_text
 
 
 class TrackingEditError(PostmortemError):
@@ -63,7 +62,7 @@ def rewrite_tracking(raw: bytes, path: str, values: dict[int, str]) -> bytes:
 
     A UTF-8 byte-order mark, if any, is kept.
     """
-    from postmortem_kit.core.yaml_source import decode_source
+    from postmortem_kit.core import decode_source
 
     try:
         text = decode_source(raw, path)

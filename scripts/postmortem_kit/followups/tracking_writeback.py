@@ -31,7 +31,7 @@ from pathlib import Path
 from postmortem_kit.followups.source import Incident
 from postmortem_kit.followups.texts import fill, texts
 from postmortem_kit.followups.tracking_text import TrackingEditError, rewrite_tracking
-from postmortem_kit.github.client import WriteGate, describe_error, is_transient
+from postmortem_kit.github import WriteGate, describe_error, is_transient
 
 MODES = ("pr", "commit", "local", "off")
 

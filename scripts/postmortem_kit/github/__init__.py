@@ -1,0 +1,41 @@
+"""The only code that talks to GitHub: the PyGithub client with retries and rate limits, and the
+Actions environment (``GITHUB_*`` variables, event files, step outputs and summaries).
+
+Public names are listed in ``__all__`` and imported lazily on first use, so importing one
+of them loads only the module that defines it (the cold `postmortem check` path stays short).
+"""
+
+from __future__ import annotations
+
+import importlib
+
+_EXPORTS: dict[str, str] = {
+    "DEFAULT_MAX_RATE_LIMIT_WAIT": "postmortem_kit.github.client",
+    "GITHUB_SECONDARY_LIMIT_PER_MINUTE": "postmortem_kit.github.client",
+    "GitHubConfigError": "postmortem_kit.github.client",
+    "GitHubSettings": "postmortem_kit.github.client",
+    "Pacer": "postmortem_kit.github.client",
+    "RateLimitWaitTooLong": "postmortem_kit.github.client",
+    "WriteGate": "postmortem_kit.github.client",
+    "bot_login": "postmortem_kit.github.client",
+    "connect": "postmortem_kit.github.client",
+    "describe_error": "postmortem_kit.github.client",
+    "is_transient": "postmortem_kit.github.client",
+    "rate_limit_kind": "postmortem_kit.github.client",
+    "settings_from_env": "postmortem_kit.github.client",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})

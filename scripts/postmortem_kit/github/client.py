@@ -26,7 +26,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, TypeVar
 
-from postmortem_kit.core.errors import PostmortemError
+from postmortem_kit.core import PostmortemError
 
 DEFAULT_API_URL = "https://api.github.com"
 DEFAULT_SERVER_URL = "https://github.com"

@@ -1,0 +1,61 @@
+"""The incident file as data: its schema, times, ids, files, placeholders, computed facts and the
+YAML writer.
+
+Public names are listed in ``__all__`` and imported lazily on first use, so importing one
+of them loads only the module that defines it (the cold `postmortem check` path stays short).
+"""
+
+from __future__ import annotations
+
+import importlib
+
+_EXPORTS: dict[str, str] = {
+    "DEFAULT_DIR": "postmortem_kit.incident.files",
+    "ID_PATTERN": "postmortem_kit.incident.ids",
+    "IncidentFacts": "postmortem_kit.incident.facts",
+    "OFFLINE_MARKER": "postmortem_kit.incident.placeholders",
+    "SCHEMA_FILE": "postmortem_kit.incident.schema",
+    "STATUSES": "postmortem_kit.incident.schema",
+    "SUFFIXES": "postmortem_kit.incident.files",
+    "Shape": "postmortem_kit.incident.schema_fields",
+    "analysis_sections": "postmortem_kit.incident.schema",
+    "collect": "postmortem_kit.incident.files",
+    "compute_facts": "postmortem_kit.incident.facts",
+    "dump_incident": "postmortem_kit.incident.yaml_writer",
+    "find_placeholder": "postmortem_kit.incident.placeholders",
+    "format_duration": "postmortem_kit.incident.times",
+    "incident_zone": "postmortem_kit.incident.times",
+    "load_schema": "postmortem_kit.incident.schema",
+    "next_free_id": "postmortem_kit.incident.ids",
+    "parse_date": "postmortem_kit.incident.times",
+    "parse_duration": "postmortem_kit.incident.times",
+    "parse_timestamp": "postmortem_kit.incident.times",
+    "prose_field_names": "postmortem_kit.incident.schema_fields",
+    "prose_strings": "postmortem_kit.incident.schema_fields",
+    "response_schema": "postmortem_kit.incident.section_schema",
+    "root_shape": "postmortem_kit.incident.schema_fields",
+    "schema_id": "postmortem_kit.incident.schema",
+    "schema_name": "postmortem_kit.incident.section_schema",
+    "section_subschema": "postmortem_kit.incident.section_schema",
+    "summary_times": "postmortem_kit.incident.times",
+    "timeline_instants": "postmortem_kit.incident.times",
+    "typed_strings": "postmortem_kit.incident.schema_fields",
+    "validator": "postmortem_kit.incident.schema",
+    "walk": "postmortem_kit.incident.files",
+    "zone_named": "postmortem_kit.incident.times",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})

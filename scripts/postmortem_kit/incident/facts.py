@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta, timezone, tzinfo
 from functools import cache
 from typing import Any
 
-from postmortem_kit.core.resources import package_file
+from postmortem_kit.core import package_file
 from postmortem_kit.incident.times import format_duration, incident_zone, parse_timestamp, zone_named
 
 FACTS_FILE = "facts.yaml"

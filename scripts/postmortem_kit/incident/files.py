@@ -6,7 +6,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from postmortem_kit.core.findings import Finding
+from postmortem_kit.core import Finding
 
 DEFAULT_DIR = "postmortems"
 SUFFIXES = (".yaml", ".yml")

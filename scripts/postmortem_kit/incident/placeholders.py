@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from postmortem_kit.core.resources import package_file
+from postmortem_kit.core import package_file
 
 # What the offline drafting provider writes where prose is still to be written.
 OFFLINE_MARKER = "TODO(draft)"

@@ -6,7 +6,7 @@ import json
 from functools import cache
 from typing import Any
 
-from postmortem_kit.core.resources import schema_file
+from postmortem_kit.core import schema_file
 
 SCHEMA_FILE = "postmortem.schema.json"
 STATUSES = ("draft", "in-review", "published")

@@ -22,7 +22,7 @@ import math
 import re
 from typing import Any
 
-from postmortem_kit.core.yaml_source import load_yaml_text, resolve_plain
+from postmortem_kit.core import load_yaml_text, resolve_plain
 from postmortem_kit.incident.schema_fields import Shape, root_shape
 
 WIDTH = 100

@@ -1,0 +1,57 @@
+"""The pull-request job: `postmortem pr check` (unprivileged) and `postmortem pr post` (comments,
+annotations, suggestions).
+
+Public names are listed in ``__all__`` and imported lazily on first use, so importing one
+of them loads only the module that defines it (the cold `postmortem check` path stays short).
+"""
+
+from __future__ import annotations
+
+import importlib
+
+_EXPORTS: dict[str, str] = {
+    "Anchor": "postmortem_kit.pr.anchor",
+    "ArtifactError": "postmortem_kit.pr.artifact",
+    "COMMENT_LIMIT": "postmortem_kit.pr.comment",
+    "CheckOptions": "postmortem_kit.pr.check_stage",
+    "DraftSettings": "postmortem_kit.pr.drafts",
+    "EventError": "postmortem_kit.pr.event",
+    "GITHUB_SUMMARY_LIMIT": "postmortem_kit.pr.summary",
+    "Listing": "postmortem_kit.pr.files",
+    "PostOptions": "postmortem_kit.pr.post_stage",
+    "Suggestion": "postmortem_kit.pr.suggestions",
+    "check_summary": "postmortem_kit.pr.summary",
+    "clean_draft": "postmortem_kit.pr.artifact",
+    "diff_lines": "postmortem_kit.pr.anchor",
+    "find_anchor": "postmortem_kit.pr.anchor",
+    "is_incident_path": "postmortem_kit.pr.files",
+    "normalise_dirs": "postmortem_kit.pr.files",
+    "pack": "postmortem_kit.pr.comment",
+    "parse_event": "postmortem_kit.pr.event",
+    "parse_result": "postmortem_kit.pr.artifact",
+    "part_of": "postmortem_kit.pr.comment",
+    "read_event": "postmortem_kit.pr.event",
+    "run_check": "postmortem_kit.pr.check_stage",
+    "run_post": "postmortem_kit.pr.post_stage",
+    "select": "postmortem_kit.pr.annotations",
+    "suggestion_text": "postmortem_kit.pr.anchor",
+    "sync": "postmortem_kit.pr.suggestions",
+    "verify": "postmortem_kit.pr.anchor",
+    "write": "postmortem_kit.pr.annotations",
+    "write_summary": "postmortem_kit.pr.summary",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})

@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from postmortem_kit.core.yaml_source import YamlLoadError, load_yaml_text
+from postmortem_kit.core import YamlLoadError, load_yaml_text
 
 _HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@")
 _TOP_LEVEL_KEY = re.compile(r"^(?:[A-Za-z_][\w.-]*|\"[^\"\n]+\"|'[^'\n]+'):(?:[ \t]|$)")

@@ -13,8 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from postmortem_kit.core.findings import Finding
-from postmortem_kit.core.report_formats import github_annotation
+from postmortem_kit.core import Finding, github_annotation
 
 PER_STEP = {"error": 10, "warning": 10, "notice": 10}
 PER_JOB = 50

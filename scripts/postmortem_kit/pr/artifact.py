@@ -31,7 +31,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from postmortem_kit.core.errors import PostmortemError
+from postmortem_kit.core import PostmortemError
 from postmortem_kit.pr.event import PrEvent
 
 RESULT_FORMAT = "postmortem-kit/pr-result"
@@ -49,7 +49,7 @@ class ArtifactError(PostmortemError, ValueError):
 def _validator():
     from jsonschema import Draft202012Validator
 
-    from postmortem_kit.core.resources import schema_file
+    from postmortem_kit.core import schema_file
 
     with open(schema_file(SCHEMA_FILE), encoding="utf-8") as handle:
         schema = json.load(handle)
@@ -155,7 +155,7 @@ def read_result(path: str | Path) -> dict[str, Any]:
 
 
 def check_meaning(result: dict[str, Any], where: str) -> None:
-    from postmortem_kit.incident.schema import analysis_sections
+    from postmortem_kit.incident import analysis_sections
 
     known = set(analysis_sections())
     paths: set[str] = set()
@@ -218,9 +218,9 @@ def load_result(path: str | Path, event: PrEvent, *, hosts: tuple[str, ...] = ()
 
 def clean_draft(section: str, text: str, hosts: tuple[str, ...] = ()) -> tuple[str, str | None]:
     """Stage 2's own check of one drafted section: (YAML text to show, problem or None)."""
-    from postmortem_kit.core.yaml_source import YamlLoadError, load_yaml_text
-    from postmortem_kit.drafting.output import DraftOutputError, section_yaml
-    from postmortem_kit.textsafety.inert import InertPolicy, make_inert
+    from postmortem_kit.core import YamlLoadError, load_yaml_text
+    from postmortem_kit.drafting import DraftOutputError, section_yaml
+    from postmortem_kit.textsafety import InertPolicy, make_inert
 
     try:
         doc = load_yaml_text(text, f"<draft {section}>")
@@ -256,7 +256,7 @@ def clean_draft(section: str, text: str, hosts: tuple[str, ...] = ()) -> tuple[s
 
 
 def _section_schema_problem(section: str, value: Any) -> str | None:
-    from postmortem_kit.incident.placeholders import find_placeholder
+    from postmortem_kit.incident import find_placeholder
 
     for error in _section_validator(section).iter_errors(value):
         instance = error.instance
@@ -271,6 +271,6 @@ def _section_schema_problem(section: str, value: Any) -> str | None:
 def _section_validator(section: str):
     from jsonschema import Draft202012Validator
 
-    from postmortem_kit.incident.section_schema import section_subschema
+    from postmortem_kit.incident import section_subschema
 
     return Draft202012Validator(section_subschema(section), format_checker=Draft202012Validator.FORMAT_CHECKER)

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from postmortem_kit import __version__
-from postmortem_kit.checks.incident import check_file, incident_status
-from postmortem_kit.core.findings import Finding, counts
+from postmortem_kit.checks import check_file, incident_status
+from postmortem_kit.core import Finding, counts
 from postmortem_kit.pr.annotations import select
 from postmortem_kit.pr.annotations import write as write_annotations
 from postmortem_kit.pr.artifact import RESULT_FORMAT, RESULT_VERSION, write_result
@@ -27,7 +27,7 @@ from postmortem_kit.pr.drafts import DraftSettings, FileDrafts, draft_file
 from postmortem_kit.pr.event import PrEvent
 from postmortem_kit.pr.files import ChangedFile, Listing, list_incident_files
 from postmortem_kit.pr.summary import check_summary, headline, write_summary
-from postmortem_kit.textsafety.github_text import log_line
+from postmortem_kit.textsafety import log_line
 
 FINDINGS_KEPT = 200
 TEXT_CAP = 2000

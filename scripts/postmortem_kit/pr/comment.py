@@ -26,7 +26,7 @@ from typing import Any, Callable
 from postmortem_kit import __version__
 from postmortem_kit.pr.suggestions import Plan, SuggestionReport, fence_for, provenance_line
 from postmortem_kit.pr.summary import OUTCOME_LABEL
-from postmortem_kit.textsafety.github_text import cell, inline, path_code
+from postmortem_kit.textsafety import cell, inline, path_code
 
 MARKER = "postmortem-kit:pr-comment"
 _PART_RE = re.compile(r"\A<!-- postmortem-kit:pr-comment(?: part=(\d{1,3}))? -->")

@@ -49,7 +49,7 @@ class DraftSettings:
 
 def load_draft_config(settings: DraftSettings, workspace: str):
     """The drafting configuration (file, then overrides); raises DraftConfigError when unusable."""
-    from postmortem_kit.drafting.config import load_config, validate
+    from postmortem_kit.drafting import load_config, validate
 
     config = load_config(settings.config_path, incident=workspace)
     cache_dir = settings.cache_dir
@@ -62,9 +62,7 @@ def load_draft_config(settings: DraftSettings, workspace: str):
 
 def draft_file(doc, config) -> FileDrafts:
     """Draft what ``doc`` (a loaded SourceDocument) is missing."""
-    from postmortem_kit.drafting.config import DraftConfigError
-    from postmortem_kit.drafting.engine import DraftInputError, draft_incident
-    from postmortem_kit.drafting.providers import ProviderError
+    from postmortem_kit.drafting import DraftConfigError, DraftInputError, ProviderError, draft_incident
 
     try:
         result = draft_incident(doc, config=config)

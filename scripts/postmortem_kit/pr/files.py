@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Callable
 
-from postmortem_kit.incident.files import DEFAULT_DIR, SUFFIXES
+from postmortem_kit.incident import DEFAULT_DIR, SUFFIXES
 
 GITHUB_LIST_LIMIT = 3000
 

@@ -27,7 +27,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from postmortem_kit.core.errors import PostmortemError
+from postmortem_kit.core import PostmortemError
 from postmortem_kit.pr.artifact import ArtifactError, load_result
 from postmortem_kit.pr.comment import existing as existing_comments
 from postmortem_kit.pr.comment import render, unanchored_keys
@@ -38,7 +38,7 @@ from postmortem_kit.pr.suggestions import Plan, SuggestionReport
 from postmortem_kit.pr.suggestions import plan as plan_suggestions
 from postmortem_kit.pr.suggestions import sync as sync_suggestions
 from postmortem_kit.pr.summary import post_summary, write_summary
-from postmortem_kit.textsafety.github_text import inline, log_line
+from postmortem_kit.textsafety import inline, log_line
 
 
 @dataclass
@@ -81,7 +81,7 @@ def pick_result(event: PrEvent, options: PostOptions) -> tuple[dict[str, Any], l
 
 
 def run_post(event: PrEvent, gh, options: PostOptions, gate, out: TextIO | None = None) -> PostOutcome:
-    from postmortem_kit.github.client import bot_login, describe_error, is_transient
+    from postmortem_kit.github import bot_login, describe_error, is_transient
 
     out = out or sys.stdout
     lines: list[str] = []
@@ -126,7 +126,7 @@ def run_post(event: PrEvent, gh, options: PostOptions, gate, out: TextIO | None 
     except Exception as error:  # noqa: BLE001 - any API or network failure ends here with a summary
         from github.GithubException import GithubException
 
-        from postmortem_kit.github.client import RateLimitWaitTooLong
+        from postmortem_kit.github import RateLimitWaitTooLong
 
         if not isinstance(error, (GithubException, RateLimitWaitTooLong)) and not is_transient(error):
             raise

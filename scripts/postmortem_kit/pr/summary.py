@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from typing import Any, Iterable
 
-from postmortem_kit.textsafety.github_text import cell, inline, path_code
+from postmortem_kit.textsafety import cell, inline, path_code
 
 GITHUB_SUMMARY_LIMIT = 1024 * 1024
 SUMMARY_LIMIT = 1_000_000  # bytes this job writes, below GitHub's 1 MiB per step

@@ -1,0 +1,45 @@
+"""`postmortem import` and `export`: the RCA Markdown layout read into incident YAML and written back.
+
+Public names are listed in ``__all__`` and imported lazily on first use, so importing one
+of them loads only the module that defines it (the cold `postmortem check` path stays short).
+"""
+
+from __future__ import annotations
+
+import importlib
+
+_EXPORTS: dict[str, str] = {
+    "ImportReport": "postmortem_kit.rca.markdown_fields",
+    "TimelineContext": "postmortem_kit.rca.timeline_parse",
+    "category_of": "postmortem_kit.rca.analysis_map",
+    "import_markdown": "postmortem_kit.rca.importer",
+    "map_follow_ups": "postmortem_kit.rca.analysis_map",
+    "map_lesson": "postmortem_kit.rca.analysis_map",
+    "map_summary": "postmortem_kit.rca.summary_map",
+    "parse_sla": "postmortem_kit.rca.inputs_parse",
+    "parse_spoken_duration": "postmortem_kit.rca.times",
+    "parse_stated_time": "postmortem_kit.rca.times",
+    "parse_timeline": "postmortem_kit.rca.timeline_parse",
+    "person": "postmortem_kit.rca.values",
+    "read_entries": "postmortem_kit.rca.markdown_fields",
+    "render_markdown": "postmortem_kit.rca.markdown_render",
+    "slug": "postmortem_kit.rca.values",
+    "split_lines": "postmortem_kit.rca.markdown_sections",
+    "split_sections": "postmortem_kit.rca.markdown_sections",
+    "zone_from_text": "postmortem_kit.rca.times",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})

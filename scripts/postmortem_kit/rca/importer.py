@@ -13,9 +13,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from postmortem_kit.checks.consistency import UNPLACED_KEY
-from postmortem_kit.incident.schema import STATUSES
-from postmortem_kit.incident.times import incident_zone
+from postmortem_kit.checks import UNPLACED_KEY
+from postmortem_kit.incident import STATUSES, incident_zone
 from postmortem_kit.rca.analysis_map import (
     map_blameless,
     map_communication,

@@ -32,7 +32,7 @@ import re
 import textwrap
 from typing import Any
 
-from postmortem_kit.core.errors import PostmortemError
+from postmortem_kit.core import PostmortemError
 from postmortem_kit.rca.markdown_fields import Entry, ImportReport, read_entries
 from postmortem_kit.rca.markdown_sections import Line, Section
 from postmortem_kit.rca.times import Zone, parse_stated_time

@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from postmortem_kit.core.findings import Finding
-from postmortem_kit.incident.placeholders import find_placeholder
+from postmortem_kit.core import Finding
+from postmortem_kit.incident import find_placeholder
 from postmortem_kit.rca.markdown_sections import Line, heading_of
 from postmortem_kit.rca.vocabulary import heading_text, is_prompt_line, labels, normalize, prompt_key, template_values
 

@@ -22,8 +22,8 @@ import re
 from datetime import timedelta
 from typing import Any
 
-from postmortem_kit.checks.consistency import UNPLACED_KEY
-from postmortem_kit.incident.times import parse_timestamp
+from postmortem_kit.checks import UNPLACED_KEY
+from postmortem_kit.incident import parse_timestamp
 from postmortem_kit.rca.inputs_render import render_inputs
 from postmortem_kit.rca.markdown_fields import hard_break_lines, split_label
 from postmortem_kit.rca.markdown_out import MarkdownOut, heading, list_at, mapping_at, mappings_in, text_of

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from postmortem_kit.incident.times import format_duration
+from postmortem_kit.incident import format_duration
 from postmortem_kit.rca.markdown_fields import Entry, ImportReport, section_title
 from postmortem_kit.rca.times import Zone, iso_text, parse_spoken_duration, parse_stated_time, zone_from_text
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from functools import cache
 
-from postmortem_kit.core.resources import package_file
-from postmortem_kit.incident.times import zone_named
+from postmortem_kit.core import package_file
+from postmortem_kit.incident import zone_named
 
 ABBREVIATIONS_FILE = "timezones.yaml"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from postmortem_kit.incident.schema import load_schema
+from postmortem_kit.incident import load_schema
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
 

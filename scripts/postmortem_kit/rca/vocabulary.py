@@ -12,7 +12,7 @@ import re
 from functools import cache
 from typing import Any
 
-from postmortem_kit.core.resources import package_file
+from postmortem_kit.core import package_file
 
 VOCABULARY_FILE = "vocabulary.yaml"
 

@@ -1,0 +1,38 @@
+"""The lessons site: pages, listings, analytics and similar incidents generated from the incident files
+at MkDocs build time.
+
+Public names are listed in ``__all__`` and imported lazily on first use, so importing one
+of them loads only the module that defines it (the cold `postmortem check` path stays short).
+"""
+
+from __future__ import annotations
+
+import importlib
+
+_EXPORTS: dict[str, str] = {
+    "Links": "postmortem_kit.site.links",
+    "SiteOptionError": "postmortem_kit.site.options",
+    "build_incident": "postmortem_kit.site.model",
+    "generate_site": "postmortem_kit.site.build",
+    "issue_url": "postmortem_kit.site.html",
+    "load_incidents": "postmortem_kit.site.model",
+    "load_status": "postmortem_kit.site.followups",
+    "make_page": "postmortem_kit.site.html",
+    "read_options": "postmortem_kit.site.options",
+    "similar_incidents": "postmortem_kit.site.similarity",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from postmortem_kit.site import charts
 from postmortem_kit.site.charts import FOLLOW_UP_COLOURS, SEVERITY_COLOURS, Series
 from postmortem_kit.site.model import CATEGORIES, SEVERITIES, Incident
-from postmortem_kit.textsafety.html_text import plain, text
+from postmortem_kit.textsafety import plain, text
 
 if TYPE_CHECKING:  # pragma: no cover
     from postmortem_kit.site.html import HtmlWriter, Page, SiteData

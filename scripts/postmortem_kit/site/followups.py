@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from postmortem_kit.followups.status import STATE_OF_STATUS, StatusRow
-from postmortem_kit.followups.status_file import StatusFileError, read_status_document
-from postmortem_kit.textsafety.html_text import plain
+from postmortem_kit.followups import STATE_OF_STATUS, StatusFileError, StatusRow, read_status_document
+from postmortem_kit.textsafety import plain
 
 
 @dataclass

@@ -60,7 +60,7 @@ def on_files(files, config, **kwargs):
                            use_directory_urls=config.use_directory_urls)
     for problem in result.problems:
         log.warning(problem)
-    from postmortem_kit.textsafety.html_sanitize import clean_content
+    from postmortem_kit.textsafety import clean_content
 
     pages = {}
     for page in result.pages:
@@ -94,7 +94,7 @@ def on_page_content(html, page, config, files, **kwargs):
     spec = _state["pages"].get(page.file.src_uri)
     if spec is None:
         return html
-    from postmortem_kit.textsafety.html_sanitize import clean_content
+    from postmortem_kit.textsafety import clean_content
 
     # The blocks were cleaned when the pages were generated (on_files); the Markdown part is our
     # headings plus one comment token per block.
@@ -120,7 +120,7 @@ def on_page_context(context, page, config, nav, **kwargs):
 def on_post_page(output, page, config, **kwargs):
     if page.file.src_uri not in _state["pages"]:
         return output
-    from postmortem_kit.textsafety.html_sanitize import clean_document
+    from postmortem_kit.textsafety import clean_document
 
     return clean_document(output, page.content)
 

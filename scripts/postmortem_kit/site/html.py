@@ -19,7 +19,7 @@ from postmortem_kit.site import links as where
 from postmortem_kit.site.followups import StatusTable
 from postmortem_kit.site.links import Links
 from postmortem_kit.site.model import Incident
-from postmortem_kit.textsafety.html_text import paragraphs, plain, safe_href, text
+from postmortem_kit.textsafety import paragraphs, plain, safe_href, text
 
 STATUS_LABELS = {"published": "Published", "in-review": "In review", "draft": "Draft"}
 

@@ -28,7 +28,7 @@ from postmortem_kit.site.html import (
     when,
 )
 from postmortem_kit.site.model import Incident, duration_text
-from postmortem_kit.textsafety.html_text import paragraphs, plain, safe_href, safe_title, text, verbatim
+from postmortem_kit.textsafety import paragraphs, plain, safe_href, safe_title, text, verbatim
 
 HORIZONS = (("immediate", "Immediate", "within 1 week"), ("short_term", "Short term", "within 1 month"),
             ("long_term", "Long term", "within 1 quarter"))
@@ -165,7 +165,7 @@ class IncidentPageWriter(HtmlWriter):
         return f'<div class="pm-section">{"".join(out)}</div>'
 
     def timeline(self, incident: Incident) -> str:
-        from postmortem_kit.incident.times import timeline_instants
+        from postmortem_kit.incident import timeline_instants
 
         entries = incident.items("timeline")
         if not entries:

@@ -17,10 +17,9 @@ from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
-from postmortem_kit.core.yaml_source import YamlLoadError, load_yaml_file
-from postmortem_kit.incident.files import walk
-from postmortem_kit.incident.times import format_duration, incident_zone, parse_duration, parse_timestamp
-from postmortem_kit.textsafety.html_text import plain, slug
+from postmortem_kit.core import YamlLoadError, load_yaml_file
+from postmortem_kit.incident import format_duration, incident_zone, parse_duration, parse_timestamp, walk
+from postmortem_kit.textsafety import plain, slug
 
 ID_PATTERN = re.compile(r"^INC-[0-9]{4}-[0-9]{4,6}$")
 SEVERITIES = ("SEV1", "SEV2", "SEV3", "SEV4")

@@ -25,7 +25,7 @@ from postmortem_kit.site.html import (
 )
 from postmortem_kit.site.incident_page import IncidentPageWriter
 from postmortem_kit.site.model import CATEGORIES, SEVERITIES, Incident, duration_text
-from postmortem_kit.textsafety.html_text import safe_title, text
+from postmortem_kit.textsafety import safe_title, text
 
 
 class ListingWriter(HtmlWriter):

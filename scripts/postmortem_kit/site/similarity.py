@@ -20,7 +20,7 @@ from functools import cache
 from typing import Iterable
 
 from postmortem_kit.site.model import Incident
-from postmortem_kit.textsafety.html_text import plain
+from postmortem_kit.textsafety import plain
 
 STOPWORDS_FILE = "stopwords.yaml"
 _WORD = re.compile(r"[a-z][a-z0-9]+(?:[-_.][a-z0-9]+)*")
@@ -32,7 +32,7 @@ MIN_SCORE = 0.12
 def stopwords() -> frozenset[str]:
     import yaml
 
-    from postmortem_kit.core.resources import package_file
+    from postmortem_kit.core import package_file
 
     with open(package_file(__package__, STOPWORDS_FILE), encoding="utf-8") as handle:
         data = yaml.safe_load(handle) or {}

@@ -14,8 +14,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from postmortem_kit.followups.status import StatusRow
-from postmortem_kit.followups.status_file import read_status_document
+from postmortem_kit.followups import StatusRow, read_status_document
 
 
 class FollowUpStates:

@@ -23,10 +23,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from postmortem_kit.core.findings import Finding
-from postmortem_kit.core.yaml_source import YamlLoadError, load_yaml_file
-from postmortem_kit.incident.files import collect
-from postmortem_kit.incident.times import incident_zone, parse_date, parse_timestamp
+from postmortem_kit.core import Finding, YamlLoadError, load_yaml_file
+from postmortem_kit.incident import collect, incident_zone, parse_date, parse_timestamp
 from postmortem_kit.stats.followups import FollowUpStates
 
 SEVERITIES = ("SEV1", "SEV2", "SEV3", "SEV4")

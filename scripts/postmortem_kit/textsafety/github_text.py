@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from postmortem_kit.textsafety.inert import InertPolicy, code_span, make_inert, split_code
+from postmortem_kit.textsafety.untrusted import InertPolicy, code_span, make_inert, split_code
 
 _TEMPLATE = re.compile(r"\$?\{\{.{0,400}?\}\}|\{%.{0,400}?%\}|\$?\{\{|\{%", re.DOTALL)
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")

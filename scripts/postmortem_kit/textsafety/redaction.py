@@ -20,8 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Callable, Iterable
 
-from postmortem_kit.core.errors import PostmortemError
-from postmortem_kit.core.resources import package_file
+from postmortem_kit.core import PostmortemError, package_file
 
 RULES_FILE = "redaction.yaml"
 _FLAGS = {"ignorecase": re.IGNORECASE, "multiline": re.MULTILINE, "dotall": re.DOTALL}

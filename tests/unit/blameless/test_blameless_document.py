@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from postmortem_kit.blameless.document import find_blame, prose_items
-from postmortem_kit.core.yaml_source import load_yaml_file, load_yaml_text
-from postmortem_kit.incident.schema_fields import prose_strings
+from postmortem_kit.blameless import find_blame, prose_items
+from postmortem_kit.core import load_yaml_file, load_yaml_text
+from postmortem_kit.incident import prose_strings
 from support.examples import COMPLETE, edited, example_text, write_incident
 
 PRIMARY = "    The database connection pool of checkout-api was capped at 5 connections per pod instead\n"

@@ -9,6 +9,7 @@ import sys
 
 import pytest
 
+from postmortem_kit.blameless import COMPILED_FILE, RULES_FILE, Region, RuleFileError, from_compiled, load_rules, scan
 from postmortem_kit.blameless.compiler import (
     CATEGORIES,
     backtracking_risk,
@@ -17,10 +18,7 @@ from postmortem_kit.blameless.compiler import (
     source_digest,
     validate,
 )
-from postmortem_kit.blameless.rules import COMPILED_FILE, RULES_FILE, RuleFileError, from_compiled, load_rules
-from postmortem_kit.blameless.scan import Region, scan
-from postmortem_kit.core.resources import package_file
-from postmortem_kit.core.yaml_source import load_yaml_file
+from postmortem_kit.core import load_yaml_file, package_file
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,7 @@ import time
 
 import pytest
 
-from postmortem_kit.blameless.mask import MASK, markdown_block_spans, mask_inline
-from postmortem_kit.blameless.scan import scan
-from postmortem_kit.blameless.text import lint_text
+from postmortem_kit.blameless import MASK, lint_text, markdown_block_spans, mask_inline, scan
 
 
 def flagged(text: str) -> list[tuple[str, str]]:

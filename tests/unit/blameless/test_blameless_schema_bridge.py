@@ -10,14 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from postmortem_kit.blameless.rules import COMPILED_FILE
-from postmortem_kit.blameless.schema_bridge import (
-    describe_prose_pattern_error,
-    replace_prose_not,
-    schema_not_entry,
-    schema_pattern,
-)
-from postmortem_kit.core.resources import package_file, schema_file
+from postmortem_kit.blameless import COMPILED_FILE, describe_prose_pattern_error, replace_prose_not, schema_not_entry, schema_pattern
+from postmortem_kit.core import package_file, schema_file
 from support.examples import edited, write_incident
 
 SCHEMA = schema_file("postmortem.schema.json")

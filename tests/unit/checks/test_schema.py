@@ -6,9 +6,8 @@ import json
 
 from jsonschema import Draft202012Validator
 
-from postmortem_kit.core.yaml_source import load_yaml_file
-from postmortem_kit.incident.schema import analysis_sections, load_schema
-from postmortem_kit.incident.schema_fields import prose_field_names, prose_strings
+from postmortem_kit.core import load_yaml_file
+from postmortem_kit.incident import analysis_sections, load_schema, prose_field_names, prose_strings
 
 
 def test_schema_is_valid_2020_12_with_id(repo_root):

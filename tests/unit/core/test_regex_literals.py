@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 
 from postmortem_kit.blameless import rules as blameless_rules
-from postmortem_kit.blameless import scan as blameless_scan
-from postmortem_kit.core.regex_literals import required_literals
-from postmortem_kit.core.resources import package_file
+from postmortem_kit.blameless import scanner as blameless_scan
+from postmortem_kit.core import package_file, required_literals
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 

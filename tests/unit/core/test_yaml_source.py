@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from postmortem_kit.core.yaml_source import YamlLoadError, load_yaml_file, load_yaml_text, resolve_plain
+from postmortem_kit.core import YamlLoadError, load_yaml_file, load_yaml_text, resolve_plain
 
 
 def test_plain_scalars_follow_yaml_1_2_core_schema():

@@ -6,8 +6,8 @@ import copy
 
 import pytest
 
-from postmortem_kit.core.yaml_source import load_yaml_file
-from postmortem_kit.incident.facts import compute_facts
+from postmortem_kit.core import load_yaml_file
+from postmortem_kit.incident import compute_facts
 from support.draft_data import DRAFT_DATA
 
 

@@ -6,19 +6,9 @@ import shutil
 
 import pytest
 
-from postmortem_kit.core.resources import package_file
-from postmortem_kit.core.yaml_source import load_yaml_file
-from postmortem_kit.drafting.prompt_files import (
-    PromptContext,
-    PromptError,
-    build_messages,
-    load_prompts,
-    repair_messages,
-)
-from postmortem_kit.drafting.validation import drop_nulls
-from postmortem_kit.incident.facts import compute_facts
-from postmortem_kit.incident.schema import analysis_sections, validator
-from postmortem_kit.incident.section_schema import response_schema, schema_name, section_subschema
+from postmortem_kit.core import load_yaml_file, package_file
+from postmortem_kit.drafting import PromptContext, PromptError, build_messages, drop_nulls, load_prompts, repair_messages
+from postmortem_kit.incident import analysis_sections, compute_facts, response_schema, schema_name, section_subschema, validator
 from support.draft_data import DRAFT_DATA
 from support.llm_server import Generator, generate
 

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from postmortem_kit.core.yaml_source import load_yaml_text
-from postmortem_kit.drafting.cache import DraftCache, cache_key, default_cache_dir
-from postmortem_kit.drafting.output import DraftOutputError, append_sections, section_yaml
-from postmortem_kit.drafting.token_budget import TokenBudget, estimate_tokens
-from postmortem_kit.textsafety.log_truncation import truncate_log
+from postmortem_kit.core import load_yaml_text
+from postmortem_kit.drafting import (
+    DraftCache,
+    DraftOutputError,
+    TokenBudget,
+    append_sections,
+    cache_key,
+    default_cache_dir,
+    estimate_tokens,
+    section_yaml,
+)
+from postmortem_kit.textsafety import truncate_log
 from support.draft_data import copy_incident
 
 
@@ -41,9 +48,8 @@ def test_truncation_leaves_short_logs_alone_and_cuts_huge_lines():
 
 
 def test_huge_logs_in_an_incident_reach_the_model_shortened(openai_env, tmp_path):
-    from postmortem_kit.drafting.cache import DraftCache as Cache
-    from postmortem_kit.drafting.config import DraftConfig
-    from postmortem_kit.drafting.engine import draft_incident
+    from postmortem_kit.drafting import DraftCache as Cache
+    from postmortem_kit.drafting import DraftConfig, draft_incident
 
     incident = copy_incident(tmp_path)
     text = incident.read_text().replace("    metrics:", "      - source: payments-api-noise\n        excerpt: |\n"

@@ -7,11 +7,21 @@ import json
 
 import pytest
 
-from postmortem_kit.followups.event import EventError, decide
-from postmortem_kit.followups.markers import Marker, action_key, is_closing_comment, parse, render, render_closed
-from postmortem_kit.followups.owners import classify, is_managed_label, label_style
-from postmortem_kit.followups.plan import tracking_number
-from postmortem_kit.github.client import Pacer, RateLimitWaitTooLong, WriteGate, describe_error
+from postmortem_kit.followups import (
+    EventError,
+    Marker,
+    action_key,
+    classify,
+    decide,
+    is_closing_comment,
+    is_managed_label,
+    label_style,
+    parse,
+    render,
+    render_closed,
+    tracking_number,
+)
+from postmortem_kit.github import Pacer, RateLimitWaitTooLong, WriteGate, describe_error
 from support.github.fixtures import WEBHOOKS, VirtualClock, webhook_names
 
 
@@ -121,7 +131,7 @@ def test_push_event_that_cannot_be_used(tmp_path):
 def test_bounded_retry_raises_instead_of_sleeping_an_hour(github_emulator):
     from github.GithubException import RateLimitExceededException
 
-    from postmortem_kit.github.client import GitHubSettings, connect
+    from postmortem_kit.github import GitHubSettings, connect
 
     github_emulator.add_token("ghp_t", "octocat")
     github_emulator.add_repo("octocat/hello")

@@ -7,9 +7,8 @@ import json
 
 import pytest
 
+from postmortem_kit.followups import STATUSES, StatusFileError, StatusRow, read_status_document
 from postmortem_kit.followups import status_file as followup_status_file
-from postmortem_kit.followups.status import STATUSES, StatusRow
-from postmortem_kit.followups.status_file import StatusFileError, read_status_document
 from support.status_files import status_document, status_row, write_status_file
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from postmortem_kit.followups.tracking_text import TrackingEditError, rewrite_tracking
+from postmortem_kit.followups import TrackingEditError, rewrite_tracking
 from support.followups_world import World, incident_text
 
 SEV3 = "INC-2026-0002"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from postmortem_kit.core.yaml_source import load_yaml_file, load_yaml_text
-from postmortem_kit.incident.schema import load_schema
+from postmortem_kit.core import load_yaml_file, load_yaml_text
+from postmortem_kit.incident import load_schema
 from postmortem_kit.incident.yaml_writer import _render, dump_incident
 from support.examples import EXAMPLES
 

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from postmortem_kit.pr.comment import COMMENT_LIMIT, pack, part_of
+from postmortem_kit.pr import COMMENT_LIMIT, pack, part_of
 from support.github.fixtures import BOT_LOGIN
 from support.pr_data import draft_incident, draft_path
 from support.pr_scenario import PrScenario

@@ -8,15 +8,27 @@ import json
 
 import pytest
 
-from postmortem_kit.core.findings import Finding
-from postmortem_kit.core.yaml_source import load_yaml_text
-from postmortem_kit.pr.anchor import Anchor, diff_lines, find_anchor, suggestion_text, verify
-from postmortem_kit.pr.annotations import select, write
-from postmortem_kit.pr.artifact import ArtifactError, clean_draft, parse_result
-from postmortem_kit.pr.event import EventError, parse_event
-from postmortem_kit.pr.files import Listing, is_incident_path, normalise_dirs
-from postmortem_kit.pr.summary import GITHUB_SUMMARY_LIMIT, check_summary
-from postmortem_kit.textsafety.github_text import inert, log_line, path_code
+from postmortem_kit.core import Finding, load_yaml_text
+from postmortem_kit.pr import (
+    GITHUB_SUMMARY_LIMIT,
+    Anchor,
+    ArtifactError,
+    EventError,
+    Listing,
+    check_summary,
+    clean_draft,
+    diff_lines,
+    find_anchor,
+    is_incident_path,
+    normalise_dirs,
+    parse_event,
+    parse_result,
+    select,
+    suggestion_text,
+    verify,
+    write,
+)
+from postmortem_kit.textsafety import inert, log_line, path_code
 from support.github.fixtures import load_webhook, webhook_names
 
 # --------------------------------------------------------------------------- events

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from postmortem_kit.core.yaml_source import load_yaml_file
-from postmortem_kit.rca.importer import import_markdown
-from postmortem_kit.rca.markdown_render import render_markdown
+from postmortem_kit.core import load_yaml_file
+from postmortem_kit.rca import import_markdown, render_markdown
 from support.examples import EXAMPLES
 from support.incident_factory import make_incident
 

@@ -6,14 +6,24 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from postmortem_kit.rca.analysis_map import category_of, map_follow_ups, map_lesson
-from postmortem_kit.rca.inputs_parse import parse_sla
-from postmortem_kit.rca.markdown_fields import ImportReport, read_entries
-from postmortem_kit.rca.markdown_sections import split_lines, split_sections
-from postmortem_kit.rca.summary_map import map_summary
-from postmortem_kit.rca.timeline_parse import TimelineContext, parse_timeline
-from postmortem_kit.rca.times import parse_spoken_duration, parse_stated_time, zone_from_text
-from postmortem_kit.rca.values import person, slug
+from postmortem_kit.rca import (
+    ImportReport,
+    TimelineContext,
+    category_of,
+    map_follow_ups,
+    map_lesson,
+    map_summary,
+    parse_sla,
+    parse_spoken_duration,
+    parse_stated_time,
+    parse_timeline,
+    person,
+    read_entries,
+    slug,
+    split_lines,
+    split_sections,
+    zone_from_text,
+)
 
 D = date(2026, 3, 14)
 

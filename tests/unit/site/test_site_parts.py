@@ -9,15 +9,20 @@ from pathlib import Path
 
 import pytest
 
+from postmortem_kit.site import (
+    Links,
+    SiteOptionError,
+    build_incident,
+    issue_url,
+    load_incidents,
+    load_status,
+    make_page,
+    read_options,
+    similar_incidents,
+)
 from postmortem_kit.site import charts as site_charts
-from postmortem_kit.site.followups import load_status
-from postmortem_kit.site.html import issue_url, make_page
-from postmortem_kit.site.links import Links
-from postmortem_kit.site.model import build_incident, load_incidents
-from postmortem_kit.site.options import SiteOptionError, read_options
-from postmortem_kit.site.similarity import similar_incidents
 from postmortem_kit.textsafety import html_sanitize as site_sanitize
-from postmortem_kit.textsafety.html_text import paragraphs, safe_href, safe_title, slug, text, verbatim
+from postmortem_kit.textsafety import paragraphs, safe_href, safe_title, slug, text, verbatim
 from support.incident_factory import SCENARIOS, incident_yaml, make_incident
 from support.site_fixtures import PAYLOADS, status_document
 from support.status_files import status_row, write_status_file

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from postmortem_kit.stats.incidents import distribution
+from postmortem_kit.stats import distribution
 from support.examples import EXAMPLES, edited, write_incident
 from support.incident_factory import write_incidents
 from support.status_files import status_row, write_status_file

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from postmortem_kit.textsafety.redaction import RedactionConfigError, Redactor, builtin_rules, placeholder
+from postmortem_kit.textsafety import RedactionConfigError, Redactor, builtin_rules, placeholder
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "redaction"
 

@@ -6,15 +6,7 @@ import re
 
 import pytest
 
-from postmortem_kit.textsafety.inert import (
-    ELLIPSIS,
-    InertPolicy,
-    code_span,
-    hosts_in,
-    make_inert,
-    split_code,
-    strip_html,
-)
+from postmortem_kit.textsafety import ELLIPSIS, InertPolicy, code_span, hosts_in, make_inert, split_code, strip_html
 from support.llm_server import INJECTION_SNIPPETS
 
 POLICY = InertPolicy.build(["github.com", "runbooks.acme.example"])

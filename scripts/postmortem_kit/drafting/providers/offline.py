@@ -15,8 +15,7 @@ from typing import Any
 
 from postmortem_kit.drafting.config import DraftConfig
 from postmortem_kit.drafting.providers.base import ModelAnswer, SectionRequest, Usage
-from postmortem_kit.incident.facts import IncidentFacts
-from postmortem_kit.incident.placeholders import OFFLINE_MARKER
+from postmortem_kit.incident import OFFLINE_MARKER, IncidentFacts
 
 
 def todo(what: str) -> str:

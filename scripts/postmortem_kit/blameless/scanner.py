@@ -17,7 +17,7 @@ from itertools import islice
 from postmortem_kit.blameless.grammar import Grammar, Phrase
 from postmortem_kit.blameless.mask import mask_inline
 from postmortem_kit.blameless.rules import Rule, RuleSet, load_rules
-from postmortem_kit.core.lazy_regex import LazyRegex
+from postmortem_kit.core import LazyRegex
 
 _AFTER_NEGATION = LazyRegex(
     # "operator error |was not| a factor"; the words in between stay in the same clause

@@ -12,8 +12,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Callable, Mapping
 
-from postmortem_kit.core.errors import PostmortemError
-from postmortem_kit.core.findings import Finding
+from postmortem_kit.core import Finding, PostmortemError
 from postmortem_kit.followups.event import decide
 from postmortem_kit.followups.issue_content import Links
 from postmortem_kit.followups.issue_index import IssueIndex, KnownIssue, known_issue, list_followup_issues
@@ -27,7 +26,7 @@ from postmortem_kit.followups.tracking_writeback import (
     WritebackResult,
     write_local,
 )
-from postmortem_kit.github.client import (
+from postmortem_kit.github import (
     GITHUB_SECONDARY_LIMIT_PER_MINUTE,
     GitHubConfigError,
     GitHubSettings,
