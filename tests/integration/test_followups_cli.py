@@ -260,7 +260,7 @@ def test_event_file_that_is_not_json(world, monkeypatch, tmp_path):
     bad.write_text("{not json", encoding="utf-8")
     monkeypatch.setenv("GITHUB_EVENT_PATH", str(bad))
     code, _, err = world.run()
-    assert code == 2 and "the event is not JSON" in err
+    assert code == 2 and "the event file is not JSON" in err
 
 
 def test_status_file_that_cannot_be_written(world, tmp_path):

@@ -151,5 +151,5 @@ def test_forged_artifacts_that_break_the_rules_are_refused_whole(scenario, run_c
     with open(scenario.result, "w") as handle:  # a huge body: refused before it is read
         handle.write(raw[:-1] + ', "padding": "' + "x" * (17 * 1024 * 1024) + '"}')
     code, out, _ = scenario.post(run_cli)
-    assert code == 2 and "more than the 16,777,216 accepted" in out
+    assert code == 2 and "larger than the 16 MiB limit for an artifact file" in out
     assert scenario.comments() == []

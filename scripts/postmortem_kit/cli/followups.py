@@ -11,15 +11,12 @@ environment or event.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
-from datetime import date
-from pathlib import Path
 
 from postmortem_kit.cli.support import ArgumentParser, parse
-from postmortem_kit.followups import MODES, STATUS_FILE, render_table, write_status
+from postmortem_kit.followups import MODES, STATUS_FILE
 from postmortem_kit.github import DEFAULT_MAX_RATE_LIMIT_WAIT, GITHUB_SECONDARY_LIMIT_PER_MINUTE
 from postmortem_kit.incident import DEFAULT_DIR
 
@@ -73,88 +70,15 @@ def _parser() -> ArgumentParser:
 
 
 def main(argv: list[str]) -> int:
-    parser = _parser()
-    args = parse(parser, argv)
+    args = parse(_parser(), argv)
     if isinstance(args, int):
         return args
-    from postmortem_kit.followups import EventError, RunError, RunOptions, markdown_summary, plan_lines, report_lines, run
+    from postmortem_kit.followups import FollowupsRequest, followups_command
 
-    def usage(message: str) -> int:
-        print(f"postmortem followups: {message}", file=sys.stderr)
-        return 2
-
-    today = None
-    if args.today:
-        try:
-            today = date.fromisoformat(args.today)
-        except ValueError:
-            return usage(f"--today {args.today!r} is not a date (YYYY-MM-DD)")
-    if args.offline and not (args.dry_run or args.status):
-        return usage("--offline works with --dry-run or --status only (a sync needs GitHub)")
-    if args.max_writes_per_minute < 0 or args.max_rate_limit_wait < 0 or args.timeout <= 0:
-        return usage("--max-writes-per-minute and --max-rate-limit-wait must not be negative, --timeout must be positive")
-    if not Path(args.root).is_dir():
-        return usage(f"--root {args.root}: no such directory")
-
-    options = RunOptions(
-        paths=args.paths, root=Path(args.root), repository=args.repo, dry_run=args.dry_run,
-        status_only=args.status, offline=args.offline, write_back=args.write_back, due_dates=args.due_dates,
-        bot_login=args.bot_login, today=today, writes_per_minute=args.max_writes_per_minute or None,
-        max_rate_limit_wait=args.max_rate_limit_wait, timeout=args.timeout, ignore_event=args.ignore_event or args.status or args.dry_run,
-    )
-    try:
-        result = run(options, env=os.environ, clock=CLOCK, sleep=SLEEP)
-    except (RunError, EventError) as error:
-        return usage(str(error))
-    except Exception as error:  # noqa: BLE001 - the API failing outside a step: one clear line, no traceback
-        from postmortem_kit.github import describe_error
-
-        print(f"postmortem followups: GitHub request failed: {describe_error(error)}", file=sys.stderr)
-        return 1
-
-    if result.skipped_reason:
-        print(f"postmortem followups: nothing to do: {result.skipped_reason}")
-        return 0
-    if result.fatal:
-        for line in result.load.findings if result.load else []:
-            print(f"{line.path}:{line.line}:{line.column}: {line.severity}: {line.message}", file=sys.stderr)
-        print(f"postmortem followups: {result.fatal}", file=sys.stderr)
-        return result.code
-    repository = options.repository or os.environ.get("GITHUB_REPOSITORY") or "the repository"
-    if result.document and result.document.get("repository"):
-        repository = result.document["repository"]
-
-    if args.status:
-        if args.format == "json":
-            print(json.dumps(result.document, indent=2, ensure_ascii=False))
-        else:
-            print(render_table(result.rows) if not args.offline else _offline_table(result))
-        for finding in result.load.findings:
-            print(f"{finding.path}:{finding.line}:{finding.column}: {finding.severity}: {finding.message}",
-                  file=sys.stderr)
-    elif args.dry_run:
-        print("\n".join(plan_lines(result, repository, args.write_back)))
-    else:
-        print("\n".join(report_lines(result, repository)))
-        summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
-        if summary_path:
-            try:
-                with open(summary_path, "a", encoding="utf-8") as out:
-                    out.write(markdown_summary(result, repository))
-            except OSError as error:
-                print(f"postmortem followups: cannot write the job summary: {error.strerror}", file=sys.stderr)
-
-    if args.status_file and result.document is not None and not args.dry_run:
-        try:
-            write_status(Path(args.status_file), result.document)
-        except OSError as error:
-            print(f"postmortem followups: cannot write {args.status_file}: {error.strerror or error}", file=sys.stderr)
-            return 2
-    return result.code
-
-
-def _offline_table(result) -> str:
-    from postmortem_kit.followups import StatusRow
-
-    rows = [StatusRow(**row) for row in result.document["follow_ups"]]
-    return render_table(rows)
+    request = FollowupsRequest(
+        paths=args.paths, root=args.root, repository=args.repo, dry_run=args.dry_run, status=args.status,
+        format=args.format, status_file=args.status_file, offline=args.offline, write_back=args.write_back,
+        due_dates=args.due_dates, bot_login=args.bot_login, today=args.today,
+        max_writes_per_minute=args.max_writes_per_minute, max_rate_limit_wait=args.max_rate_limit_wait,
+        timeout=args.timeout, ignore_event=args.ignore_event)
+    return followups_command(request, env=os.environ, out=sys.stdout, err=sys.stderr, clock=CLOCK, sleep=SLEEP)

@@ -13,10 +13,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from postmortem_kit.cli.support import ArgumentParser, parse
-from postmortem_kit.core import FORMATS, Finding, counts, render
+from postmortem_kit.core import FORMATS, LIMITS, FileReadError, Finding, counts, read_text, render
 from postmortem_kit.incident import DEFAULT_DIR, ID_PATTERN, STATUSES, next_free_id
 
-MAX_BYTES = 4 * 1024 * 1024
+MAX_BYTES = LIMITS["markdown"]
 
 
 def build_parser() -> ArgumentParser:
@@ -42,25 +42,11 @@ def build_parser() -> ArgumentParser:
 def read_markdown(path: str) -> str:
     """The document as text; raises ValueError with a one-line reason when it is unusable."""
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise ValueError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise ValueError(f"{path}: is a directory, not a Markdown file") from None
-    except OSError as error:
-        raise ValueError(f"{path}: cannot read: {error.strerror or error}") from None
-    if len(raw) > MAX_BYTES:
-        raise ValueError(f"{path}: larger than {MAX_BYTES // (1024 * 1024)} MiB; not an RCA document")
-    if b"\x00" in raw:
-        line = raw.count(b"\n", 0, raw.index(b"\x00")) + 1
-        raise ValueError(f"{path}:{line}: binary file (contains NUL bytes), not Markdown")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = raw.count(b"\n", 0, error.start) + 1
-        raise ValueError(f"{path}:{line}: not valid UTF-8 (byte 0x{raw[error.start]:02x}); save it as UTF-8") from None
-    return text[1:] if text.startswith("\ufeff") else text
+        return read_text(path, "markdown")
+    except FileReadError as error:
+        if error.rule == "file/too-large":
+            raise ValueError(f"{path}: larger than {MAX_BYTES // (1024 * 1024)} MiB; not an RCA document") from None
+        raise ValueError(str(error).replace(":1:1:", ":")) from None
 
 
 def _fail(message: str) -> int:

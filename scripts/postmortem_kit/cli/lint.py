@@ -16,13 +16,13 @@ import sys
 from pathlib import Path
 
 from postmortem_kit.cli.support import ArgumentParser, parse
-from postmortem_kit.core import FORMATS, Finding, render, summary_line
+from postmortem_kit.core import FORMATS, LIMITS, Finding, render, summary_line
 from postmortem_kit.incident import collect
 
 TEXT_SUFFIXES = (".md", ".markdown", ".mdx", ".txt", ".text", ".rst")
 YAML_SUFFIXES = (".yaml", ".yml")
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdx")
-MAX_BYTES = 16 * 1024 * 1024
+MAX_BYTES = LIMITS["document"]
 STDIN = "-"
 
 
@@ -83,9 +83,9 @@ def lint_target(target: str, *, kind: str = "auto", status: str = "draft", rules
     try:
         if target == STDIN:
             raw = sys.stdin.buffer.read(MAX_BYTES + 1) if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
-            text = decode_source(raw, shown, max_bytes=MAX_BYTES)
+            text = decode_source(raw, shown, kind="document")
         else:
-            text = read_source(target, max_bytes=MAX_BYTES)
+            text = read_source(target, kind="document")
     except YamlLoadError as error:
         finding = error.finding
         finding.message = finding.message.replace("for an incident file", "for a document")

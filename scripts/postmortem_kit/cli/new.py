@@ -10,6 +10,7 @@ from pathlib import Path
 
 from postmortem_kit.cli.support import ArgumentParser, parse
 from postmortem_kit.core import schema_file
+from postmortem_kit.github import actor
 from postmortem_kit.incident import DEFAULT_DIR, ID_PATTERN, SCHEMA_FILE, next_free_id, schema_id
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
@@ -57,7 +58,7 @@ def main(argv: list[str]) -> int:
     if not _SLUG.match(args.service):
         print(f"postmortem new: --service {args.service!r} must be a lower-case slug like checkout-api", file=sys.stderr)
         return 2
-    author = args.author or os.environ.get("GITHUB_ACTOR") or "TODO"
+    author = args.author or actor() or "TODO"
     if not _HANDLE.match(author):
         print(f"postmortem new: --author {author!r} is not a GitHub handle or team", file=sys.stderr)
         return 2

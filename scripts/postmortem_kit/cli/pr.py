@@ -81,7 +81,8 @@ def main(argv: list[str]) -> int:
         print(f"{PROG} post: --writes-per-minute must be positive and --max-rate-limit-wait not negative",
               file=sys.stderr)
         return 2
-    from postmortem_kit.pr import EventError, read_event
+    from postmortem_kit.github import EventError
+    from postmortem_kit.pr import read_event
 
     try:
         event = read_event(args.event)

@@ -26,6 +26,7 @@ from typing import Any
 import yaml
 
 from postmortem_kit.core.errors import PostmortemError
+from postmortem_kit.core.files import FileReadError, decode_text, read_text
 from postmortem_kit.core.findings import Finding
 from postmortem_kit.core.scalar_positions import ScalarSpan, line_starts
 
@@ -34,7 +35,6 @@ from postmortem_kit.core.scalar_positions import ScalarSpan, line_starts
 _Parser = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
 
 
-MAX_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 64
 
 Path_ = tuple  # a path into the document: keys (str) and list indexes (int)
@@ -128,45 +128,23 @@ def _finding(path: str, mark, rule: str, message: str, *, fatal: bool = True) ->
     return Finding(path=path, line=line, column=column, rule=rule, severity="error", message=message, fatal=fatal)
 
 
-def read_source(path: str | Path, *, max_bytes: int = MAX_BYTES) -> str:
-    """Read a file as UTF-8 text, refusing what is too large, binary or not UTF-8."""
-    shown = str(path)
+def read_source(path: str | Path, *, kind: str = "incident") -> str:
+    """Read a file as UTF-8 text, refusing what is too large, binary, not UTF-8 or not a regular file."""
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read(max_bytes + 1)
-    except FileNotFoundError:
-        raise YamlLoadError(Finding(shown, 1, 1, "file/missing", "error", "no such file", fatal=True)) from None
-    except IsADirectoryError:
-        raise YamlLoadError(Finding(shown, 1, 1, "file/unreadable", "error", "is a directory, not a file", fatal=True)) from None
-    except OSError as error:
-        raise YamlLoadError(Finding(shown, 1, 1, "file/unreadable", "error", f"cannot read: {error.strerror or error}", fatal=True)) from None
-    return decode_source(raw, shown, max_bytes=max_bytes)
+        return read_text(path, kind)
+    except FileReadError as error:
+        raise YamlLoadError(error.to_finding()) from None
 
 
-def decode_source(raw: bytes, shown: str, *, max_bytes: int = MAX_BYTES) -> str:
-    if len(raw) > max_bytes:
-        raise YamlLoadError(
-            Finding(shown, 1, 1, "file/too-large", "error",
-                    f"file is larger than the {max_bytes // (1024 * 1024)} MiB limit for an incident file", fatal=True))
-    if b"\x00" in raw:
-        line = raw.count(b"\n", 0, raw.index(b"\x00")) + 1
-        raise YamlLoadError(Finding(shown, line, 1, "file/binary", "error", "binary file (contains NUL bytes), not YAML text", fatal=True))
+def decode_source(raw: bytes, shown: str, *, kind: str = "incident") -> str:
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = raw.count(b"\n", 0, error.start) + 1
-        line_start = raw.rfind(b"\n", 0, error.start) + 1
-        column = len(raw[line_start:error.start].decode("utf-8", "replace")) + 1
-        raise YamlLoadError(
-            Finding(shown, line, column, "file/encoding", "error",
-                    f"not valid UTF-8 (byte 0x{raw[error.start]:02x}); save the file as UTF-8", fatal=True)) from None
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    return text
+        return decode_text(raw, shown, kind)
+    except FileReadError as error:
+        raise YamlLoadError(error.to_finding()) from None
 
 
-def load_yaml_file(path: str | Path, *, max_bytes: int = MAX_BYTES, max_depth: int = MAX_DEPTH) -> SourceDocument:
-    text = read_source(path, max_bytes=max_bytes)
+def load_yaml_file(path: str | Path, *, kind: str = "incident", max_depth: int = MAX_DEPTH) -> SourceDocument:
+    text = read_source(path, kind=kind)
     return load_yaml_text(text, str(path), max_depth=max_depth)
 
 

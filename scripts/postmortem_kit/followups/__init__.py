@@ -10,8 +10,8 @@ from __future__ import annotations
 import importlib
 
 _EXPORTS: dict[str, str] = {
-    "EventError": "postmortem_kit.followups.event",
     "FollowUp": "postmortem_kit.followups.source",
+    "FollowupsRequest": "postmortem_kit.followups.command",
     "Incident": "postmortem_kit.followups.source",
     "KnownIssue": "postmortem_kit.followups.issue_index",
     "MODES": "postmortem_kit.followups.tracking_writeback",
@@ -27,6 +27,7 @@ _EXPORTS: dict[str, str] = {
     "action_key": "postmortem_kit.followups.markers",
     "classify": "postmortem_kit.followups.owners",
     "decide": "postmortem_kit.followups.event",
+    "followups_command": "postmortem_kit.followups.command",
     "is_closing_comment": "postmortem_kit.followups.markers",
     "is_managed_label": "postmortem_kit.followups.owners",
     "label_style": "postmortem_kit.followups.owners",

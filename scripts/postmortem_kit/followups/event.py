@@ -7,15 +7,9 @@ another branch or a branch deletion does nothing. Any other event
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from pathlib import Path
 
-from postmortem_kit.core import PostmortemError
-
-
-class EventError(PostmortemError):
-    """The event file cannot be used (exit code 2)."""
+from postmortem_kit.github import EventError, read_event_payload
 
 
 @dataclass
@@ -32,12 +26,7 @@ def decide(event_name: str | None, event_path: str | None) -> EventDecision:
         return EventDecision(True, f"event {event_name}" if event_name else "run by hand")
     if not event_path:
         raise EventError("GITHUB_EVENT_NAME is push but GITHUB_EVENT_PATH is not set")
-    try:
-        payload = json.loads(Path(event_path).read_text(encoding="utf-8"))
-    except OSError as error:
-        raise EventError(f"{event_path}: cannot read the event ({error.strerror or error})") from None
-    except ValueError as error:
-        raise EventError(f"{event_path}: the event is not JSON ({error})") from None
+    payload = read_event_payload(event_path)
     repository = payload.get("repository") if isinstance(payload, dict) else None
     if not isinstance(repository, dict) or not isinstance(payload.get("ref"), str):
         raise EventError(f"{event_path}: not a push event payload (no ref or repository)")

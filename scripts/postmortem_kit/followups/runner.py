@@ -35,6 +35,10 @@ from postmortem_kit.github import (
     bot_login,
     connect,
     describe_error,
+    event_name,
+    event_path,
+    repository_name,
+    server_url,
     settings_from_env,
 )
 
@@ -87,7 +91,7 @@ def run(options: RunOptions, *, env: Mapping[str, str], clock: Callable[[], floa
         sleep: Callable[[float], None] = time.sleep, settings: GitHubSettings | None = None) -> RunResult:
     today = options.today or datetime.now(timezone.utc).date()
     if not options.ignore_event and not options.status_only:
-        decision = decide(env.get("GITHUB_EVENT_NAME"), env.get("GITHUB_EVENT_PATH"))
+        decision = decide(event_name(env), event_path(env))
         if not decision.run:
             return RunResult(0, skipped_reason=decision.reason)
         if options.repository is None and decision.repository:
@@ -112,13 +116,13 @@ def run(options: RunOptions, *, env: Mapping[str, str], clock: Callable[[], floa
 
 def _offline(options: RunOptions, load: LoadResult, today: date, env: Mapping[str, str]) -> RunResult:
     """No GitHub at all: a dry run shows what would be created; status knows only the YAML."""
-    repository = options.repository or env.get("GITHUB_REPOSITORY") or "OWNER/REPO"
-    server = (env.get("GITHUB_SERVER_URL") or "https://github.com").rstrip("/")
+    repository = options.repository or repository_name(env) or "OWNER/REPO"
+    server = server_url(env)
     links = Links(server, repository, "main")
     plan = build_plan(load.incidents, IssueIndex([]), links, assignable=lambda login: False,
                       due_dates=options.due_dates)
     rows = _rows_from_plan(plan, {}, today)
-    document = status_document(rows, repository=options.repository or env.get("GITHUB_REPOSITORY"), today=today,
+    document = status_document(rows, repository=options.repository or repository_name(env), today=today,
                                generated_at=_now())
     return RunResult(1 if load.errors else 0, load=load, plan=plan, rows=rows, document=document,
                      changes=planned_tracking_changes(plan))

@@ -23,10 +23,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable
 
-from postmortem_kit.core import PostmortemError
+from postmortem_kit.core import LIMITS, FileReadError, PostmortemError, read_bytes
 from postmortem_kit.followups.status import FORMAT, STATE_OF_STATUS, STATUSES, StatusRow
 
-MAX_BYTES = 32 * 1024 * 1024
+MAX_BYTES = LIMITS["status"]
 _FORMAT_NAME = FORMAT.partition("@")[0]
 
 
@@ -53,12 +53,11 @@ def read_status_document(path: Path) -> list[StatusRow]:
 
 def _json(path: Path) -> Any:
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
-    except OSError as error:
-        raise StatusFileError(f"{path}: cannot read: {error.strerror or error}") from None
-    if len(raw) > MAX_BYTES:
-        raise StatusFileError(f"{path}: over {MAX_BYTES // (1024 * 1024)} MiB; too large for a follow-up status file")
+        raw = read_bytes(path, "status", limit=MAX_BYTES)
+    except FileReadError as error:
+        if error.rule == "file/too-large":
+            raise StatusFileError(f"{path}: over {MAX_BYTES // (1024 * 1024)} MiB; too large for a follow-up status file") from None
+        raise StatusFileError(f"{path}: cannot read: {error.reason}") from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:

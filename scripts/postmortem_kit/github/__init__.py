@@ -11,17 +11,26 @@ import importlib
 
 _EXPORTS: dict[str, str] = {
     "DEFAULT_MAX_RATE_LIMIT_WAIT": "postmortem_kit.github.client",
+    "EventError": "postmortem_kit.github.actions",
     "GITHUB_SECONDARY_LIMIT_PER_MINUTE": "postmortem_kit.github.client",
     "GitHubConfigError": "postmortem_kit.github.client",
     "GitHubSettings": "postmortem_kit.github.client",
     "Pacer": "postmortem_kit.github.client",
     "RateLimitWaitTooLong": "postmortem_kit.github.client",
     "WriteGate": "postmortem_kit.github.client",
+    "actor": "postmortem_kit.github.actions",
+    "append_outputs": "postmortem_kit.github.actions",
+    "append_summary": "postmortem_kit.github.actions",
     "bot_login": "postmortem_kit.github.client",
     "connect": "postmortem_kit.github.client",
     "describe_error": "postmortem_kit.github.client",
+    "event_name": "postmortem_kit.github.actions",
+    "event_path": "postmortem_kit.github.actions",
     "is_transient": "postmortem_kit.github.client",
     "rate_limit_kind": "postmortem_kit.github.client",
+    "read_event_payload": "postmortem_kit.github.actions",
+    "repository_name": "postmortem_kit.github.actions",
+    "server_url": "postmortem_kit.github.actions",
     "settings_from_env": "postmortem_kit.github.client",
 }
 

@@ -15,7 +15,6 @@ _EXPORTS: dict[str, str] = {
     "COMMENT_LIMIT": "postmortem_kit.pr.comment",
     "CheckOptions": "postmortem_kit.pr.check_stage",
     "DraftSettings": "postmortem_kit.pr.drafts",
-    "EventError": "postmortem_kit.pr.event",
     "GITHUB_SUMMARY_LIMIT": "postmortem_kit.pr.summary",
     "Listing": "postmortem_kit.pr.files",
     "PostOptions": "postmortem_kit.pr.post_stage",

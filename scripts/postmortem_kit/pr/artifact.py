@@ -31,13 +31,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from postmortem_kit.core import PostmortemError
+from postmortem_kit.core import LIMITS, FileReadError, PostmortemError, read_bytes
 from postmortem_kit.pr.event import PrEvent
 
 RESULT_FORMAT = "postmortem-kit/pr-result"
 RESULT_VERSION = 1
 SCHEMA_FILE = "pr-result.schema.json"
-MAX_RESULT_BYTES = 16 * 1024 * 1024
+MAX_RESULT_BYTES = LIMITS["artifact"]
 MAX_DEPTH = 12
 
 
@@ -142,15 +142,10 @@ def parse_result(raw: bytes, where: str) -> dict[str, Any]:
 
 
 def read_result(path: str | Path) -> dict[str, Any]:
-    path = Path(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_RESULT_BYTES:
-            raise ArtifactError(f"{path}: {size:,} bytes, more than the {MAX_RESULT_BYTES:,} accepted")
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_RESULT_BYTES + 1)
-    except OSError as error:
-        raise ArtifactError(f"{path}: cannot read the result: {error.strerror or error}") from None
+        raw = read_bytes(path, "artifact")
+    except FileReadError as error:
+        raise ArtifactError(f"cannot read the result: {error}") from None
     return parse_result(raw, str(path))
 
 

@@ -20,6 +20,7 @@ from typing import Any, TextIO
 from postmortem_kit import __version__
 from postmortem_kit.checks import check_file, incident_status
 from postmortem_kit.core import Finding, counts
+from postmortem_kit.github import append_outputs
 from postmortem_kit.pr.annotations import select
 from postmortem_kit.pr.annotations import write as write_annotations
 from postmortem_kit.pr.artifact import RESULT_FORMAT, RESULT_VERSION, write_result
@@ -208,12 +209,7 @@ def _entry(changed: ChangedFile, doc, findings: list[Finding], drafts: FileDraft
 
 
 def _outputs(path: str | None, values: dict[str, str]) -> None:
-    path = path or os.environ.get("GITHUB_OUTPUT")
-    if not path:
-        return
-    with open(path, "a", encoding="utf-8") as handle:
-        for key, value in values.items():
-            handle.write(f"{key}={log_line(value, 4000)}\n")
+    append_outputs([f"{key}={log_line(value, 4000)}" for key, value in values.items()], path)
 
 
 def _report_lines(result: dict[str, Any], listing: Listing, notes: list[str], out_path: str | None) -> list[str]:

@@ -21,22 +21,15 @@ checked for type and shape, one-line errors (exit 2) instead of tracebacks.
 
 from __future__ import annotations
 
-import json
-import os
 import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from postmortem_kit.core import PostmortemError
+from postmortem_kit.github import EventError, event_name, event_path, read_event_payload
 
-MAX_EVENT_BYTES = 32 * 1024 * 1024  # GitHub caps webhook payloads at 25 MB
 PULL_ACTIONS = ("opened", "synchronize", "reopened", "labeled")  # labeled: the opt-in label for model drafts
 _SHA = re.compile(r"\A[0-9a-f]{40}(?:[0-9a-f]{24})?\Z")
 _FULL_NAME = re.compile(r"\A[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}\Z")
-
-
-class EventError(PostmortemError, ValueError):
-    """The event file is missing or unusable (one-line message, exit 2)."""
 
 
 @dataclass(frozen=True)
@@ -85,23 +78,11 @@ class PrEvent:
 def read_event(path: str | None = None, name: str | None = None,
                env: Mapping[str, str] | None = None) -> PrEvent:
     """Read and check the event file (default ``GITHUB_EVENT_PATH``/``GITHUB_EVENT_NAME``)."""
-    env = os.environ if env is None else env
-    path = path or env.get("GITHUB_EVENT_PATH")
+    path = path or event_path(env)
     if not path:
         raise EventError("GITHUB_EVENT_PATH is not set: run inside GitHub Actions or pass --event FILE")
-    try:
-        size = os.path.getsize(path)
-        if size > MAX_EVENT_BYTES:
-            raise EventError(f"{path}: event file is {size:,} bytes, more than the {MAX_EVENT_BYTES:,} accepted")
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_EVENT_BYTES + 1)
-    except OSError as error:
-        raise EventError(f"{path}: cannot read the event file: {error.strerror or error}") from None
-    try:
-        payload = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError) as error:
-        raise EventError(f"{path}: the event file is not JSON ({str(error).splitlines()[0][:120]})") from None
-    return parse_event(payload, name or env.get("GITHUB_EVENT_NAME") or None, path)
+    payload = read_event_payload(path)
+    return parse_event(payload, name or event_name(env), path)
 
 
 def parse_event(payload: Any, name: str | None = None, where: str = "event") -> PrEvent:

@@ -10,9 +10,9 @@ rows that do not fit are counted in a closing line instead.
 
 from __future__ import annotations
 
-import os
 from typing import Any, Iterable
 
+from postmortem_kit.github import append_summary
 from postmortem_kit.textsafety import cell, inline, path_code
 
 GITHUB_SUMMARY_LIMIT = 1024 * 1024
@@ -153,10 +153,4 @@ def post_summary(lines: list[str], *, limit: int = SUMMARY_LIMIT) -> str:
 
 def write_summary(text: str, path: str | None = None) -> bool:
     """Append to ``GITHUB_STEP_SUMMARY`` (when set); the text is already under the limit."""
-    path = path or os.environ.get("GITHUB_STEP_SUMMARY")
-    if not path:
-        return False
-    data = text.encode("utf-8")[:SUMMARY_LIMIT]
-    with open(path, "ab") as handle:
-        handle.write(data)
-    return True
+    return append_summary(text.encode("utf-8")[:SUMMARY_LIMIT], path)

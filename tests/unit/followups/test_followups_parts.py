@@ -8,7 +8,6 @@ import json
 import pytest
 
 from postmortem_kit.followups import (
-    EventError,
     Marker,
     action_key,
     classify,
@@ -21,7 +20,7 @@ from postmortem_kit.followups import (
     render_closed,
     tracking_number,
 )
-from postmortem_kit.github import Pacer, RateLimitWaitTooLong, WriteGate, describe_error
+from postmortem_kit.github import EventError, Pacer, RateLimitWaitTooLong, WriteGate, describe_error
 from support.github.fixtures import WEBHOOKS, VirtualClock, webhook_names
 
 

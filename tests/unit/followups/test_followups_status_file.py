@@ -136,5 +136,5 @@ def test_too_large_and_unreadable(tmp_path, monkeypatch):
     path = write_status_file(tmp_path / "status.json", _rows())
     path.write_text(path.read_text(encoding="utf-8") + " " * (2 * 1024 * 1024), encoding="utf-8")
     assert _error(path).endswith(": over 2 MiB; too large for a follow-up status file")
-    assert "cannot read: No such file or directory" in _error(tmp_path / "absent.json")
-    assert "cannot read: Is a directory" in _error(tmp_path)
+    assert "cannot read: no such file" in _error(tmp_path / "absent.json")
+    assert "cannot read: is a directory" in _error(tmp_path)

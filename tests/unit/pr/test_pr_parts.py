@@ -9,11 +9,11 @@ import json
 import pytest
 
 from postmortem_kit.core import Finding, load_yaml_text
+from postmortem_kit.github import EventError
 from postmortem_kit.pr import (
     GITHUB_SUMMARY_LIMIT,
     Anchor,
     ArtifactError,
-    EventError,
     Listing,
     check_summary,
     clean_draft,
