@@ -233,7 +233,7 @@ def test_follow_up_due_dates_before_the_incident_are_rejected(openai_env, incide
     early = Valid({"follow_ups[0].due": "2026-01-02"})
     openai_env.script(early, early, section="follow_ups")
     result = draft(incident, sections=["follow_ups"])
-    assert "follow-ups/due-date" in result.dropped[0].reason or "not after the incident" in result.dropped[0].reason
+    assert "followups/due-date" in result.dropped[0].reason or "not after the incident" in result.dropped[0].reason
 
 
 def test_placeholders_from_a_model_are_rejected(openai_env, incident):

@@ -10,9 +10,13 @@ import importlib
 
 _EXPORTS: dict[str, str] = {
     "UNPLACED_KEY": "postmortem_kit.checks.consistency",
+    "check_command": "postmortem_kit.checks.run",
     "check_document": "postmortem_kit.checks.incident",
     "check_file": "postmortem_kit.checks.incident",
+    "duplicate_ids": "postmortem_kit.checks.duplicates",
+    "exit_status": "postmortem_kit.checks.run",
     "incident_status": "postmortem_kit.checks.incident",
+    "run_checks": "postmortem_kit.checks.run",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -5,7 +5,7 @@ times/zone          unknown time zone, or summary offsets that disagree with it
 times/order         detection before start, or resolution before detection
 times/duration      total_duration differs from resolution - start
 timeline/order      timeline entries out of chronological order
-follow-ups/due-date a follow-up due on or before the incident's start date
+followups/due-date a follow-up due on or before the incident's start date
 id/file-name        the id differs from the file name
 template/placeholder leftover template text in an in-review or published file
 import/unplaced     text `postmortem import` could not place, still waiting under x-unplaced
@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from postmortem_kit.core import Finding, SourceDocument, dotted_path
+from postmortem_kit.core import Finding, SourceDocument, declare, dotted_path
 from postmortem_kit.incident import (
     find_placeholder,
     format_duration,
@@ -29,6 +29,24 @@ from postmortem_kit.incident import (
     typed_strings,
     zone_named,
 )
+
+TIMES_INVALID = declare("times/invalid", "error", "A summary time is not a real date and time",
+                        doc="Times are ISO 8601 with an offset, e.g. `2026-03-14T09:12:00+01:00`.")
+TIMES_ORDER = declare("times/order", "error", "Summary times are in order: start, detection, resolution",
+                      doc="`summary.detection` is not before `summary.start`, and `summary.resolution` is not "
+                          "before either.")
+TIMES_ZONE = declare("times/zone", "error", "Summary times agree with the incident's time zone",
+                     doc="Every summary time carries an offset that matches `summary.timezone` at that date.")
+TIMES_DURATION = declare("times/duration", "error", "The stated total duration equals resolution minus start")
+TIMELINE_ORDER = declare("timeline/order", "error", "Timeline entries are in time order and within the incident")
+FOLLOWUPS_DUE = declare("followups/due-date", "error", "A follow-up's due date is after the incident")
+ID_FILE_NAME = declare("id/file-name", "error", "The id matches the file name (INC-YYYY-NNNN.yaml)")
+PLACEHOLDER = declare("template/placeholder", "error", "No template text is left in a reviewed incident",
+                      doc="Placeholders such as `TODO`, `[Name or team]` or `<service-name>` from the template "
+                          "must be replaced before `in-review` or `published` (drafts may keep them).")
+UNPLACED = declare("import/unplaced", "warning", "Imported text waits under x-unplaced",
+                   doc="`postmortem import` keeps text it could not place in a section under `x-unplaced`; "
+                       "move each piece into its section, then delete the key.")
 
 UNPLACED_KEY = "x-unplaced"  # where `postmortem import` keeps what it could not place
 
@@ -44,7 +62,7 @@ def _finding(doc: SourceDocument, path: tuple, rule: str, message: str, severity
 def invalid_timestamps(doc, data, status):
     for path, text, shape in typed_strings(data):
         if shape.kind == "timestamp" and _looks_like_timestamp(text) and parse_timestamp(text) is None:
-            yield _finding(doc, path, "times/invalid", f"{text!r} is not a real date and time")
+            yield _finding(doc, path, TIMES_INVALID, f"{text!r} is not a real date and time")
 
 
 def _looks_like_timestamp(text: str) -> bool:
@@ -55,13 +73,13 @@ def _looks_like_timestamp(text: str) -> bool:
 def summary_order(doc, data, status):
     start, detection, resolution = summary_times(data.get("summary"))
     if start and detection and detection < start:
-        yield _finding(doc, ("summary", "detection"), "times/order",
+        yield _finding(doc, ("summary", "detection"), TIMES_ORDER,
                        f"detection ({detection.isoformat()}) is before the start ({start.isoformat()})")
     if detection and resolution and resolution < detection:
-        yield _finding(doc, ("summary", "resolution"), "times/order",
+        yield _finding(doc, ("summary", "resolution"), TIMES_ORDER,
                        f"resolution ({resolution.isoformat()}) is before detection ({detection.isoformat()})")
     elif start and resolution and resolution < start:
-        yield _finding(doc, ("summary", "resolution"), "times/order",
+        yield _finding(doc, ("summary", "resolution"), TIMES_ORDER,
                        f"resolution ({resolution.isoformat()}) is before the start ({start.isoformat()})")
 
 
@@ -72,7 +90,7 @@ def zone_matches_offsets(doc, data, status):
     name = summary["timezone"]
     zone = zone_named(name)
     if zone is None:
-        yield _finding(doc, ("summary", "timezone"), "times/zone",
+        yield _finding(doc, ("summary", "timezone"), TIMES_ZONE,
                        f"unknown time zone {name!r}; use an IANA name such as Europe/Berlin or UTC")
         return
     for key in ("start", "detection", "resolution"):
@@ -81,7 +99,7 @@ def zone_matches_offsets(doc, data, status):
             continue
         expected = instant.astimezone(zone).utcoffset()
         if instant.utcoffset() != expected:
-            yield _finding(doc, ("summary", key), "times/zone",
+            yield _finding(doc, ("summary", key), TIMES_ZONE,
                            f"{key} has UTC offset {instant.strftime('%z')[:3]}:{instant.strftime('%z')[3:]} but "
                            f"{name} was at {instant.astimezone(zone).strftime('%z')[:3]}:"
                            f"{instant.astimezone(zone).strftime('%z')[3:]} then; timeline times are read in {name}")
@@ -96,7 +114,7 @@ def total_duration(doc, data, status):
         return
     actual = resolution - start
     if abs((actual - declared).total_seconds()) >= 60:
-        yield _finding(doc, ("summary", "total_duration"), "times/duration",
+        yield _finding(doc, ("summary", "total_duration"), TIMES_DURATION,
                        f"total_duration is {summary['total_duration']} but resolution - start is "
                        f"{format_duration(actual)}", suggestion=format_duration(actual))
 
@@ -124,7 +142,7 @@ def timeline_order(doc, data, status):
 
                 hint = (f"; if the incident crossed midnight, add `date: {date.fromordinal(next_day).isoformat()}`"
                         " to this entry")
-            yield _finding(doc, ("timeline", index, "time"), "timeline/order",
+            yield _finding(doc, ("timeline", index, "time"), TIMELINE_ORDER,
                            f"timeline goes back in time from {before} (entry {previous[0] + 1}) to "
                            f"{entry['time']} (entry {index + 1}){hint}")
         previous = (index, instant)
@@ -140,7 +158,7 @@ def follow_up_due_dates(doc, data, status):
     for index, follow_up in enumerate(follow_ups):
         due = parse_date(follow_up.get("due")) if isinstance(follow_up, dict) else None
         if due is not None and due <= incident_day:
-            yield _finding(doc, ("follow_ups", index, "due"), "follow-ups/due-date",
+            yield _finding(doc, ("follow_ups", index, "due"), FOLLOWUPS_DUE,
                            f"due date {due.isoformat()} is not after the incident ({incident_day.isoformat()})")
 
 
@@ -150,7 +168,7 @@ def file_name_matches_id(doc, data, status):
         return
     stem = Path(doc.path).name.rsplit(".", 1)[0]
     if stem != incident_id:
-        yield _finding(doc, ("id",), "id/file-name",
+        yield _finding(doc, ("id",), ID_FILE_NAME,
                        f"id {incident_id} does not match the file name {Path(doc.path).name}; "
                        f"rename the file to {incident_id}.yaml or fix the id")
 
@@ -165,7 +183,7 @@ def leftover_placeholders(doc, data, status):
         if match is not None:
             line, column = doc.text_position(path, match.start())
             end_line, end_column = doc.text_position(path, match.end())
-            yield Finding(doc.path, line, column, "template/placeholder", "error",
+            yield Finding(doc.path, line, column, PLACEHOLDER, "error",
                           f"leftover template text {match.group(0)!r}; replace it before {status}",
                           end_line=end_line, end_column=end_column, match=match.group(0),
                           field=dotted_path(path))
@@ -175,7 +193,7 @@ def unplaced_import_content(doc, data, status):
     unplaced = data.get(UNPLACED_KEY)
     if unplaced:
         count = len(unplaced) if isinstance(unplaced, list) else 1
-        yield Finding(doc.path, *doc.key_position((UNPLACED_KEY,)), "import/unplaced", "warning",
+        yield Finding(doc.path, *doc.key_position((UNPLACED_KEY,)), UNPLACED, "warning",
                       f"{count} piece(s) of imported text could not be placed in a section and are kept under "
                       f"`{UNPLACED_KEY}`; move each into its section, then delete the key", field=UNPLACED_KEY)
 

@@ -7,8 +7,12 @@ from typing import Any
 
 from postmortem_kit.checks.consistency import consistency_findings
 from postmortem_kit.checks.schema_findings import schema_findings
-from postmortem_kit.core import Finding, SourceDocument, YamlLoadError, load_yaml_file
+from postmortem_kit.core import Finding, SourceDocument, YamlLoadError, declare, load_yaml_file
 from postmortem_kit.incident import STATUSES, analysis_sections, find_placeholder
+
+NOT_A_MAPPING = declare("yaml/not-a-mapping", "error", "An incident file is a mapping of fields")
+MISSING_SECTIONS = declare("draft/missing-sections", "notice", "A draft lists the analysis sections still missing",
+                           doc="`postmortem draft` fills them; the notice is informational.")
 
 
 def incident_status(data: Any) -> str:
@@ -22,7 +26,7 @@ def check_document(doc: SourceDocument, *, blameless: bool = True) -> list[Findi
     data = doc.data
     if not isinstance(data, dict):
         what = "empty" if data is None else f"a {'list' if isinstance(data, list) else 'single value'}"
-        findings.append(Finding(doc.path, *doc.position(()), "yaml/not-a-mapping", "error",
+        findings.append(Finding(doc.path, *doc.position(()), NOT_A_MAPPING, "error",
                                 f"the file is {what}; an incident file is a mapping with at least id, title and status"))
         return findings
     status = incident_status(data)
@@ -37,7 +41,7 @@ def check_document(doc: SourceDocument, *, blameless: bool = True) -> list[Findi
         if missing:
             line, column = doc.key_position(("status",))
             findings.append(Finding(
-                doc.path, line, column, "draft/missing-sections", "notice",
+                doc.path, line, column, MISSING_SECTIONS, "notice",
                 f"draft: {len(missing)} analysis section(s) to write: {', '.join(missing)}; "
                 "`postmortem draft` drafts them from the inputs", field="status"))
     if blameless:

@@ -11,8 +11,25 @@ import difflib
 import re
 from typing import Any, Iterable
 
-from postmortem_kit.core import Finding, SourceDocument, dotted_path
+from postmortem_kit.core import Finding, SourceDocument, declare, dotted_path
 from postmortem_kit.incident import validator
+
+_SCHEMA_RULES = {
+    "required": "A required key is missing",
+    "unknown-key": "A key the schema does not know (often a typo)",
+    "enum": "The value is not one of the allowed values",
+    "type": "The value has the wrong type (text, number, list, mapping)",
+    "blank": "A text field is blank",
+    "too-long": "A text field is longer than allowed",
+    "item-count": "A list has too few or too many entries",
+    "duplicate-items": "A list repeats an entry",
+    "format": "A value does not have its declared format",
+    "pattern": "A value does not have the expected form",
+    "invalid": "The value breaks another schema constraint",
+}
+for _name, _summary in _SCHEMA_RULES.items():
+    declare(f"schema/{_name}", "error", _summary,
+            doc="Checked against `schema/postmortem.schema.json`; the message says what the field expects.")
 
 _JSON_TYPES = {dict: "a mapping", list: "a list", str: "text", bool: "true/false", int: "a number",
                float: "a number", type(None): "empty (null)"}
@@ -122,7 +139,7 @@ def _explain(doc: SourceDocument, error, severity: str) -> Iterable[Finding]:
     if keyword == "pattern":
         yield at(path, "pattern", _custom(error) or f"{instance!r} does not have the expected form")
         return
-    yield at(path, keyword, _custom(error) or error.message)
+    yield at(path, "invalid", _custom(error) or error.message)
 
 
 def _blameless_pattern(doc: SourceDocument, path: tuple, text: str, severity: str) -> Finding | None:

@@ -6,12 +6,11 @@ Exit status: 0 no errors, 1 findings of error severity, 2 unusable input or argu
 from __future__ import annotations
 
 import sys
-from collections import defaultdict
 
-from postmortem_kit.checks import check_file
+from postmortem_kit.checks import check_command
 from postmortem_kit.cli.support import ArgumentParser, parse
-from postmortem_kit.core import FORMATS, Finding, render, summary_line
-from postmortem_kit.incident import DEFAULT_DIR, collect
+from postmortem_kit.core import FORMATS
+from postmortem_kit.incident import DEFAULT_DIR
 
 
 def build_parser() -> ArgumentParser:
@@ -26,37 +25,9 @@ def build_parser() -> ArgumentParser:
     return parser
 
 
-def run_checks(paths: list[str], *, blameless: bool = True) -> tuple[list[Finding], int]:
-    """Check every file under ``paths``; return all findings and the number of files read."""
-    files, findings = collect(paths)
-    ids: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
-    for path in files:
-        doc, file_findings = check_file(path, blameless=blameless)
-        findings.extend(file_findings)
-        if doc is not None and isinstance(doc.data, dict) and isinstance(doc.data.get("id"), str):
-            ids[doc.data["id"]].append((path, *doc.position(("id",))))
-    for incident_id, places in ids.items():
-        for path, line, column in places[1:]:
-            findings.append(Finding(path, line, column, "id/duplicate", "error",
-                                    f"id {incident_id} is also used by {places[0][0]}", field="id"))
-    findings.sort(key=Finding.sort_key)
-    return findings, len(files)
-
-
-def exit_status(findings: list[Finding], *, strict: bool = False) -> int:
-    if any(f.fatal for f in findings):
-        return 2
-    failing = ("error", "warning") if strict else ("error",)
-    return 1 if any(f.severity in failing and not f.suppressed for f in findings) else 0
-
-
 def main(argv: list[str]) -> int:
     args = parse(build_parser(), argv)
     if isinstance(args, int):
         return args
-    findings, files = run_checks(args.paths or [DEFAULT_DIR], blameless=not args.no_blameless)
-    shown = [f for f in findings if f.severity == "error" or f.fatal] if args.quiet else findings
-    render(shown, args.format, sys.stdout)
-    if args.format == "text":
-        print(summary_line(findings, files), file=sys.stderr)
-    return exit_status(findings, strict=args.strict)
+    return check_command(args.paths or [DEFAULT_DIR], fmt=args.format, blameless=not args.no_blameless,
+                         strict=args.strict, quiet=args.quiet, out=sys.stdout, err=sys.stderr)

@@ -13,10 +13,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from postmortem_kit.cli.support import ArgumentParser, parse
-from postmortem_kit.core import FORMATS, LIMITS, FileReadError, Finding, counts, read_text, render
+from postmortem_kit.core import FORMATS, LIMITS, FileReadError, Finding, counts, declare, read_text, render
 from postmortem_kit.incident import DEFAULT_DIR, ID_PATTERN, STATUSES, next_free_id
 
 MAX_BYTES = LIMITS["markdown"]
+CHECK_FAILED = declare("import/check-failed", "error", "The imported file was written but could not be checked")
 
 
 def build_parser() -> ArgumentParser:
@@ -101,8 +102,7 @@ def main(argv: list[str]) -> int:
                            field_name="id")
     data = {"id": incident_id, **outcome.data}
 
-    from postmortem_kit.cli.new import schema_reference
-    from postmortem_kit.incident import dump_incident
+    from postmortem_kit.incident import dump_incident, schema_reference
 
     yaml_text = dump_incident(data, schema_ref=schema_reference(target.parent if target is not None else Path(args.dir)))
 
@@ -147,5 +147,5 @@ def _check(yaml_text: str, shown: str) -> list[Finding]:
         return sorted(check_document(doc), key=Finding.sort_key)
     except Exception as error:  # noqa: BLE001 - a broken rule file must not hide that the file was written
         message = str(error).splitlines()[0] if str(error) else type(error).__name__
-        return [Finding(shown, 1, 1, "import/check-failed", "error",
+        return [Finding(shown, 1, 1, CHECK_FAILED, "error",
                         f"the file was written but `postmortem check` could not run on it: {message}")]

@@ -74,88 +74,16 @@ def main(argv: list[str]) -> int:
     args = parse(build_parser(), argv)
     if isinstance(args, int):
         return args
-    if args.stage is None:
-        print(f"{PROG}: choose a stage: check or post (postmortem pr --help)", file=sys.stderr)
-        return 2
-    if args.stage == "post" and (args.writes_per_minute <= 0 or args.max_rate_limit_wait < 0):
-        print(f"{PROG} post: --writes-per-minute must be positive and --max-rate-limit-wait not negative",
-              file=sys.stderr)
-        return 2
-    from postmortem_kit.github import EventError
-    from postmortem_kit.pr import read_event
+    from postmortem_kit.pr import PrCheckRequest, PrPostRequest, PrUsageError, pr_check_command, pr_post_command
 
-    try:
-        event = read_event(args.event)
-    except EventError as error:
-        print(f"{PROG} {args.stage}: {error}", file=sys.stderr)
-        return 2
     if args.stage == "check":
-        return _check(args, event)
-    return _post(args, event)
-
-
-def _client(args, event, **overrides):
-    from postmortem_kit.github import connect, settings_from_env
-
-    settings = settings_from_env(repository=event.repository, **overrides)
-    return connect(settings).withLazy(True)
-
-
-def _check(args, event) -> int:
-    from postmortem_kit.github import GitHubConfigError, describe_error
-    from postmortem_kit.textsafety import log_line
-
-    if event.name not in ("pull_request", "pull_request_target"):
-        print(f"{PROG} check: runs on pull_request events, not {event.name} (use `postmortem pr post` there)",
-              file=sys.stderr)
-        return 2
-    if not event.relevant:
-        print(f"{PROG} check: nothing to do: {event.skip_reason}")
-        return 0
-    from postmortem_kit.drafting import DraftConfigError
-    from postmortem_kit.pr import CheckOptions, DraftSettings, normalise_dirs, run_check
-
-    options = CheckOptions(
-        workspace=args.workspace, dirs=normalise_dirs(args.incident_dir), out=args.out, drafts=not args.no_drafts,
-        draft=DraftSettings(provider=args.provider, config_path=args.config, model=args.model,
-                            cache_dir=args.cache_dir, fork=event.pull.fork),
-        blameless=not args.no_blameless)
-    try:
-        gh = _client(args, event)
-        outcome = run_check(event, gh, options)
-    except (GitHubConfigError, DraftConfigError) as error:
-        print(f"{PROG} check: {error}", file=sys.stderr)
-        return 2
-    except Exception as error:  # noqa: BLE001 - API failures end with one clear line
-        from github.GithubException import GithubException
-
-        from postmortem_kit.github import RateLimitWaitTooLong, is_transient
-
-        if not isinstance(error, (GithubException, RateLimitWaitTooLong)) and not is_transient(error):
-            raise
-        message = f"could not list the pull request's files: {describe_error(error)}"
-        print(f"{PROG} check: {log_line(message, 400)}", file=sys.stderr)
-        from postmortem_kit.pr import write_summary
-        from postmortem_kit.textsafety import inline
-
-        write_summary(f"## postmortem-kit: pull request #{event.pull.number} not checked\n\n{inline(message, 600)}\n")
-        return 2
-    return outcome.exit_status
-
-
-def _post(args, event) -> int:
-    from postmortem_kit.github import GitHubConfigError, Pacer, WriteGate
-
-    if not event.relevant:
-        print(f"{PROG} post: nothing to do: {event.skip_reason}")
-        return 0
-    from postmortem_kit.pr import PostOptions, run_post
-
-    try:
-        gh = _client(args, event, max_rate_limit_wait=args.max_rate_limit_wait)
-    except GitHubConfigError as error:
-        print(f"{PROG} post: {error}", file=sys.stderr)
-        return 2
-    gate = WriteGate(Pacer(args.writes_per_minute), max_rate_limit_wait=args.max_rate_limit_wait)
-    options = PostOptions(results=args.results, bot_login=args.bot_login, link_hosts=tuple(args.allow_link_host))
-    return run_post(event, gh, options, gate).exit_status
+        return pr_check_command(PrCheckRequest(
+            event=args.event, out=args.out, workspace=args.workspace, incident_dirs=args.incident_dir,
+            provider=args.provider, drafts=not args.no_drafts, config=args.config, model=args.model,
+            cache_dir=args.cache_dir, blameless=not args.no_blameless), out=sys.stdout, err=sys.stderr)
+    if args.stage == "post":
+        return pr_post_command(PrPostRequest(
+            results=args.results, event=args.event, bot_login=args.bot_login,
+            allow_link_hosts=tuple(args.allow_link_host), writes_per_minute=args.writes_per_minute,
+            max_rate_limit_wait=args.max_rate_limit_wait), out=sys.stdout)
+    raise PrUsageError("choose a stage: check or post (postmortem pr --help)")

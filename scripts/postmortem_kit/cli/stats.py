@@ -7,15 +7,11 @@ or bad arguments.
 
 from __future__ import annotations
 
-import json
 import sys
-from datetime import date
-from pathlib import Path
 
 from postmortem_kit.cli.support import ArgumentParser, parse
 from postmortem_kit.incident import DEFAULT_DIR
-
-STATUS_FILE = "build/followups-status.json"
+from postmortem_kit.stats import STATUS_FILE, stats_command
 
 
 def build_parser() -> ArgumentParser:
@@ -35,44 +31,5 @@ def main(argv: list[str]) -> int:
     args = parse(build_parser(), argv)
     if isinstance(args, int):
         return args
-    from postmortem_kit.followups import StatusFileError
-    from postmortem_kit.stats import compute_stats, load_records, read_status, render_table
-
-    today = date.today()
-    if args.today:
-        try:
-            today = date.fromisoformat(args.today)
-        except ValueError:
-            print(f"postmortem stats: --today {args.today!r} is not a date (YYYY-MM-DD)", file=sys.stderr)
-            return 2
-    status_path = Path(args.followups_status or STATUS_FILE)
-    if args.followups_status and not status_path.is_file():
-        print(f"postmortem stats: --followups-status {status_path}: no such file", file=sys.stderr)
-        return 2
-
-    records, problems, files = load_records(args.paths or [DEFAULT_DIR])
-    if any(problem.fatal for problem in problems) and not records:
-        for problem in problems:
-            print(f"postmortem stats: {problem.path}:{problem.line}:{problem.column}: {problem.message}", file=sys.stderr)
-        return 2
-    status = None
-    status_failed = False
-    if status_path.is_file():
-        try:
-            status = read_status(status_path)
-        except StatusFileError as error:
-            print(f"postmortem stats: {error}; follow-up status not counted", file=sys.stderr)
-            status_failed = True
-
-    stats = compute_stats(records, status=status, today=today)
-    stats["files"] = {"read": files, "skipped": len(problems)}
-    if args.format == "json":
-        stats["problems"] = [f"{p.path}:{p.line}:{p.column}: {p.message}" for p in problems]
-        json.dump(stats, sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
-    else:
-        sys.stdout.write(render_table(stats))
-    for problem in problems:
-        print(f"postmortem stats: {problem.path}:{problem.line}:{problem.column}: {problem.message} (skipped)",
-              file=sys.stderr)
-    return 1 if problems or status_failed else 0
+    return stats_command(args.paths or [DEFAULT_DIR], fmt=args.format, followups_status=args.followups_status,
+                         today=args.today, out=sys.stdout, err=sys.stderr)

@@ -35,6 +35,7 @@ _EXPORTS: dict[str, str] = {
     "read_text": "postmortem_kit.core.files",
     "registered": "postmortem_kit.core.rules",
     "render": "postmortem_kit.core.report_formats",
+    "render_rules": "postmortem_kit.core.report_formats",
     "required_literals": "postmortem_kit.core.regex_literals",
     "resolve_plain": "postmortem_kit.core.yaml_source",
     "schema_file": "postmortem_kit.core.resources",

@@ -44,6 +44,7 @@ NOT_REGULAR = declare("file/not-regular", "error", "Not a regular file (a FIFO, 
 TOO_LARGE = declare("file/too-large", "error", "The file is larger than the limit for its kind")
 BINARY = declare("file/binary", "error", "Binary file (contains NUL bytes), not text")
 ENCODING = declare("file/encoding", "error", "The file is not valid UTF-8")
+SYMLINK = declare("file/symlink", "error", "Incident files are regular files inside the repository, not symlinks")
 
 
 class FileReadError(PostmortemError):

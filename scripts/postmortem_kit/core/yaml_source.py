@@ -28,7 +28,17 @@ import yaml
 from postmortem_kit.core.errors import PostmortemError
 from postmortem_kit.core.files import FileReadError, decode_text, read_text
 from postmortem_kit.core.findings import Finding
+from postmortem_kit.core.rules import declare
 from postmortem_kit.core.scalar_positions import ScalarSpan, line_starts
+
+SYNTAX = declare("yaml/syntax", "error", "The file is not valid YAML")
+TOO_DEEP = declare("yaml/too-deep", "error", "Nesting is deeper than an incident needs (a guard against hostile files)")
+ANCHOR = declare("yaml/anchor", "error", "Anchors are not used in incident files (a guard against alias bombs)")
+ALIAS = declare("yaml/alias", "error", "Aliases are not used in incident files (a guard against alias bombs)")
+KEY = declare("yaml/key", "error", "Mapping keys are plain strings")
+DUPLICATE_KEY = declare("yaml/duplicate-key", "error", "A key appears twice in one mapping (the second would win silently)")
+TAG = declare("yaml/tag", "error", "Only the YAML 1.2 core types are read (no tags)")
+MULTIPLE_DOCUMENTS = declare("yaml/multiple-documents", "error", "One incident per file (one YAML document)")
 
 # libyaml's parser (through CSafeLoader, of which only the event stream is
 # used) is an order of magnitude faster; fall back to the pure-Python one.
@@ -157,15 +167,15 @@ def load_yaml_text(text: str, path: str = "<string>", *, max_depth: int = MAX_DE
         mark = error.problem_mark or error.context_mark
         problem = error.problem or "invalid YAML"
         if "nesting depth" in problem:  # libyaml's own limit, reached before ours in flow collections
-            raise YamlLoadError(_finding(path, mark, "yaml/too-deep",
+            raise YamlLoadError(_finding(path, mark, TOO_DEEP,
                                          f"nesting deeper than {max_depth} levels; an incident file never needs that")) from None
         context = f" ({error.context})" if error.context else ""
-        raise YamlLoadError(_finding(path, mark, "yaml/syntax", f"invalid YAML: {problem}{context}")) from None
+        raise YamlLoadError(_finding(path, mark, SYNTAX, f"invalid YAML: {problem}{context}")) from None
     except yaml.YAMLError as error:  # reader errors (control characters) and the like
         mark = getattr(error, "problem_mark", None) or getattr(error, "mark", None)
-        raise YamlLoadError(_finding(path, mark, "yaml/syntax", f"invalid YAML: {error}")) from None
+        raise YamlLoadError(_finding(path, mark, SYNTAX, f"invalid YAML: {error}")) from None
     except RecursionError:  # pragma: no cover - the builder is iterative
-        raise YamlLoadError(_finding(path, None, "yaml/too-deep", "nesting is too deep")) from None
+        raise YamlLoadError(_finding(path, None, TOO_DEEP, "nesting is too deep")) from None
     return builder.document
 
 
@@ -207,7 +217,7 @@ class _Builder:
             kind = type(event)
             if kind is yaml.ScalarEvent or kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
                 if event.anchor is not None:
-                    self.fail(event.start_mark, "yaml/anchor",
+                    self.fail(event.start_mark, ANCHOR,
                               f"anchors (&{event.anchor}) and aliases are not allowed in incident files; write the value out")
                 start = event.start_mark
                 if kind is yaml.ScalarEvent:
@@ -215,14 +225,14 @@ class _Builder:
                     if frame is not None and type(frame[0]) is dict and frame[2] is None:
                         # A mapping key.
                         if event.tag not in (None, "!", _TAG + "str"):
-                            self.fail(start, "yaml/key", "mapping keys must be plain strings")
+                            self.fail(start, KEY, "mapping keys must be plain strings")
                         key = event.value
                         info = NodeInfo(start.line + 1, start.column + 1, start.index, event.end_mark.index, event.style)
                         if key in frame[0] or key in frame[4]:
                             first = frame[4].get(key)
                             where = f" (first at line {first.line})" if first else ""
                             findings.append(Finding(
-                                self.path, info.line, info.column, "yaml/duplicate-key", "error",
+                                self.path, info.line, info.column, DUPLICATE_KEY, "error",
                                 f"duplicate key {key!r}{where}: YAML would silently keep only one value; "
                                 "merge the two entries", field=_dotted(frame[1] + (key,))))
                             frame[2] = _DUPLICATE
@@ -239,12 +249,12 @@ class _Builder:
                     continue
                 # Collection start.
                 if len(stack) >= self.max_depth:
-                    self.fail(start, "yaml/too-deep",
+                    self.fail(start, TOO_DEEP,
                               f"nesting deeper than {self.max_depth} levels; an incident file never needs that")
                 tag = event.tag
                 expected = _TAG + ("map" if kind is yaml.MappingStartEvent else "seq")
                 if tag not in (None, "!", expected):
-                    self.fail(start, "yaml/tag", f"unsupported tag {tag!r}")
+                    self.fail(start, TAG, f"unsupported tag {tag!r}")
                 container: Any = {} if kind is yaml.MappingStartEvent else []
                 info = NodeInfo(start.line + 1, start.column + 1, start.index, start.index)
                 path = self._attach(stack, container, info, nodes, keys)
@@ -257,12 +267,12 @@ class _Builder:
                 if info is not None:
                     info.end_index = event.end_mark.index
             elif kind is yaml.AliasEvent:
-                self.fail(event.start_mark, "yaml/alias",
+                self.fail(event.start_mark, ALIAS,
                           f"aliases (*{event.anchor}) are not allowed in incident files; write the value out")
             elif kind is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
-                    self.fail(event.start_mark, "yaml/multiple-documents",
+                    self.fail(event.start_mark, MULTIPLE_DOCUMENTS,
                               "more than one YAML document in the file; an incident file holds exactly one")
             elif kind is yaml.StreamEndEvent:
                 break
@@ -296,18 +306,18 @@ class _Builder:
                 return resolve_plain(value)
             return value
         if not tag.startswith(_TAG):
-            self.fail(event.start_mark, "yaml/tag", f"unsupported tag {tag!r}")
+            self.fail(event.start_mark, TAG, f"unsupported tag {tag!r}")
         name = tag[len(_TAG):]
         if name == "str":
             return value
         resolved = resolve_plain(value)
         wanted = {"int": int, "float": float, "bool": bool, "null": type(None)}.get(name)
         if wanted is None:
-            self.fail(event.start_mark, "yaml/tag", f"unsupported tag !!{name}")
+            self.fail(event.start_mark, TAG, f"unsupported tag !!{name}")
         if name == "float" and type(resolved) is int:
             return float(resolved)
         if type(resolved) is not wanted:
-            self.fail(event.start_mark, "yaml/tag", f"{value!r} is not a valid !!{name}")
+            self.fail(event.start_mark, TAG, f"{value!r} is not a valid !!{name}")
         return resolved
 
 

@@ -23,12 +23,13 @@ from datetime import timedelta
 from typing import Any
 
 from postmortem_kit.checks import check_document
-from postmortem_kit.core import Finding, SourceDocument, dotted_path
+from postmortem_kit.core import Finding, SourceDocument, declare, dotted_path
 from postmortem_kit.drafting.providers import ModelAnswer
 from postmortem_kit.incident import IncidentFacts, parse_timestamp, root_shape, timeline_instants
 from postmortem_kit.textsafety import InertPolicy, Redactor, make_inert
 
-FACT_RULE = "draft/facts"
+FACT_RULE = declare("draft/facts", "error", "A drafted section contradicts the computed facts",
+                    doc="Times, durations and SLA figures in a draft must equal the ones computed from the inputs.")
 
 
 @dataclass

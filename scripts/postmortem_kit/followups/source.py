@@ -18,8 +18,12 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from postmortem_kit.core import Finding, SourceDocument, YamlLoadError, load_yaml_file, schema_file
+from postmortem_kit.core import Finding, SourceDocument, YamlLoadError, declare, load_yaml_file, schema_file
 from postmortem_kit.incident import collect
+
+DUPLICATE_ID = declare("followups/duplicate-id", "error", "Two incident files with the same id: their follow-ups are skipped")
+INVALID = declare("followups/invalid", "error", "A follow-up cannot be synced (the file or the entry breaks the schema)")
+OUTSIDE_REPO = declare("followups/outside-repo", "error", "An incident file outside the repository root is not synced")
 
 SYNCED_STATUSES = ("in-review", "published")
 FIELDS = ("action", "owner", "due", "success_criteria", "tracking")
@@ -99,7 +103,7 @@ def load_incidents(paths: list[str], root: Path) -> LoadResult:
             continue
         if incident.id in seen:
             line, column = incident.document.key_position(("id",)) if incident.document else (1, 1)
-            result.findings.append(Finding(path, line, column, "followups/duplicate-id", "error",
+            result.findings.append(Finding(path, line, column, DUPLICATE_ID, "error",
                                            f"incident id {incident.id} is also used by {seen[incident.id]}; "
                                            "its follow-ups are skipped"))
             continue
@@ -125,7 +129,7 @@ def _load_one(path: str, root: Path, result: LoadResult) -> Incident | None:
         return None
     data = document.data
 
-    def fail(where: tuple, message: str, rule: str = "followups/invalid") -> None:
+    def fail(where: tuple, message: str, rule: str = INVALID) -> None:
         line, column = document.position(where)
         result.findings.append(Finding(path, line, column, rule, "error", message))
 
@@ -151,7 +155,7 @@ def _load_one(path: str, root: Path, result: LoadResult) -> Incident | None:
     title = data.get("title") if isinstance(data.get("title"), str) else incident_id
     relative = repo_relative(path, root)
     if relative is None:
-        fail((), f"the file is outside the repository root {root}; its follow-ups are skipped", "followups/outside-repo")
+        fail((), f"the file is outside the repository root {root}; its follow-ups are skipped", OUTSIDE_REPO)
         return None
     incident = Incident(incident_id, " ".join(title.split()), str(status), severity, path, relative, document=document)
     if not incident.synced:

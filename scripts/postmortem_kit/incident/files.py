@@ -6,14 +6,17 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from postmortem_kit.core import Finding
+from postmortem_kit.core import Finding, declare
+
+NO_INCIDENTS = declare("file/no-incidents", "error", "A folder given to check holds no incident files")
+NO_DOCUMENTS = declare("file/no-documents", "error", "A folder given to lint holds no documents")
 
 DEFAULT_DIR = "postmortems"
 SUFFIXES = (".yaml", ".yml")
 
 
 def collect(paths: list[str], *, suffixes: tuple[str, ...] = SUFFIXES,
-            what: str = "incident files (*.yaml, *.yml)", empty_rule: str = "file/no-incidents",
+            what: str = "incident files (*.yaml, *.yml)", empty_rule: str = NO_INCIDENTS,
             stdin: str | None = None) -> tuple[list[str], list[Finding]]:
     """Files to read, in a stable order, and fatal findings for paths that cannot be used.
 

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import os
 import sys
-from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
 from postmortem_kit import __version__
-from postmortem_kit.checks import check_file, incident_status
+from postmortem_kit.checks import check_file, duplicate_ids, incident_status
 from postmortem_kit.core import Finding, counts
 from postmortem_kit.github import append_outputs
 from postmortem_kit.pr.annotations import select
@@ -106,7 +105,6 @@ def run_check(event: PrEvent, gh, options: CheckOptions, out: TextIO | None = No
 def check_files(listing: Listing, options: CheckOptions, draft_config) -> tuple[list[dict[str, Any]], list[Finding]]:
     entries: list[dict[str, Any]] = []
     all_findings: list[Finding] = []
-    ids: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
     docs: dict[str, Any] = {}
     per_file: dict[str, list[Finding]] = {}
     for changed in listing.files:
@@ -115,12 +113,8 @@ def check_files(listing: Listing, options: CheckOptions, draft_config) -> tuple[
         doc, findings = _check_one(changed.path, options)
         per_file[changed.path] = findings
         docs[changed.path] = doc
-        if doc is not None and isinstance(doc.data, dict) and isinstance(doc.data.get("id"), str):
-            ids[doc.data["id"]].append((changed.path, *doc.position(("id",))))
-    for incident_id, places in ids.items():
-        for path, line, column in places[1:]:
-            per_file[path].append(Finding(path, line, column, "id/duplicate", "error",
-                                          f"id {incident_id} is also used by {places[0][0]}", field="id"))
+    for finding in duplicate_ids(docs.items()):
+        per_file[finding.path].append(finding)
     for changed in listing.files:
         if changed.deleted:
             entries.append(_entry(changed, None, [], FileDrafts(), None))

@@ -9,9 +9,11 @@ from __future__ import annotations
 import importlib
 
 _EXPORTS: dict[str, str] = {
+    "ExportError": "postmortem_kit.rca.export_command",
     "ImportReport": "postmortem_kit.rca.markdown_fields",
     "TimelineContext": "postmortem_kit.rca.timeline_parse",
     "category_of": "postmortem_kit.rca.analysis_map",
+    "export_command": "postmortem_kit.rca.export_command",
     "import_markdown": "postmortem_kit.rca.importer",
     "map_follow_ups": "postmortem_kit.rca.analysis_map",
     "map_lesson": "postmortem_kit.rca.analysis_map",

@@ -9,11 +9,14 @@ from __future__ import annotations
 import importlib
 
 _EXPORTS: dict[str, str] = {
+    "STATUS_FILE": "postmortem_kit.stats.command",
+    "StatsError": "postmortem_kit.stats.command",
     "compute_stats": "postmortem_kit.stats.incidents",
     "distribution": "postmortem_kit.stats.incidents",
     "load_records": "postmortem_kit.stats.incidents",
     "read_status": "postmortem_kit.stats.followups",
     "render_table": "postmortem_kit.stats.table",
+    "stats_command": "postmortem_kit.stats.command",
 }
 
 __all__ = sorted(_EXPORTS)

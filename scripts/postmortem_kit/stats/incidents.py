@@ -23,9 +23,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from postmortem_kit.core import Finding, YamlLoadError, load_yaml_file
+from postmortem_kit.core import Finding, YamlLoadError, declare, load_yaml_file
 from postmortem_kit.incident import collect, incident_zone, parse_date, parse_timestamp
 from postmortem_kit.stats.followups import FollowUpStates
+
+NOT_AN_INCIDENT = declare("stats/not-an-incident", "error", "A file stats cannot count (not an incident mapping)")
+DUPLICATE_ID = declare("stats/duplicate-id", "error", "Two files with the same id: the second is not counted")
 
 SEVERITIES = ("SEV1", "SEV2", "SEV3", "SEV4")
 CATEGORIES = ("configuration-error", "code-bug", "capacity-issue", "dependency-failure")
@@ -109,12 +112,12 @@ def load_records(paths: list[str]) -> tuple[list[IncidentRecord], list[Finding],
             continue
         record = record_from(doc.data, path)
         if record is None:
-            problems.append(Finding(path, 1, 1, "stats/not-an-incident", "error",
+            problems.append(Finding(path, 1, 1, NOT_AN_INCIDENT, "error",
                                     "not an incident (no mapping with an id); skipped"))
             continue
         if record.id in seen:
             line, column = doc.position(("id",))
-            problems.append(Finding(path, line, column, "stats/duplicate-id", "error",
+            problems.append(Finding(path, line, column, DUPLICATE_ID, "error",
                                     f"id {record.id} is also used by {seen[record.id]}; counted once"))
             continue
         seen[record.id] = path

@@ -69,7 +69,7 @@ def test_exactly_five_follow_ups(run_cli, tmp_path):
     ('start: "2026-03-14T09:12:00+01:00"', 'start: "2026-02-30T09:12:00+01:00"', "times/invalid", "start:"),
     ("timezone: Europe/Berlin", "timezone: Europe/Lisbon", "times/zone", "start:"),
     ("timezone: Europe/Berlin", "timezone: Mars/Olympus", "times/zone", "timezone:"),
-    ('due: "2026-03-20"', 'due: "2026-03-01"', "follow-ups/due-date", 'due: "2026-03-01"'),
+    ('due: "2026-03-20"', 'due: "2026-03-01"', "followups/due-date", 'due: "2026-03-01"'),
     ("severity: SEV2", "severity: SEV5", "schema/enum", "severity: SEV5"),
     ('- time: "09:40"', '- time: "09:10"', "timeline/order", '- time: "09:10"'),
     ('- time: "09:40"', '- time: "9:40"', "schema/pattern", '- time: "9:40"'),
