@@ -37,6 +37,8 @@ def lint_text(text: str, path: str, *, markdown: bool = True, status: str = "dra
     headings = heading_spans(text, markdown=markdown)
     causes = cause_sections(text, rules) if markdown else []
     matches = scan(text, rules=rules, masked=masked, cause_spans=causes, meta_spans=headings)
+    if markdown:
+        matches = [match for match in matches if not crosses_block(text, match.start, match.end, headings)]
     starts = line_starts(text)
 
     def position(offset: int) -> tuple[int, int]:
@@ -57,6 +59,17 @@ def lint_text(text: str, path: str, *, markdown: bool = True, status: str = "dra
                 break
         findings.append(finding)
     return findings
+
+
+_BLOCK_BREAK = LazyRegex(r"\n[ \t]*\n")
+
+
+def crosses_block(text: str, start: int, end: int, headings: list[tuple[int, int]]) -> bool:
+    """Does a match run from one Markdown block into the next?  A heading is a topic, not the
+    subject of the list or paragraph below it ("Contributing Factors" + "- Political Situation")."""
+    if _BLOCK_BREAK.search(text, start, end):
+        return True
+    return any(h_start <= start < h_end < end for h_start, h_end in headings)
 
 
 def heading_spans(text: str, *, markdown: bool) -> list[tuple[int, int]]:
