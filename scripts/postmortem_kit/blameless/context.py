@@ -72,6 +72,8 @@ def keep(rule, start: int, end: int, context: Context) -> bool:
         if _names_are_entities(rule, text[start:end], before, context):
             return False
     if subject_rule:
+        if _unevidenced_name(before, context):
+            return False
         if _other_antecedent(text, start, end, before, context):
             return False
         if _gerund_subject(before, context):
@@ -108,6 +110,23 @@ def _names_are_entities(rule, matched: str, before: str, context: Context) -> bo
     capitals = [w for w in capitals if w.lower() not in _KEYWORDS]
     return bool(capitals) and all(context.is_entity(w) and not context.is_person_word(w) for w in capitals)
 
+
+_SUBJECT_WORD = LazyRegex(r"([A-Za-z][\w'’-]{0,39})\s+(?:(?:[a-z]{2,20}ly|also|then|just|still|never|even)\s+){0,2}\Z")
+
+
+def _unevidenced_name(before: str, context: Context) -> bool:
+    """The subject right before the verb is a capitalised word with no evidence of a person:
+    not a listed given name, role, pronoun or handle ("Knight did not retest", "Cake did not
+    create"): companies and tools read as people otherwise."""
+    m = _SUBJECT_WORD.search(before[-80:])
+    if m is None:
+        return False
+    word = m.group(1)
+    if not word[:1].isupper() or word == "I" or context.is_person_word(word):
+        return False
+    if _POSSESSIVE.sub("", word).lower() in context.given:
+        return False
+    return context.is_entity(word)
 
 def _other_antecedent(text: str, start: int, end: int, before: str, context: Context) -> bool:
     """A relative pronoun or a participle whose subject is the non-person noun right before it."""

@@ -41,6 +41,8 @@ _SYSTEM_VERB = LazyRegex(
     r"scraping|rate-limited|throttled|evicted|oomkilled)"
     r"|crashed|crashlooped|timed out|went down|ran out of|errored|hung|leaked|oomed"
     r"|stopped (?:working|responding|serving|scraping|shipping))(?![\w-])")
+# An organisation refers to itself as "its": "Knight made a number of changes to its systems".
+_ITS = LazyRegex(r"(?<![\w@'’-])(" + _WORD + r")\s+(?:[a-z][\w'’-]{0,30}\s+){1,8}its\s")
 _HEADING = LazyRegex(r"\A\s{0,20}#{1,6}[ \t]+([^\n]{1,300})$|^[ \t]{0,3}#[ \t]+([^\n]{1,300})$", re.MULTILINE)
 _TITLE = LazyRegex(r"\A(?:---|\+\+\+)\n(?:[^\n]{0,500}\n){0,40}?title\s*[:=]\s*[\"']?([^\n\"']{1,300})", re.MULTILINE)
 _TITLE_WORD = LazyRegex(_WORD)
@@ -72,6 +74,8 @@ def document_entities(text: str, lexicon: dict[str, frozenset[str]], *,
         if m.group(2) in systems:
             found.add(_base(m.group(1)))
     for m in _SYSTEM_VERB.finditer(text):
+        found.add(_base(m.group(1)))
+    for m in _ITS.finditer(text):
         found.add(_base(m.group(1)))
     titles = _first(_HEADING, text) + _first(_TITLE, text)
     for title in titles:
