@@ -27,6 +27,7 @@ from postmortem_kit.core import Finding, LazyRegex, line_starts
 _ATX = LazyRegex(r"^[ \t]{0,3}(#{1,6})[ \t]+([^\n]*)$", re.MULTILINE)
 _SETEXT = LazyRegex(r"^([^\n]+)\n[ \t]{0,3}(?:=+|-+)[ \t]*$", re.MULTILINE)
 _LINE_START_NOT_HEADING = LazyRegex(r"[ \t]*(?:[-*+>|]|\d|@|\(|\[|`)")
+_LABEL = LazyRegex(r"\w[:=]\s")  # "Incident type: Human Error" is a field with a value, not a heading
 _WORD = LazyRegex(r"[^\W_][\w'’-]*")
 HEADING_MAX_WORDS = 6
 
@@ -88,7 +89,7 @@ def heading_spans(text: str, *, markdown: bool) -> list[tuple[int, int]]:
         spans.extend(m.span(1) for m in _SETEXT.finditer(text))
     for start, end in _standalone_lines(text):
         line = text[start:end].strip()
-        if not line or line[-1] in ".!?:;,\"”)" or _LINE_START_NOT_HEADING.match(line):
+        if not line or line[-1] in ".!?:;,\"”)" or _LINE_START_NOT_HEADING.match(line) or _LABEL.search(line):
             continue
         if len(_WORD.findall(line)) <= HEADING_MAX_WORDS:
             spans.append((start, end))
