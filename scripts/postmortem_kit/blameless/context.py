@@ -46,7 +46,7 @@ class Context:
 
     __slots__ = ("text", "entities", "people", "pronouns", "given")
 
-    def __init__(self, text: str, entities: frozenset[str], lexicon: dict[str, frozenset[str]]):
+    def __init__(self, text: str, entities, lexicon: dict[str, frozenset[str]]):
         self.text = text
         self.entities = entities
         self.people = lexicon.get("person_nouns", frozenset())
@@ -59,7 +59,7 @@ class Context:
             (base.endswith("s") and base[:-1] in self.people)
 
     def is_entity(self, word: str) -> bool:
-        return _POSSESSIVE.sub("", word).lower() in self.entities
+        return word in self.entities  # an ``entities.Entities``: looked up lazily, per word
 
 
 def keep(rule, start: int, end: int, context: Context) -> bool:

@@ -11,13 +11,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from postmortem_kit.blameless.context import Context, keep
-from postmortem_kit.blameless.entities import document_entities, incident_declared
 from postmortem_kit.blameless.findings import make_finding
 from postmortem_kit.blameless.mask import MASK, mask_inline
 from postmortem_kit.blameless.rules import RuleSet, load_rules
 from postmortem_kit.blameless.scanner import Region, raw_hits, scan
-from postmortem_kit.blameless.speaker import organisation_subject
 from postmortem_kit.blameless.suppress import Marker, file_suppressions, find_markers
 from postmortem_kit.core import Finding, SourceDocument, dotted_path, line_starts
 from postmortem_kit.incident import Shape, root_shape
@@ -59,9 +56,13 @@ def find_blame(doc: SourceDocument, path: str | None = None, status: str = "in-r
         masked = SEPARATOR.join(mask_inline(text) if index in wanted else text for index, (_, text) in enumerate(items))
         matches = scan(joined, rules=rules, regions=regions, masked=masked, hits=hits)
         matches = [match for match in matches if not _masked_later(match, wanted, starts, items)]
-    if matches:
+    if matches:  # the second look (entities, subjects, speaker) only for texts with a match
+        from postmortem_kit.blameless.context import Context, keep
+        from postmortem_kit.blameless.entities import Entities, incident_declared
+        from postmortem_kit.blameless.speaker import organisation_subject
+
         declared, people = incident_declared(data)
-        entities = document_entities(joined, rules.lexicon, declared=declared, people=people)
+        entities = Entities(joined, rules.lexicon, declared=declared, people=people)
         context = Context(joined, entities, rules.lexicon)
         matches = [match for match in matches if keep(match.rule, match.start, match.start + len(match.text), context)]
 

@@ -4,14 +4,26 @@ A capitalised word in a cause sentence reads as a person's name to the
 named-individual rules.  Real postmortems are full of such words that the
 same document shows to be a system: ``our Concourse pipeline``, ``KIAM``,
 ``Rustup's proxy``, ``SAM names``, the service list and the title of an
-incident.  ``document_entities`` collects them (lower-cased) from the text,
-and for incidents also from ``services``, ``system_context``, ``title`` and
-``tags``; the grammar then reads them as systems.  Positive evidence of a
-person wins: a handle (``@x``), a listed given name, a role right before
-the word (``engineer Dana``), or a person in ``authors``/``responders``/``owner``.
+incident.  ``Entities`` answers "is this word a system here?" from the
+document's own evidence; for incidents, ``services``, ``system_context``,
+``title`` and ``tags`` declare entities too.  Positive evidence of a person
+wins: a handle (``@x``), a listed given name, a role right before the word
+(``engineer Dana``), or a person in ``authors``/``responders``/``owner``.
 
-Every pattern is bounded (no nested unbounded repeats) and runs once per
-document, so the cost is linear in the text length.
+Evidence for a word (any one is enough):
+
+* its shape: all capitals (SAM, KIAM) or an inner capital (PyPI, GitOps);
+* an occurrence inside code, a URL or a path, or joined to one by ``.``, ``/``, ``_``, ``-``;
+* a determiner before it (``the Concourse``, ``our Rustup``): names of people take none;
+* a system noun right after it (``Concourse pipeline``, ``Rustup proxy``);
+* a system verb after it (``Kiam crashed``, ``Concourse being down``, ``Flux was upgraded``);
+* ``its`` within the next few words (``Knight made changes to its systems``): an organisation;
+* a word of the document's title (first heading, front matter) or of the declared systems.
+
+The check is lazy and per word: only the few capitalised words a match
+needs are looked up, each with plain substring searches and anchored,
+bounded regexes at its occurrences, so the cost follows the number of
+occurrences, not the number of patterns times the text.
 """
 
 from __future__ import annotations
@@ -21,94 +33,130 @@ from typing import Any, Iterable
 
 from postmortem_kit.core import LazyRegex
 
-_WORD = r"[A-Z][\w’'-]{0,39}"
-# Code spans, URLs, paths and dotted or hyphenated identifiers: words inside are identifiers.
-_CODE = LazyRegex(r"`[^`\n]{1,200}`|https?://[^\s)>\]]{1,300}|(?<![\w@])[\w.-]{1,60}[/.][\w./-]{1,200}")
-_IDENT_WORD = LazyRegex(r"[A-Za-z][A-Za-z0-9]{1,39}")
-# All capitals (SAM, KIAM, ADFS) or an inner capital (PyPI, GitOps, CapabilityIdentifiers).
-_SHAPED = LazyRegex(r"(?<![\w@-])(?:[A-Z][A-Z0-9]{1,19}s?|[A-Z]?[a-z0-9]{1,20}[A-Z][A-Za-z0-9]{0,30})(?![\w@-])")
-# "the Concourse", "our Rustup", "their Kiam": names of people take no determiner.
-_DETERMINED = LazyRegex(r"(?<![\w-])(?:[Tt]he|[Oo]ur|[Tt]heir|[Ii]ts|[Aa]n?|[Tt]his|[Tt]hat|[Tt]hese|[Tt]hose|[Yy]our)\s+("
-                        + _WORD + r")")
-# A capitalised word followed by a system noun ("Concourse pipeline", "Rustup proxy").
-_BEFORE_NOUN = LazyRegex(r"(?<![\w@-])(" + _WORD + r")(?:['’]s)?\s+([a-z][\w-]{1,30})")
-# A capitalised word as the subject of a system verb ("Concourse being down", "Kiam crashed").
+_SHAPE = LazyRegex(r"[A-Z][A-Z0-9]{1,19}s?|[A-Z]?[a-z0-9]{1,20}[A-Z][A-Za-z0-9]{0,30}")
 _SYSTEM_VERB = LazyRegex(
-    r"(?<![\w@-])(" + _WORD + r")\s+(?:"
-    r"(?:is|was|were|are|being|been|had been|has been|got)\s+(?:not\s+|still\s+|completely\s+|partially\s+){0,2}"
+    r"(?:['’]s)?\s{1,3}(?:"
+    r"(?:is|was|were|are|being|been|had been|has been|got)\s{1,3}(?:(?:not|still|completely|partially)\s{1,3}){0,2}"
     r"(?:down|unavailable|unreachable|unhealthy|degraded|overloaded|restarted|redeployed|upgraded|"
     r"deployed|installed|misconfigured|offline|online|returning|serving|throwing|crashing|exposing|"
     r"scraping|rate-limited|throttled|evicted|oomkilled)"
-    r"|crashed|crashlooped|timed out|went down|ran out of|errored|hung|leaked|oomed"
+    r"|crashed|crashlooped|timed out|went down|ran out of|errored|hung|leaked|oomed|kept (?:serving|crashing|restarting|returning|failing)"
     r"|stopped (?:working|responding|serving|scraping|shipping))(?![\w-])")
-# An organisation refers to itself as "its": "Knight made a number of changes to its systems".
-_ITS = LazyRegex(r"(?<![\w@'’-])(" + _WORD + r")\s+(?:[a-z][\w'’-]{0,30}\s+){1,8}its\s")
-_HEADING = LazyRegex(r"\A\s{0,20}#{1,6}[ \t]+([^\n]{1,300})$|^[ \t]{0,3}#[ \t]+([^\n]{1,300})$", re.MULTILINE)
-_TITLE = LazyRegex(r"\A(?:---|\+\+\+)\n(?:[^\n]{0,500}\n){0,40}?title\s*[:=]\s*[\"']?([^\n\"']{1,300})", re.MULTILINE)
-_TITLE_WORD = LazyRegex(_WORD)
-_HANDLE = LazyRegex(r"@([A-Za-z][\w-]{0,38})|(?<![\w@])([a-z][\w-]{0,38})@(?![\w.])")
-_ROLE_BEFORE = LazyRegex(r"(?<![\w-])([a-z][\w-]{1,30})\s+(" + _WORD + r")")
+_NEXT_WORDS = LazyRegex(r"(?:['’]s)?((?:\s{1,3}[\w'’@.-]{1,40}){1,9})")
+_PREVIOUS_WORD = LazyRegex(r"([\w'’@-]{1,40})\s{1,3}\Z")
+_HEADING = LazyRegex(r"^[ \t]{0,3}#{1,6}[ \t]+([^\n]{1,300})$", re.MULTILINE)
+_TITLE = LazyRegex(r"\A(?:---|\+\+\+)\n(?:[^\n]{0,500}\n){0,40}?title\s*[:=]\s*[\"']?([^\n\"']{1,300})")
+_TITLE_WORD = LazyRegex(r"[A-Za-z][\w'’-]{0,39}")
+_DETERMINERS = frozenset({"the", "our", "their", "its", "a", "an", "this", "that", "these", "those", "your"})
+_CODE_JOINERS = frozenset("./_`:\\")
+_POSSESSIVE = re.compile(r"(?:['’]s|['’])\Z")
 _SEPARATORS = re.compile(r"[\s,;:()\[\]{}\"'`|/]+")
 
 
-def document_entities(text: str, lexicon: dict[str, frozenset[str]], *,
-                      declared: Iterable[str] = (), people: Iterable[str] = ()) -> frozenset[str]:
-    """Lower-cased words ``text`` shows to be systems, products or organisations (not people).
-
-    ``declared``: strings the incident declares as systems (services, title, tags, system
-    context); ``people``: strings naming people (authors, responders, owners).
-    """
-    systems = lexicon.get("system_nouns", frozenset())
-    person_nouns = lexicon.get("person_nouns", frozenset())
-    given = lexicon.get("given_names", frozenset())
-    found: set[str] = set()
-    strong: set[str] = set()  # shape or identifier evidence: never a person
-
-    for m in _CODE.finditer(text):
-        strong.update(word.lower() for word in _IDENT_WORD.findall(m.group()))
-    for m in _SHAPED.finditer(text):
-        strong.add(m.group().lower())
-    for m in _DETERMINED.finditer(text):
-        found.add(_base(m.group(1)))
-    for m in _BEFORE_NOUN.finditer(text):
-        if m.group(2) in systems:
-            found.add(_base(m.group(1)))
-    for m in _SYSTEM_VERB.finditer(text):
-        found.add(_base(m.group(1)))
-    for m in _ITS.finditer(text):
-        found.add(_base(m.group(1)))
-    titles = _first(_HEADING, text) + _first(_TITLE, text)
-    for title in titles:
-        found.update(_base(word) for word in _TITLE_WORD.findall(title))
-    for value in declared:
-        for word in _SEPARATORS.split(value):
-            if word:
-                found.add(_base(word))
-                strong.update(part.lower() for part in re.split(r"[-_.]", word) if len(part) > 1)
-
-    persons: set[str] = set()
-    for m in _HANDLE.finditer(text):
-        persons.add((m.group(1) or m.group(2)).lower())
-    for m in _ROLE_BEFORE.finditer(text):
-        if m.group(1) in person_nouns:
-            persons.add(_base(m.group(2)))
-    for value in people:
-        for word in re.split(r"[\s,@._-]+", value):
-            if word:
-                persons.add(word.lower())
-    found -= {word for word in given if word in found}
-    never = persons | person_nouns | lexicon.get("person_pronouns", frozenset()) | lexicon.get("weak_pronouns", frozenset()) \
-        | lexicon.get("stop_words", frozenset()) | lexicon.get("determiners", frozenset())
-    return frozenset((found | strong) - never)
-
-
-def _first(pattern, text: str) -> list[str]:
-    m = pattern.search(text)
-    return [next(group for group in m.groups() if group)] if m else []
-
-
 def _base(word: str) -> str:
-    return re.sub(r"(?:['’]s|['’])\Z", "", word).lower()
+    return _POSSESSIVE.sub("", word).lower()
+
+
+class Entities:
+    """Lazy answers to "does this document show ``word`` to be a system, not a person?"."""
+
+    def __init__(self, text: str, lexicon: dict[str, frozenset[str]], *, declared: Iterable[str] = (),
+                 people: Iterable[str] = ()):
+        self.text = text
+        self.lowered = text.lower()
+        self.systems = lexicon.get("system_nouns", frozenset())
+        self.person_nouns = lexicon.get("person_nouns", frozenset())
+        self.given = lexicon.get("given_names", frozenset())
+        self.never = self.person_nouns | lexicon.get("person_pronouns", frozenset()) \
+            | lexicon.get("weak_pronouns", frozenset()) | lexicon.get("stop_words", frozenset()) \
+            | lexicon.get("determiners", frozenset())
+        self.declared: set[str] = set()
+        self.declared_parts: set[str] = set()
+        for value in declared:
+            for word in _SEPARATORS.split(value):
+                if word:
+                    self.declared.add(_base(word))
+                    self.declared_parts.update(part.lower() for part in re.split(r"[-_.]", word) if len(part) > 1)
+        self.people = {word.lower() for value in people for word in re.split(r"[\s,@._-]+", value) if word}
+        self._title: set[str] | None = None
+        self._known: dict[str, bool] = {}
+
+    def __contains__(self, word: str) -> bool:
+        base = _base(word)
+        known = self._known.get(base)
+        if known is None:
+            known = self._known[base] = self._decide(_POSSESSIVE.sub("", word), base)
+        return known
+
+    def _decide(self, word: str, base: str) -> bool:
+        if base in self.never or base in self.people or self._person_evidence(base):
+            return False
+        if _SHAPE.fullmatch(word) or base in self.declared_parts:
+            return True  # shape or identifier evidence: never a person
+        if base in self.given:
+            return False
+        return base in self.declared or base in self.title or self._usage_evidence(base)
+
+    @property
+    def title(self) -> set[str]:
+        if self._title is None:
+            words = []
+            for pattern in (_HEADING, _TITLE):
+                m = pattern.search(self.text)
+                if m:
+                    words.extend(_TITLE_WORD.findall(m.group(1)))
+            self._title = {_base(w) for w in words}
+        return self._title
+
+    def _occurrences(self, base: str):
+        lowered, size, position = self.lowered, len(base), self.lowered.find(base)
+        while position >= 0:
+            end = position + size
+            before_ok = position == 0 or not (lowered[position - 1].isalnum() or lowered[position - 1] == "_")
+            after_ok = end >= len(lowered) or not (lowered[end].isalnum() or lowered[end] == "_")
+            if before_ok and after_ok:
+                yield position, end
+            position = lowered.find(base, position + 1)
+
+    def _person_evidence(self, base: str) -> bool:
+        text = self.text
+        for start, end in self._occurrences(base):
+            if start and text[start - 1] == "@" or end < len(text) and text[end] == "@":
+                return True
+            previous = _PREVIOUS_WORD.search(text, max(0, start - 40), start)
+            if previous is not None and previous.group(1).lower() in self.person_nouns:
+                return True
+        return False
+
+    def _usage_evidence(self, base: str) -> bool:
+        text = self.text
+        for start, end in self._occurrences(base):
+            if start and text[start - 1] in _CODE_JOINERS or end < len(text) and text[end] in _CODE_JOINERS \
+                    and end + 1 < len(text) and not text[end + 1].isspace():
+                return True
+            if text.count("`", text.rfind("\n", 0, start) + 1, start) % 2 == 1:
+                return True  # inside a code span
+            previous = _PREVIOUS_WORD.search(text, max(0, start - 40), start)
+            if previous is not None and previous.group(1).lower() in _DETERMINERS:
+                return True
+            if _SYSTEM_VERB.match(text, end):
+                return True
+            following = _NEXT_WORDS.match(text, end)
+            if following is not None:
+                words = following.group(1).split()
+                if words and words[0].lower() in self.systems:
+                    return True
+                if "its" in (w.lower() for w in words):
+                    return True
+        return False
+
+
+def document_entities(text: str, lexicon: dict[str, frozenset[str]], *, declared: Iterable[str] = (),
+                      people: Iterable[str] = ()) -> frozenset[str]:
+    """Every capitalised word of ``text`` (and declared word) that is an entity, lower-cased (for reports, tests)."""
+    entities = Entities(text, lexicon, declared=declared, people=people)
+    words = set(re.findall(r"(?<![\w@'’-])[A-Z][\w'’-]{0,39}", text)) | entities.declared
+    return frozenset(_base(word) for word in words if word in entities)
 
 
 def incident_declared(data: Any) -> tuple[list[str], list[str]]:

@@ -16,7 +16,6 @@ Severity policy (documented in docs/guide/blameless.md):
 
 from __future__ import annotations
 
-from postmortem_kit.blameless.confidence import HIGH, tier_of
 from postmortem_kit.blameless.rules import Rule
 from postmortem_kit.core import Finding
 
@@ -26,6 +25,8 @@ STRICT_STATUSES = ("in-review", "published")
 def severity_for(rule: Rule, status: str, *, organisation: bool = False) -> str:
     if rule.severity == "warning" or organisation or status not in STRICT_STATUSES:
         return "warning"
+    from postmortem_kit.blameless.confidence import HIGH, tier_of  # read only when a blame finding is made
+
     return "error" if tier_of(rule.id) == HIGH else "warning"
 
 

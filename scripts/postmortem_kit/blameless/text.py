@@ -14,13 +14,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from postmortem_kit.blameless.context import Context, keep
-from postmortem_kit.blameless.entities import document_entities
 from postmortem_kit.blameless.findings import make_finding
 from postmortem_kit.blameless.mask import markdown_block_spans, mask_inline
 from postmortem_kit.blameless.rules import RuleSet, load_rules
 from postmortem_kit.blameless.scanner import scan
-from postmortem_kit.blameless.speaker import organisation_subject
 from postmortem_kit.blameless.suppress import find_markers
 from postmortem_kit.core import Finding, LazyRegex, line_starts
 
@@ -43,8 +40,12 @@ def lint_text(text: str, path: str, *, markdown: bool = True, status: str = "dra
     matches = scan(text, rules=rules, masked=masked, cause_spans=causes, meta_spans=headings)
     if markdown:
         matches = [match for match in matches if not crosses_block(text, match.start, match.end, headings)]
-    if matches:
-        context = Context(text, document_entities(text, rules.lexicon), rules.lexicon)
+    if matches:  # the second look (entities, subjects, speaker) only for texts with a match
+        from postmortem_kit.blameless.context import Context, keep
+        from postmortem_kit.blameless.entities import Entities
+        from postmortem_kit.blameless.speaker import organisation_subject
+
+        context = Context(text, Entities(text, rules.lexicon), rules.lexicon)
         matches = [match for match in matches if keep(match.rule, match.start, match.start + len(match.text), context)]
     starts = line_starts(text)
 

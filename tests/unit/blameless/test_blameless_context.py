@@ -57,7 +57,7 @@ def test_a_person_in_a_cause_is_still_found():
 def test_entities_come_from_shape_determiners_compounds_titles_and_system_verbs():
     rules = load_rules()
     text = ("# Outage of the Hermes gateway\n\nThe Atlas cluster was degraded. Quill crashed twice. "
-            "KIAM and PyPI were fine. `rustup` was updated. Our Borealis pipeline stalled.\n")
+            "KIAM and PyPI were fine. `rustup` was updated, so Rustup printed a warning. Our Borealis pipeline stalled.\n")
     entities = document_entities(text, rules.lexicon)
     for word in ("hermes", "atlas", "quill", "kiam", "pypi", "rustup", "borealis"):
         assert word in entities, word
