@@ -21,6 +21,7 @@ from postmortem_kit import __version__
 from postmortem_kit.core import PostmortemError
 
 VERBS: dict[str, tuple[str, str]] = {
+    "init": ("postmortem_kit.cli.init", "scaffold a repository of postmortems (pre-commit, workflows, site)"),
     "check": ("postmortem_kit.cli.check", "validate incident files (schema, rules, blameless language)"),
     "new": ("postmortem_kit.cli.new", "write a new incident file with the next free id"),
     "lint": ("postmortem_kit.cli.lint", "blameless-language check for any text or Markdown"),
