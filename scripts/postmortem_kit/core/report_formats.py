@@ -31,7 +31,7 @@ def _text(findings: Iterable[Finding], out: TextIO) -> None:
         message = f.message
         if f.suppressed:
             message += f" [suppressed: {f.suppression}]" if f.suppression else " [suppressed]"
-        out.write(f"{f.path}:{f.line}:{f.column}: {label} {f.rule} {message}\n")
+        out.write(f"{f.location}: {label} {f.rule} {message}\n")
         if f.suggestion and not f.suppressed:
             out.write(f"    suggestion: {f.suggestion}\n")
 

@@ -36,7 +36,7 @@ def stats_command(paths: list[str], *, fmt: str = "table", followups_status: str
     records, problems, files = load_records(paths)
     if any(problem.fatal for problem in problems) and not records:
         for problem in problems:
-            err.write(f"postmortem stats: {problem.path}:{problem.line}:{problem.column}: {problem.message}\n")
+            err.write(f"postmortem stats: {problem.location}: {problem.message}\n")
         return 2
     status = None
     status_failed = False
@@ -50,11 +50,11 @@ def stats_command(paths: list[str], *, fmt: str = "table", followups_status: str
     stats = compute_stats(records, status=status, today=day)
     stats["files"] = {"read": files, "skipped": len(problems)}
     if fmt == "json":
-        stats["problems"] = [f"{p.path}:{p.line}:{p.column}: {p.message}" for p in problems]
+        stats["problems"] = [f"{p.location}: {p.message}" for p in problems]
         json.dump(stats, out, indent=2, ensure_ascii=False)
         out.write("\n")
     else:
         out.write(render_table(stats))
     for problem in problems:
-        err.write(f"postmortem stats: {problem.path}:{problem.line}:{problem.column}: {problem.message} (skipped)\n")
+        err.write(f"postmortem stats: {problem.location}: {problem.message} (skipped)\n")
     return 1 if problems or status_failed else 0
