@@ -73,6 +73,8 @@ def test_3_pre_commit_passes_then_blocks_a_blaming_sentence(adopter):
     # The release as adopters get it: this project's files in a git repository tagged vX.Y.Z. The
     # generated config names the project's URL; here it names the local copy (no network).
     make_release_repo(adopter.release)
+    # the versioned schema URL `postmortem new` writes outside an initialised repository exists at the tag
+    assert '"$id"' in git(adopter.release, "show", f"{TAG}:schema/postmortem.schema.json")
     config = adopter.repo / ".pre-commit-config.yaml"
     text = config.read_text()
     assert f"repo: {REPOSITORY_URL}\n" in text and f"rev: {TAG}\n" in text

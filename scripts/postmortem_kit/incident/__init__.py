@@ -39,6 +39,7 @@ _EXPORTS: dict[str, str] = {
     "response_schema": "postmortem_kit.incident.section_schema",
     "root_shape": "postmortem_kit.incident.schema_fields",
     "schema_id": "postmortem_kit.incident.schema",
+    "schema_url": "postmortem_kit.incident.schema",
     "schema_name": "postmortem_kit.incident.section_schema",
     "schema_reference": "postmortem_kit.incident.new_file",
     "section_subschema": "postmortem_kit.incident.section_schema",
