@@ -72,7 +72,10 @@ def build_and_install(where: Path) -> InstalledKit:
 
 @pytest.fixture(scope="session")
 def installed_kit(tmp_path_factory) -> InstalledKit:
-    shared = tmp_path_factory.getbasetemp().parent / "installed-kit"  # one folder for all xdist workers
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # this run's folder, shared by all xdist workers (each has its own below it)
+    shared = base / "installed-kit"
     shared.mkdir(parents=True, exist_ok=True)
     with open(shared / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
