@@ -52,7 +52,7 @@ bench: deps
 clean:
 	rm -rf $(VENV) build site dist .pytest_cache
 
-# The release artefacts (docs/guide/release.md): sdist and wheel in dist/, checked by twine.
+# The release artefacts (docs/pages/guide/release.md): sdist and wheel in dist/, checked by twine.
 dist: deps
 	rm -rf dist
 	$(BIN)/python -m build --outdir dist .

@@ -1,4 +1,4 @@
-"""Done when (issue 14): a team adopts postmortem-kit in a new repository, as docs/guide/adopt.md says.
+"""Done when (issue 14): a team adopts postmortem-kit in a new repository, as docs/pages/guide/adopt.md says.
 
 In a temporary folder, with no network beyond 127.0.0.1 and the package registry pip is set up for:
 the wheel in a fresh venv (installed_kit), `git init` + `postmortem init`, real pre-commit installing

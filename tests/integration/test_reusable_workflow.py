@@ -1,5 +1,5 @@
 """The reusable workflow (on: workflow_call) adopters call for the pull-request job: clean under
-actionlint and zizmor, and the caller in docs/guide/adopt.md is about ten lines that lint clean too."""
+actionlint and zizmor, and the caller in docs/pages/guide/adopt.md is about ten lines that lint clean too."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ REUSABLE = ROOT / ".github" / "workflows" / "postmortem-check.yml"
 
 
 def caller() -> str:
-    blocks = re.findall(r"```yaml\n(.*?)```", (ROOT / "docs" / "guide" / "adopt.md").read_text(), re.S)
+    blocks = re.findall(r"```yaml\n(.*?)```", (ROOT / "docs" / "pages" / "guide" / "adopt.md").read_text(), re.S)
     [block] = [b for b in blocks if "postmortem-check.yml@" in b]
     return block
 
