@@ -39,7 +39,7 @@ CLOCK_PATTERN = re.compile(
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})")
 _OFFSET = re.compile(r"(?:(?:UTC|GMT)\s*)?(?P<sign>[+\-\u2212])\s*(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?", re.IGNORECASE)
 ZONE_TOKEN = re.compile(
-    r"\(?\s*(?P<zone>(?:UTC|GMT)\s*[+\-\u2212]\s*\d{1,2}(?::?\d{2})?|[+\-\u2212]\d{2}:?\d{2}"
+    r"\(?\s*(?P<zone>(?:UTC|GMT)\s?[+\-\u2212]\d{1,2}(?::?\d{2})?(?![\d:]|\s?[A-Za-z])|[+\-\u2212]\d{2}:?\d{2}"
     r"|[A-Za-z_]+(?:/[A-Za-z0-9_+-]+){1,2}|[A-Za-z]{1,5}(?![A-Za-z]))\s*\)?")
 
 
@@ -255,6 +255,26 @@ def _zone_after(text: str, *, strict: bool) -> tuple[Zone | None, str, str | Non
         return None, text, (f"{token!r} is not a time zone; use an IANA name (Europe/Berlin), an offset (+01:00) "
                             "or a known abbreviation (UTC, CET, PST)")
     return None, text, None
+
+
+# "- 8 minutes after the start", "(+8 min)", "8 minutes later", "T+8m": a time relative to the start.
+# Each part is a bounded literal run, so matching is linear in the text.
+_UNIT = r"(?P<unit>d|days?|h|hrs?|hours?|m|mins?|minutes?|s|secs?|seconds?)(?![a-z])"
+RELATIVE_PATTERN = re.compile(
+    r"(?i)(?:\(\s?)?(?:T\s?)?\+\s?(?P<n>\d{1,5})\s?" + _UNIT + r"(?:\s?\))?"
+    r"|(?P<n2>\d{1,5})\s?" + _UNIT.replace("unit", "unit2")
+    + r"\s(?:later\b|after\b|since\b|into\b|from\s(?:the\s)?start\b)")
+_UNIT_SPAN = {"d": timedelta(days=1), "h": timedelta(hours=1), "m": timedelta(minutes=1), "s": timedelta(seconds=1)}
+
+
+def relative_in(text: str) -> tuple[timedelta, re.Match] | None:
+    """The first relative annotation in ``text`` ("+8 min", "8 minutes after the start") and its match."""
+    match = RELATIVE_PATTERN.search(text)
+    if match is None:
+        return None
+    amount = int(match.group("n") or match.group("n2"))
+    unit = (match.group("unit") or match.group("unit2")).lower()[0]
+    return amount * _UNIT_SPAN[unit], match
 
 
 _DURATION_PART = re.compile(
