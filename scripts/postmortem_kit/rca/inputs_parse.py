@@ -44,6 +44,11 @@ _PART = re.compile(r"^(?P<label>[A-Za-z][A-Za-z' -]{1,40}?)\s*(?:\((?P<arg>[^()]
 _PLACEHOLDER = re.compile(r"^\s*\[ENGINEER PASTES:.*\]\s*$", re.DOTALL | re.IGNORECASE)
 _SOURCE = re.compile(r"^\[(?P<source>[^\]]*)\]\s*")
 _AT_TIME = re.compile(r"\s*\(at (?P<time>[^()]+)\)\s*$")
+# A list item: "- ", "* ", "+ ", "• " or "1. " / "1) "; an unmarked line that starts with a date or time is one too.
+_BULLET = re.compile(r"^(?:[-*+\u2022]|[0-9]{1,3}[.)])\s+")
+_TIME_FIRST = re.compile(r"^[\[*_`(]{0,3}(?:[0-9]{1,4}[-/.:]|[A-Za-z]{3,9}\.?\s[0-9])")
+# The separator people put between a time and its text: "09:00 - x", "09:00 — x", "09:00: x", "09:00 | x".
+_AFTER_TIME = re.compile(r"^[\]*_`)]{0,3}\s*(?:-{1,2}|[\u2013\u2014|:>\u2192]|->|=>)?(?=\s|$)\s*")
 _DATA_ORDER = ("events", "logs", "metrics", "alerts", "customer_impact", "response_actions", "notes")
 
 
@@ -149,8 +154,11 @@ def _items(lines: list[Line]) -> list[tuple[int, str]]:
     for line in lines:
         if line.blank:
             continue
-        if line.stripped.startswith(("- ", "* ")) and line.indent <= 1:
-            items.append((line.number, line.stripped[2:].strip()))
+        bullet = _BULLET.match(line.stripped)
+        if bullet and line.indent <= 1:
+            items.append((line.number, line.stripped[bullet.end():].strip()))
+        elif line.indent <= 1 and _TIME_FIRST.match(line.stripped):
+            items.append((line.number, line.stripped))
         elif items and line.indent >= 2:
             items[-1] = (items[-1][0], items[-1][1] + "\n" + line.text[2:])
         else:
@@ -162,7 +170,8 @@ def _time(line: int, text: str, zone: Zone | None) -> tuple[str, str]:
     stated = parse_stated_time(text, default_zone=zone, strict_zone=False)
     if stated.problem:
         raise _Unreadable(line, f"line {line}: {stated.problem}")
-    return stated.iso, stated.rest  # type: ignore[return-value]
+    rest = _AFTER_TIME.sub("", stated.rest, count=1) if stated.rest else stated.rest
+    return stated.iso, rest  # type: ignore[return-value]
 
 
 def _read_part(label: str, arg: str, inline: str, body: list[Line], data: dict[str, Any], zone: Zone | None) -> None:
