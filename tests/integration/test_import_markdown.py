@@ -22,6 +22,8 @@ def imported(run_cli, tmp_path: Path, name: str, *extra: str, incident_id: str =
     code, out, err = run_cli("import", str(DATA / name), "-o", str(target), *extra)
     assert "Traceback" not in out + err
     data = load_yaml_file(target).data if target.exists() else None
+    if data is not None:
+        data.pop("x-import", None)  # where the file came from (tests/integration/test_import_variations.py)
     return code, out, err, data
 
 
@@ -278,8 +280,11 @@ def test_id_comes_from_the_output_name_then_id_then_next_free(run_cli, tmp_path,
     code, out, err = run_cli("import", str(DATA / "missing-sections.md"))
     assert "wrote postmortems/INC-2026-0008.yaml" in err  # next free id of the start's year
     code, out, err = run_cli("import", str(DATA / "missing-sections.md"), "--id", "INC-2026-0042")
+    assert code == 2 and "already imported as postmortems/INC-2026-0008.yaml" in err  # never a duplicate
+    code, out, err = run_cli("import", str(DATA / "missing-sections.md"), "--id", "INC-2026-0042", "--force")
     assert (tmp_path / "postmortems" / "INC-2026-0042.yaml").exists()
-    code, out, err = run_cli("import", str(DATA / "missing-sections.md"), "-o", "elsewhere/INC-2025-0003.yaml")
+    code, out, err = run_cli("import", str(DATA / "missing-sections.md"), "-o", "elsewhere/INC-2025-0003.yaml",
+                             "--force")
     assert load_yaml_file(tmp_path / "elsewhere" / "INC-2025-0003.yaml").data["id"] == "INC-2025-0003"
     code, out, err = run_cli("import", str(DATA / "missing-sections.md"), "-o", "x/INC-2026-0001.yaml",
                              "--id", "INC-2026-0002")

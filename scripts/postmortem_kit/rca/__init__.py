@@ -10,10 +10,13 @@ import importlib
 
 _EXPORTS: dict[str, str] = {
     "ExportError": "postmortem_kit.rca.export_command",
+    "ImportCommandError": "postmortem_kit.rca.import_command",
     "ImportReport": "postmortem_kit.rca.markdown_fields",
     "TimelineContext": "postmortem_kit.rca.timeline_parse",
     "category_of": "postmortem_kit.rca.analysis_map",
     "export_command": "postmortem_kit.rca.export_command",
+    "git_author": "postmortem_kit.rca.git_author",
+    "import_command": "postmortem_kit.rca.import_command",
     "import_markdown": "postmortem_kit.rca.importer",
     "map_follow_ups": "postmortem_kit.rca.closing_map",
     "map_lesson": "postmortem_kit.rca.analysis_map",

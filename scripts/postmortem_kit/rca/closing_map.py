@@ -36,6 +36,8 @@ def map_follow_ups(entries: list[Entry], report: ImportReport) -> list[dict[str,
             else:
                 items.append({"action": entry.text})
             continue
+        if key == "tracking" and re.fullmatch(r"\[[^\[\]]*\]", entry.text.strip()) and not (items and items[-1]):
+            continue  # the prompt's "[Ticket number to create]" under an item that has nothing else: template text
         if key in _FOLLOW_UP:
             if not items or key in items[-1]:
                 items.append({})
@@ -57,11 +59,34 @@ def _follow_up_value(key: str, entry: Entry, report: ImportReport, number: int) 
             return text
         return value
     if key == "tracking":
-        cleaned = text.strip().strip("`*_").strip()
-        if normalize(cleaned, keep_numbers=True) in tracking_new_words() or re.fullmatch(r"\[.*\]", cleaned):
-            return "new"
-        return cleaned
+        return _tracking(text, entry, report, number)
     return text
+
+
+# "SHAKE-471 (to create)", "OPS-12 (planned)": a ticket that does not exist yet.
+_TICKET_HINT = re.compile(r"(?i)^(?P<ref>[A-Za-z][A-Za-z0-9]{0,19}-[0-9]{1,9}|#[0-9]{1,9})\s{0,3}[(\[]\s{0,3}"
+                          r"(?:to\s(?:be\s)?(?:created|create|filed|file|opened|open)|planned|pending|not\s(?:yet\s)?"
+                          r"(?:created|filed)|tbd|new)\s{0,3}[)\]]\.?$")
+
+
+def _tracking(text: str, entry: Entry, report: ImportReport, number: int) -> str:
+    cleaned = text.strip().strip("`*_").strip()
+    where = f"follow_ups[{number - 1}].tracking"
+    if normalize(cleaned, keep_numbers=True) in tracking_new_words():
+        if cleaned != "new":
+            report.infer(entry.line, where, f"{cleaned!r} means no ticket yet: written as `new` (the follow-ups sync "
+                                            "creates the issue)")
+        return "new"
+    if re.fullmatch(r"\[[^\[\]]*\]", cleaned):
+        report.infer(entry.line, where, f"the placeholder {cleaned!r} means no ticket yet: written as `new`")
+        return "new"
+    hint = _TICKET_HINT.match(cleaned)
+    if hint:
+        report.infer(entry.line, where, f"{cleaned!r} names a ticket still to be created: written as `new`, the "
+                                        f"hint {hint.group('ref')!r} is kept under x-import.hints")
+        report.hint(where, cleaned)
+        return "new"
+    return cleaned
 
 
 # COMMUNICATION REQUIREMENTS -------------------------------------------------------------------------
