@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from postmortem_kit.rca.analysis_map import is_instruction, set_single
+from postmortem_kit.rca.human_factors import derive, states_none
 from postmortem_kit.rca.markdown_fields import Entry, ImportReport
 from postmortem_kit.rca.times import parse_date_text
 from postmortem_kit.rca.values import person
@@ -133,6 +134,26 @@ def map_communication(entries: list[Entry], report: ImportReport) -> dict[str, A
     return result or None
 
 
+def _from_prose(prose: list[Entry], factors: list[dict[str, Any]] | None, report: ImportReport) -> list[dict[str, Any]]:
+    if factors:  # labelled Factor / System Gap items: the prose around them is not a factor of its own
+        for entry in prose:
+            report.unplace_entry("blameless", entry, "not a Human Factors item (Factor, System Gap, Gap Type)")
+        return factors
+    derived: list[dict[str, Any]] = []
+    for entry in prose:
+        if states_none(entry.text):
+            report.infer(entry.line, "blameless.human_factors", f"{entry.text[:80]!r} states that no human action "
+                                                                 "was involved: an empty list")
+            continue
+        item, how = derive(entry.text)
+        if item is None:
+            report.unplace_entry("blameless", entry, how)
+            continue
+        report.infer(entry.line, f"blameless.human_factors[{len(derived)}]", f"read from the text ({how})")
+        derived.append(item)
+    return derived
+
+
 # BLAMELESS ANALYSIS ---------------------------------------------------------------------------------
 
 def map_blameless(entries: list[Entry], report: ImportReport) -> tuple[dict[str, Any] | None, list[dict[str, str]] | None]:
@@ -140,13 +161,16 @@ def map_blameless(entries: list[Entry], report: ImportReport) -> tuple[dict[str,
     factors: list[dict[str, Any]] | None = None
     suppressions: list[dict[str, str]] | None = None
     group: str | None = None
+    prose: list[Entry] = []  # human factors written as sentences (rca.human_factors)
     for entry in entries:
         key = entry.label
         if key == "human_factors":
             group = key
             factors = factors if factors is not None else []
             if entry.text and not is_none_word(entry.text):
-                report.unplace_entry(section, entry, "text on the Human Factors line itself")
+                prose.append(entry)
+        elif key is None and entry.marker != "#" and group != "suppressions":
+            prose.append(entry)
         elif key == "suppressions":
             group = key
             suppressions = suppressions if suppressions is not None else []
@@ -169,6 +193,8 @@ def map_blameless(entries: list[Entry], report: ImportReport) -> tuple[dict[str,
                 report.unplace_entry(section, entry, "a suppression needs 'rule-id: reason'")
         else:
             report.unplace_entry(section, entry, "not a Human Factors item (Factor, System Gap, Gap Type)")
+    if prose:
+        factors = _from_prose(prose, factors, report)
     blameless = None
     if factors is not None:
         order = ("factor", "system_gap", "gap_type")

@@ -320,6 +320,11 @@ def _report_missing(sections: dict[str, Section], analysis: dict[str, Any], repo
         if not missing:
             continue
         title = section_title(key)
+        if key == "blameless":
+            report.add(sections[key].line if key in sections else 1, "missing-section", "notice",
+                       "no human-factors text (BLAMELESS ANALYSIS): blameless left out; the schema requires it only "
+                       "when a human action is part of the cause (root_cause.human_action: true)", field_name=None)
+            continue
         if key not in sections:
             report.add(1, "missing-section", "warning",
                        f"no {title} section: {', '.join(missing)} not imported (the check reports what is required)")

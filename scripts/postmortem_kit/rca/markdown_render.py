@@ -49,7 +49,7 @@ def render_markdown(data: dict[str, Any]) -> tuple[str, list[str]]:
     _blameless(data, out)
     _unplaced(data, out)
     for key in data:
-        if isinstance(key, str) and key.startswith("x-") and key != UNPLACED_KEY:
+        if isinstance(key, str) and key.startswith("x-") and key not in (UNPLACED_KEY, "x-import"):
             out.notes.append(f"{key} is an extension field; the RCA layout has no place for it (not exported)")
     while out.lines and out.lines[-1] == "":
         out.lines.pop()
@@ -154,6 +154,8 @@ def _root_cause(data: dict[str, Any], out: MarkdownOut) -> None:
         out.labelled("- ", label("why_it_happened"), why)
     if "why_not_caught" in root:
         out.labelled("- ", label("why_not_caught"), root["why_not_caught"])
+    if isinstance(root.get("human_action"), bool):
+        out.labelled("- ", label("human_action"), "Yes" if root["human_action"] else "No")
     if "contributing_factors" in data:
         out.blank()
         out.add(f"{label('contributing_factors')}:")
