@@ -113,7 +113,10 @@ def import_markdown(text: str, path: str, *, default_zone: Zone | None = None, s
 
     inputs: dict[str, Any] = {}
     if "incident_data" in sections:
-        incident_data = map_incident_data(sections["incident_data"], report, document_zone)
+        start_day = None
+        if times is not None and times.start is not None:
+            start_day = times.start.date()  # in the start's own zone
+        incident_data = map_incident_data(sections["incident_data"], report, document_zone, start_day)
         if incident_data:
             inputs["incident_data"] = incident_data
     if "system_context" in sections:

@@ -125,8 +125,8 @@ def _read_time(entry: Entry | None, key: str, summary: dict[str, Any], report: I
         # "Detection Time: 8 minutes after the start": no clock time, only the offset from a known start.
         moment = start + relative[0]
         summary[key] = iso_text(moment)
-        report.add(entry.line, "inferred", "notice", f"{entry.label_text} {entry.text!r} has no clock time; computed "
-                   f"as start + {format_duration(relative[0])} = {iso_text(moment)}", field_name=f"summary.{key}")
+        report.infer(entry.line, f"summary.{key}", f"{entry.label_text} {entry.text!r} has no clock time; computed "
+                     f"as start + {format_duration(relative[0])} = {iso_text(moment)}")
         return _Read(iso_text(moment), moment, None, None)
     if stated.problem is None and not stated.dated and start is not None and stated.instant < start:
         stated.instant += timedelta(days=1)

@@ -274,7 +274,19 @@ def relative_in(text: str) -> tuple[timedelta, re.Match] | None:
         return None
     amount = int(match.group("n") or match.group("n2"))
     unit = (match.group("unit") or match.group("unit2")).lower()[0]
-    return amount * _UNIT_SPAN[unit], match
+    total = amount * _UNIT_SPAN[unit]
+    if match.group("n2"):  # "1 hour 48 minutes after": the parts before the last one
+        head = text[:match.start()]
+        for _ in range(3):
+            part = _PART_BEFORE.search(head[-40:])
+            if part is None:
+                break
+            total += int(part.group("n")) * _UNIT_SPAN[part.group("unit").lower()[0]]
+            head = head[:len(head) - len(part.group(0))]
+    return total, match
+
+
+_PART_BEFORE = re.compile(r"(?i)(?P<n>\d{1,5})\s?" + _UNIT + r"(?:\s|,\s|\sand\s)$")
 
 
 _DURATION_PART = re.compile(
