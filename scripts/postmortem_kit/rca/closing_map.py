@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from postmortem_kit.rca.analysis_map import is_instruction, set_single
-from postmortem_kit.rca.human_factors import derive, states_none
+from postmortem_kit.rca.human_factors import derive_human_factor, states_no_human_factor
 from postmortem_kit.rca.markdown_fields import Entry, ImportReport
 from postmortem_kit.rca.times import parse_date_text
 from postmortem_kit.rca.values import person
@@ -141,11 +141,11 @@ def _from_prose(prose: list[Entry], factors: list[dict[str, Any]] | None, report
         return factors
     derived: list[dict[str, Any]] = []
     for entry in prose:
-        if states_none(entry.text):
+        if states_no_human_factor(entry.text):
             report.infer(entry.line, "blameless.human_factors", f"{entry.text[:80]!r} states that no human action "
                                                                  "was involved: an empty list")
             continue
-        item, how = derive(entry.text)
+        item, how = derive_human_factor(entry.text)
         if item is None:
             report.unplace_entry("blameless", entry, how)
             continue

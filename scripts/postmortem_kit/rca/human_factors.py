@@ -31,7 +31,7 @@ _NONE = re.compile(r"(?i)^\s*(?:there\s(?:was|were)\s)?no\s(?:human|individual|m
 _JOINERS = re.compile(r"(?i)\s(?:because|as|since)\s|;\s|,\sbut\s")
 
 
-def states_none(text: str) -> bool:
+def states_no_human_factor(text: str) -> bool:
     """ "No human action was involved." and the like."""
     return bool(_NONE.match(text))
 
@@ -53,7 +53,7 @@ def gap_type_of(text: str) -> tuple[str, str] | None:
     return (best[1], best[2]) if best else None
 
 
-def derive(text: str) -> tuple[dict[str, str] | None, str]:
+def derive_human_factor(text: str) -> tuple[dict[str, str] | None, str]:
     """(human factor item, how it was read) or (None, why it could not be)."""
     body = _PREFIX.sub("", " ".join(text.split()), count=1).strip()
     if not body:

@@ -25,7 +25,7 @@ from postmortem_kit.core import LIMITS, FileReadError, Finding, PostmortemError,
 from postmortem_kit.incident import ID_PATTERN, dump_incident, next_free_id, schema_reference
 from postmortem_kit.rca.git_author import git_author
 from postmortem_kit.rca.importer import import_markdown
-from postmortem_kit.rca.reimport import IMPORT_KEY, find_previous, fingerprint, merge, provenance, recorded, same_source
+from postmortem_kit.rca.reimport import IMPORT_KEY, find_previous, fingerprint, import_provenance, merge_import, recorded, same_source
 from postmortem_kit.rca.times import zone_from_text
 
 MAX_BYTES = LIMITS["markdown"]
@@ -87,7 +87,7 @@ def import_command(path: str, *, output: str | None = None, incident_id: str | N
     data: dict[str, Any] = {"id": incident_id, **outcome.data}
     _default_authors(data, authors, target, report)
     if not to_stdout:
-        data[IMPORT_KEY] = provenance(Path(path).as_posix(), text, data, report.hints)
+        data[IMPORT_KEY] = import_provenance(Path(path).as_posix(), text, data, report.hints)
     schema_ref = schema_reference(target.parent if target is not None else Path(directory))
 
     def dump(value: dict[str, Any]) -> str:
@@ -99,7 +99,7 @@ def import_command(path: str, *, output: str | None = None, incident_id: str | N
         yaml_text = dump(data)
         out.write(yaml_text)
     elif previous_text is not None:
-        result = merge(previous_text, data, dump, force=force)
+        result = merge_import(previous_text, data, dump, force=force)
         _report_merge(result, report)
         yaml_text = result.text if result.text is not None else previous_text
         if result.text is None:

@@ -45,7 +45,7 @@ def value_hash(value: Any) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()[:12]
 
 
-def provenance(source: str, text: str, data: dict[str, Any], hints: list[dict[str, str]]) -> dict[str, Any]:
+def import_provenance(source: str, text: str, data: dict[str, Any], hints: list[dict[str, str]]) -> dict[str, Any]:
     record: dict[str, Any] = {"source": source, "source_sha256": fingerprint(text),
                               "sections": {key: value_hash(value) for key, value in data.items() if key != IMPORT_KEY}}
     if hints:
@@ -108,7 +108,7 @@ class Merge:
     conflicts: list[str] = field(default_factory=list)  # edited in the file and changed in the document
 
 
-def merge(old_text: str, new_data: dict[str, Any], dump, *, force: bool) -> Merge:
+def merge_import(old_text: str, new_data: dict[str, Any], dump, *, force: bool) -> Merge:
     """The updated file text; ``dump(data)`` writes an incident (the project's YAML writer)."""
     old_data = load_yaml_text(old_text, "<previous>").data
     old_data = old_data if isinstance(old_data, dict) else {}
