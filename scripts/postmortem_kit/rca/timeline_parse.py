@@ -22,7 +22,7 @@ from typing import Any
 
 from postmortem_kit.rca.markdown_fields import ImportReport, clean_value, split_label
 from postmortem_kit.rca.markdown_sections import Line
-from postmortem_kit.rca.times import ZONE_TOKEN, relative_in, zone_from_text
+from postmortem_kit.rca.times import ZONE_TOKEN, relative_in, zone_from_text, zone_name_at
 from postmortem_kit.rca.values import person
 from postmortem_kit.rca.vocabulary import is_none_word, is_prompt_line, normalize
 
@@ -192,8 +192,12 @@ def _entry_from(match: re.Match, rest: str) -> tuple[dict[str, Any], str | None]
     if hour > 23 or minute > 59:
         return {}, f"{hour:02d}:{minute:02d} is not a time of day"
     entry: dict[str, Any] = {"_clock": (hour, minute)}
-    zone_match = ZONE_TOKEN.match(rest.lstrip())
-    if zone_match:
+    named = zone_name_at(rest.lstrip())
+    zone_match = ZONE_TOKEN.match(rest.lstrip()) if named is None else None
+    if named is not None:
+        entry["_zone"] = named[0]
+        rest = rest.lstrip()[named[1]:]
+    elif zone_match:
         token = zone_match.group("zone")
         zone = zone_from_text(token)
         if zone is not None and (not token.isalpha() or token.isupper()):

@@ -76,6 +76,29 @@ def abbreviations() -> dict[str, str]:
     return {str(key).upper(): str(value) for key, value in table.items()}
 
 
+@cache
+def _zone_names() -> tuple[dict[str, str], re.Pattern[str]]:
+    import yaml
+
+    with open(package_file(__package__, ABBREVIATIONS_FILE), encoding="utf-8") as handle:
+        table = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)).get("names") or {}
+    names = {" ".join(str(key).lower().split()): str(value) for key, value in table.items()}
+    alternatives = "|".join(re.escape(name).replace(r"\ ", r"\s") for name in sorted(names, key=len, reverse=True))
+    return names, re.compile(rf"(?i)\(?\s?(?P<name>{alternatives})\b\s?\)?")
+
+
+def zone_name_at(text: str) -> tuple[Zone, int] | None:
+    """A zone written out in words at the start of ``text`` ("Pacific Time") and where it ends."""
+    names, pattern = _zone_names()
+    match = pattern.match(text)
+    if match is None:
+        return None
+    written = match.group("name")
+    mapped = names[" ".join(written.lower().split())]
+    zone = zone_from_text(mapped)
+    return (Zone(zone.tz, zone.name, written), match.end()) if zone is not None else None
+
+
 def zone_from_text(text: str) -> Zone | None:
     """An IANA name, an offset or a known abbreviation; None when it is none of these."""
     token = text.strip().strip("()").strip()
@@ -90,6 +113,9 @@ def zone_from_text(text: str) -> Zone | None:
         if match.group("sign") != "+":
             delta = -delta
         return Zone(timezone(delta), None, token)
+    named = zone_name_at(token)
+    if named is not None and named[1] == len(token):
+        return named[0]
     upper = token.upper()
     if upper in ("UTC", "Z", "ZULU"):
         return Zone(timezone.utc, "UTC", token)
@@ -236,6 +262,9 @@ def _zone_after(text: str, *, strict: bool) -> tuple[Zone | None, str, str | Non
     stripped = text.lstrip()
     if not stripped:
         return None, "", None
+    named = zone_name_at(stripped)
+    if named is not None:
+        return named[0], stripped[named[1]:], None
     match = ZONE_TOKEN.match(stripped)
     if match is None:
         return None, text, None

@@ -64,6 +64,10 @@ def test_text_without_a_relative_annotation(text):
     ("Mar 14 2026 12:05 AM PT", "2026-03-14T00:05:00-07:00"),
     ("2026-07-01 23:10 CEST", "2026-07-01T23:10:00+02:00"),
     ("2026-07-01 23:10 (UTC+2)", "2026-07-01T23:10:00+02:00"),
+    ("April 2, 2026 9:12 AM Pacific Time", "2026-04-02T09:12:00-07:00"),
+    ("2026-01-14 10:05 Central European Time", "2026-01-14T10:05:00+01:00"),
+    ("2026-07-14 10:05 central european time", "2026-07-14T10:05:00+02:00"),
+    ("2026-07-14 10:05 (Eastern Standard Time)", "2026-07-14T10:05:00-05:00"),
 ])
 def test_zone_names_abbreviations_twelve_hour_clocks_and_dates_in_words(text, iso):
     assert parse_stated_time(text).iso == iso
@@ -102,6 +106,7 @@ def test_input_items_lose_bullets_and_separators(line):
     "**09:00** - Index rebuild started - Index fresh",
     "1. 9:00 AM - Index rebuild started - Index fresh",
     "- 09:00 UTC - Index rebuild started (+0 min) - Index fresh",
+    "- 11:00 Central European Summer Time - Index rebuild started - Index fresh",
 ])
 def test_timeline_lines_lose_bullets_and_separators(line):
     lines = split_lines(("| Time | Event | System State |\n| --- | --- | --- |\n" if line.startswith("|") else "") + line)
@@ -172,7 +177,8 @@ def _tracking(text: str):
 # quantifiers backtrack (repeated separators, signs, brackets, half-finished annotations).
 READERS = [
     (relative_in, ["+ 1", "1 m ", "(T +", "1 m and ", "1 1 1 "]),
-    (lambda text: parse_stated_time(f"2026-04-02 09:12 {text}"), ["UTC+1", "(a/b/", "- 8 ", "UTC -"]),
+    (lambda text: parse_stated_time(f"2026-04-02 09:12 {text}"), ["UTC+1", "(a/b/", "- 8 ", "UTC -", "Pacific ",
+                                                                  "( ( "]),
     (derive_human_factor, [" gap ", "; ", "no human ", ". a"]),
     (_tracking, ["A-1 (", "[", "A-1 ( to "]),
     (_events, ["]*_ ", "- ", "[[[", " -> "]),
