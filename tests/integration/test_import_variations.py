@@ -66,6 +66,8 @@ def test_relative_times_separators_ticket_hints_and_git_author(run_cli, tmp_path
     # "2026-04-02 09:12 UTC - 8 minutes after the start" is UTC with a remark, not UTC-08:00
     assert data["summary"]["detection"] == "2026-04-02T09:12:00Z" and "Detection Time says" not in out
     assert data["authors"] == [git_user] and "authors: rowan-test from git config user.name" in out
+    assert "import/inferred services: [search-api] from the SYSTEM CONTEXT service 'Search API'" in out
+    assert "5 inferred value(s)" in err  # authors, services and three tracking values
     events = data["inputs"]["incident_data"]
     assert [e["event"] for e in events["events"]] == ["Nightly index rebuild started on search-indexer",
                                                       "Rebuild stalled at 62% with the shard lock held"]
@@ -80,6 +82,8 @@ def test_relative_times_separators_ticket_hints_and_git_author(run_cli, tmp_path
     assert [f["tracking"] for f in data["follow_ups"]] == ["new", "new", "SHAKE-472", "new", "SHAKE-474"]
     assert data["x-import"]["hints"] == [{"field": "follow_ups[1].tracking", "text": "SHAKE-471 (to create)"}]
     assert "blameless" not in data  # no human-factors text; not required without root_cause.human_action
+    code, markdown, err = run_cli("export", str(target))
+    assert code == 0 and "x-import" not in err  # provenance, not content: exported quietly without it
     assert "notice import/missing-section no human-factors text" in out
 
 

@@ -291,6 +291,8 @@ def _identity(metadata: dict[str, Any], analysis: dict[str, Any], inputs: dict[s
         name = inputs.get("system_context", {}).get("service", {}).get("name")
         if isinstance(name, str) and slug(name):
             services = [slug(name)]  # type: ignore[list-item]
+            report.infer(1, "services", f"[{services[0]}] from the SYSTEM CONTEXT service {name!r} (the document has "
+                                        "no Services line)")
     if services:
         identity["services"] = list(dict.fromkeys(services))
     return identity
