@@ -84,6 +84,7 @@ def test_relative_times_separators_ticket_hints_and_git_author(run_cli, tmp_path
     assert "blameless" not in data  # no human-factors text; not required without root_cause.human_action
     code, markdown, err = run_cli("export", str(target))
     assert code == 0 and "x-import" not in err  # provenance, not content: exported quietly without it
+    assert "- Tracking: SHAKE-471 (to create)" in markdown  # the hint goes back where it was written
     assert "notice import/missing-section no human-factors text" in out
 
 
