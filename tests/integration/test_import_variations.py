@@ -166,3 +166,17 @@ def test_output_names_the_id_and_an_imported_document_is_not_imported_twice(run_
     assert load_yaml_file(tmp_path / "INC-2026-0042.yaml").data["id"] == "INC-2026-0042"
     code, out, err = run_cli("import", str(source), "-o", str(tmp_path / "INC-2026-0043.yaml"))
     assert code == 2 and "already imported as" in err and not (tmp_path / "INC-2026-0043.yaml").exists()
+
+
+def test_a_reused_source_path_with_another_title_is_not_taken_for_the_same_incident(run_cli, tmp_path, git_user):
+    source = tmp_path / "rca.md"
+    folder = tmp_path / "postmortems"
+    source.write_text((DATA / "complete-relative-times.md").read_text(encoding="utf-8"), encoding="utf-8")
+    assert run_cli("import", str(source), "--dir", str(folder))[0] == 0
+    [first] = list(folder.iterdir())
+    source.write_text((DATA / "complete-12-hour-words.md").read_text(encoding="utf-8"), encoding="utf-8")
+    before = first.read_bytes()
+    code, out, err = run_cli("import", str(source), "--dir", str(folder))
+    assert code == 2 and "was imported before as" in err and first.read_bytes() == before
+    code, out, err = run_cli("import", str(source), "-o", str(folder / "INC-2026-0900.yaml"))
+    assert code == 0 and sorted(p.name for p in folder.iterdir()) == sorted([first.name, "INC-2026-0900.yaml"])

@@ -69,7 +69,8 @@ def import_command(path: str, *, output: str | None = None, incident_id: str | N
                                  "CAUSE IDENTIFICATION, ..., or the input blocks INCIDENT DATA / SYSTEM CONTEXT); "
                                  "nothing written")
     to_stdout = output == "-"
-    target, previous_text = _target(path, text, output, directory, force) if not to_stdout else (None, None)
+    title = outcome.data.get("title")
+    target, previous_text = _target(path, text, output, directory, force, title) if not to_stdout else (None, None)
     if previous_text is not None and incident_id is not None and target is not None and target.stem != incident_id:
         if not force:
             raise ImportCommandError(f"{path} was already imported as {target}; import it again without --id to "
@@ -127,7 +128,8 @@ def import_command(path: str, *, output: str | None = None, incident_id: str | N
     return 1 if failed else 0
 
 
-def _target(path: str, text: str, output: str | None, directory: str, force: bool) -> tuple[Path | None, str | None]:
+def _target(path: str, text: str, output: str | None, directory: str, force: bool,
+            title: str | None) -> tuple[Path | None, str | None]:
     """(where to write, the previous import's text when this updates it)."""
     sha = fingerprint(text)
     if output:
@@ -142,9 +144,9 @@ def _target(path: str, text: str, output: str | None, directory: str, force: boo
             if not force:
                 raise ImportCommandError(f"{target} already exists; not overwriting it (use --force to replace it)")
             return target, None
-        earlier = find_previous(target.parent, path, sha) if target.parent.is_dir() else None
+        earlier = find_previous(target.parent, path, sha, exact=True) if target.parent.is_dir() else None
         if earlier is None and Path(directory).resolve() != target.parent.resolve():
-            earlier = find_previous(directory, path, sha)
+            earlier = find_previous(directory, path, sha, exact=True)
         if earlier is not None and not force:
             raise ImportCommandError(f"{path} was already imported as {earlier}; import it again without -o (or with "
                                      f"-o {earlier}) to update that incident, or use --force for a second one")
@@ -153,8 +155,22 @@ def _target(path: str, text: str, output: str | None, directory: str, force: boo
     if earlier is not None:
         previous = _previous_text(earlier)
         if previous is not None:
+            if previous[1].get("source_sha256") != sha and not force:
+                _same_incident(path, earlier, previous[0], title)
             return earlier, previous[0]
     return None, None
+
+
+def _same_incident(path: str, earlier: Path, previous_text: str, title: str | None) -> None:
+    """Matched by the source path only (the text changed): the title must still be the same incident's."""
+    from postmortem_kit.core import load_yaml_text
+
+    data = load_yaml_text(previous_text, str(earlier)).data
+    before = data.get("title") if isinstance(data, dict) else None
+    if before != title:
+        raise ImportCommandError(f"{path} was imported before as {earlier} (title {before!r}); this version's title "
+                                 f"is {title!r}. Import with -o {earlier} to update that incident, with -o "
+                                 "<new id>.yaml for another one, or with --force to update it anyway")
 
 
 def _previous_text(target: Path) -> tuple[str, dict[str, Any]] | None:

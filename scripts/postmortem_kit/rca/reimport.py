@@ -70,8 +70,9 @@ def same_source(record: dict[str, Any], source: str, sha: str) -> bool:
         return False
 
 
-def find_previous(directory: str | Path, source: str, sha: str) -> Path | None:
-    """The incident file in ``directory`` that an earlier import of this document wrote (same text first)."""
+def find_previous(directory: str | Path, source: str, sha: str, *, exact: bool = False) -> Path | None:
+    """The incident file in ``directory`` that an earlier import of this document wrote (same text first;
+    with ``exact``, only that)."""
     folder = Path(directory)
     if not folder.is_dir():
         return None
@@ -93,7 +94,7 @@ def find_previous(directory: str | Path, source: str, sha: str) -> Path | None:
             continue
         if record.get("source_sha256") == sha:
             return path
-        if by_path is None and same_source(record, source, sha):
+        if not exact and by_path is None and same_source(record, source, sha):
             by_path = path
     return by_path
 
