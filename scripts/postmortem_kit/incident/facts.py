@@ -20,6 +20,7 @@ from functools import cache
 from typing import Any
 
 from postmortem_kit.core import package_file
+from postmortem_kit.incident.evidence_facts import evidence_times
 from postmortem_kit.incident.times import format_duration, incident_zone, parse_timestamp, zone_named
 
 FACTS_FILE = "facts.yaml"
@@ -269,6 +270,9 @@ def compute_facts(data: dict[str, Any]) -> IncidentFacts:
 
     written = [parse_timestamp(summary.get(key)) for key in ("start", "detection", "resolution")]
     derived = _derive_times(points)
+    # Evidence entries (`postmortem evidence add`) name their role; where they exist they decide.
+    derived = tuple(Moment(_minute(found[0]), found[1]) if found else moment
+                    for moment, found in zip(derived, evidence_times(incident, rules())))
     for key, moment, found in zip(("start", "detection", "resolution"), written, derived):
         if moment is not None:
             setattr(facts, key, Moment(_minute(moment), "the written summary"))
