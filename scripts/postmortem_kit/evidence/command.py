@@ -16,7 +16,7 @@ from pathlib import Path
 from postmortem_kit.core import FileReadError, YamlLoadError, load_yaml_text, read_bytes
 from postmortem_kit.evidence.inputs import Source
 from postmortem_kit.evidence.merge import MAX_NEW_ENTRIES, Merge, entry_for
-from postmortem_kit.evidence.model import EvidenceError, Options, Window, parse_option_time
+from postmortem_kit.evidence.model import EvidenceError, Options, Window, parse_option_time, stamp
 from postmortem_kit.evidence.probe import Progress
 from postmortem_kit.evidence.registry import choose
 from postmortem_kit.evidence.yaml_insert import insert_entries, write_atomically
@@ -96,8 +96,11 @@ def add_evidence(incident: str, sources: list[str], options: Options, *, fmt: st
     try:
         original = read_bytes(incident, "incident")
         doc = load_yaml_text(original.decode("utf-8"), incident)
-    except (FileReadError, YamlLoadError) as error:
+    except FileReadError as error:
         raise EvidenceError(str(error)) from None
+    except YamlLoadError as error:
+        where = error.finding
+        raise EvidenceError(f"{incident}:{where.line}:{where.column}: {where.message}; nothing was written") from None
     except UnicodeDecodeError:
         raise EvidenceError(f"{incident}: not valid UTF-8") from None
     if doc.findings:
@@ -143,7 +146,7 @@ def report_lines(result: EvidenceResult) -> list[str]:
     """Lines for stderr: per source, what was added, duplicates, redactions (counts by kind only)."""
     lines = []
     for source in result.sources:
-        span = f", {source.first.isoformat()} to {source.last.isoformat()}" if source.first and source.last else ""
+        span = f", {stamp(source.first)} to {stamp(source.last)}" if source.first and source.last else ""
         lines.append(f"{source.shown}: {source.format}, {source.read} record(s) in the window{span}, "
                      f"{source.added} new")
     if result.total_added:

@@ -143,6 +143,23 @@ class Source:
 
 
 def _read(path: Path, shown: str) -> bytes:
+    """The file through ``core.files``, with a cap near its size: ``read(cap)`` would reserve the whole
+    256 MiB ``evidence`` cap for every small day file of an export."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0
+    limit = min(MEMBER_LIMIT, size + _CHUNK)
+    try:
+        raw = read_bytes(path, "evidence", limit=limit)
+    except FileReadError as error:
+        if error.rule == "file/too-large" and limit < MEMBER_LIMIT:  # it grew while we read: read at the real cap
+            return _read_capped(path, shown)
+        raise EvidenceError(str(error).replace(str(path), shown, 1)) from None
+    return raw
+
+
+def _read_capped(path: Path, shown: str) -> bytes:
     try:
         return read_bytes(path, "evidence")
     except FileReadError as error:

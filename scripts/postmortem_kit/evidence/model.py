@@ -103,16 +103,20 @@ def _offset(text: str) -> timezone:
     return timezone(sign * timedelta(hours=hours, minutes=minutes))
 
 
+_EPOCH = re.compile(r"\d{1,12}(?:\.\d{1,9})?\Z")
+_EPOCH_ZERO = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
 def parse_epoch(value: Any, where: str, *, what: str = "ts") -> datetime:
     """Seconds since the epoch (a number or a decimal string such as Slack's "1710407520.000100"), as UTC."""
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise EvidenceError(f"{where}: {what} {_show(value)} is not a number of seconds since 1970")
-    text = str(value).strip()
-    if not re.fullmatch(r"\d{1,12}(?:\.\d{1,9})?", text):
+    text = value if isinstance(value, str) else str(value)
+    if not _EPOCH.match(text):
         raise EvidenceError(f"{where}: {what} {_show(value)} is not a number of seconds since 1970")
     whole, _, fraction = text.partition(".")
     try:  # exact: no float rounding of the microseconds
-        return datetime.fromtimestamp(int(whole), timezone.utc) + timedelta(microseconds=int((fraction or "0")[:6].ljust(6, "0")))
+        return _EPOCH_ZERO + timedelta(seconds=int(whole), microseconds=int(fraction[:6].ljust(6, "0")) if fraction else 0)
     except (OverflowError, OSError, ValueError):
         raise EvidenceError(f"{where}: {what} {_show(value)} is out of range") from None
 

@@ -52,10 +52,8 @@ def choose(source: Source, forced: str | None = None) -> tuple[Reader, Probe]:
     for reader in table.values():
         if reader.sniff(probe):
             return reader, probe
-    if probe.json_error is not None and not any(line.strip() for line in probe.head().splitlines()[1:2]):
-        raise probe.json_error  # one JSON document that does not parse (a truncated file): say where
-    if probe.json_error is not None and probe.head().lstrip().startswith("["):
-        raise probe.json_error
+    if probe.json_error is not None:
+        raise probe.json_error  # JSON that does not parse (a truncated file) and is not JSON lines: say where
     what = "directory" if source.is_dir else "archive" if source.is_archive else "file"
     raise EvidenceError(f"{source.shown}: not a {what} in a format `postmortem evidence` reads. It reads: "
                         f"{formats_text()}. Name one with --format when the sniffer is wrong.")

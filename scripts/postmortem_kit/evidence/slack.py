@@ -205,6 +205,10 @@ def _text(message: dict, users: dict[str, str]) -> str:
             return "@" + (label or target.split("^", 1)[0])
         return f"{label} ({target})" if label else target
 
-    text = html.unescape(_MENTION.sub(mention, text)).strip()
+    if "<" in text:
+        text = _MENTION.sub(mention, text)
+    if "&" in text:
+        text = html.unescape(text)
+    text = text.strip()
     return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
 

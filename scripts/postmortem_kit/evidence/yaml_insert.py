@@ -39,7 +39,7 @@ def insert_entries(doc: SourceDocument, additions: dict[str, list[dict[str, Any]
     target = target.setdefault("incident_data", {})
     if not isinstance(target, dict):
         raise EvidenceError(f"{doc.path}: `inputs.incident_data` is not a mapping; nothing was written")
-    inserts: list[tuple[int, str]] = []
+    inserts: list[tuple[int, int, str]] = []  # (offset, 0 list item | 1 new key, text)
     missing: dict[str, list] = {}
     for section in SECTIONS:
         entries = additions.get(section)
@@ -53,13 +53,16 @@ def insert_entries(doc: SourceDocument, additions: dict[str, list[dict[str, Any]
         if not isinstance(current, list):
             raise EvidenceError(f"{doc.path}:{_line(doc, (*BASE, section))}: `inputs.incident_data.{section}` is not a "
                                 "list; nothing was written")
-        inserts.append(_append_items(doc, section, entries))
+        offset, addition = _append_items(doc, section, entries)
+        inserts.append((offset, 0, addition))
         current.extend(entries)
     if missing:
-        inserts.append(_add_keys(doc, missing))
+        offset, addition = _add_keys(doc, missing)
+        inserts.append((offset, 1, addition))
     newline = "\r\n" if "\r\n" in text and text.count("\r\n") == text.count("\n") else "\n"
     out = text
-    for offset, addition in sorted(inserts, key=lambda pair: pair[0], reverse=True):
+    # From the end backwards; at one offset, list items go before new keys (they belong to the list above).
+    for offset, _, addition in sorted(inserts, key=lambda item: item[:2], reverse=True):
         out = out[:offset] + addition.replace("\n", newline) + out[offset:]
     try:
         loaded = load_yaml_text(out, doc.path)
