@@ -38,10 +38,13 @@ class Source:
     name: str  # the basename, so labels do not depend on the directory the command ran in
     _archive: zipfile.ZipFile | None = field(default=None, repr=False)
     _head: bytes | None = field(default=None, repr=False)  # a plain file's bytes, read once
+    remote: str | None = None  # OWNER/REPO of a ``github:OWNER/REPO`` source: nothing to read from disk
     _inflated: int = 0
 
     @classmethod
     def open(cls, given: str) -> Source:
+        if given.startswith("github:"):
+            return cls(Path(given), given, given, _head=b"", remote=given[len("github:"):])
         path = Path(given)
         source = cls(path, given, path.name or given)
         try:

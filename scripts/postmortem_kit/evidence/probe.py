@@ -27,7 +27,7 @@ class Probe:
 
     @property
     def is_container(self) -> bool:
-        return self.source.is_dir or self.source.is_archive
+        return self.source.remote is None and (self.source.is_dir or self.source.is_archive)
 
     def text(self) -> str:
         if self._text is None:

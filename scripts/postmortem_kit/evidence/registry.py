@@ -17,12 +17,13 @@ from postmortem_kit.evidence.probe import Probe, Reader
 
 def _registry() -> dict[str, Reader]:
     from postmortem_kit.evidence.alertmanager import AlertmanagerReader
+    from postmortem_kit.evidence.github_source import GitHubReader
     from postmortem_kit.evidence.logs import JsonLinesReader, LogfmtReader
     from postmortem_kit.evidence.pagerduty import PagerDutyReader
     from postmortem_kit.evidence.prometheus import PrometheusReader
     from postmortem_kit.evidence.slack import SlackReader
 
-    readers: list[Reader] = [SlackReader(), PagerDutyReader(), AlertmanagerReader(), PrometheusReader(),
+    readers: list[Reader] = [GitHubReader(), SlackReader(), PagerDutyReader(), AlertmanagerReader(), PrometheusReader(),
                              JsonLinesReader(), LogfmtReader()]
     return {reader.name: reader for reader in readers}
 
