@@ -15,11 +15,11 @@ PROG = "postmortem evidence"
 
 def build_parser() -> ArgumentParser:
     parser = ArgumentParser(prog=PROG, description=(
-        "Read exports and API payloads (Slack, PagerDuty, Alertmanager, logs, Prometheus) and merge their events into "
+        "Read exports and API payloads (Slack, PagerDuty, Alertmanager, GitHub, logs, Prometheus) and merge their events into "
         "inputs.incident_data, each with its time (ISO 8601 with offset) and source, redacted and deduplicated; "
         "existing lines of the file are never changed."))
-    verbs = parser.add_subparsers(dest="verb", metavar="add", required=True)
-    add = verbs.add_parser("add", help="merge evidence into an incident file")
+    add = parser
+    add.add_argument("action", choices=("add",), help="add: merge the evidence into INCIDENT (the one action so far)")
     add.add_argument("incident", metavar="INCIDENT", help="the incident YAML file")
     add.add_argument("sources", metavar="SOURCE", nargs="+",
                      help="an export directory or ZIP, or a JSON / JSON-lines / logfmt file (format is sniffed)")
@@ -30,7 +30,7 @@ def build_parser() -> ArgumentParser:
     add.add_argument("--metric", metavar="NAME", help="Prometheus: the series to summarise (and its shown name)")
     add.add_argument("--threshold", type=float, metavar="X", help="Prometheus: threshold (default: twice the baseline)")
     add.add_argument("--format", dest="fmt", metavar="NAME",
-                     help="read every SOURCE as this format instead of sniffing (slack, pagerduty, alertmanager, "
+                     help="read every SOURCE as this format instead of sniffing (github, slack, pagerduty, alertmanager, "
                           "prometheus, jsonl, logfmt)")
     add.add_argument("--dry-run", action="store_true", help="print the new file to stdout instead of writing it")
     add.add_argument("--config", metavar="FILE", help="configuration file with redaction patterns "
