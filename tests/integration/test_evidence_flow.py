@@ -29,11 +29,11 @@ def test_evidence_in_timeline_out(run_cli, tmp_path, monkeypatch):
                            "alertmanager-webhooks.json", *WINDOW)
     assert code == 0, err
     assert "added 10 events, 3 alerts, 5 response_actions" in err
-    assert "redacted before writing: 1 email, 1 slack-token" in err and "li.wei@example.com" not in err
+    assert "redacted before writing: 1 email, 1 phone, 1 slack-token" in err and "li.wei@example.com" not in err
     after = incident.read_text()
     ops = difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes()
     assert all(op in ("equal", "insert") for op, *_ in ops)  # no byte of the file changed, only added
-    assert "xoxb-" not in after and "@example.com" not in after
+    assert "xoxb-" not in after and "@example.com" not in after and "7946" not in after
 
     code, _, err = run_cli("evidence", "add", str(incident), "slack-export", "pagerduty-log-entries.json",
                            "alertmanager-webhooks.json", *WINDOW)
