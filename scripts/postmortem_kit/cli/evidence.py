@@ -42,14 +42,13 @@ def main(argv: list[str]) -> int:
     args = parse(build_parser(), argv)
     if isinstance(args, int):
         return args
-    from postmortem_kit.evidence import add_evidence, build_options, report_lines
+    from postmortem_kit.evidence import evidence_add
 
-    options = build_options(start=args.start, end=args.end, grep=args.grep, zone=args.zone, metric=args.metric,
-                            threshold=args.threshold)
-    result, text = add_evidence(args.incident, args.sources, options, fmt=args.fmt, dry_run=args.dry_run,
-                                config_file=args.config)
-    for line in report_lines(result):
+    result = evidence_add(args.incident, args.sources, start=args.start, end=args.end, grep=args.grep, zone=args.zone,
+                          metric=args.metric, threshold=args.threshold, fmt=args.fmt, dry_run=args.dry_run,
+                          config_file=args.config)
+    for line in result.report():
         print(f"{PROG}: {line}", file=sys.stderr)
-    if args.dry_run and text is not None:
-        sys.stdout.write(text)
+    if args.dry_run and result.text is not None:
+        sys.stdout.write(result.text)
     return 1 if not result.total_read else 0

@@ -22,6 +22,7 @@ _EXPORTS: dict[str, str] = {
     "add_evidence": "postmortem_kit.evidence.command",
     "build_options": "postmortem_kit.evidence.command",
     "choose": "postmortem_kit.evidence.registry",
+    "evidence_add": "postmortem_kit.evidence.command",
     "formats_text": "postmortem_kit.evidence.registry",
     "insert_entries": "postmortem_kit.evidence.yaml_insert",
     "readers": "postmortem_kit.evidence.registry",

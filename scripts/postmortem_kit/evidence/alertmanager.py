@@ -51,7 +51,7 @@ class AlertmanagerReader:
             if str(payload.get("version")) != "4":
                 raise EvidenceError(f"{where}: webhook version {payload.get('version')!r}; the version 4 payload is read")
             for index, alert in enumerate(payload["alerts"], 1):
-                for item in _alert(alert, f"{where}, alert {index}", source.label_file()):
+                for item in _alert(alert, f"{where}, alert {index}", source.label_file(), options):
                     key = (item.source.role, item.source.id or "")
                     if key in seen or not options.window.holds(item.at):
                         continue
@@ -61,7 +61,7 @@ class AlertmanagerReader:
                     yield item
 
 
-def _alert(alert: Any, where: str, file: str) -> list[Evidence]:
+def _alert(alert: Any, where: str, file: str, options: Options) -> list[Evidence]:
     if not isinstance(alert, dict):
         raise EvidenceError(f"{where}: not an alert object")
     labels = alert.get("labels") if isinstance(alert.get("labels"), dict) else {}
@@ -70,7 +70,7 @@ def _alert(alert: Any, where: str, file: str) -> list[Evidence]:
     starts = alert.get("startsAt")
     if not isinstance(starts, str) or starts.startswith(ZERO_TIME_PREFIX):
         raise EvidenceError(f"{where}: no startsAt (every alert Alertmanager sends has one)")
-    started = parse_instant(starts, where, what="startsAt")
+    started = parse_instant(starts, where, zone=options.zone, what="startsAt")
     fingerprint = alert.get("fingerprint")
     if not isinstance(fingerprint, str) or not fingerprint.strip() or any(c.isspace() or c == "#" for c in fingerprint):
         fingerprint = hashlib.sha256(repr(sorted((str(k), str(v)) for k, v in labels.items())).encode()).hexdigest()[:16]
@@ -81,6 +81,6 @@ def _alert(alert: Any, where: str, file: str) -> list[Evidence]:
     out = [Evidence(started, "alerts", details, SourceLabel("alertmanager", "alert", file, base), name=name)]
     ends = alert.get("endsAt")
     if alert.get("status") == "resolved" and isinstance(ends, str) and not ends.startswith(ZERO_TIME_PREFIX):
-        ended = parse_instant(ends, where, what="endsAt")
+        ended = parse_instant(ends, where, zone=options.zone, what="endsAt")
         out.append(Evidence(ended, "events", f"Alert {name} resolved", SourceLabel("alertmanager", "resolve", file, base)))
     return out

@@ -43,6 +43,10 @@ class EvidenceResult:
     duplicates: int = 0
     redacted: dict[str, int] = field(default_factory=dict)  # placeholder kind -> count (never the values)
     written: bool = False
+    text: str | None = None  # the incident's new text (None: nothing to add)
+
+    def report(self) -> list[str]:
+        return report_lines(self)
 
     @property
     def total_added(self) -> int:
@@ -86,6 +90,16 @@ def _redactor(incident: str, config_file: str | None):
 
     config = load_config(config_file, incident=incident)
     return Redactor.default(config.redaction_patterns)
+
+
+def evidence_add(incident: str, sources: list[str], *, start: str | None = None, end: str | None = None,
+                 grep: str | None = None, zone: str | None = None, metric: str | None = None,
+                 threshold: float | None = None, fmt: str | None = None, dry_run: bool = False,
+                 config_file: str | None = None) -> EvidenceResult:
+    """`postmortem evidence add` with the command line's values (window and filters as text)."""
+    options = build_options(start=start, end=end, grep=grep, zone=zone, metric=metric, threshold=threshold)
+    result, _ = add_evidence(incident, sources, options, fmt=fmt, dry_run=dry_run, config_file=config_file)
+    return result
 
 
 def add_evidence(incident: str, sources: list[str], options: Options, *, fmt: str | None = None,
@@ -136,6 +150,7 @@ def add_evidence(incident: str, sources: list[str], options: Options, *, fmt: st
     if not additions:
         return result, None
     text = insert_entries(doc, additions)
+    result.text = text
     if not dry_run:
         write_atomically(Path(incident), original, text)
         result.written = True

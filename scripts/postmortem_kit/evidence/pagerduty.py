@@ -61,7 +61,7 @@ class PagerDutyReader:
             kind = entry.get("type")
             if not isinstance(kind, str):
                 raise EvidenceError(f"{where}: no `type`")
-            at = parse_instant(entry.get("created_at"), where, what="created_at")
+            at = parse_instant(entry.get("created_at"), where, zone=options.zone, what="created_at")
             if not options.window.holds(at):
                 continue
             ident = str(entry.get("id") or f"entry-{index}")
