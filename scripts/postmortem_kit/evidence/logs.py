@@ -76,7 +76,7 @@ def _excerpt(probe: Probe, options: Options, progress: Progress, parse) -> Itera
     kept: list[str] = []
     first_at = None
     matched = 0
-    for number, raw in enumerate(probe.text().splitlines(), 1):
+    for number, raw in enumerate(_lines(probe.text()), 1):
         if not raw.strip():
             continue
         if number % 5000 == 0:
@@ -98,6 +98,17 @@ def _excerpt(probe: Probe, options: Options, progress: Progress, parse) -> Itera
         kept.append(f"[{matched - len(kept)} more matching lines not kept; narrow with --grep or --from/--to]")
     yield Evidence(first_at, "logs", "\n".join(kept) + "\n",
                    SourceLabel("logs", "log", source.label_file(), f"{len(kept)}lines@{int(first_at.timestamp())}"))
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` one at a time (``splitlines`` would hold a second copy of a large log)."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        if end < 0:
+            end = len(text)
+        yield text[start:end].rstrip("\r")
+        start = end + 1
 
 
 def _time_of(value: Any, where: str, column: int, options: Options):
