@@ -29,6 +29,7 @@ VERBS: dict[str, tuple[str, str]] = {
     "draft": ("postmortem_kit.cli.draft", "draft the missing analysis sections (LLM or offline)"),
     "pr": ("postmortem_kit.cli.pr", "pull-request job: check, annotate, comment drafted sections"),
     "followups": ("postmortem_kit.cli.followups", "sync follow-up actions with GitHub issues"),
+    "evidence": ("postmortem_kit.cli.evidence", "merge chat, pager, alert, deploy, log and metric evidence into the inputs"),
     "import": ("postmortem_kit.cli.import_markdown", "convert an RCA Markdown document to incident YAML"),
     "export": ("postmortem_kit.cli.export", "write an incident as RCA Markdown"),
     "stats": ("postmortem_kit.cli.stats", "incident analytics: time to detect/resolve, causes, follow-ups"),
