@@ -63,6 +63,7 @@ def main(argv: list[str]) -> int:
         append_sections,
         draft_incident,
         load_config,
+        nothing_to_draft,
         render_json,
         validate,
     )
@@ -85,9 +86,7 @@ def main(argv: list[str]) -> int:
         return 2
 
     if not result.requested:
-        print(f"{PROG}: {result.path}: nothing to draft: "
-              + ("every analysis section is present and valid" if not args.section
-                 else "the requested sections are present and valid"), file=sys.stderr)
+        print(f"{PROG}: {result.path}: nothing to draft: {nothing_to_draft(result.states, args.section)}", file=sys.stderr)
         if args.format == "json":
             sys.stdout.write(render_json(result.to_dict()))
         return 0

@@ -32,6 +32,7 @@ _EXPORTS: dict[str, str] = {
     "estimate_tokens": "postmortem_kit.drafting.token_budget",
     "load_config": "postmortem_kit.drafting.config",
     "load_prompts": "postmortem_kit.drafting.prompt_files",
+    "nothing_to_draft": "postmortem_kit.drafting.sections",
     "render_json": "postmortem_kit.drafting.output",
     "repair_messages": "postmortem_kit.drafting.prompt_files",
     "section_yaml": "postmortem_kit.drafting.output",

@@ -43,6 +43,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from support.github.deploys import DeployHandlers
 from support.github.handlers import ApiError, Handlers, Reply, Request
 from support.github.json_io import Renderer
 from support.github.state import Issue, Label, PullFile, PullRequest, Repo, User, next_id, utc_now
@@ -98,6 +99,12 @@ ROUTES: list[tuple[str, str, str]] = [
     ("POST", "/repos/{owner}/{repo}/git/trees", "git/create-tree"),
     ("GET", "/repos/{owner}/{repo}/git/commits/{commit_sha}", "git/get-commit"),
     ("POST", "/repos/{owner}/{repo}/git/commits", "git/create-commit"),
+    ("GET", "/repos/{owner}/{repo}/deployments", "repos/list-deployments"),
+    ("POST", "/repos/{owner}/{repo}/deployments", "repos/create-deployment"),
+    ("GET", "/repos/{owner}/{repo}/deployments/{deployment_id}/statuses", "repos/list-deployment-statuses"),
+    ("POST", "/repos/{owner}/{repo}/deployments/{deployment_id}/statuses", "repos/create-deployment-status"),
+    ("GET", "/repos/{owner}/{repo}/releases", "repos/list-releases"),
+    ("POST", "/repos/{owner}/{repo}/releases", "repos/create-release"),
 ]
 
 # Which fine-grained permission a write needs (app tokens with ``permissions`` only).
@@ -196,7 +203,7 @@ class EmulatorStats:
     by_operation: dict[str, int] = field(default_factory=dict)
 
 
-class GitHubEmulator(Handlers):
+class GitHubEmulator(Handlers, DeployHandlers):
     def __init__(self, *, clock: Callable[[], float] | None = None, html_url: str = "https://github.com"):
         self.clock = clock or time.monotonic
         self.html_url = html_url

@@ -358,6 +358,8 @@ class Repo:
     reviews: dict[int, Review] = field(default_factory=dict)
     git: GitStore = field(default_factory=GitStore)
     next_number: int = 1
+    deployments: dict = field(default_factory=dict)  # id -> support.github.deploys.Deployment
+    releases: dict = field(default_factory=dict)  # id -> support.github.deploys.Release
 
     @property
     def full_name(self) -> str:
