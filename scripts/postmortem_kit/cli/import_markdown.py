@@ -104,7 +104,8 @@ def main(argv: list[str]) -> int:
 
     from postmortem_kit.incident import dump_incident, schema_reference
 
-    yaml_text = dump_incident(data, schema_ref=schema_reference(target.parent if target is not None else Path(args.dir)))
+    yaml_text = dump_incident(data, schema_ref=schema_reference(target.parent if target is not None else Path(args.dir)),
+                              draft_stubs=True)
 
     shown = "-" if to_stdout else str(target)
     if to_stdout:
