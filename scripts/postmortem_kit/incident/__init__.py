@@ -34,6 +34,7 @@ _EXPORTS: dict[str, str] = {
     "next_free_id": "postmortem_kit.incident.ids",
     "parse_date": "postmortem_kit.incident.times",
     "parse_duration": "postmortem_kit.incident.times",
+    "parse_stub": "postmortem_kit.incident.stubs",
     "parse_timestamp": "postmortem_kit.incident.times",
     "prose_field_names": "postmortem_kit.incident.schema_fields",
     "prose_strings": "postmortem_kit.incident.schema_fields",
