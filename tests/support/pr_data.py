@@ -19,7 +19,7 @@ def draft_incident(number: int, *, stubs: bool = False) -> str:
     stubs existed, whose drafts fall back to one shared append anchor on the last line."""
     text = re.sub(r"^id: INC-2026-0003$", f"id: INC-2026-{number:04d}", example("INC-2026-0003"), flags=re.MULTILINE)
     if not stubs:
-        text = text.split("\n# Analysis sections:", 1)[0]
+        text = text.split("\n# stub: ", 1)[0]
         text = text.rstrip("\n") + "\n"
     return text
 

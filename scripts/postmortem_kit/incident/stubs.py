@@ -25,8 +25,6 @@ from dataclasses import dataclass
 STUB_PREFIX = "# stub: "
 STUB_NOTE = "(a drafted section replaces this line)"
 _STUB = re.compile(r"^# stub: ([a-z_]{1,40})(?: [^\n]{0,200})?$")
-HEADER = ("# Analysis sections: `postmortem draft` or the pull-request Action drafts each one for a person\n"
-          "# to review; each `# stub:` line below is where its section goes.")
 
 
 @dataclass(frozen=True)
@@ -41,10 +39,11 @@ def stub_line(section: str) -> str:
 
 
 def stub_block(sections: list[str]) -> str:
-    """The stub lines for ``sections`` (in order), a blank line between each, with a header comment."""
+    """The stub lines for ``sections`` (in order), a blank line between each (no other text: once every
+    section is in, nothing of the stubs is left)."""
     if not sections:
         return ""
-    return HEADER + "\n\n" + "\n\n".join(stub_line(name) for name in sections) + "\n"
+    return "\n\n".join(stub_line(name) for name in sections) + "\n"
 
 
 def parse_stub(line: str) -> str | None:

@@ -19,15 +19,12 @@ when a file has two or more stub-anchored drafts.
 
 from __future__ import annotations
 
-from typing import Any
-
 from postmortem_kit.pr.anchor import Anchor, diff_lines
 
 
-def combined(entry: dict[str, Any], suggestions: list, patch: str | None):
-    """The combined Suggestion for one file's ``replace`` suggestions, or None (see module doc)."""
-    from postmortem_kit.pr.suggestions import ALL_SECTIONS, Suggestion
-
+def combined(suggestions: list, patch: str | None) -> tuple[Anchor, int, str, tuple[str, ...]] | None:
+    """For one file's suggestions: (anchor of the last line, first line, content, sections) of the
+    combined suggestion, or None (see module doc)."""
     own = sorted((s for s in suggestions if s.anchor.mode == "replace" and s.start_line is None),
                  key=lambda s: s.anchor.line)
     if len(own) < 2:
@@ -38,5 +35,4 @@ def combined(entry: dict[str, Any], suggestions: list, patch: str | None):
         return None
     replaced = {s.anchor.line: s.yaml.rstrip("\n") for s in own}
     content = "\n".join(replaced.get(number, in_diff[number]) for number in range(first, last + 1))
-    return Suggestion(entry["path"], ALL_SECTIONS, Anchor(last, "replace", in_diff[last]), content,
-                      entry["provenance"], start_line=first, sections=tuple(s.section for s in own))
+    return Anchor(last, "replace", in_diff[last]), first, content, tuple(s.section for s in own)

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from postmortem_kit.pr.anchor import Anchor, suggestion_text, verify, verify_stub
+from postmortem_kit.pr.batch import combined
 from postmortem_kit.pr.files import ChangedFile
 
 MARKER = "postmortem-kit:suggestion"
@@ -61,7 +62,10 @@ class Suggestion:
     body: str = ""
 
     def __post_init__(self):
-        material = "\x00".join([self.path, self.section, str(self.anchor.line), self.anchor.mode, self.anchor.text,
+        # A stub line names its section, so a replace anchor is identified by its text: when GitHub moves
+        # the comment along with its line (a batch committed above it), the key stays the same.
+        line = "" if self.anchor.mode == "replace" and self.start_line is None else str(self.anchor.line)
+        material = "\x00".join([self.path, self.section, line, self.anchor.mode, self.anchor.text,
                                 str(self.start_line), self.yaml])
         self.key = hashlib.sha256(material.encode("utf-8")).hexdigest()[:24]
         self.body = render_body(self)
@@ -151,8 +155,6 @@ def plan(result: dict[str, Any], files: dict[str, ChangedFile], skip: set[str],
 
     ``remembered``: (slot, value hash) of drafts offered on earlier runs; a section the file now
     has with exactly such a value was accepted, and its re-draft is not offered again."""
-    from postmortem_kit.pr.batch import combined
-
     out = Plan()
     for entry in result["files"]:
         if entry["change"] == "removed":
@@ -191,9 +193,13 @@ def plan(result: dict[str, Any], files: dict[str, ChangedFile], skip: set[str],
             _offer(out, Suggestion(*where, anchor, draft["yaml"], entry["provenance"],
                                    value=draft.get("value_hash", "")), skip)
         if changed is not None and not changed.deleted:
-            together = combined(entry, [s for s in out.suggestions if s.path == entry["path"]], changed.patch)
-            if together is not None and len(together.body) <= MAX_BODY and together.key not in skip:
-                out.combined[entry["path"]] = together
+            parts = combined([s for s in out.suggestions if s.path == entry["path"]], changed.patch)
+            if parts is not None:
+                anchor, first, content, sections = parts
+                together = Suggestion(entry["path"], ALL_SECTIONS, anchor, content, entry["provenance"],
+                                      start_line=first, sections=sections)
+                if len(together.body) <= MAX_BODY and together.key not in skip:
+                    out.combined[entry["path"]] = together
     return out
 
 
@@ -254,10 +260,11 @@ def sync(pull, wanted: list[Suggestion], bot_login: str, gate, commit,
 
     report = SuggestionReport()
     current = existing(pull, bot_login)
-    wanted_keys = {s.key for s in wanted}
+    wanted_lines = {s.key: s.anchor.line for s in wanted}
     replaceable = {(s.slot, s.anchor.line, s.start_line): s for s in wanted if s.key not in current}
     for key, comments in current.items():
-        keep = key in wanted_keys and comments[0].line is not None  # an outdated comment cannot be committed
+        # An outdated comment (no line) cannot be committed; one GitHub moved elsewhere is not where we want it.
+        keep = key in wanted_lines and comments[0].line == wanted_lines[key]
         extra = comments[1:] if keep else comments
         if keep:
             report.kept.add(key)
