@@ -75,7 +75,7 @@ def test_each_drafted_section_is_its_own_suggestion_on_its_stub_line(scenario, r
     assert "suggestions: 13 offered (13 new, 0 already there), 1 of them combined (accept all)" in out
     body = sticky(scenario)
     assert "| `root_cause` | drafted, **waiting**: suggestion on line" in body
-    assert "Review criteria (with every draft accepted):" in body and "for the reviewer" not in body.split("|")[0]
+    assert "Review criteria (as the file would be with every waiting draft accepted):" in body
     assert "*instead of* the per-section ones" in body
     assert "⚠️ not in the evidence:" in body  # the offline impact draft names a 30-day month
 

@@ -92,7 +92,9 @@ def render_checklist(entry: dict[str, Any], plan: Plan, report: SuggestionReport
         lines.append(f"| `{name}` | {state} | {marks} |")
     review = entry.get("review") or []
     if review:
-        lines += ["", "Review criteria (with every draft accepted):"]
+        waiting = any(d["section"] not in (entry.get("sections") or {}) for d in entry["drafts"])
+        lines += ["", "Review criteria (as the file would be with every waiting draft accepted):" if waiting
+                  else "Review criteria:"]
         from postmortem_kit.pr.review_criteria import CRITERIA
 
         for item in review:
