@@ -101,3 +101,20 @@ def test_a_stub_outside_the_diff_gets_no_anchor_so_the_draft_falls_back():
     anchors = stub_anchors(text, patch_with, data, {"lesson": value}, {"lesson": "lesson:\n  what_happened: x\n"})
     assert anchors == {"lesson": Anchor(stub, "replace", lines[stub - 1])}
     assert stub_anchors(text, patch_without, data, {"lesson": value}, {"lesson": "lesson:\n  what_happened: x\n"}) == {}
+
+
+def test_a_redraft_of_an_accepted_section_is_not_offered_again():
+    from postmortem_kit.pr.files import ChangedFile
+    from postmortem_kit.pr.suggestions import plan
+
+    path = "postmortems/INC-2026-0009.yaml"
+    value = {"what_happened": "TODO(draft): x"}
+    entry = _entry(change="added", anchor=None, provenance=None, sections={"lesson": value_hash(value)},
+                   drafts=[{"section": "lesson", "yaml": "lesson:\n  what_happened: y\n", "replaces": True}])
+    result = {"files": [entry]}
+    files = {path: ChangedFile(path, "added", None, "@@ -0,0 +1 @@\n+x")}
+    remembered = {(slot_of(path, "lesson"), value_hash(value))}
+    accepted = plan(result, files, set(), remembered)
+    assert accepted.accepted == {(path, "lesson")} and not accepted.in_comment
+    fresh = plan(result, files, set(), set())  # a section a person wrote: the re-draft is shown to paste over it
+    assert (path, "lesson") in fresh.in_comment and not fresh.accepted
