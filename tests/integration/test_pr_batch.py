@@ -163,3 +163,17 @@ def test_a_section_without_a_stub_falls_back_to_the_shared_anchor_and_the_commen
     body = sticky(scenario)
     assert "No stub line in the diff for `lesson`" in body
     assert "| `lesson` | drafted, **waiting**: suggestion on line" in body and "(appended: the file has no stub" in body
+
+
+def test_a_changed_draft_on_an_unchanged_stub_is_edited_in_place(scenario, run_cli, github_emulator):
+    text = draft_incident(3, stubs=True)
+    scenario.open({DRAFT: text})
+    run(scenario, run_cli, event="pull_request.opened.1")
+    first = {name: (c.id, c.body) for name, c in live(scenario).items()}
+    scenario.push({DRAFT: text.replace('time: "2026-09-08T14:34:00-07:00"', 'time: "2026-09-08T14:36:00-07:00"')})
+    out = run(scenario, run_cli)
+    now = live(scenario)
+    assert set(now) == set(first) and {name: c.id for name, c in now.items()} == {n: i for n, (i, _) in first.items()}
+    changed = sorted(name for name, c in now.items() if c.body != first[name][1])
+    assert "summary" in changed and "all_sections" in changed and "root_cause" not in changed
+    assert f"{len(changed)} updated in place" in out and "stale removed" not in out
