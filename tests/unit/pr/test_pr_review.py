@@ -7,12 +7,23 @@ import time
 from types import SimpleNamespace
 
 from postmortem_kit.core import load_yaml_text
-from postmortem_kit.pr.anchor import Anchor, stub_anchors
-from postmortem_kit.pr.checklist import memory_markers, remembered_in, section_rows
-from postmortem_kit.pr.drafts import value_hash
-from postmortem_kit.pr.grounding import ungrounded
-from postmortem_kit.pr.review_criteria import evaluate
-from postmortem_kit.pr.suggestions import Plan, Suggestion, SuggestionReport, ours, slot_of
+from postmortem_kit.pr import (
+    Anchor,
+    ChangedFile,
+    Plan,
+    Suggestion,
+    SuggestionReport,
+    evaluate,
+    memory_markers,
+    ours,
+    plan,
+    remembered_in,
+    section_rows,
+    slot_of,
+    stub_anchors,
+    ungrounded,
+    value_hash,
+)
 from support.examples import COMPLETE, DRAFT, example_text
 
 
@@ -104,9 +115,6 @@ def test_a_stub_outside_the_diff_gets_no_anchor_so_the_draft_falls_back():
 
 
 def test_a_redraft_of_an_accepted_section_is_not_offered_again():
-    from postmortem_kit.pr.files import ChangedFile
-    from postmortem_kit.pr.suggestions import plan
-
     path = "postmortems/INC-2026-0009.yaml"
     value = {"what_happened": "TODO(draft): x"}
     entry = _entry(change="added", anchor=None, provenance=None, sections={"lesson": value_hash(value)},
@@ -118,3 +126,16 @@ def test_a_redraft_of_an_accepted_section_is_not_offered_again():
     assert accepted.accepted == {(path, "lesson")} and not accepted.in_comment
     fresh = plan(result, files, set(), set())  # a section a person wrote: the re-draft is shown to paste over it
     assert (path, "lesson") in fresh.in_comment and not fresh.accepted
+
+
+def test_a_forged_draft_anchor_that_is_not_its_stub_line_falls_back():
+    path = "postmortems/INC-2026-0009.yaml"
+    lines = ["id: x", "# stub: lesson (a drafted section replaces this line)", "title: y"]
+    patch = "@@ -0,0 +1,3 @@\n" + "\n".join("+" + line for line in lines)
+    entry = _entry(change="added", provenance=None, anchor={"line": 3, "mode": "insert", "text": "title: y"},
+                   drafts=[{"section": "summary", "yaml": "summary:\n  a: b\n", "replaces": False,
+                            "anchor": {"line": 2, "mode": "replace", "text": lines[1]}}])
+    out = plan({"files": [entry]}, {path: ChangedFile(path, "added", None, patch)}, set())
+    (suggestion,) = out.suggestions
+    assert suggestion.anchor.mode == "insert"  # the lesson stub cannot carry the summary
+    assert "stub line 2 is no longer part of the diff" in out.fallback[(path, "summary")]
