@@ -17,7 +17,7 @@ from typing import Any
 
 from postmortem_kit.blameless.edges import LEFT_EDGE, RIGHT_EDGE, source_digest  # noqa: F401 (re-exported)
 from postmortem_kit.blameless.triggers import TriggerIndex
-from postmortem_kit.core import PostmortemError, package_file
+from postmortem_kit.core import PostmortemError, brief, package_file
 
 RULES_FILE = "rules.yaml"
 COMPILED_FILE = "rules.compiled.json"
@@ -228,7 +228,7 @@ def compile_yaml(data: bytes, shown: str, digest: str, *, check: bool = True) ->
         raw = load_yaml_text(decode_source(data, shown), shown).data
     except YamlLoadError as error:
         finding = error.finding
-        raise RuleFileError(f"{shown}:{finding.line}:{finding.column}: {finding.message}") from None
+        raise RuleFileError(brief(finding, path=shown)) from None
     from postmortem_kit.blameless.compiler import compile_rule_file
 
     try:
