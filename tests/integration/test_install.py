@@ -5,8 +5,8 @@ repository (so nothing is read from the source tree). Built once per test sessio
 from __future__ import annotations
 
 import subprocess
-from pathlib import Path
 import zipfile
+from pathlib import Path
 
 from postmortem_kit import __version__
 from postmortem_kit.cli.main import VERBS
