@@ -142,6 +142,9 @@ def test_input_blocks_only_become_a_draft(run_cli, tmp_path):
         "name": "search-api", "purpose": "full-text product search for the shop and partner API"}
     assert data["inputs"]["system_context"]["on_call_response_minutes"] == 10
     assert "draft/missing-sections" in out  # the check's notice: what `postmortem draft` will fill
+    text = (tmp_path / "INC-2026-0100.yaml").read_text(encoding="utf-8")
+    stubs = [line.split()[2] for line in text.splitlines() if line.startswith("# stub: ")]
+    assert len(stubs) == 12 and stubs[0] == "summary" and stubs[-1] == "blameless"  # where each draft goes
 
 
 def test_a_filled_in_prompt_imports_its_inputs_and_ignores_the_template(run_cli, tmp_path):

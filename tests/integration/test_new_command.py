@@ -22,6 +22,7 @@ def test_new_writes_a_draft_that_passes_check(run_cli, tmp_path, monkeypatch):
     text = (tmp_path / "incidents" / "INC-2026-0001.yaml").read_text()
     assert text.startswith("# yaml-language-server: $schema=")
     assert 'title: "Cache \\"stampede\\""' in text
+    assert text.count("\n# stub: ") == 12 and text.endswith("# stub: blameless (a drafted section replaces this line)\n")
     code, out, _ = run_cli("check", "incidents")
     assert code == 0, out
     code, out, _ = run_cli("new", "--dir", "incidents", "--now", "2026-11-27T10:00:00+00:00")

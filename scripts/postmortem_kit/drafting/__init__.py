@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 
 _EXPORTS: dict[str, str] = {
+    "write_sections": "postmortem_kit.drafting.output",
     "DraftCache": "postmortem_kit.drafting.cache",
     "DraftConfig": "postmortem_kit.drafting.config",
     "DraftConfigError": "postmortem_kit.drafting.config",

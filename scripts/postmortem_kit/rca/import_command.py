@@ -91,13 +91,15 @@ def import_command(path: str, *, output: str | None = None, incident_id: str | N
         data[IMPORT_KEY] = import_provenance(Path(path).as_posix(), text, data, report.hints)
     schema_ref = schema_reference(target.parent if target is not None else Path(directory))
 
-    def dump(value: dict[str, Any]) -> str:
-        return dump_incident(value, schema_ref=schema_ref)
+    def dump(value: dict[str, Any], *, stubs: bool = False) -> str:
+        # A first import marks each missing analysis section with a stub line, so drafted sections
+        # anchor one suggestion each (pr.suggestions); a re-import merges fields and adds none.
+        return dump_incident(value, schema_ref=schema_ref, draft_stubs=stubs)
 
     shown = "-" if to_stdout else str(target)
     verb = "wrote"
     if to_stdout:
-        yaml_text = dump(data)
+        yaml_text = dump(data, stubs=True)
         out.write(yaml_text)
     elif previous_text is not None:
         result = merge_import(previous_text, data, dump, force=force)
@@ -109,7 +111,7 @@ def import_command(path: str, *, output: str | None = None, incident_id: str | N
             _write(target, yaml_text)
             verb = "updated"
     else:
-        yaml_text = dump(data)
+        yaml_text = dump(data, stubs=True)
         _write(target, yaml_text)
 
     findings = sorted(report.findings, key=Finding.sort_key)

@@ -354,6 +354,12 @@ class GitHubEmulator(Handlers, DeployHandlers):
             repo.issues[number] = issue
             return issue
 
+    def apply_suggestions(self, full_name: str, number: int, comment_ids: list[int], *, user: str) -> str:
+        """A reviewer commits a batch of suggestions (a web UI action: see suggestion_batch)."""
+        from support.github.suggestion_batch import apply_suggestions
+
+        return apply_suggestions(self, full_name, number, comment_ids, user=user)
+
     def fault(self, kind: str = "status", **options) -> Fault:
         fault = Fault(kind, **options)
         with self.lock:

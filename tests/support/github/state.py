@@ -147,6 +147,7 @@ class ReviewComment:
     start_line: int | None = None
     start_side: str | None = None
     original_line: int | None = None
+    original_commit_id: str | None = None
     position: int | None = None
     review_id: int | None = None
     in_reply_to_id: int | None = None
