@@ -16,6 +16,8 @@ memory at build time (nothing generated is committed):
   body back;
 * ``on_post_page`` sanitises what the theme put around the body in its
   content ``<article>`` (title, edit button);
+* ``on_post_build`` writes the Pagefind search index (``search_index``; material's own index
+  is left empty unless ``extra.postmortems.search: builtin``);
 * ``on_serve``   makes ``mkdocs serve`` rebuild when an incident file (or the
   follow-up status file) changes.
 
@@ -34,6 +36,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
+from postmortem_kit.site import search_index
 from postmortem_kit.site.options import SiteOptionError, SiteOptions, read_options
 
 log = logging.getLogger("mkdocs.plugins.postmortem_site")
@@ -83,7 +86,7 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
     if spec is None:
         return markdown
     page.meta["title"] = spec.title
-    if not spec.search:
+    if not spec.search or _pagefind():
         page.meta["search"] = {"exclude": True}
     if spec.hide:
         page.meta["hide"] = list(spec.hide)
@@ -100,7 +103,7 @@ def on_page_content(html, page, config, files, **kwargs):
     # headings plus one comment token per block.
     html = clean_content(html, keep_comments=True)
     full = spec.render_fragments(html)
-    if not spec.search:
+    if not spec.search or _pagefind():
         return full
     # The search plugin indexes page.content in its on_page_context: it gets only the searchable
     # blocks (it would skip the others anyway, after parsing them), and the page gets its full
@@ -122,7 +125,25 @@ def on_post_page(output, page, config, **kwargs):
         return output
     from postmortem_kit.textsafety import clean_document
 
-    return clean_document(output, page.content)
+    output = clean_document(output, page.content)
+    if _pagefind() and _state["pages"][page.file.src_uri].search:
+        output = search_index.mark_body(output)
+    return output
+
+
+def on_post_build(config, **kwargs):
+    if not _pagefind():
+        return
+    try:
+        result = search_index.build_index(config.site_dir)
+    except search_index.SearchIndexError as error:
+        raise PluginError(str(error)) from None
+    log.info(f"lessons site: search index of {result.pages} page(s) written in {result.seconds:.1f} s")
+
+
+def _pagefind() -> bool:
+    options: SiteOptions | None = _state["options"]
+    return options is not None and options.search == search_index.PAGEFIND
 
 
 def on_serve(server, config, builder, **kwargs):

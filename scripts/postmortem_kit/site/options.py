@@ -10,6 +10,8 @@ extra:
     latest: 10                       # incidents and lessons on the home page
     similar: 3                       # "similar past incidents" per incident
     chart_months: 24                 # months shown by the per-month charts
+    search: pagefind                 # or builtin: material's own (one JSON index of every page)
+    page_size: 200                   # rows per page of the incident lists (they paginate)
 ```
 
 Unknown keys and values of the wrong type are configuration errors (a typo
@@ -33,6 +35,8 @@ DEFAULTS: dict[str, Any] = {
     "latest": 10,
     "similar": 3,
     "chart_months": 24,
+    "search": "pagefind",
+    "page_size": 200,
 }
 
 
@@ -49,6 +53,8 @@ class SiteOptions:
     latest: int
     similar: int
     chart_months: int
+    search: str = "pagefind"
+    page_size: int = 200
 
 
 def read_options(extra: Any, config_dir: Path) -> SiteOptions:
@@ -70,7 +76,9 @@ def read_options(extra: Any, config_dir: Path) -> SiteOptions:
     status = values["followups_status"]
     if status is not None and (not isinstance(status, str) or not status.strip()):
         raise SiteOptionError("extra.postmortems.followups_status must be a path (or null)")
-    for key, low, high in (("latest", 1, 200), ("similar", 0, 20), ("chart_months", 3, 240)):
+    if values["search"] not in ("pagefind", "builtin"):
+        raise SiteOptionError("extra.postmortems.search must be pagefind or builtin")
+    for key, low, high in (("latest", 1, 200), ("similar", 0, 20), ("chart_months", 3, 240), ("page_size", 10, 5000)):
         value = values[key]
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             raise SiteOptionError(f"extra.postmortems.{key} must be a whole number from {low} to {high}")
@@ -91,6 +99,8 @@ def read_options(extra: Any, config_dir: Path) -> SiteOptions:
         latest=values["latest"],
         similar=values["similar"],
         chart_months=values["chart_months"],
+        search=values["search"],
+        page_size=values["page_size"],
     )
 
 
