@@ -69,3 +69,15 @@ def test_filter_block_holds_slugs_only(tmp_path):
     html = filter_block(Hostile())
     assert "script" not in html and "bad value" not in html and "<b>" not in html
     assert 'data-pagefind-filter="service:ok-service"' in html
+
+
+def test_search_and_page_size_options_are_checked(tmp_path):
+    import pytest
+
+    from postmortem_kit.site import SiteOptionError
+
+    assert read_options({}, tmp_path).search == "pagefind"
+    assert read_options({"postmortems": {"search": "builtin"}}, tmp_path).search == "builtin"
+    for bad in ({"search": "lunr"}, {"page_size": 3}, {"page_size": "200"}):
+        with pytest.raises(SiteOptionError):
+            read_options({"postmortems": bad}, tmp_path)
