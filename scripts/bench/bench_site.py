@@ -2,9 +2,9 @@
 
 Both sites are built in this run from the same incidents (tests/support/incident_factory.py):
 
-* ours: ``mkdocs build --strict`` with the hook, listings paginated, search by Pagefind (its
+* ours: ``mkdocs build --strict`` with the ``postmortems`` plugin, listings paginated, search by Pagefind (its
   index written after the build, in a child process);
-* baseline: the same, with ``extra.postmortems.search: builtin`` (material's own search: one JSON
+* baseline: the same, with the plugin's ``search: builtin`` (material's own search: one JSON
   index of every incident page) and material's own search box.
 
 Reported: build wall time and peak RSS (the MkDocs process, and the Pagefind process apart),
@@ -22,7 +22,6 @@ import http.server
 import json
 import os
 import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -53,14 +52,11 @@ finally:
 """
 
 
-def write_config(path: Path, incidents: Path, site_dir: Path, search: str, overrides: Path) -> None:
+def write_config(path: Path, incidents: Path, site_dir: Path, search: str) -> None:
     config = {
         "INHERIT": str(ROOT / "mkdocs.yml"),
-        "docs_dir": str(SITE / "docs"),
         "site_dir": str(site_dir),
-        "hooks": [str(SITE / "hook.py")],
-        "theme": {"custom_dir": str(overrides)},
-        "extra": {"postmortems": {"dir": str(incidents), "followups_status": None, "search": search}},
+        "plugins": ["search", {"postmortems": {"dir": str(incidents), "followups_status": None, "search": search}}],
     }
     path.write_text(json.dumps(config, indent=2), encoding="utf-8")  # JSON is YAML
 
@@ -168,14 +164,10 @@ def main() -> int:
         incidents = work / "postmortems"
         if not incidents.is_dir():
             write_incidents(incidents, args.incidents, status="mixed")
-        builtin_overrides = work / "overrides-builtin"  # ours without the search box override
-        shutil.rmtree(builtin_overrides, ignore_errors=True)
-        shutil.copytree(SITE / "overrides", builtin_overrides, ignore=shutil.ignore_patterns("search.html"))
         results = {}
-        for name, search, overrides in (("pagefind", "pagefind", SITE / "overrides"),
-                                         ("builtin", "builtin", builtin_overrides)):
+        for name in ("pagefind", "builtin"):
             config = work / f"{name}.yml"
-            write_config(config, incidents, work / f"site-{name}", search, overrides)
+            write_config(config, incidents, work / f"site-{name}", name)
             results[name] = build(config)
             results[name]["largest"] = largest_pages(work / f"site-{name}")
         results["pagefind"]["again_s"], results["pagefind"]["pagefind_rss_mb"] = pagefind_alone(work / "site-pagefind")

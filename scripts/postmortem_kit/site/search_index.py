@@ -8,8 +8,8 @@ index of every page, 30 MB at 10,000 incidents).  Only an incident page's articl
 incidents, follow-ups ...); listing pages are not indexed at all.  Filters (severity, root-cause
 category, service, tag, year) are ``data-pagefind-filter`` metadata on each incident page.
 
-``extra.postmortems.search: builtin`` keeps material's own search instead (the benchmark's
-baseline; a site without the ``site`` extra).  The hook calls, in build order:
+The plugin option ``search: builtin`` keeps material's own search instead (the benchmark's
+baseline; a site without the ``site`` extra).  The plugin calls, in build order:
 ``filter_block`` (per incident page), ``mark_body`` (``on_post_page``) and ``build_index``
 (``on_post_build``).
 """
@@ -77,7 +77,7 @@ def build_index(site_dir: str | Path) -> IndexResult:
     if done.returncode != 0:
         if "No module named pagefind" in output:
             raise SearchIndexError("the search index needs Pagefind: pip install 'postmortem-kit[site]' "
-                                   "(or set extra.postmortems.search: builtin for material's own search)")
+                                   "(or set the postmortems plugin's search: builtin for material's own search)")
         raise SearchIndexError(f"pagefind failed (exit {done.returncode}): {output.strip()[-800:]}")
     found = re.search(r"Indexed ([0-9,]+) pages?", output)
     return IndexResult(int(found[1].replace(",", "")) if found else 0, seconds, output)
