@@ -26,7 +26,10 @@ IMPORT_LINE = "from fastjsonschema import JsonSchemaValueException, JsonSchemaVa
 LOCAL_CLASSES = '''
 
 class JsonSchemaValueException(ValueError):
-    """The document breaks the schema (the message says little: jsonschema explains it)."""
+    """The document breaks the schema (jsonschema explains how)."""
+
+    def __init__(self, message, value=None, name=None, definition=None, rule=None):
+        super().__init__(message)
 
 
 JsonSchemaValuesException = JsonSchemaValueException'''
@@ -64,11 +67,13 @@ def generated_text() -> str:
     # the formats are the checker's own (see incident.schema.FORMATS), passed in at call time.
     schema["$schema"] = "http://json-schema.org/draft-07/schema#"
     formats = {"date": lambda _: True, "date-time": lambda _: True}
-    code = fastjsonschema.compile_to_code(schema, formats=formats, detailed_exceptions=False)
+    # detailed_exceptions=False fails on `const` in fastjsonschema 2.22.3 (KeyError: definition_rule);
+    # the detail is built only when a document is rejected, which the fast path then hands to jsonschema.
+    code = fastjsonschema.compile_to_code(schema, formats=formats, detailed_exceptions=True)
     if IMPORT_LINE not in code:
         sys.exit(f"generate_schema_validator: fastjsonschema's code no longer has {IMPORT_LINE!r}; update this script")
     code = code.replace(IMPORT_LINE, LOCAL_CLASSES.strip("\n"), 1).replace(DECIMAL_LINE, LOCAL_DECIMAL, 1)
-    entry = code.split("def ", 1)[1].split("(", 1)[0]
+    entry = code.split("\ndef ", 1)[1].split("(", 1)[0]
     header = (f"{MARKER}\n# Source: schema/postmortem.schema.json sha256:{schema_digest(data)}, "
               f"fastjsonschema {fastjsonschema.VERSION}.\n# ruff: noqa\n")
     return header + code.rstrip("\n") + f"\n\n\nvalidate = {entry}\n"

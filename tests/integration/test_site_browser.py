@@ -89,7 +89,8 @@ def _search(page, word: str):
     box = page.locator("input.md-search__input")
     box.click()
     box.press_sequentially(word, delay=40)
-    page.wait_for_selector(".md-search-result__item", timeout=15_000)
+    # results for a prefix of the word may show first: wait for the ones of the whole word
+    page.wait_for_selector(f'.md-search-result__item a[href*="highlight={word.lower()}"]', timeout=15_000)
     return page.locator(".md-search-result__item")
 
 

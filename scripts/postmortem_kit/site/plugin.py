@@ -26,6 +26,7 @@ out; ``mkdocs build --strict`` then fails with MkDocs' own "Aborted with N warni
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 from mkdocs.plugins import BasePlugin, event_priority
@@ -61,6 +62,10 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             log.warning("extra.postmortems is no longer read: put these options under "
                         "'plugins: - postmortems:' in mkdocs.yml")
         self.options = site_options(self.config, config_dir)
+        if self.options.search == search_index.PAGEFIND and not search_index.available():
+            log.info("lessons site: Pagefind is not installed (pip install 'postmortem-kit[site]'): "
+                     "material's built-in search is used")
+            self.options = replace(self.options, search=search_index.BUILTIN)
         self.pages, self.full_content = {}, {}
         if not config.repo_url:
             found = remote_url(config_dir)

@@ -47,6 +47,13 @@ class IndexResult:
     output: str
 
 
+def available() -> bool:
+    """Whether Pagefind (the ``site`` extra) is installed; without it the site keeps material's search."""
+    import importlib.util
+
+    return importlib.util.find_spec("pagefind") is not None
+
+
 def filter_block(incident: Incident) -> str:
     """The incident's filter values as Pagefind metadata: empty, hidden and not indexed as text.
 
