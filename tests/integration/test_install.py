@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import zipfile
+from pathlib import Path
 
 from postmortem_kit import __version__
 from postmortem_kit.cli.main import VERBS
@@ -52,6 +53,9 @@ def test_every_verb_runs_from_another_directory(installed_kit, tmp_path):
     assert "blameless/BL001" in run(kit, here, "rules").stdout
     drafted = run(kit, here, "draft", new, "--provider", "offline").stdout
     assert "summary:" in drafted
+    alerts = Path(__file__).resolve().parents[1] / "data" / "evidence" / "alertmanager-firing.json"
+    evidence = run(kit, here, "evidence", "add", new, str(alerts), check=False)
+    assert evidence.returncode in (0, 1) and "Traceback" not in evidence.stderr, evidence.stderr
     run(kit, here, "export", "repo/postmortems/INC-2026-0001.yaml", "-o", "rca.md")
     imported = run(kit, here, "import", "rca.md", "-o", "INC-2026-0042.yaml", "--id", "INC-2026-0042",
                    check=False)
