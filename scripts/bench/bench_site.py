@@ -1,33 +1,32 @@
-"""Benchmark: the lessons site build for 1,000 generated incidents.
+"""Benchmark: the lessons site at N generated incidents, Pagefind search against material's built-in search.
 
-Measures, in one run on this machine:
+Both sites are built in this run from the same incidents (tests/support/incident_factory.py):
 
-* ``mkdocs build`` of the real site (mkdocs.yml with our plugin) over N generated
-  incidents (tests/support/incident_factory.py);
-* the baseline: ``mkdocs build`` with the same theme and configuration but no
-  plugin, over the very same pages written out as plain Markdown files (same
-  content, same titles and front matter), i.e. what MkDocs itself costs;
-* a second reference: ``mkdocs build`` (same theme and configuration, no plugin) of the
-  1,000 incidents written as RCA Markdown by ``postmortem export`` (one plain Markdown page
-  per incident, as a person would write it), plus stub pages for the navigation;
-* the ratio (target: at most 1.3x) and the size of the search index.
+* ours: ``mkdocs build --strict`` with the ``postmortems`` plugin, listings paginated, search by Pagefind (its
+  index written after the build, in a child process);
+* baseline: the same, with the plugin's ``search: builtin`` (material's own search: one JSON
+  index of every incident page) and material's own search box.
 
-Each build runs in its own process; builds alternate and the fastest of
-``--repeat`` runs of each is compared.  Usage::
+Reported: build wall time and peak RSS (the MkDocs process, and the Pagefind process apart),
+the largest page, and in headless Chromium for a few queries (a fresh browser context each, page
+just loaded): the bytes the search fetches and the time from typing the query to the first result.
 
-    python scripts/bench/bench_site.py [--incidents 1000] [--repeat 2]
+    nice -n 19 python scripts/bench/bench_site.py --incidents 1000 [--queries 3]
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
+import http.server
 import json
 import os
-import resource
-import shutil
+import re
+import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -36,129 +35,170 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from support.incident_factory import write_incidents  # noqa: E402
 
-TARGET = 1.3
+SITE = ROOT / "scripts/postmortem_kit/site"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+QUERIES = ["database connection", "certificate", "retry storm", "disk", "cache"]
+# Runs `mkdocs build` and prints the process's own peak RSS and its children's (Pagefind) at exit.
+RUNNER = """
+import resource, runpy, sys
+sys.argv = ["mkdocs", "build", "--strict", "-f", sys.argv[1]]
+try:
+    runpy.run_module("mkdocs", run_name="__main__")
+finally:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    sys.stderr.write(f"\\nBENCH-RSS {own} {kids}\\n")
+"""
 
 
-def child_config(path: Path, *, docs_dir: Path, plugin: bool, incidents: Path, site_dir: Path) -> None:
-    plugins: list = ["search"]
-    if plugin:
-        plugins.append({"postmortems": {"dir": str(incidents), "followups_status": None}})
+def write_config(path: Path, incidents: Path, site_dir: Path, search: str) -> None:
     config = {
         "INHERIT": str(ROOT / "mkdocs.yml"),
-        "docs_dir": str(docs_dir),
         "site_dir": str(site_dir),
-        "plugins": plugins,
-        "theme": {"custom_dir": str(ROOT / "scripts/postmortem_kit/site/overrides")},
+        "plugins": ["search", {"postmortems": {"dir": str(incidents), "followups_status": None, "search": search}}],
     }
     path.write_text(json.dumps(config, indent=2), encoding="utf-8")  # JSON is YAML
 
 
-def write_baseline_docs(incidents: Path, docs: Path) -> int:
-    """The pages our plugin generates, written as plain Markdown files with equivalent front matter."""
-    from postmortem_kit.site import generate_site, site_options
-
-    options = site_options({"dir": str(incidents), "followups_status": None}, ROOT)
-    result = generate_site(options, repo_url="https://github.com/postmortem-kit/postmortem-kit",
-                           edit_url_base="https://github.com/postmortem-kit/postmortem-kit/edit/main/")
-    shutil.copytree(ROOT / "scripts/postmortem_kit/site/docs", docs)
-    for page in result.pages:
-        meta = {"title": page.title}
-        if not page.search:
-            meta["search"] = {"exclude": True}
-        if page.hide:
-            meta["hide"] = page.hide
-        target = docs / page.src_uri
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text("---\n" + json.dumps(meta) + "\n---\n\n" + page.expanded_markdown(), encoding="utf-8")
-    return len(result.pages)
-
-
-def write_export_docs(incidents: Path, docs: Path) -> int:
-    """Each incident as RCA Markdown (`postmortem export`), plus the navigation's pages as stubs."""
-    from postmortem_kit.core import load_yaml_file
-    from postmortem_kit.rca import render_markdown
-
-    shutil.copytree(ROOT / "scripts/postmortem_kit/site/docs", docs)
-    for stub in ("index.md", "incidents/index.md", "lessons.md", "analytics.md", "services/index.md",
-                 "tags/index.md"):
-        (docs / stub).parent.mkdir(parents=True, exist_ok=True)
-        (docs / stub).write_text(f"# {stub}\n", encoding="utf-8")
-    count = 0
-    for path in sorted(incidents.glob("*.yaml")):
-        markdown, _ = render_markdown(load_yaml_file(str(path)).data)
-        (docs / "incidents" / f"{path.stem}.md").write_text(markdown, encoding="utf-8")
-        count += 1
-    return count
-
-
-def build(config: Path, strict: bool = True) -> tuple[float, float]:
-    """(wall seconds, CPU seconds) of one `mkdocs build [--strict]` in a fresh process."""
+def build(config: Path) -> dict:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", *(["--strict"] if strict else []), "-q",
-                           "-f", str(config)],
-                          cwd=ROOT, env=env, capture_output=True, text=True)
-    elapsed = time.perf_counter() - started
-    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    done = subprocess.run([sys.executable, "-c", RUNNER, str(config)], cwd=ROOT, env=env, capture_output=True,
+                          text=True)
+    wall = time.perf_counter() - started
     if done.returncode != 0:
         sys.exit(f"mkdocs build -f {config} failed:\n{done.stderr[-3000:]}")
-    cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
-    return elapsed, cpu
+    own, kids = map(int, re.search(r"BENCH-RSS (\d+) (\d+)", done.stderr).groups())
+    index = re.search(r"search index of \d+ page\(s\) written in ([0-9.]+) s", done.stderr)
+    return {"wall": wall, "rss_mb": own / 1024, "pagefind_s": float(index[1]) if index else 0.0}
+
+
+PAGEFIND_RUNNER = """
+import resource, subprocess, sys
+subprocess.run([sys.executable, "-m", "pagefind", "--site", sys.argv[1], "--exclude-selectors", "[data-search-exclude]"],
+               check=True, capture_output=True)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+
+
+def pagefind_alone(site: Path) -> tuple[float, float]:
+    """(seconds, peak RSS MB) of Pagefind indexing the built site again, from a small parent process
+    (a child's peak RSS counts what it shares with its parent at fork, so MkDocs' own would show)."""
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", PAGEFIND_RUNNER, str(site)], capture_output=True, text=True,
+                          check=True)
+    return time.perf_counter() - started, int(done.stdout.strip()) / 1024
+
+
+def largest_pages(site: Path, count: int = 3) -> list[tuple[int, str]]:
+    sizes = [(path.stat().st_size, path.relative_to(site).as_posix()) for path in site.rglob("*.html")]
+    return sorted(sizes, reverse=True)[:count]
+
+
+class CountingHandler(http.server.SimpleHTTPRequestHandler):
+    counts: dict[str, int] = {}
+
+    def log_message(self, *args):
+        pass
+
+    def copyfile(self, source, outputfile):
+        data = source.read()
+        outputfile.write(data)
+        self.counts[self.path] = self.counts.get(self.path, 0) + len(data)
+
+
+def serve(directory: Path):
+    handler = type("Handler", (CountingHandler,), {"counts": {}})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, handler
+
+
+def search_run(browser, url: str, counts: dict, query: str, timeout_ms: int) -> tuple[float, int]:
+    """(seconds from typing to the first result, bytes the search fetched) in a fresh context."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        counts.clear()  # material's index download starts as the page loads: its bytes count too
+        page.goto(url, wait_until="domcontentloaded")
+        box = page.locator("input.md-search__input")
+        box.click()
+        started = time.perf_counter()
+        box.fill(query)
+        page.wait_for_selector(".md-search-result__item", timeout=timeout_ms)
+        elapsed = time.perf_counter() - started
+        fetched = sum(size for path, size in counts.items() if "search" in path or "pagefind" in path)
+        return elapsed, fetched
+    finally:
+        context.close()
+
+
+def measure_search(site: Path, queries: list[str], timeout_ms: int) -> list[tuple[str, float, int]]:
+    from playwright.sync_api import sync_playwright
+
+    server, handler = serve(site)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                url = f"http://127.0.0.1:{server.server_address[1]}/"
+                return [(q, *search_run(browser, url, handler.counts, q, timeout_ms)) for q in queries]
+            finally:
+                browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--incidents", type=int, default=1000)
-    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--queries", type=int, default=3)
+    parser.add_argument("--keep", type=Path, help="keep the built sites in this folder")
     args = parser.parse_args()
+    queries = QUERIES[: args.queries]
     with tempfile.TemporaryDirectory(prefix="bench-site-") as tmp:
-        work = Path(tmp)
+        work = args.keep or Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
         incidents = work / "postmortems"
-        write_incidents(incidents, args.incidents)
-        pages = write_baseline_docs(incidents, work / "plain-docs")
-        ours = work / "ours.yml"
-        plain = work / "plain.yml"
-        child_config(ours, docs_dir=ROOT / "scripts/postmortem_kit/site/docs", plugin=True, incidents=incidents,
-                     site_dir=work / "site-ours")
-        child_config(plain, docs_dir=work / "plain-docs", plugin=False, incidents=incidents,
-                     site_dir=work / "site-plain")
-        exported = work / "export.yml"
-        exports = write_export_docs(incidents, work / "export-docs")
-        child_config(exported, docs_dir=work / "export-docs", plugin=False, incidents=incidents,
-                     site_dir=work / "site-export")
-        ours_runs, plain_runs, export_runs = [], [], []
-        for _ in range(args.repeat):
-            plain_runs.append(build(plain))
-            ours_runs.append(build(ours))
-            export_runs.append(build(exported, strict=False))
-        index = work / "site-ours" / "search" / "search_index.json"
-        plain_index = work / "site-plain" / "search" / "search_index.json"
-        entries = len(json.loads(index.read_text(encoding="utf-8"))["docs"])
-        ours_best, plain_best = min(w for w, _ in ours_runs), min(w for w, _ in plain_runs)
-        ours_cpu, plain_cpu = min(c for _, c in ours_runs), min(c for _, c in plain_runs)
-        ratio = ours_best / plain_best
-
-        def runs(values: list[tuple[float, float]]) -> str:
-            return ", ".join(f"{w:.1f} s wall / {c:.1f} s CPU" for w, c in values)
-
-        print(f"incidents: {args.incidents}, pages: {pages} (the same pages in both builds)")
-        print(f"mkdocs build, our plugin:           {ours_best:6.1f} s wall  {ours_cpu:6.1f} s CPU  "
-              f"({runs(ours_runs)})")
-        print(f"mkdocs build, plain Markdown pages: {plain_best:6.1f} s wall  {plain_cpu:6.1f} s CPU  "
-              f"({runs(plain_runs)})")
-        export_best, export_cpu = min(w for w, _ in export_runs), min(c for _, c in export_runs)
-        print(f"mkdocs build, {exports} RCA Markdown pages (postmortem export): {export_best:6.1f} s wall  "
-              f"{export_cpu:6.1f} s CPU  ({runs(export_runs)})")
-        verdict = "OK" if ratio <= TARGET else "OVER TARGET"
-        print(f"ratio (wall, fastest runs): {ratio:.2f}x (target <= {TARGET}x) {verdict}; "
-              f"CPU ratio {ours_cpu / plain_cpu:.2f}x; against the RCA Markdown pages "
-              f"{ours_best / export_best:.2f}x wall, {ours_cpu / export_cpu:.2f}x CPU")
-        print(f"search index: {index.stat().st_size / 1e6:.2f} MB ({index.stat().st_size / 2**20:.2f} MiB), "
-              f"{entries} entries, {index.stat().st_size / args.incidents / 1024:.1f} KiB per incident "
-              f"(baseline build's index: {plain_index.stat().st_size / 1e6:.2f} MB; RCA Markdown pages, "
-              f"fully indexed: {(work / 'site-export' / 'search' / 'search_index.json').stat().st_size / 1e6:.2f} MB)")
-    return 0 if ratio <= TARGET else 1
+        if not incidents.is_dir():
+            write_incidents(incidents, args.incidents, status="mixed")
+        results = {}
+        for name in ("pagefind", "builtin"):
+            config = work / f"{name}.yml"
+            write_config(config, incidents, work / f"site-{name}", name)
+            results[name] = build(config)
+            results[name]["largest"] = largest_pages(work / f"site-{name}")
+        results["pagefind"]["again_s"], results["pagefind"]["pagefind_rss_mb"] = pagefind_alone(work / "site-pagefind")
+        index = work / "site-builtin" / "search" / "search_index.json"
+        timeout = 120_000
+        for name in ("pagefind", "builtin"):
+            results[name]["search"] = measure_search(work / f"site-{name}", queries, timeout)
+        print(f"incidents: {args.incidents}; machine: {os.cpu_count()} cores, shared with other jobs "
+              f"(load average {os.getloadavg()[0]:.1f} at the end)")
+        for name in ("pagefind", "builtin"):
+            r = results[name]
+            print(f"\n{name}: mkdocs build --strict {r['wall']:.1f} s wall, peak RSS {r['rss_mb']:.0f} MB (mkdocs process)"
+                  + (f"; of which Pagefind {r['pagefind_s']:.1f} s (run alone: {r['again_s']:.1f} s, "
+                     f"peak RSS {r['pagefind_rss_mb']:.0f} MB in its own process)"
+                     if name == "pagefind" else ""))
+            print("  largest pages: " + ", ".join(f"{path} {size / 1024:.0f} KB" for size, path in r["largest"]))
+            for query, seconds, fetched in r["search"]:
+                print(f"  query {query!r}: first result {seconds:.2f} s, search fetched {fetched / 1024:.0f} KB")
+        if index.exists():
+            print(f"\nbuilt-in search index: {index.stat().st_size / 1e6:.1f} MB")
+        ours, base = results["pagefind"], results["builtin"]
+        t_ours = statistics.median(s for _, s, _ in ours["search"])
+        t_base = statistics.median(s for _, s, _ in base["search"])
+        b_ours = statistics.median(b for _, _, b in ours["search"])
+        b_base = statistics.median(b for _, _, b in base["search"])
+        print(f"\nmedian first result: Pagefind {t_ours:.2f} s vs built-in {t_base:.2f} s ({t_ours / t_base:.2f}x)")
+        print(f"median bytes per query: Pagefind {b_ours / 1024:.0f} KB vs built-in {b_base / 1024:.0f} KB "
+              f"({b_ours / max(b_base, 1):.3f}x)")
+        print(f"build: {ours['wall']:.1f} s vs {base['wall']:.1f} s ({ours['wall'] / base['wall']:.2f}x); "
+              f"largest page {ours['largest'][0][0] / 1024:.0f} KB vs {base['largest'][0][0] / 1024:.0f} KB")
+    return 0
 
 
 if __name__ == "__main__":

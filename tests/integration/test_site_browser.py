@@ -89,7 +89,8 @@ def _search(page, word: str):
     box = page.locator("input.md-search__input")
     box.click()
     box.press_sequentially(word, delay=40)
-    page.wait_for_selector(".md-search-result__item", timeout=15_000)
+    # results for a prefix of the word may show first: wait for the ones of the whole word
+    page.wait_for_selector(f'.md-search-result__item a[href*="highlight={word.lower()}"]', timeout=15_000)
     return page.locator(".md-search-result__item")
 
 
@@ -176,4 +177,63 @@ def test_hostile_incident_runs_no_script_and_requests_nothing_outside(session, s
     assert session.blocked == [], session.blocked
     assert all(urlsplit(url).hostname == "127.0.0.1" or urlsplit(url).scheme in ("data", "blob")
                for url in session.requests)
-    assert any(url.endswith("search/search_index.json") for url in session.requests)
+    # the search is Pagefind's: its chunks were fetched, never material's one-file index
+    assert any("/pagefind/" in url for url in session.requests)
+    assert not any(url.endswith(".json") and "/pagefind/" not in url for url in session.requests
+                   if "search_index" not in url)
+    # the excerpt and title are text: the payloads show as characters, not as markup
+    result_text = results.first.inner_text()
+    assert "Hostile" in result_text
+    assert page.evaluate("document.querySelectorAll('#pm-search-list script, #pm-search-list img, "
+                         "#pm-search-list iframe, #pm-search-list [onerror], #pm-search-list [onclick]').length") == 0
+
+
+def test_search_filters_by_severity_and_keeps_the_words_highlighted(session, site_url):
+    page = session.page
+    page.goto(f"{site_url}/")
+    results = _search(page, "incident")
+    assert results.count() > 1
+    severity = page.locator('select[data-pm-search-filter="severity"]')
+    severity.wait_for(state="attached")
+    severity.select_option("SEV2")
+    page.wait_for_function("() => document.getElementById('pm-search-meta').textContent.includes('matching')")
+    page.wait_for_timeout(400)  # the filtered results replace the list
+    shown = page.locator(".md-search-result__item a.md-search-result__link")
+    hrefs = [shown.nth(i).get_attribute("href") for i in range(shown.count())]
+    assert hrefs
+    session.screenshot("search-filter-sev2")
+    # every filtered result is a SEV2 incident (its page says so)
+    for href in hrefs[:3]:
+        page.goto(href)
+        assert "SEV2" in page.locator(".pm-summary, article").first.inner_text()
+        assert "highlight=" in page.url
+        page.wait_for_selector("mark.pagefind-highlight", timeout=10_000)
+    assert not session.errors, session.errors
+    assert not session.blocked, session.blocked
+
+
+def test_keyboard_shortcut_opens_the_search(session, site_url):
+    page = session.page
+    page.goto(f"{site_url}/analytics/")
+    page.wait_for_load_state("networkidle")
+    page.keyboard.press("/")
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'pm-search-input'")
+    page.keyboard.type(MARMOSET_WORD, delay=30)
+    page.wait_for_selector(".md-search-result__item", timeout=15_000)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/incidents/{MARMOSET_ID}/**")
+    assert not session.errors, session.errors
+
+
+def test_search_from_a_file_url_says_it_needs_a_server(browser, lessons_site):
+    context = browser.new_context()  # no routing: the page and its assets are files
+    try:
+        page = context.new_page()
+        page.goto((lessons_site.root / "index.html").as_uri())
+        box = page.locator("input.md-search__input")
+        box.click()
+        box.press_sequentially("marmoset", delay=20)
+        page.wait_for_function("() => document.getElementById('pm-search-meta').textContent.includes('server')")
+        assert "needs the site served over HTTP" in page.locator("#pm-search-meta").inner_text()
+    finally:
+        context.close()

@@ -60,7 +60,7 @@ class _Document(HTMLParser):
 
 
 def _article(html: str) -> str:
-    return html[html.index('<article class="md-content__inner md-typeset">'):html.rindex("</article>")]
+    return html[html.index('<article class="md-content__inner md-typeset"'):html.rindex("</article>")]
 
 
 def _rows(html: str, incident_id_pattern: str = r"INC-\d{4}-\d{4,6}") -> list[str]:
@@ -83,11 +83,13 @@ def test_repository_config_builds_strict_from_the_examples(tmp_path):
     for page in ("index.html", "incidents/index.html", "lessons/index.html", "analytics/index.html",
                  "tags/index.html", "services/index.html", "services/checkout-api/index.html",
                  "tags/dns/index.html", "incidents/severity/sev1/index.html", "incidents/year/2026/index.html",
-                 "incidents/category/configuration-error/index.html", "search/search_index.json"):
+                 "incidents/category/configuration-error/index.html", "search/search_index.json",
+                 "pagefind/pagefind.js"):
         assert (site / page).is_file(), page
     # nothing generated lives in the repository: the docs folder holds only the stylesheet
     docs = ROOT / "scripts/postmortem_kit/site/docs"
-    assert [p.relative_to(docs).as_posix() for p in docs.rglob("*") if p.is_file()] == ["assets/postmortem.css"]
+    assert sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*") if p.is_file()) == \
+        ["assets/postmortem.css", "assets/search.js"]
 
 
 def test_no_request_leaves_the_site_host(lessons_site):
@@ -293,12 +295,15 @@ def test_analytics_charts(lessons_site):
 
 
 def test_search_index_is_lean(lessons_site):
-    index = lessons_site.search_index()
-    locations = [doc["location"] for doc in index["docs"]]
-    assert all(loc.startswith("incidents/INC-") for loc in locations)  # listing pages are not indexed
-    sections = {loc.split("#", 1)[1] for loc in locations if "#" in loc}
-    assert sections <= {"impact", "root-cause", "contributing-factors", "timeline", "lesson"}, sections
-    assert any(MARMOSET_WORD in doc["text"].lower() for doc in index["docs"])
+    records = lessons_site.search_index()
+    assert records and all(record["url"].startswith("/incidents/INC-") for record in records)  # no listing page
+    marmoset = next(r for r in records if MARMOSET_ID in r["url"])
+    assert MARMOSET_WORD in marmoset["content"].lower()
+    # the sections marked data-search-exclude stay out: similar incidents, follow-ups, the edit link
+    assert "Similar past incidents" not in marmoset["content"] and "Edit this incident" not in marmoset["content"]
+    assert marmoset["meta"]["title"].startswith(MARMOSET_ID)
+    assert set(marmoset["filters"]) >= {"severity", "year", "service", "tag", "category"}
+    assert lessons_site.builtin_search_index()["docs"] == []  # material's own index is left empty
 
 
 # ---------------------------------------------------------------- drafts
@@ -449,14 +454,14 @@ def test_hostile_incident_renders_as_text(lessons_site):
 
 
 def test_nothing_hostile_in_the_search_index(lessons_site):
-    raw = (lessons_site.root / "search" / "search_index.json").read_text(encoding="utf-8")
-    docs = json.loads(raw)["docs"]
-    hostile = [d for d in docs if d["location"].startswith(f"incidents/{HOSTILE_ID}/")]
-    assert hostile
-    for doc in hostile:
-        for value in (doc["title"], doc["text"]):
-            stripped = re.sub(r"</?(p|code|pre|li|ol|ul|sub|sup)>", "", value)
-            assert "<" not in stripped, value
+    records = [r for r in lessons_site.search_index() if r["url"].startswith(f"/incidents/{HOSTILE_ID}/")]
+    assert len(records) == 1
+    record = records[0]
+    # filter values are slugs only (a hostile tag or service is left out, never written as markup)
+    for name, values in record["filters"].items():
+        assert all(re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", value) for value in values), (name, values)
+    # the payloads are the page's text, as text: the browser test shows they stay text in the results
+    assert "Hostile" in record["meta"]["title"]
 
 
 # ---------------------------------------------------------------- mkdocs serve

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gzip
 import http.server
 import json
 import os
@@ -136,7 +137,17 @@ class BuiltSite:
             path = path / "index.html"
         return path.read_text(encoding="utf-8")
 
-    def search_index(self) -> dict[str, Any]:
+    def search_index(self) -> list[dict[str, Any]]:
+        """The Pagefind index's page records (url, content, meta, filters), from its fragment files."""
+        records = []
+        for path in sorted((self.root / "pagefind" / "fragment").glob("*.pf_fragment")):
+            data = gzip.decompress(path.read_bytes())
+            assert data.startswith(b"pagefind_dcd"), path
+            records.append(json.loads(data[len(b"pagefind_dcd"):]))
+        return records
+
+    def builtin_search_index(self) -> dict[str, Any]:
+        """material's own index (left empty unless extra.postmortems.search is builtin)."""
         return json.loads((self.root / "search" / "search_index.json").read_text(encoding="utf-8"))
 
 

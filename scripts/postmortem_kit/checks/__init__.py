@@ -15,8 +15,10 @@ _EXPORTS: dict[str, str] = {
     "check_file": "postmortem_kit.checks.incident",
     "duplicate_ids": "postmortem_kit.checks.duplicates",
     "exit_status": "postmortem_kit.checks.run",
+    "explained_errors": "postmortem_kit.checks.schema_findings",
     "incident_status": "postmortem_kit.checks.incident",
     "run_checks": "postmortem_kit.checks.run",
+    "schema_errors": "postmortem_kit.checks.schema_findings",
 }
 
 __all__ = sorted(_EXPORTS)

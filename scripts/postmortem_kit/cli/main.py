@@ -12,7 +12,6 @@ closed pipe (``postmortem check --format json | head -c1``) ends quietly.
 
 from __future__ import annotations
 
-import difflib
 import importlib
 import os
 import sys
@@ -46,6 +45,8 @@ def _help() -> str:
 
 
 def _unknown(verb: str) -> str:
+    import difflib
+
     close = difflib.get_close_matches(verb, VERBS, n=1, cutoff=0.6)
     hint = f"; did you mean {close[0]!r}?" if close else ""
     return f"postmortem: unknown verb {verb!r}{hint}\n\n{_help()}"

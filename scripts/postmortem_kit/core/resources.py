@@ -7,15 +7,23 @@ schema, the incident template, the follow-up status schema) stay in the
 repository's top-level ``schema/`` folder, which the wheel ships as the
 ``postmortem_kit.schemas`` package (see pyproject's ``package-dir``).
 
-Both are found with ``importlib.resources``, so they work from a source
-checkout, an editable install and an installed wheel alike.
+Both are found from the package's own directory (``__path__``), so they work from a source
+checkout, an editable install and an installed wheel alike; this avoids importing
+``importlib.resources`` (with tempfile, shutil and zipfile) on the cold `postmortem check` path.
 """
 
 from __future__ import annotations
 
+import importlib
 from functools import cache
-from importlib.resources import files
 from pathlib import Path
+
+
+def files(package: str) -> Path:
+    """The directory of ``package`` (a regular or namespace package on disk)."""
+    module = importlib.import_module(package)
+    return Path(next(iter(module.__path__)))
+
 
 SCHEMAS_PACKAGE = "postmortem_kit.schemas"
 

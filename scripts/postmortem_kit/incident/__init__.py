@@ -32,6 +32,7 @@ _EXPORTS: dict[str, str] = {
     "find_stubs": "postmortem_kit.incident.stubs",
     "format_duration": "postmortem_kit.incident.times",
     "incident_zone": "postmortem_kit.incident.times",
+    "is_valid": "postmortem_kit.incident.schema",
     "load_schema": "postmortem_kit.incident.schema",
     "next_free_id": "postmortem_kit.incident.ids",
     "parse_date": "postmortem_kit.incident.times",

@@ -20,6 +20,8 @@ _EXPORTS: dict[str, str] = {
     "load_incidents": "postmortem_kit.site.model",
     "load_status": "postmortem_kit.site.followups",
     "make_page": "postmortem_kit.site.html",
+    "filter_block": "postmortem_kit.site.search_index",
+    "paged_src": "postmortem_kit.site.paging",
     "site_options": "postmortem_kit.site.options",
     "web_url": "postmortem_kit.site.repository",
     "similar_incidents": "postmortem_kit.site.similarity",

@@ -46,7 +46,8 @@ def generate_site(options: SiteOptions, *, repo_url: str | None = None, edit_url
     similar = similar_incidents(incidents, options.similar) if options.similar else {}
     site = SiteData(incidents=incidents, status=status, similar=similar, links=Links(use_directory_urls),
                     repo_url=repo_url, edit_url_base=edit_url_base, edit_path=options.edit_path,
-                    latest=options.latest, chart_months=options.chart_months, drafts_skipped=drafts_skipped)
+                    latest=options.latest, chart_months=options.chart_months, drafts_skipped=drafts_skipped,
+                    page_size=options.page_size)
     pages = build_pages(site)
     return SiteResult(pages=pages, problems=problems, incidents=len(incidents), drafts_skipped=drafts_skipped,
                       status_source=status.source)

@@ -95,6 +95,7 @@ class SiteData:
     latest: int
     chart_months: int
     drafts_skipped: int = 0
+    page_size: int = 200  # rows per page of a listing (site/paging.py)
 
 
 def category_label(name: str | None) -> str:

@@ -28,6 +28,7 @@ from postmortem_kit.site.html import (
     when,
 )
 from postmortem_kit.site.model import Incident, duration_text
+from postmortem_kit.site.search_index import filter_block
 from postmortem_kit.textsafety import paragraphs, plain, safe_href, safe_title, text, verbatim
 
 HORIZONS = (("immediate", "Immediate", "within 1 week"), ("short_term", "Short term", "within 1 month"),
@@ -54,6 +55,8 @@ class IncidentPageWriter(HtmlWriter):
                 "may be filled in; the analysis has not been written or reviewed yet.</div>")
             add("")
         add(self.summary_card(incident))
+        add("")
+        add(filter_block(incident))
         add("")
         # The search index keeps what a reader looks an incident up by (summary, impact, root cause,
         # timeline, lesson); the other sections are left out of it to keep the index lean.

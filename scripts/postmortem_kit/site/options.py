@@ -13,6 +13,8 @@ plugins:
       latest: 10                       # incidents and lessons on the home page
       similar: 3                       # "similar past incidents" per incident
       chart_months: 24                 # months shown by the per-month charts
+      search: pagefind                 # or builtin: material's own (one JSON index of every page)
+      page_size: 200                   # incidents per page of each list (they paginate)
 ```
 
 MkDocs validates them (``PostmortemsConfig``): an unknown key (a typo such as ``publish_draft``) or a
@@ -84,6 +86,8 @@ class PostmortemsConfig(base.Config):
     latest = _Count(10, 1, 200)
     similar = _Count(3, 0, 20)
     chart_months = _Count(24, 3, 240)
+    search = c.Choice(("pagefind", "builtin"), default="pagefind")
+    page_size = _Count(200, 10, 5000)
 
 
 @dataclass(frozen=True)
@@ -96,12 +100,15 @@ class SiteOptions:
     similar: int = 3
     chart_months: int = 24
     prefix: str = ""
+    search: str = "pagefind"
+    page_size: int = 200
 
 
 def site_options(config: PostmortemsConfig | dict, config_dir: Path) -> SiteOptions:
     """The validated options with paths resolved against the folder of mkdocs.yml."""
     values = {"dir": "postmortems", "prefix": "", "publish_drafts": False, "followups_status": None,
-              "edit_path": None, "latest": 10, "similar": 3, "chart_months": 24, **dict(config)}
+              "edit_path": None, "latest": 10, "similar": 3, "chart_months": 24, "search": "pagefind",
+              "page_size": 200, **dict(config)}
     incidents_dir = _resolve(values["dir"], config_dir)
     edit_path = values["edit_path"]
     if edit_path is None:
@@ -119,6 +126,8 @@ def site_options(config: PostmortemsConfig | dict, config_dir: Path) -> SiteOpti
         similar=values["similar"],
         chart_months=values["chart_months"],
         prefix=values["prefix"],
+        search=values["search"],
+        page_size=values["page_size"],
     )
 
 

@@ -25,6 +25,7 @@ from postmortem_kit.site.html import (
 )
 from postmortem_kit.site.incident_page import IncidentPageWriter
 from postmortem_kit.site.model import CATEGORIES, SEVERITIES, Incident, duration_text
+from postmortem_kit.site.paging import chunks, paged_src, pager
 from postmortem_kit.textsafety import safe_title, text
 
 
@@ -127,19 +128,33 @@ class ListingWriter(HtmlWriter):
         body += ["", f'<p>{self.link(where.LESSONS, "All lessons, newest first →")}</p>', ""]
         return make_page(where.HOME, "Incident lessons", body, search=False, hide=["navigation", "toc"])
 
-    def incident_index(self) -> Page:
-        self.here = where.INCIDENTS
-        body = ["# All incidents", "", self.filter_bar(where.INCIDENTS), "",
-                self.incident_table(self.site.incidents), ""]
-        if self.site.drafts_skipped:
-            body.append(f'<p class="pm-muted">{self.site.drafts_skipped} draft(s) not published.</p>')
-        return make_page(where.INCIDENTS, "All incidents", body, search=False, hide=["navigation", "toc"])
+    def table_pages(self, src: str, title: str, heading: str, incidents: list[Incident], *,
+                    intro: list[str] = (), lessons: bool = False, after: list[str] = ()) -> list[Page]:
+        """A listing of ``incidents`` as a table, ``page_size`` rows a page (``lessons``: each page's
+        lessons below its table)."""
+        size = self.site.page_size
+        groups = chunks(incidents, size)
+        pages = []
+        for number, group in enumerate(groups, 1):
+            self.here = paged_src(src, number)
+            nav = pager(src, number, len(groups), self.link, len(incidents), size)
+            body = [heading, "", *intro, self.filter_bar(src), "", nav, self.incident_table(list(group)), nav, ""]
+            if lessons:
+                body += ["## Lessons", "", "".join(self.lesson_block(i) for i in group)
+                         or '<p class="pm-empty">No lessons yet.</p>', ""]
+            body += list(after)
+            shown = title if number == 1 else f"{title} (page {number})"
+            pages.append(make_page(self.here, safe_title(shown), body, search=False, hide=["navigation", "toc"]))
+        return pages
 
-    def filter_page(self, src: str, title: str, heading: str, incidents: list[Incident]) -> Page:
-        self.here = src
-        body = [f'<h1 id="filter">{text(heading)}</h1>', "", self.filter_bar(src), "",
-                self.incident_table(incidents), ""]
-        return make_page(src, safe_title(title), body, search=False, hide=["navigation", "toc"])
+    def incident_index(self) -> list[Page]:
+        after = []
+        if self.site.drafts_skipped:
+            after.append(f'<p class="pm-muted">{self.site.drafts_skipped} draft(s) not published.</p>')
+        return self.table_pages(where.INCIDENTS, "All incidents", "# All incidents", self.site.incidents, after=after)
+
+    def filter_page(self, src: str, title: str, heading: str, incidents: list[Incident]) -> list[Page]:
+        return self.table_pages(src, title, f'<h1 id="filter">{text(heading)}</h1>', incidents)
 
     def filter_pages(self) -> list[Page]:
         pages = []
@@ -147,29 +162,33 @@ class ListingWriter(HtmlWriter):
         for level in SEVERITIES:
             chosen = [i for i in incidents if i.severity == level]
             if chosen:
-                pages.append(self.filter_page(where.severity(level), f"{level} incidents",
-                                              f"{level} incidents", chosen))
+                pages += self.filter_page(where.severity(level), f"{level} incidents", f"{level} incidents", chosen)
         for name in CATEGORIES:
             chosen = [i for i in incidents if i.category == name]
             if chosen:
                 label = category_label(name).capitalize()
-                pages.append(self.filter_page(where.category(name), f"Root cause: {label}",
-                                              f"Root cause: {label}", chosen))
+                pages += self.filter_page(where.category(name), f"Root cause: {label}", f"Root cause: {label}", chosen)
         for value in sorted({i.year for i in incidents}):
             chosen = [i for i in incidents if i.year == value]
-            pages.append(self.filter_page(where.year(value), f"Incidents in {value}", f"Incidents in {value}",
-                                          chosen))
+            pages += self.filter_page(where.year(value), f"Incidents in {value}", f"Incidents in {value}", chosen)
         return pages
 
-    def lessons(self) -> Page:
-        self.here = where.LESSONS
-        blocks = [self.lesson_block(i) for i in self.site.incidents]
-        blocks = [b for b in blocks if b]
-        body = ["# Lessons", "", '<p class="pm-muted">Every incident lesson on one page, newest first: '
-                "what happened, why it matters, and what changed.</p>", "",
-                '<div class="pm-lessons">' + "".join(blocks) + "</div>" if blocks
-                else '<p class="pm-empty">No lessons yet.</p>', ""]
-        return make_page(where.LESSONS, "Lessons", body, search=False, hide=["navigation", "toc"])
+    def lessons(self) -> list[Page]:
+        with_lessons = [i for i in self.site.incidents if i.section("lesson")]
+        size = max(10, self.site.page_size // 4)  # a lesson block is several rows' worth of text
+        groups = chunks(with_lessons, size)
+        pages = []
+        for number, group in enumerate(groups, 1):
+            self.here = paged_src(where.LESSONS, number)
+            nav = pager(where.LESSONS, number, len(groups), self.link, len(with_lessons), size)
+            blocks = "".join(self.lesson_block(i) for i in group)
+            body = ["# Lessons", "", '<p class="pm-muted">Every incident lesson, newest first: '
+                    "what happened, why it matters, and what changed.</p>", "", nav,
+                    '<div class="pm-lessons">' + blocks + "</div>" if blocks
+                    else '<p class="pm-empty">No lessons yet.</p>', nav, ""]
+            title = "Lessons" if number == 1 else f"Lessons (page {number})"
+            pages.append(make_page(self.here, title, body, search=False, hide=["navigation", "toc"]))
+        return pages
 
     def tags(self) -> list[Page]:
         by_tag: dict[str, list[Incident]] = defaultdict(list)
@@ -183,11 +202,7 @@ class ListingWriter(HtmlWriter):
                  else '<p class="pm-empty">No tags.</p>', ""]
         pages = [make_page(where.TAGS, "Tags", index, search=False, hide=["navigation", "toc"])]
         for name, incidents in sorted(by_tag.items()):
-            self.here = where.tag(name)
-            body = [f'<h1 id="tag">Tag: {text(name)}</h1>', "", self.filter_bar(self.here), "",
-                    self.incident_table(incidents), ""]
-            pages.append(make_page(self.here, safe_title(f"Tag: {name}"), body, search=False,
-                                   hide=["navigation", "toc"]))
+            pages += self.table_pages(where.tag(name), f"Tag: {name}", f'<h1 id="tag">Tag: {text(name)}</h1>', incidents)
         return pages
 
     def services(self) -> list[Page]:
@@ -210,24 +225,19 @@ class ListingWriter(HtmlWriter):
         pages = [make_page(where.SERVICES, "Services", ["# Services", "", table, ""], search=False,
                       hide=["navigation", "toc"])]
         for name, incidents in sorted(by_service.items()):
-            self.here = where.service(name)
             severities = Counter(i.severity or "unrated" for i in incidents)
             facts = " · ".join(f"{text(level)}: {count}" for level, count in sorted(severities.items()))
-            body = [f'<h1 id="service">Service: {text(name)}</h1>', "",
-                    f'<p class="pm-muted">{len(incidents)} incident(s) · {facts} · median time to detect '
-                    f"{text(median_minutes(i.time_to_detect for i in incidents)) or 'n/a'} · median time to "
-                    f"resolve {text(median_minutes(i.time_to_resolve for i in incidents)) or 'n/a'}</p>", "",
-                    self.filter_bar(self.here), "", self.incident_table(incidents), "", "## Lessons", "",
-                    "".join(self.lesson_block(i) for i in incidents) or '<p class="pm-empty">No lessons yet.</p>',
-                    ""]
-            pages.append(make_page(self.here, safe_title(f"Service: {name}"), body, search=False,
-                              hide=["navigation", "toc"]))
+            intro = [f'<p class="pm-muted">{len(incidents)} incident(s) · {facts} · median time to detect '
+                     f"{text(median_minutes(i.time_to_detect for i in incidents)) or 'n/a'} · median time to "
+                     f"resolve {text(median_minutes(i.time_to_resolve for i in incidents)) or 'n/a'}</p>", ""]
+            pages += self.table_pages(where.service(name), f"Service: {name}",
+                                      f'<h1 id="service">Service: {text(name)}</h1>', incidents, intro=intro, lessons=True)
         return pages
 
 
 def build_pages(site: SiteData) -> list[Page]:
     listings = ListingWriter(site)
-    pages = [listings.home(), listings.incident_index(), *listings.filter_pages(), listings.lessons(),
+    pages = [listings.home(), *listings.incident_index(), *listings.filter_pages(), *listings.lessons(),
              *listings.tags(), *listings.services()]
     listings.here = where.ANALYTICS
     pages.append(analytics_page(site, listings))

@@ -15,6 +15,8 @@ plugin instance:
   their tokens; for an indexed page it hands the search plugin only the searchable blocks, and
   ``on_page_context`` (after the search plugin's) gives the page its full body back;
 * ``on_post_page`` sanitises what the theme put around the body in its content ``<article>``;
+* ``on_post_build`` writes the Pagefind search index (``search_index``; material's own index is left
+  empty unless the ``search`` option is ``builtin``);
 * ``on_serve``   makes ``mkdocs serve`` rebuild when an incident file (or the status file) changes.
 
 A file that cannot be used is reported as one warning line with its path and position and left
@@ -24,12 +26,14 @@ out; ``mkdocs build --strict`` then fails with MkDocs' own "Aborted with N warni
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
 from postmortem_kit.site import links as where
+from postmortem_kit.site import search_index
 from postmortem_kit.site.options import PostmortemsConfig, SiteOptions, site_options
 from postmortem_kit.site.repository import default_branch, default_edit_uri, edit_url_base, remote_url
 
@@ -37,6 +41,7 @@ log = logging.getLogger("mkdocs.plugins.postmortems")
 
 PACKAGE = Path(__file__).resolve().parent
 OVERRIDES = PACKAGE / "overrides"
+SEARCH_OVERRIDES = PACKAGE / "search_overrides"  # the header's search box, answered by Pagefind
 ASSETS = PACKAGE / "docs"
 # the pages listed in an automatic nav; the others (one per incident, tag, filter) are reachable by links
 IN_NAV = {where.HOME, where.INCIDENTS, where.LESSONS, where.ANALYTICS, where.SERVICES, where.TAGS}
@@ -57,6 +62,10 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             log.warning("extra.postmortems is no longer read: put these options under "
                         "'plugins: - postmortems:' in mkdocs.yml")
         self.options = site_options(self.config, config_dir)
+        if self.options.search == search_index.PAGEFIND and not search_index.available():
+            log.info("lessons site: Pagefind is not installed (pip install 'postmortem-kit[site]'): "
+                     "material's built-in search is used")
+            self.options = replace(self.options, search=search_index.BUILTIN)
         self.pages, self.full_content = {}, {}
         if not config.repo_url:
             found = remote_url(config_dir)
@@ -71,10 +80,14 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         theme = config.theme
         if str(OVERRIDES) not in theme.dirs:
             theme.dirs.insert(1 if theme.custom_dir else 0, str(OVERRIDES))
+        if self._pagefind() and str(SEARCH_OVERRIDES) not in theme.dirs:
+            theme.dirs.insert(theme.dirs.index(str(OVERRIDES)), str(SEARCH_OVERRIDES))
         for asset in self._assets():
             uri = self.options.prefix + asset.relative_to(ASSETS).as_posix()
             if asset.suffix == ".css" and uri not in config.extra_css:
                 config.extra_css.append(uri)
+            if asset.suffix == ".js" and self._pagefind() and uri not in [str(x) for x in config.extra_javascript]:
+                config.extra_javascript.append(uri)
         return config
 
     @staticmethod
@@ -116,7 +129,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         if spec is None:
             return markdown
         page.meta["title"] = spec.title
-        if not spec.search:
+        if not spec.search or self._pagefind():
             page.meta["search"] = {"exclude": True}
         if spec.hide:
             page.meta["hide"] = list(spec.hide)
@@ -133,7 +146,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         # headings plus one comment token per block.
         html = clean_content(html, keep_comments=True)
         full = spec.render_fragments(html)
-        if not spec.search:
+        if not spec.search or self._pagefind():
             return full
         # The search plugin indexes page.content in its on_page_context: it gets only the searchable
         # blocks, and the page gets its full content back in our on_page_context, which runs after it.
@@ -152,7 +165,24 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             return output
         from postmortem_kit.textsafety import clean_document
 
-        return clean_document(output, page.content)
+        output = clean_document(output, page.content)
+        if self._pagefind() and self.pages[page.file.src_uri].search:
+            output = search_index.mark_body(output)
+        return output
+
+    def on_post_build(self, config, **kwargs):
+        if not self._pagefind():
+            return
+        from mkdocs.exceptions import PluginError
+
+        try:
+            result = search_index.build_index(config.site_dir)
+        except search_index.SearchIndexError as error:
+            raise PluginError(str(error)) from None
+        log.info(f"lessons site: search index of {result.pages} page(s) written in {result.seconds:.1f} s")
+
+    def _pagefind(self) -> bool:
+        return self.options is not None and self.options.search == search_index.PAGEFIND
 
     def on_serve(self, server, config, builder, **kwargs):
         options = self.options

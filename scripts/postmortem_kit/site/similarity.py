@@ -8,6 +8,10 @@ sublinear TF times smoothed IDF, vectors are L2-normalised, and scores are
 accumulated through an inverted index over each incident's strongest terms,
 so 1,000 incidents take a fraction of a second rather than a million pair
 comparisons.  Only incidents that started earlier are proposed ("past").
+
+The work per incident is bounded, so the whole is linear in the number of incidents: a term
+shared by many earlier incidents is looked up in the ``SCAN`` most recent of them only (at
+10,000 incidents a common term would otherwise make every lookup scan thousands).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ STOPWORDS_FILE = "stopwords.yaml"
 _WORD = re.compile(r"[a-z][a-z0-9]+(?:[-_.][a-z0-9]+)*")
 QUERY_TERMS = 16  # strongest terms of each incident used to shortlist candidates
 MIN_SCORE = 0.12
+SCAN = 64  # earlier incidents looked at per query term (the most recent ones that share it)
 
 
 @cache
@@ -87,8 +92,11 @@ def similar_incidents(incidents: list[Incident], limit: int = 3) -> dict[str, li
         scores: dict[int, float] = defaultdict(float)
         for term, weight in strongest:
             entries = postings.get(term, ())
-            if newest_first:  # earlier incidents come after this one in every posting list
-                entries = entries[bisect_right(entries, (index, float("inf"))):]
+            if newest_first:  # earlier incidents come after this one in every posting list, newest first
+                start = bisect_right(entries, (index, float("inf")))
+                entries = entries[start:start + SCAN]
+            elif len(entries) > SCAN * 4:  # unordered input (not the site's): a bounded sample
+                entries = entries[:SCAN * 4]
             for other, other_weight in entries:
                 scores[other] += weight * other_weight
         mine = order[index]

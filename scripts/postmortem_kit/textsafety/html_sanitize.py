@@ -40,7 +40,9 @@ TAGS = frozenset({
 })
 
 _COMMON = {"class", "id", "title", "role", "aria-label", "aria-hidden", "aria-describedby",
-           "aria-current", "lang", "dir", "data-search-exclude", "data-pm-filter"}
+           "aria-current", "lang", "dir", "data-search-exclude", "data-pm-filter",
+           # the search index's metadata (site/search_index.py): inert attributes, no URLs
+           "data-pagefind-filter", "data-pagefind-ignore", "data-pagefind-meta", "hidden"}
 _SVG_PAINT = {"fill", "stroke", "stroke-width", "stroke-opacity", "fill-opacity", "stroke-dasharray"}
 
 ATTRIBUTES = {

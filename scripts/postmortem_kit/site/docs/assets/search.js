@@ -1,0 +1,196 @@
+/* The lessons site's search: Pagefind behind material's header search box.
+ *
+ * pagefind/pagefind.js is imported on first use (focus or a keyboard shortcut); a query fetches
+ * only the index chunks and result fragments it needs. Everything taken from the index is put on
+ * the page as text (excerpts: text plus <mark>), and result links must stay on this site.
+ * Opened from file://, browsers refuse to load the index: the box then says search needs a server.
+ */
+(function () {
+  "use strict";
+  var root = document.getElementById("pm-search");
+  if (!root) return;
+  var input = document.getElementById("pm-search-input");
+  var meta = document.getElementById("pm-search-meta");
+  var list = document.getElementById("pm-search-list");
+  var filterBox = document.getElementById("pm-search-filters");
+  var toggle = document.getElementById("__search");
+  var FACETS = [["severity", "Severity"], ["category", "Root cause"], ["service", "Service"], ["tag", "Tag"],
+                ["year", "Year"]];
+  var SHOWN = 10;
+  var pagefind = null, loading = null, selects = {}, serial = 0, timer = null;
+
+  function siteUrl(path) { return new URL(path, document.baseURI || location.href); }
+
+  function say(message) { meta.textContent = message; }
+
+  function load() {
+    if (pagefind) return Promise.resolve(pagefind);
+    if (loading) return loading;
+    if (location.protocol === "file:") {
+      say("Search needs the site served over HTTP: browsers do not load the search index from a file:// page. " +
+          "Serve the folder (for example: python -m http.server) or use the incident lists.");
+      return Promise.reject(new Error("file://"));
+    }
+    var bundle = siteUrl(root.getAttribute("data-pm-bundle"));
+    loading = import(bundle.href + "pagefind.js").then(function (module) {
+      return module.options({ baseUrl: siteUrl(root.getAttribute("data-pm-root")).pathname,
+                              highlightParam: "highlight" }).then(function () { return module.init(); })
+        .then(function () { pagefind = module; buildFilters(); return module; });
+    }, function (error) {
+      loading = null;
+      say("The search index could not be loaded (" + error.message + ").");
+      throw error;
+    });
+    return loading;
+  }
+
+  function buildFilters() {
+    pagefind.filters().then(function (available) {
+      FACETS.forEach(function (facet) {
+        var values = available[facet[0]];
+        if (!values || !Object.keys(values).length) return;
+        var label = document.createElement("label");
+        label.className = "pm-search-filter";
+        label.appendChild(document.createTextNode(facet[1] + " "));
+        var select = document.createElement("select");
+        select.name = facet[0];
+        select.setAttribute("data-pm-search-filter", facet[0]);
+        var any = document.createElement("option");
+        any.value = "";
+        any.textContent = "any";
+        select.appendChild(any);
+        Object.keys(values).sort().forEach(function (value) {
+          var option = document.createElement("option");
+          option.value = value;
+          option.textContent = value + " (" + values[value] + ")";
+          select.appendChild(option);
+        });
+        select.addEventListener("change", function () { run(); });
+        label.appendChild(select);
+        filterBox.appendChild(label);
+        selects[facet[0]] = select;
+      });
+    });
+  }
+
+  function chosenFilters() {
+    var filters = {}, any = false;
+    Object.keys(selects).forEach(function (name) {
+      if (selects[name].value) { filters[name] = { any: [selects[name].value] }; any = true; }
+    });
+    return any ? filters : null;
+  }
+
+  /* Pagefind's excerpt is text with <mark> around the matched words: parsed inertly, and only its
+     text and its marks are copied over. */
+  function excerptNodes(excerpt) {
+    var parsed = new DOMParser().parseFromString("<p>" + (excerpt || "") + "</p>", "text/html");
+    var out = document.createDocumentFragment();
+    parsed.body.firstChild.childNodes.forEach(function (node) {
+      if (node.nodeName === "MARK") {
+        var mark = document.createElement("mark");
+        mark.textContent = node.textContent;
+        out.appendChild(mark);
+      } else {
+        out.appendChild(document.createTextNode(node.textContent));
+      }
+    });
+    return out;
+  }
+
+  function render(data) {
+    var url = siteUrl(data.url);
+    if (url.origin !== location.origin) return null;
+    var item = document.createElement("li");
+    item.className = "md-search-result__item";
+    var link = document.createElement("a");
+    link.className = "md-search-result__link";
+    link.href = url.href;
+    link.tabIndex = -1;
+    var article = document.createElement("article");
+    article.className = "md-search-result__article md-typeset";
+    var title = document.createElement("h1");
+    title.textContent = (data.meta && data.meta.title) || url.pathname;
+    var text = document.createElement("p");
+    text.appendChild(excerptNodes(data.excerpt));
+    article.appendChild(title);
+    article.appendChild(text);
+    link.appendChild(article);
+    item.appendChild(link);
+    return item;
+  }
+
+  function run() {
+    var query = input.value.trim();
+    var filters = chosenFilters();
+    var mine = ++serial;
+    if (!query && !filters) { list.textContent = ""; say("Type to search the incidents"); return; }
+    load().then(function (module) {
+      return module.search(query || null, filters ? { filters: filters } : {});
+    }).then(function (search) {
+      if (mine !== serial || !search) return null;
+      return Promise.all(search.results.slice(0, SHOWN).map(function (r) { return r.data(); }))
+        .then(function (rows) {
+          if (mine !== serial) return;
+          list.textContent = "";
+          rows.forEach(function (row) { var item = render(row); if (item) list.appendChild(item); });
+          var count = search.results.length;
+          say(count === 0 ? "No matching incidents" : count === 1 ? "1 matching incident" :
+              count + " matching incidents" + (count > SHOWN ? " (the first " + SHOWN + " shown)" : ""));
+        });
+    }).catch(function () { /* the reason is already shown */ });
+  }
+
+  function open() {
+    if (toggle && !toggle.checked) { toggle.checked = true; toggle.dispatchEvent(new Event("change")); }
+    load().catch(function () {});
+  }
+
+  function close() {
+    if (toggle && toggle.checked) { toggle.checked = false; toggle.dispatchEvent(new Event("change")); }
+    input.blur();
+  }
+
+  function links() { return Array.prototype.slice.call(list.querySelectorAll("a.md-search-result__link")); }
+
+  if (input.form) input.form.addEventListener("submit", function (event) { event.preventDefault(); });
+  input.addEventListener("focus", open);
+  input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 120); });
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") { event.preventDefault(); close(); }
+    else if (event.key === "Enter") { var first = links()[0]; if (first) location.href = first.href; }
+    else if (event.key === "ArrowDown") { var next = links()[0]; if (next) { event.preventDefault(); next.focus(); } }
+  });
+  list.addEventListener("keydown", function (event) {
+    var all = links(), at = all.indexOf(document.activeElement);
+    if (at < 0) return;
+    if (event.key === "ArrowDown" && at + 1 < all.length) { event.preventDefault(); all[at + 1].focus(); }
+    else if (event.key === "ArrowUp") { event.preventDefault(); (at ? all[at - 1] : input).focus(); }
+    else if (event.key === "Escape") { event.preventDefault(); close(); }
+  });
+  if (toggle) toggle.addEventListener("change", function () { if (toggle.checked) input.focus(); });
+
+  /* The shortcuts material gives its own search box: f, s and / open this one. */
+  function shortcut(type, claim) {
+    if (type === "f" || type === "s" || type === "/") { claim(); open(); input.focus(); }
+  }
+  if (window.keyboard$ && typeof window.keyboard$.subscribe === "function") {
+    window.keyboard$.subscribe(function (key) {
+      if (key.mode === "global") shortcut(key.type, function () { key.claim(); });
+    });
+  } else {
+    document.addEventListener("keydown", function (event) {
+      var tag = (event.target && event.target.tagName) || "";
+      if (event.ctrlKey || event.metaKey || event.altKey || /^(INPUT|TEXTAREA|SELECT)$/.test(tag)) return;
+      shortcut(event.key, function () { event.preventDefault(); });
+    });
+  }
+
+  /* A result opened from the search keeps its words highlighted (pagefind-highlight marks them). */
+  if (new URLSearchParams(location.search).has("highlight") && location.protocol !== "file:") {
+    var bundle = siteUrl(root.getAttribute("data-pm-bundle")).href;
+    import(bundle + "pagefind-highlight.js").then(function () {
+      if (window.PagefindHighlight) new window.PagefindHighlight({ highlightParam: "highlight" });
+    }).catch(function () {});
+  }
+})();
