@@ -89,3 +89,19 @@ def test_followups(tmp_path, github_emulator, monkeypatch):
     world.write("INC-2026-0003", "id: INC-2026-0003\n? [a, b]\n: c\n")
     code, out, err = world.run()
     assert "Traceback" not in err and "ValueError" not in err and "TypeError" not in err
+
+
+def test_the_same_class_elsewhere_a_huge_tracking_number_and_a_huge_pasted_number(tmp_path, github_emulator, monkeypatch,
+                                                                                   run_cli):
+    from postmortem_kit.followups.plan import tracking_number
+
+    assert tracking_number("#" + HUGE, "acme/shop", "https://github.com") == "external"
+    world = World(tmp_path / "world", github_emulator, monkeypatch)
+    world.write("INC-2026-0002", incident_text("INC-2026-0002").replace("tracking: new", f'tracking: "#{HUGE}"', 1))
+    code, out, err = world.run()
+    assert "Traceback" not in err and "ValueError" not in err
+    source = (tmp_path / "rca.md")
+    text = (__import__("pathlib").Path(__file__).parents[1] / "data" / "rca" / "filled-prompt.md").read_text()
+    source.write_text(text.replace("p99 latency 2 s", f"p99 latency {HUGE} ms", 1))
+    code, out, err = run_cli("import", str(source), "--stdout")
+    assert "Traceback" not in err and "ValueError" not in err, err[-500:]
