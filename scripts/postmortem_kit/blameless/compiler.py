@@ -26,7 +26,7 @@ except ImportError:  # pragma: no cover
     import sre_parse  # type: ignore[no-redef]
 
 from postmortem_kit.blameless.edges import LEFT_EDGE, RIGHT_EDGE, source_digest  # noqa: F401  (re-exported)
-from postmortem_kit.core import required_literals
+from postmortem_kit.core import adjacent_runs, required_literals
 
 FORMAT = 1
 CATEGORIES = ("counterfactual", "blame-verb", "human-error", "character-judgement", "naming-individual", "hindsight")
@@ -255,7 +255,7 @@ def backtracking_risk(pattern: str) -> str | None:
         parsed = sre_parse.parse(pattern)
     except re.error as error:
         return f"does not compile: {error}"
-    return _walk_risk(parsed)
+    return _walk_risk(parsed) or adjacent_runs(pattern)
 
 
 _REPEATS = {sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT}

@@ -20,6 +20,7 @@ _EXPORTS: dict[str, str] = {
     "RuleDoc": "postmortem_kit.core.rules",
     "SourceDocument": "postmortem_kit.core.yaml_source",
     "YamlLoadError": "postmortem_kit.core.yaml_source",
+    "adjacent_runs": "postmortem_kit.core.regex_risk",
     "counts": "postmortem_kit.core.findings",
     "declare": "postmortem_kit.core.rules",
     "declare_family": "postmortem_kit.core.rules",

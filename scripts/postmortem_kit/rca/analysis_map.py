@@ -22,8 +22,8 @@ from postmortem_kit.rca.vocabulary import (
     tracking_new_words,
 )
 
-_ITEM_SPLIT = re.compile(r"^(?P<name>[^:()\u2013\u2014]+?)\s*(?::|\s[-\u2013\u2014]\s)\s*(?P<rest>.+)$")
-_ITEM_PAREN = re.compile(r"^(?P<name>[^()]+?)\s*\((?P<rest>.+)\)\s*\.?$")
+_ITEM_SPLIT = re.compile(r"^(?P<name>[^:()\u2013\u2014]*?[^:()\u2013\u2014\s])\s*(?::|\s[-\u2013\u2014]\s)\s*(?P<rest>.+)$")
+_ITEM_PAREN = re.compile(r"^(?P<name>[^()]*?[^()\s])\s*\((?P<rest>.+)\)\s*\.?$")
 
 
 def _instruction(text: str) -> bool:
