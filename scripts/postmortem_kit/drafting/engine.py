@@ -24,17 +24,17 @@ import hashlib
 import json
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from postmortem_kit.checks import check_document
-from postmortem_kit.core import Finding, PostmortemError, SourceDocument, YamlLoadError, load_yaml_file
+from postmortem_kit.core import Finding, PostmortemError, SourceDocument, YamlLoadError, brief, load_yaml_file
 from postmortem_kit.drafting.cache import DraftCache, cache_key, default_cache_dir
 from postmortem_kit.drafting.config import DraftConfig
-from postmortem_kit.drafting.output import block_yaml, comment_block, section_yaml
+from postmortem_kit.drafting.output import block_yaml, section_yaml
 from postmortem_kit.drafting.prompt_files import PromptContext, PromptSet, build_messages, load_prompts, repair_messages
 from postmortem_kit.drafting.providers import ModelAnswer, Provider, SectionRequest, Usage, make_provider
+from postmortem_kit.drafting.result import DraftResult, DroppedSection, Provenance, SectionDraft
 from postmortem_kit.drafting.sections import COMPLETE, MISSING, SectionState, section_states
 from postmortem_kit.drafting.token_budget import TokenBudget, estimate_tokens
 from postmortem_kit.drafting.validation import (
@@ -52,109 +52,6 @@ MAX_LIST_ENTRIES = 200
 
 class DraftInputError(PostmortemError, ValueError):
     """The incident cannot be drafted (unusable file or nothing to draft from): exit 2."""
-
-
-@dataclass
-class Provenance:
-    provider: str
-    model: str
-    prompt_version: str
-    input_hash: str  # sha256 of the redacted context every section prompt shares
-    schema: str
-
-    def to_dict(self) -> dict[str, str]:
-        return {"provider": self.provider, "model": self.model, "prompt_version": self.prompt_version,
-                "input_hash": self.input_hash, "schema": self.schema}
-
-
-@dataclass
-class SectionDraft:
-    section: str
-    value: Any
-    yaml_text: str
-    state: str  # missing | placeholder | invalid: what the file had
-    cached: bool = False
-    repaired: bool = False
-    model: str | None = None
-    usage: Usage = field(default_factory=Usage)
-
-    @property
-    def appendable(self) -> bool:
-        """Only a section the file does not have can be appended without touching existing lines."""
-        return self.state == MISSING
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"section": self.section, "value": self.value, "yaml": self.yaml_text, "state": self.state,
-                "cached": self.cached, "repaired": self.repaired, "model": self.model,
-                "usage": self.usage.to_dict()}
-
-
-@dataclass
-class DroppedSection:
-    section: str
-    reason: str
-    problems: list[str] = field(default_factory=list)
-    usage: Usage = field(default_factory=Usage)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"section": self.section, "reason": self.reason, "problems": self.problems,
-                "usage": self.usage.to_dict()}
-
-
-@dataclass
-class DraftResult:
-    path: str
-    states: list[SectionState]
-    drafted: dict[str, SectionDraft]
-    dropped: list[DroppedSection]
-    provenance: Provenance
-    usage: Usage
-    facts: IncidentFacts
-    redacted: dict[str, int]  # placeholder type -> how many values were redacted from what was sent
-    cache_hits: int = 0
-    budget: int | None = None
-    facts_view: dict[str, Any] = field(default_factory=dict)  # facts.to_dict(), redacted (it quotes inputs)
-
-    @property
-    def requested(self) -> list[str]:
-        return [*self.drafted, *(d.section for d in self.dropped)]
-
-    def header_lines(self) -> list[str]:
-        p = self.provenance
-        lines = [f"Drafted by `postmortem draft` ({p.provider}, model {p.model}, prompts v{p.prompt_version}, "
-                 f"input sha256:{p.input_hash[:16]}).",
-                 "Proposals for a person to review: check every statement against the evidence before merging."]
-        if p.provider == "offline":
-            lines.append("Offline draft: facts are computed; write the TODO(draft) parts (postmortem check "
-                         "rejects them once status is in-review).")
-        return lines
-
-    def yaml_text(self, *, only_appendable: bool = False, header: bool = True, dropped: bool = True) -> str:
-        """The drafted sections as YAML text, in schema order, with a provenance comment."""
-        parts = [comment_block(self.header_lines())] if header else []
-        for section in analysis_sections():
-            draft = self.drafted.get(section)
-            if draft is None or (only_appendable and not draft.appendable):
-                continue
-            if draft.state != MISSING:
-                parts.append(comment_block([f"Replaces the {draft.state} `{section}` section in the file "
-                                            "(not appended: paste it over the old one)."]))
-            parts.append(draft.yaml_text)
-        for gone in self.dropped if dropped else []:
-            parts.append(comment_block([f"Not drafted: {gone.section}: {gone.reason}"]))
-        return "\n".join(parts)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "path": self.path,
-            "provenance": self.provenance.to_dict(),
-            "sections": {name: draft.to_dict() for name, draft in self.drafted.items()},
-            "dropped": [d.to_dict() for d in self.dropped],
-            "complete": [s.name for s in self.states if s.state == COMPLETE],
-            "facts": self.facts_view,
-            "usage": {**self.usage.to_dict(), "cache_hits": self.cache_hits, "token_budget": self.budget},
-            "redacted": self.redacted,
-        }
 
 
 # --------------------------------------------------------------------------- entry point
@@ -254,11 +151,11 @@ def _load(source: str | Path | SourceDocument) -> SourceDocument:
             doc = load_yaml_file(source)
         except YamlLoadError as error:
             f = error.finding
-            raise DraftInputError(f"{f.path}:{f.line}:{f.column}: {f.message}") from None
+            raise DraftInputError(brief(f)) from None
     fatal = [f for f in doc.findings if f.severity == "error"]
     if fatal:
         f = fatal[0]
-        raise DraftInputError(f"{f.path}:{f.line}:{f.column}: {f.message}; fix the file before drafting")
+        raise DraftInputError(f"{brief(f)}; fix the file before drafting")
     if not isinstance(doc.data, dict):
         raise DraftInputError(f"{doc.path}:1:1: not an incident (the file must be a mapping with id, title and status)")
     return doc

@@ -5,7 +5,7 @@ of the month's SLA error budget the incident consumed, and one merged,
 sorted timeline of the raw events, alerts, response actions, metrics and
 timestamped log lines.  A written ``summary`` is authoritative; without one
 the times are read from the inputs with the rules in
-``schema/incident-facts.yaml``.  Everything is at minute precision, like the
+``facts.yaml`` (read by incident.fact_points).  Everything is at minute precision, like the
 timeline.  The drafting prompts state these facts and the draft validator
 rejects drafts that contradict them.
 """
@@ -13,74 +13,21 @@ rejects drafts that contradict them.
 from __future__ import annotations
 
 import calendar
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone, tzinfo
-from functools import cache
 from typing import Any
 
-from postmortem_kit.core import package_file
+from postmortem_kit.incident.fact_points import (
+    LOG_TIMESTAMP,
+    TimelinePoint,
+    fixed_zone,
+    input_points,
+    log_points,
+    rules,
+    shorten,
+    to_minute,
+)
 from postmortem_kit.incident.times import format_duration, incident_zone, parse_timestamp, zone_named
-
-FACTS_FILE = "facts.yaml"
-
-_LOG_TIMESTAMP = re.compile(
-    r"(?<!\d)(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?"
-    r"(?:\s?(Z|[+-]\d{2}:?\d{2})(?![\d:]))?")
-MAX_LOG_POINTS = 40
-
-
-@dataclass(frozen=True)
-class Rules:
-    impact: re.Pattern[str]
-    trigger: re.Pattern[str]
-    detection: re.Pattern[str]
-    resolution: re.Pattern[str]
-    error_levels: re.Pattern[str]
-    warn_levels: re.Pattern[str]
-
-
-@cache
-def rules() -> Rules:
-    import yaml
-
-    with open(package_file(__package__, FACTS_FILE), encoding="utf-8") as handle:
-        raw = yaml.safe_load(handle)
-
-    def any_of(items: list[str]) -> re.Pattern[str]:
-        return re.compile("|".join(f"(?:{item})" for item in items), re.IGNORECASE)
-
-    return Rules(any_of(raw["impact"]), any_of(raw["trigger"]), any_of(raw["detection"]),
-                 any_of(raw["resolution"]), re.compile(raw["error_levels"]), re.compile(raw["warn_levels"]))
-
-
-@dataclass(frozen=True)
-class TimelinePoint:
-    """One timestamped observation from the inputs."""
-
-    at: datetime
-    kind: str  # event | alert | response | metric | log
-    text: str
-    source: str | None = None
-    responder: str | None = None
-    count: int = 1  # log lines: how many similar lines this point stands for
-    last_at: datetime | None = None
-
-    def label(self, *, responder: bool = True) -> str:
-        where = f" ({self.source})" if self.source else ""
-        if self.kind == "alert":
-            return f"Alert {self.text}"
-        if self.kind == "response":
-            who = f" by {self.responder}" if self.responder and responder else ""
-            return f"Response{who}: {self.text}"
-        if self.kind == "log":
-            more = ""
-            if self.count > 1 and self.last_at is not None:
-                more = f" [{self.count} similar lines until {self.last_at.strftime('%H:%M')}]"
-            return f"Log{where}: {self.text}{more}"
-        if self.kind == "metric":
-            return f"Metric {self.source}: {self.text}" if self.source else f"Metric: {self.text}"
-        return f"Event{where}: {self.text}"
 
 
 @dataclass(frozen=True)
@@ -247,10 +194,6 @@ def _offset_name(zone: tzinfo, when: datetime | None) -> str:
     return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
-def _minute(moment: datetime) -> datetime:
-    return moment.replace(second=0, microsecond=0)
-
-
 # --------------------------------------------------------------------------- computing
 
 
@@ -260,9 +203,9 @@ def compute_facts(data: dict[str, Any]) -> IncidentFacts:
     context = inputs.get("system_context") if isinstance(inputs.get("system_context"), dict) else {}
     summary = data.get("summary") if isinstance(data.get("summary"), dict) else {}
 
-    raw_points = _input_points(incident)
+    raw_points = input_points(incident)
     zone, zone_name = _zone(summary, raw_points, incident)
-    points = _log_points(incident, zone) + raw_points
+    points = log_points(incident, zone) + raw_points
     points.sort(key=lambda p: p.at)
     facts = IncidentFacts(zone=zone, zone_name=zone_name, start=None, detection=None, resolution=None,
                           sla=None, timeline=points)
@@ -271,7 +214,7 @@ def compute_facts(data: dict[str, Any]) -> IncidentFacts:
     derived = _derive_times(points)
     for key, moment, found in zip(("start", "detection", "resolution"), written, derived):
         if moment is not None:
-            setattr(facts, key, Moment(_minute(moment), "the written summary"))
+            setattr(facts, key, Moment(to_minute(moment), "the written summary"))
         elif found is not None:
             setattr(facts, key, found)
     if facts.start and facts.detection and facts.detection.at < facts.start.at:
@@ -281,39 +224,6 @@ def compute_facts(data: dict[str, Any]) -> IncidentFacts:
         facts.resolution = None
     facts.sla = _sla(context, facts)
     return facts
-
-
-def _input_points(incident: dict[str, Any]) -> list[TimelinePoint]:
-    points: list[TimelinePoint] = []
-
-    def entries(key: str) -> list[dict]:
-        value = incident.get(key)
-        return [entry for entry in value if isinstance(entry, dict)] if isinstance(value, list) else []
-
-    for entry in entries("events"):
-        at = parse_timestamp(entry.get("time"))
-        if at and isinstance(entry.get("event"), str):
-            points.append(TimelinePoint(_minute(at), "event", entry["event"].strip(), _str(entry.get("source"))))
-    for entry in entries("alerts"):
-        at = parse_timestamp(entry.get("time"))
-        if at and isinstance(entry.get("name"), str):
-            details = _str(entry.get("details"))
-            text = f"{entry['name']} fired" + (f": {details}" if details else "")
-            points.append(TimelinePoint(_minute(at), "alert", text))
-    for entry in entries("response_actions"):
-        at = parse_timestamp(entry.get("time"))
-        if at and isinstance(entry.get("action"), str):
-            points.append(TimelinePoint(_minute(at), "response", entry["action"].strip(),
-                                        responder=_str(entry.get("responder"))))
-    for entry in entries("metrics"):
-        at = parse_timestamp(entry.get("time"))
-        if at and isinstance(entry.get("observation"), str):
-            points.append(TimelinePoint(_minute(at), "metric", entry["observation"].strip(), _str(entry.get("name"))))
-    return points
-
-
-def _str(value: Any) -> str | None:
-    return value.strip() if isinstance(value, str) and value.strip() else None
 
 
 def _zone(summary: dict[str, Any], points: list[TimelinePoint], incident: dict[str, Any]) -> tuple[tzinfo, str | None]:
@@ -329,71 +239,10 @@ def _zone(summary: dict[str, Any], points: list[TimelinePoint], incident: dict[s
                 return point.at.tzinfo or timezone.utc, None
     for entry in incident.get("logs") or []:
         if isinstance(entry, dict) and isinstance(entry.get("excerpt"), str):
-            for match in _LOG_TIMESTAMP.finditer(entry["excerpt"]):
+            for match in LOG_TIMESTAMP.finditer(entry["excerpt"]):
                 if match.group(8):
-                    return _fixed_zone(match.group(8)), None
+                    return fixed_zone(match.group(8)), None
     return timezone.utc, None
-
-
-def _fixed_zone(text: str) -> tzinfo:
-    if text == "Z":
-        return timezone.utc
-    sign = -1 if text[0] == "-" else 1
-    digits = text[1:].replace(":", "")
-    return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:4])))
-
-
-def _log_points(incident: dict[str, Any], zone: tzinfo) -> list[TimelinePoint]:
-    """Error- and warning-level log lines with a timestamp, one point per distinct message."""
-    rule = rules()
-    groups: dict[tuple[str, str], list] = {}
-    order: list[tuple[str, str]] = []
-    logs = incident.get("logs")
-    for entry in logs if isinstance(logs, list) else []:
-        if not isinstance(entry, dict) or not isinstance(entry.get("excerpt"), str):
-            continue
-        source = _str(entry.get("source"))
-        for line in entry["excerpt"].splitlines():
-            match = _LOG_TIMESTAMP.search(line)
-            if match is None:
-                continue
-            error = bool(rule.error_levels.search(line))
-            if not error and not (rule.warn_levels.search(line) and rule.impact.search(line)):
-                continue
-            at = _log_time(match, zone)
-            if at is None:
-                continue
-            message = (line[:match.start()] + line[match.end():]).strip(" []\t")
-            key = (source or "", _template(message))
-            if key not in groups:
-                groups[key] = [at, at, 0, message, source]
-                order.append(key)
-            group = groups[key]
-            group[0] = min(group[0], at)
-            group[1] = max(group[1], at)
-            group[2] += 1
-    points = [TimelinePoint(_minute(g[0]), "log", g[3], g[4], count=g[2], last_at=_minute(g[1]))
-              for g in (groups[k] for k in order)]
-    return points[:MAX_LOG_POINTS]
-
-
-def _log_time(match: re.Match[str], zone: tzinfo) -> datetime | None:
-    year, month, day, hour, minute = (int(match.group(i)) for i in range(1, 6))
-    second = int(match.group(6) or 0)
-    try:
-        moment = datetime(year, month, day, hour, minute, second)
-    except ValueError:
-        return None
-    offset = match.group(8)
-    return moment.replace(tzinfo=_fixed_zone(offset) if offset else zone)
-
-
-_VARIABLE = re.compile(r"0x[0-9a-fA-F]+|\b[0-9a-fA-F]{8,}\b|\d+")
-
-
-def _template(message: str) -> str:
-    """A log message with its numbers and ids blanked, so repeated lines group together."""
-    return _VARIABLE.sub("#", message)
 
 
 def _derive_times(points: list[TimelinePoint]) -> tuple[Moment | None, Moment | None, Moment | None]:
@@ -405,35 +254,30 @@ def _derive_times(points: list[TimelinePoint]) -> tuple[Moment | None, Moment | 
     else:
         reported = [p for p in points if p.kind in ("event", "response") and rule.detection.search(p.text)]
         if reported:
-            detection = Moment(reported[0].at, f"the first report or page: {_short(reported[0].text)}")
+            detection = Moment(reported[0].at, f"the first report or page: {shorten(reported[0].text)}")
         else:
             responses = [p for p in points if p.kind == "response"]
             if responses:
-                detection = Moment(responses[0].at, f"the first response action: {_short(responses[0].text)}")
+                detection = Moment(responses[0].at, f"the first response action: {shorten(responses[0].text)}")
     for point in points:
         if point.kind == "log":
-            basis = f"the first error-level log line{f' of {point.source}' if point.source else ''}: {_short(point.text)}"
+            basis = f"the first error-level log line{f' of {point.source}' if point.source else ''}: {shorten(point.text)}"
         elif point.kind == "alert":
             basis = f"the alert {point.text.split(' fired')[0]}"
         elif point.kind in ("event", "metric") and rule.impact.search(point.text) and not rule.trigger.search(point.text) \
                 and not rule.resolution.search(point.text):
-            basis = f"the first sign of impact: {_short(point.text)}"
+            basis = f"the first sign of impact: {shorten(point.text)}"
         else:
             continue
         start = Moment(point.at, basis)
         break
     for point in reversed(points):
         if point.kind in ("event", "response", "metric") and rule.resolution.search(point.text):
-            resolution = Moment(point.at, f"the last recovery event: {_short(point.text)}")
+            resolution = Moment(point.at, f"the last recovery event: {shorten(point.text)}")
             break
     if start is None and detection is not None:
         start = Moment(detection.at, f"{detection.basis} (no earlier sign of impact in the inputs)")
     return start, detection, resolution
-
-
-def _short(text: str, limit: int = 80) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _sla(context: dict[str, Any], facts: IncidentFacts) -> SlaBudget | None:

@@ -15,7 +15,7 @@ _EXPORTS: dict[str, str] = {
     "category_of": "postmortem_kit.rca.analysis_map",
     "export_command": "postmortem_kit.rca.export_command",
     "import_markdown": "postmortem_kit.rca.importer",
-    "map_follow_ups": "postmortem_kit.rca.analysis_map",
+    "map_follow_ups": "postmortem_kit.rca.closing_map",
     "map_lesson": "postmortem_kit.rca.analysis_map",
     "map_summary": "postmortem_kit.rca.summary_map",
     "parse_sla": "postmortem_kit.rca.inputs_parse",

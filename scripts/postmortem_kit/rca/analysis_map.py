@@ -12,26 +12,23 @@ import re
 from typing import Any
 
 from postmortem_kit.rca.markdown_fields import Entry, ImportReport, section_title
-from postmortem_kit.rca.times import parse_date_text
 from postmortem_kit.rca.values import person, sentences, strip_quotes
 from postmortem_kit.rca.vocabulary import (
     category_words,
-    gap_type_words,
     is_none_word,
     normalize,
-    tracking_new_words,
 )
 
 _ITEM_SPLIT = re.compile(r"^(?P<name>[^:()\u2013\u2014]*?[^:()\u2013\u2014\s])\s*(?::|\s[-\u2013\u2014]\s)\s*(?P<rest>.+)$")
 _ITEM_PAREN = re.compile(r"^(?P<name>[^()]*?[^()\s])\s*\((?P<rest>.+)\)\s*\.?$")
 
 
-def _instruction(text: str) -> bool:
+def is_instruction(text: str) -> bool:
     """Text in square brackets on a group line is the prompt's instruction ("[2-4 items]"), not content."""
     return bool(re.fullmatch(r"\[[^\[\]]*\]", text.strip()))
 
 
-def _single(section: str, report: ImportReport, result: dict[str, Any], entry: Entry) -> None:
+def set_single(section: str, report: ImportReport, result: dict[str, Any], entry: Entry) -> None:
     """Set a one-value field, keeping a repeated label's text as unplaced."""
     key = entry.label
     if key in result:
@@ -51,7 +48,7 @@ def map_impact(entries: list[Entry], report: ImportReport) -> dict[str, Any]:
     for entry in entries:
         if entry.label in ("users_affected", "business_impact", "user_experience"):
             in_downstream = None
-            _single(section, report, impact, entry)
+            set_single(section, report, impact, entry)
         elif entry.label == "downstream_systems":
             in_downstream = entry
             if "downstream_systems" in impact:
@@ -127,7 +124,7 @@ def map_root_cause(entries: list[Entry], report: ImportReport) -> tuple[dict[str
         key = entry.label
         if key in ("primary", "technical_details", "why_not_caught"):
             in_factors = False
-            _single(section, report, root, entry)
+            set_single(section, report, root, entry)
         elif key == "why_it_happened":
             in_factors = False
             if "why_it_happened" in root or "category" in root:
@@ -145,7 +142,7 @@ def map_root_cause(entries: list[Entry], report: ImportReport) -> tuple[dict[str
         elif key == "contributing_factors":
             in_factors = True
             factors = factors if factors is not None else []
-            if entry.text and not is_none_word(entry.text) and not _instruction(entry.text):
+            if entry.text and not is_none_word(entry.text) and not is_instruction(entry.text):
                 report.unplace_entry(section, entry, "text on the Contributing Factors line itself")
         elif key == "factor":
             in_factors = True
@@ -178,7 +175,7 @@ def map_prevention(entries: list[Entry], report: ImportReport) -> dict[str, Any]
         if key in ("immediate", "short_term", "long_term"):
             group = key
             groups.setdefault(group, [])
-            if entry.text and not _instruction(entry.text):
+            if entry.text and not is_instruction(entry.text):
                 report.unplace_entry(section, entry, f"text on the {entry.label_text} line itself")
             continue
         if group is None:
@@ -219,10 +216,10 @@ def map_improvements(entries: list[Entry], report: ImportReport) -> tuple[dict[s
     for entry in entries:
         if entry.label in ("monitoring", "testing"):
             seen_groups.add(entry.label)
-            if entry.text and not _instruction(entry.text):
+            if entry.text and not is_instruction(entry.text):
                 report.unplace_entry(section, entry, f"text on the {entry.label_text} line itself")
         elif entry.label in _MONITORING + _TESTING:
-            _single(section, report, values, entry)
+            set_single(section, report, values, entry)
         else:
             report.unplace_entry(section, entry, "not one of Missing Alert, Dashboard Update, Threshold Adjustment, "
                                                  "Test Scenario, Load Testing, Chaos Engineering")
@@ -242,7 +239,7 @@ def map_lesson(entries: list[Entry], report: ImportReport) -> dict[str, Any] | N
     paragraph: list[Entry] = []
     for entry in entries:
         if entry.label in _LESSON:
-            _single(section, report, lesson, entry)
+            set_single(section, report, lesson, entry)
         elif entry.label == "lesson":
             if entry.text:
                 paragraph.append(entry)
@@ -265,138 +262,3 @@ def map_lesson(entries: list[Entry], report: ImportReport) -> dict[str, Any] | N
                    f"the incident lesson needs three sentences (what happened, why it matters, what changed); "
                    f"found {len(parts)}")
     return None
-
-
-# FOLLOW-UP ACTIONS ----------------------------------------------------------------------------------
-
-_FOLLOW_UP = ("action", "owner", "due", "success_criteria", "tracking")
-
-
-def map_follow_ups(entries: list[Entry], report: ImportReport) -> list[dict[str, Any]]:
-    section = "follow_ups"
-    items: list[dict[str, Any]] = []
-    for entry in entries:
-        key = entry.label
-        if key is None and entry.marker == "#" and re.fullmatch(r"(?:follow up|action item|action|item)( \d+)?",
-                                                                normalize(entry.text, keep_numbers=True)):
-            items.append({})
-            continue
-        if key == "action" or (key is None and entry.number is not None):
-            if items and not items[-1]:
-                items[-1]["action"] = entry.text
-            else:
-                items.append({"action": entry.text})
-            continue
-        if key in _FOLLOW_UP:
-            if not items or key in items[-1]:
-                items.append({})
-            items[-1][key] = _follow_up_value(key, entry, report, len(items))
-            continue
-        report.unplace_entry(section, entry, "not one of Action, Owner, Due Date, Success Criteria, Tracking")
-    return [{key: item[key] for key in _FOLLOW_UP if key in item} for item in items]
-
-
-def _follow_up_value(key: str, entry: Entry, report: ImportReport, number: int) -> str:
-    text = entry.text
-    if key == "owner":
-        return person(text)
-    if key == "due":
-        value, problem = parse_date_text(text)
-        if value is None:
-            report.add(entry.line, "due-date", "error", f"follow-up {number}: Due Date {problem}; the text is kept",
-                       field_name=f"follow_ups[{number - 1}].due")
-            return text
-        return value
-    if key == "tracking":
-        cleaned = text.strip().strip("`*_").strip()
-        if normalize(cleaned, keep_numbers=True) in tracking_new_words() or re.fullmatch(r"\[.*\]", cleaned):
-            return "new"
-        return cleaned
-    return text
-
-
-# COMMUNICATION REQUIREMENTS -------------------------------------------------------------------------
-
-_EXECUTIVE = ("what_failed", "root_cause", "prevention_cost")
-
-
-def map_communication(entries: list[Entry], report: ImportReport) -> dict[str, Any] | None:
-    section = "communication"
-    summary: dict[str, Any] = {}
-    unlabelled: list[Entry] = []
-    statement: list[str] = []
-    group: str | None = None
-    for entry in entries:
-        key = entry.label
-        if key == "executive_summary":
-            group = key
-            if entry.text and not _instruction(entry.text):
-                report.unplace_entry(section, entry, "text on the Executive Summary line itself")
-        elif key == "customer_statement":
-            group = key
-            if entry.text:
-                statement.append(entry.text)
-        elif key in _EXECUTIVE and group != "customer_statement":
-            _single(section, report, summary, entry)
-        elif group == "executive_summary" and key is None and entry.marker != "#":
-            unlabelled.append(entry)
-        elif group == "customer_statement" and key is None and entry.marker != "#":
-            statement.append(entry.text)
-        else:
-            report.unplace_entry(section, entry, "not part of the Executive Summary or the Customer Communication")
-    free = [key for key in _EXECUTIVE if key not in summary]
-    for entry in unlabelled:
-        if free:
-            summary[free.pop(0)] = entry.text
-        else:
-            report.unplace_entry(section, entry, "more than three executive-summary bullets")
-    result: dict[str, Any] = {}
-    if summary:
-        result["executive_summary"] = {key: summary[key] for key in _EXECUTIVE if key in summary}
-    text = "\n\n".join(part for part in statement if part)
-    if text and not is_none_word(text) and not re.fullmatch(r"(?i)(?:none|n/?a|not (?:required|needed))\b.*", text):
-        result["customer_statement"] = text
-    return result or None
-
-
-# BLAMELESS ANALYSIS ---------------------------------------------------------------------------------
-
-def map_blameless(entries: list[Entry], report: ImportReport) -> tuple[dict[str, Any] | None, list[dict[str, str]] | None]:
-    section = "blameless"
-    factors: list[dict[str, Any]] | None = None
-    suppressions: list[dict[str, str]] | None = None
-    group: str | None = None
-    for entry in entries:
-        key = entry.label
-        if key == "human_factors":
-            group = key
-            factors = factors if factors is not None else []
-            if entry.text and not is_none_word(entry.text):
-                report.unplace_entry(section, entry, "text on the Human Factors line itself")
-        elif key == "suppressions":
-            group = key
-            suppressions = suppressions if suppressions is not None else []
-        elif key == "factor":
-            group = "human_factors"
-            factors = factors if factors is not None else []
-            factors.append({"factor": entry.text})
-        elif key in ("system_gap", "gap_type") and factors:
-            if key in factors[-1]:
-                report.unplace_entry(section, entry, f"a second {entry.label_text} for one human factor")
-            elif key == "gap_type":
-                factors[-1][key] = gap_type_words().get(normalize(entry.text), entry.text)
-            else:
-                factors[-1][key] = entry.text
-        elif group == "suppressions" and key is None and entry.marker not in ("", "#"):
-            rule, _, reason = entry.text.partition(":")
-            if rule.strip() and reason.strip():
-                suppressions.append({"rule": rule.strip().strip("`"), "reason": reason.strip()})  # type: ignore[union-attr]
-            else:
-                report.unplace_entry(section, entry, "a suppression needs 'rule-id: reason'")
-        else:
-            report.unplace_entry(section, entry, "not a Human Factors item (Factor, System Gap, Gap Type)")
-    blameless = None
-    if factors is not None:
-        order = ("factor", "system_gap", "gap_type")
-        blameless = {"human_factors": [{key: item[key] for key in order if key in item} for item in factors]}
-    return blameless, suppressions

@@ -16,15 +16,13 @@ from typing import Any
 from postmortem_kit.checks import UNPLACED_KEY
 from postmortem_kit.incident import STATUSES, incident_zone
 from postmortem_kit.rca.analysis_map import (
-    map_blameless,
-    map_communication,
-    map_follow_ups,
     map_impact,
     map_improvements,
     map_lesson,
     map_prevention,
     map_root_cause,
 )
+from postmortem_kit.rca.closing_map import map_blameless, map_communication, map_follow_ups
 from postmortem_kit.rca.inputs_parse import map_incident_data, map_system_context
 from postmortem_kit.rca.markdown_fields import ImportReport, read_entries, section_title
 from postmortem_kit.rca.markdown_sections import Line, Section, heading_of, split_sections
