@@ -53,3 +53,32 @@ def test_the_site_skips_or_reports_a_fifo(folder, tmp_path):
     done = mkdocs(write_config(tmp_path, folder), "--quiet", timeout=TIMEOUT)
     assert "Traceback" not in done.stderr
     assert (tmp_path / "site" / "index.html").is_file(), done.stderr[-2000:]
+
+
+@pytest.fixture
+def linked(tmp_path):
+    secret = tmp_path / "outside" / "id_rsa.yaml"
+    secret.parent.mkdir()
+    text = example_text().replace("INC-2026-0001", "INC-2026-0098")
+    secret.write_text(text.replace("\ntitle: ", "\ntitle: SECRET-OUTSIDE-THE-REPOSITORY ", 1))
+    folder = tmp_path / "postmortems"
+    folder.mkdir()
+    (folder / "INC-2026-0001.yaml").write_text(example_text())
+    (folder / "INC-2026-0098.yaml").symlink_to(secret)
+    (folder / "notes.md").symlink_to(secret)
+    return folder
+
+
+def test_check_and_lint_refuse_a_symlink_out_of_the_folder(linked):
+    for verb in ("check", "lint"):
+        done = postmortem(verb, str(linked))
+        assert "file/symlink" in done.stdout + done.stderr and "SECRET-OUTSIDE" not in done.stdout + done.stderr
+
+
+def test_the_site_never_publishes_a_symlink_target_outside(linked, tmp_path):
+    done = mkdocs(write_config(tmp_path, linked), "--quiet", timeout=TIMEOUT)
+    site = tmp_path / "site"
+    assert site.is_dir(), done.stderr[-2000:]
+    published = "".join(p.read_text(errors="replace") for p in site.rglob("*") if p.is_file() and p.suffix in
+                        (".html", ".json", ".xml", ".txt", ".js"))
+    assert "SECRET-OUTSIDE" not in published
