@@ -43,7 +43,8 @@ KNOWN_SLOW = {
     "postmortem_kit.rca.times.ZONE_TOKEN", "postmortem_kit.rca.timeline_parse._RESPONDER",
     "postmortem_kit.rca.timeline_parse._SEPARATOR", "postmortem_kit.rca.markdown_sections._BOLD_LINE",
     "postmortem_kit.rca.summary_map._SEVERITY", "postmortem_kit.blameless.grammar._PREVIOUS_WORD",
-    "postmortem_kit.blameless.grammar._SENTENCE_END", "blameless BL010", "blameless BL013", "blameless BL059",
+    "postmortem_kit.blameless.grammar._SENTENCE_END", "postmortem_kit.blameless.tokens._SENTENCE_END",
+    "postmortem_kit.blameless.tokens._PREVIOUS_WORD", "blameless BL010", "blameless BL013", "blameless BL059",
 }
 
 
@@ -170,6 +171,13 @@ def test_every_pattern_scales_linearly_on_adversarial_input():
     patterns = {name: value for name, value in package_patterns().items() if name not in KNOWN_SLOW}
     for name, label, t_short, t_long in measure(patterns):
         if t_short is not None and t_long > NOISE and t_long / max(t_short, 1e-6) > MAX_RATIO:
+            # Confirm before failing: the machine is shared, so one slow run may be another process.
+            pattern, searched = patterns[name]
+            inputs = dict(adversarial_inputs(pattern, SHORT)), dict(adversarial_inputs(pattern, LONG))
+            t_short = min(_time(pattern, inputs[0][label], searched) for _ in range(5))
+            t_long = min(_time(pattern, inputs[1][label], searched) for _ in range(5))
+            if t_long <= NOISE or t_long / max(t_short, 1e-6) <= MAX_RATIO:
+                continue
             slow.append(f"{name} ({label}): {t_short * 1000:.1f} ms at {SHORT:,} chars, {t_long * 1000:.1f} ms at {LONG:,}")
     assert slow == []
 
