@@ -23,7 +23,7 @@ FAMILY_MODULES = (
     "postmortem_kit.followups.source",
     "postmortem_kit.stats.incidents",
     "postmortem_kit.drafting.validation",
-    "postmortem_kit.cli.import_markdown",
+    "postmortem_kit.rca.import_command",
 )
 
 

@@ -60,11 +60,12 @@ def main(argv: list[str]) -> int:
         DraftOutputError,
         PromptError,
         ProviderError,
-        append_sections,
         draft_incident,
         load_config,
+        nothing_to_draft,
         render_json,
         validate,
+        write_sections,
     )
     from postmortem_kit.textsafety import RedactionConfigError
 
@@ -85,9 +86,7 @@ def main(argv: list[str]) -> int:
         return 2
 
     if not result.requested:
-        print(f"{PROG}: {result.path}: nothing to draft: "
-              + ("every analysis section is present and valid" if not args.section
-                 else "the requested sections are present and valid"), file=sys.stderr)
+        print(f"{PROG}: {result.path}: nothing to draft: {nothing_to_draft(result.states, args.section)}", file=sys.stderr)
         if args.format == "json":
             sys.stdout.write(render_json(result.to_dict()))
         return 0
@@ -99,13 +98,18 @@ def main(argv: list[str]) -> int:
                 from postmortem_kit.core import load_yaml_file
 
                 before = load_yaml_file(args.path).data
-                append_sections(args.path, original or b"", before,
-                                result.yaml_text(only_appendable=True, dropped=False), appendable)
+                placed, appended = write_sections(
+                    args.path, original or b"", before, {name: result.drafted[name].yaml_text for name in appendable},
+                    appendable, lambda names: result.yaml_text(only_appendable=True, dropped=False, only=names))
             except DraftOutputError as error:
                 print(f"{PROG}: {error}", file=sys.stderr)
                 return 2
-            print(f"{PROG}: appended {len(appendable)} section(s) to {result.path}: {', '.join(appendable)}",
-                  file=sys.stderr)
+            if placed:
+                print(f"{PROG}: placed {len(placed)} section(s) on their stub lines in {result.path}: "
+                      f"{', '.join(placed)}", file=sys.stderr)
+            if appended:
+                print(f"{PROG}: appended {len(appended)} section(s) to {result.path}: {', '.join(appended)}",
+                      file=sys.stderr)
         rest = [d for d in result.drafted.values() if not d.appendable]
         if args.format == "json":
             sys.stdout.write(render_json(result.to_dict()))
