@@ -16,7 +16,7 @@ ITEMS = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitli
 SECRETS = [i for i in ITEMS if i["kind"] != "keep"]
 KEEPS = [i for i in ITEMS if i["kind"] == "keep"]
 COVERED = ("stripe-webhook-secret", "sendgrid-key", "mailgun-key")
-LEAK_CEILING = 67  # measured with scripts/bench/eval_redaction.py; lower it as patterns are added
+LEAK_CEILING = 63  # measured with scripts/bench/eval_redaction.py; lower it as patterns are added
 
 
 def leaks(item) -> bool:
