@@ -52,7 +52,10 @@ def test_markdown_findings_with_positions(run_cli, document):
 
 def test_severity_error_applies_the_published_policy(run_cli, document):
     code, out, _ = run_cli("lint", "--format", "json", "--severity", "error", str(document))
-    assert code == 1 and {f["severity"] for f in json.loads(out)} == {"error"}
+    # BL075 (a name in a cause) is a medium-confidence rule: a warning even under the published policy
+    # (issue 17: it was wrong on real postmortems, where such names were products and vendors).
+    severities = {f["rule"]: f["severity"] for f in json.loads(out)}
+    assert code == 1 and severities == {"blameless/BL014": "error", "blameless/BL075": "warning"}
 
 
 def test_text_github_and_sarif_formats(run_cli, document):

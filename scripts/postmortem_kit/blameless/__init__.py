@@ -19,6 +19,8 @@ _EXPORTS: dict[str, str] = {
     "describe_prose_pattern_error": "postmortem_kit.blameless.schema_bridge",
     "find_blame": "postmortem_kit.blameless.document",
     "from_compiled": "postmortem_kit.blameless.rules",
+    "lint_command": "postmortem_kit.blameless.lint",
+    "lint_target": "postmortem_kit.blameless.lint",
     "lint_text": "postmortem_kit.blameless.text",
     "load_rules": "postmortem_kit.blameless.rules",
     "markdown_block_spans": "postmortem_kit.blameless.mask",

@@ -56,6 +56,15 @@ def find_blame(doc: SourceDocument, path: str | None = None, status: str = "in-r
         masked = SEPARATOR.join(mask_inline(text) if index in wanted else text for index, (_, text) in enumerate(items))
         matches = scan(joined, rules=rules, regions=regions, masked=masked, hits=hits)
         matches = [match for match in matches if not _masked_later(match, wanted, starts, items)]
+    if matches:  # the second look (entities, subjects, speaker) only for texts with a match
+        from postmortem_kit.blameless.context import Context, keep
+        from postmortem_kit.blameless.entities import Entities, incident_declared
+        from postmortem_kit.blameless.speaker import organisation_subject
+
+        declared, people = incident_declared(data)
+        entities = Entities(joined, rules.lexicon, declared=declared, people=people)
+        context = Context(joined, entities, rules.lexicon)
+        matches = [match for match in matches if keep(match.rule, match.start, match.start + len(match.text), context)]
 
     findings: list[Finding] = []
     suppress_file, problems = file_suppressions(data, rules, path, doc.position)
@@ -71,7 +80,8 @@ def find_blame(doc: SourceDocument, path: str | None = None, status: str = "in-r
         line, column = doc.text_position(where, local)
         end_line, end_column = doc.text_position(where, local_end)
         finding = make_finding(match.rule, match.text, path=path, status=status, line=line, column=column,
-                               end_line=end_line, end_column=end_column, field=dotted_path(where))
+                               end_line=end_line, end_column=end_column, field=dotted_path(where),
+                               organisation=organisation_subject(text, local, local_end))
         reason = suppress_file.get(match.rule.id)
         if reason is None and markers:
             if index not in ranges:

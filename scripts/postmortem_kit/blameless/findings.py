@@ -1,10 +1,13 @@
 """From a rule match to a Finding: severity policy and wording.
 
-Severity policy (documented in the README):
+Severity policy (documented in docs/guide/blameless.md):
 
 * rules with severity ``error`` are blame: an error in ``in-review`` and
-  ``published`` incidents, a warning in a ``draft`` (the drafting step and
-  the author still have time to rewrite);
+  ``published`` incidents when the rule is in the ``high`` confidence tier
+  (measured precision on real postmortems, see ``confidence.py``), a warning
+  in a ``draft`` (the drafting step and the author still have time to
+  rewrite) and for ``medium``-tier rules;
+* a match said of the organisation as "we" is always a warning (``speaker.py``);
 * rules with severity ``warning`` (tone, such as repeated exclamation marks)
   are always warnings;
 * `postmortem lint` reports everything as a warning unless ``--severity
@@ -19,20 +22,22 @@ from postmortem_kit.core import Finding
 STRICT_STATUSES = ("in-review", "published")
 
 
-def severity_for(rule: Rule, status: str) -> str:
-    if rule.severity == "warning":
+def severity_for(rule: Rule, status: str, *, organisation: bool = False) -> str:
+    if rule.severity == "warning" or organisation or status not in STRICT_STATUSES:
         return "warning"
-    return "error" if status in STRICT_STATUSES else "warning"
+    from postmortem_kit.blameless.confidence import HIGH, tier_of  # read only when a blame finding is made
+
+    return "error" if tier_of(rule.id) == HIGH else "warning"
 
 
 def make_finding(rule: Rule, match: str, *, path: str, status: str, line: int, column: int, end_line: int,
-                 end_column: int, field: str | None = None) -> Finding:
+                 end_column: int, field: str | None = None, organisation: bool = False) -> Finding:
     return Finding(
         path=path,
         line=line,
         column=column,
         rule=rule.finding_rule,
-        severity=severity_for(rule, status),
+        severity=severity_for(rule, status, organisation=organisation),
         message=rule.describe(match),
         end_line=end_line,
         end_column=end_column,

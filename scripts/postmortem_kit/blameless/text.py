@@ -24,6 +24,7 @@ from postmortem_kit.core import Finding, LazyRegex, line_starts
 _ATX = LazyRegex(r"^[ \t]{0,3}(#{1,6})[ \t]+([^\n]*)$", re.MULTILINE)
 _SETEXT = LazyRegex(r"^([^\n]+)\n[ \t]{0,3}(?:=+|-+)[ \t]*$", re.MULTILINE)
 _LINE_START_NOT_HEADING = LazyRegex(r"[ \t]*(?:[-*+>|]|\d|@|\(|\[|`)")
+_LABEL = LazyRegex(r"\w[:=]\s")  # "Incident type: Human Error" is a field with a value, not a heading
 _WORD = LazyRegex(r"[^\W_][\w'’-]*")
 HEADING_MAX_WORDS = 6
 
@@ -37,6 +38,15 @@ def lint_text(text: str, path: str, *, markdown: bool = True, status: str = "dra
     headings = heading_spans(text, markdown=markdown)
     causes = cause_sections(text, rules) if markdown else []
     matches = scan(text, rules=rules, masked=masked, cause_spans=causes, meta_spans=headings)
+    if markdown:
+        matches = [match for match in matches if not crosses_block(text, match.start, match.end, headings)]
+    if matches:  # the second look (entities, subjects, speaker) only for texts with a match
+        from postmortem_kit.blameless.context import Context, keep
+        from postmortem_kit.blameless.entities import Entities
+        from postmortem_kit.blameless.speaker import organisation_subject
+
+        context = Context(text, Entities(text, rules.lexicon), rules.lexicon)
+        matches = [match for match in matches if keep(match.rule, match.start, match.start + len(match.text), context)]
     starts = line_starts(text)
 
     def position(offset: int) -> tuple[int, int]:
@@ -49,7 +59,8 @@ def lint_text(text: str, path: str, *, markdown: bool = True, status: str = "dra
         line, column = position(match.start)
         end_line, end_column = position(match.start + len(match.text))
         finding = make_finding(match.rule, match.text, path=path, status=status, line=line, column=column,
-                               end_line=end_line, end_column=end_column)
+                               end_line=end_line, end_column=end_column,
+                               organisation=organisation_subject(text, match.start, match.start + len(match.text)))
         for marker, marker_line in zip(markers, marker_lines):
             if match.rule.id in marker.rules and (marker.whole_file or marker_line <= line <= marker_line + 1):
                 finding.suppressed = True
@@ -57,6 +68,17 @@ def lint_text(text: str, path: str, *, markdown: bool = True, status: str = "dra
                 break
         findings.append(finding)
     return findings
+
+
+_BLOCK_BREAK = LazyRegex(r"\n[ \t]*\n")
+
+
+def crosses_block(text: str, start: int, end: int, headings: list[tuple[int, int]]) -> bool:
+    """Does a match run from one Markdown block into the next?  A heading is a topic, not the
+    subject of the list or paragraph below it ("Contributing Factors" + "- Political Situation")."""
+    if _BLOCK_BREAK.search(text, start, end):
+        return True
+    return any(h_start <= start < h_end < end for h_start, h_end in headings)
 
 
 def heading_spans(text: str, *, markdown: bool) -> list[tuple[int, int]]:
@@ -68,7 +90,7 @@ def heading_spans(text: str, *, markdown: bool) -> list[tuple[int, int]]:
         spans.extend(m.span(1) for m in _SETEXT.finditer(text))
     for start, end in _standalone_lines(text):
         line = text[start:end].strip()
-        if not line or line[-1] in ".!?:;,\"”)" or _LINE_START_NOT_HEADING.match(line):
+        if not line or line[-1] in ".!?:;,\"”)" or _LINE_START_NOT_HEADING.match(line) or _LABEL.search(line):
             continue
         if len(_WORD.findall(line)) <= HEADING_MAX_WORDS:
             spans.append((start, end))

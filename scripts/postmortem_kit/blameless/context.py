@@ -1,0 +1,171 @@
+"""Second look at a match in its sentence: who the subject really is, and whether a name is a system.
+
+The scanner decides with bounded, local grammar; real postmortems need a few
+wider readings, each a short, bounded look at the words around the match:
+
+* **document entities** (``entities.py``): a capitalised word the document shows
+  to be a service, product, company or acronym is not a person, so the
+  named-individual rules do not fire on it ("due to Concourse being down",
+  "Root cause: Rustup's proxy table", "SAM names");
+* **relative clauses and participles**: in "the team owning the job that caused
+  the spike" and "the owner of the Ingress causing the issue" the subject of the
+  verb is the noun right before it, not the person further left;
+* **gerund subjects**: in "Naming an incident commander early could have
+  shortened the call" the subject is an action (a process counterfactual), not
+  the person inside it;
+* **generic "you" with a modal**: "you can skip the cooldown by ..." is an
+  instruction, not an accusation.
+
+``keep`` returns False for a match one of these readings clears.
+"""
+
+from __future__ import annotations
+
+import re
+
+from postmortem_kit.core import LazyRegex
+
+_CLAUSE_BREAK = LazyRegex(r"[.!?;:\n]|\s[-–—]\s")
+_LEAD = LazyRegex(r"[\s*_>#\-+\d.)(\[\]\"'“‘]*")
+_WORDS = LazyRegex(r"[A-Za-z][\w'’-]{0,39}")
+_CAPITAL = LazyRegex(r"(?<![\w@'’-])([A-Z][\w'’-]{0,39})")
+_RELATIVE = LazyRegex(r"([A-Za-z][\w'’-]{0,39})\s+(?:that|which)\s+\Z")
+_PREVIOUS = LazyRegex(r"([A-Za-z][\w'’-]{0,39})\s+\Z")
+_YOU_MODAL = LazyRegex(r"(?<![\w'’-])you\s+(?:can|could|may|might|should|will|would|need\s+to|have\s+to|must)\s+"
+                       r"(?:also\s+|still\s+|just\s+|then\s+|always\s+)?\Z", re.IGNORECASE)
+_SUBJECT_RULES = ("person", "not-system", "person-or-owner", "named")
+_NAMED_OBJECTS = ("named", "named-direct", "person")
+_KEYWORDS = frozenset({"root", "cause", "causes", "contributing", "factor", "factors", "lesson", "lessons", "learned",
+                       "primary", "trigger", "culprit", "due", "because", "owing", "caused", "by", "the", "a", "an",
+                       "our", "one", "i", "if", "had"})
+_POSSESSIVE = re.compile(r"(?:['’]s|['’])\Z")
+
+
+class Context:
+    """What the second look needs about one document: its text, entities and word lists."""
+
+    __slots__ = ("text", "entities", "people", "pronouns", "given")
+
+    def __init__(self, text: str, entities, lexicon: dict[str, frozenset[str]]):
+        self.text = text
+        self.entities = entities
+        self.people = lexicon.get("person_nouns", frozenset())
+        self.pronouns = lexicon.get("person_pronouns", frozenset()) | lexicon.get("weak_pronouns", frozenset())
+        self.given = lexicon.get("given_names", frozenset())
+
+    def is_person_word(self, word: str, *, names: bool = True) -> bool:
+        base = _POSSESSIVE.sub("", word).lower()
+        return base in self.people or base in self.pronouns or (names and base in self.given) or \
+            (base.endswith("s") and base[:-1] in self.people)
+
+    def is_entity(self, word: str) -> bool:
+        return word in self.entities  # an ``entities.Entities``: looked up lazily, per word
+
+
+def keep(rule, start: int, end: int, context: Context) -> bool:
+    """False when a wider reading of the sentence clears the match."""
+    text = context.text
+    clause_start = _clause_start(text, start)
+    before = text[clause_start:start]
+    subject_rule = rule.subject in _SUBJECT_RULES
+    if subject_rule or rule.object in _NAMED_OBJECTS or rule.detector:
+        if _names_are_entities(rule, text[start:end], before, context):
+            return False
+    if subject_rule:
+        if _unevidenced_name(before, context):
+            return False
+        if _other_antecedent(text, start, end, before, context):
+            return False
+        if _gerund_subject(before, context):
+            return False
+        if _YOU_MODAL.search(before[-60:]):
+            return False
+    return True
+
+
+def _clause_start(text: str, start: int) -> int:
+    window = max(0, start - 200)
+    cut = window
+    for m in _CLAUSE_BREAK.finditer(text, window, start):
+        cut = m.end()
+    return cut
+
+
+def _names_are_entities(rule, matched: str, before: str, context: Context) -> bool:
+    """Every capitalised word that could be the person is a document entity."""
+    words = [w for w in _CAPITAL.findall(matched)
+             if w.lower() not in _KEYWORDS and not context.is_person_word(w, names=False)]
+    if rule.object in _NAMED_OBJECTS or rule.detector:
+        if words and all(context.is_entity(w) for w in words):
+            return True
+        if words or rule.subject not in _SUBJECT_RULES:
+            return False
+    # The subject, right before the match: "EKS Subnet Route Table Associations destroyed".
+    tail = _WORDS.findall(before)[-4:]
+    capitals = []
+    for word in reversed(tail):
+        if not word[:1].isupper():
+            break
+        capitals.append(word)
+    capitals = [w for w in capitals if w.lower() not in _KEYWORDS]
+    return bool(capitals) and all(context.is_entity(w) and not context.is_person_word(w) for w in capitals)
+
+
+_SUBJECT_WORD = LazyRegex(r"([A-Za-z][\w'’-]{0,39})\s+(?:(?:[a-z]{2,20}ly|also|then|just|still|never|even)\s+){0,2}\Z")
+
+
+def _unevidenced_name(before: str, context: Context) -> bool:
+    """The subject right before the verb is a capitalised word with no evidence of a person:
+    not a listed given name, role, pronoun or handle ("Knight did not retest", "Cake did not
+    create"): companies and tools read as people otherwise."""
+    m = _SUBJECT_WORD.search(before[-80:])
+    if m is None:
+        return False
+    word = m.group(1)
+    if not word[:1].isupper() or word == "I" or context.is_person_word(word):
+        return False
+    if _POSSESSIVE.sub("", word).lower() in context.given:
+        return False
+    return context.is_entity(word)
+
+def _other_antecedent(text: str, start: int, end: int, before: str, context: Context) -> bool:
+    """A relative pronoun or a participle whose subject is the non-person noun right before it."""
+    if _ENABLING.search(before[-80:]) and rule_is_counterfactual(text, start):
+        return True
+    relative = _RELATIVE.search(before[-60:])
+    if relative is not None:
+        return not context.is_person_word(relative.group(1)) and not _looks_named(relative.group(1), context)
+    first = _WORDS.match(text, start)
+    if first is not None and first.group().lower().endswith("ing"):
+        previous = _PREVIOUS.search(before[-60:])
+        if previous is not None and previous.group(1).lower() not in ("was", "were", "is", "are", "been", "be",
+                                                                      "and", "by", "of", "for", "while", "when"):
+            return not context.is_person_word(previous.group(1)) and not _looks_named(previous.group(1), context)
+    return False
+
+
+_ENABLING = LazyRegex(r"(?<![\w'’-])so(?:\s+that)?\s+(?:[\w'’-]{1,30}\s+){1,3}\Z", re.IGNORECASE)
+_COUNTERFACTUAL = LazyRegex(r"(?:could|might|would)(?:n['’]t|\s+not)?\s+(?:have|['’]ve)\s")
+
+
+def rule_is_counterfactual(text: str, start: int) -> bool:
+    """A purpose clause ("... so they could have tested it too") describes what a change would have enabled."""
+    return _COUNTERFACTUAL.match(text, start) is not None
+
+
+def _looks_named(word: str, context: Context) -> bool:
+    return word[:1].isupper() and not context.is_entity(word)
+
+
+def _gerund_subject(before: str, context: Context) -> bool:
+    """The clause opens with a gerund and no comma closes it: the gerund phrase is the subject."""
+    lead = _LEAD.match(before)
+    rest = before[lead.end():] if lead else before
+    first = _WORDS.match(rest)
+    if first is None:
+        return False
+    word = first.group().lower()
+    if not (word.endswith("ing") and len(word) > 4) or word in ("during", "nothing", "something", "anything",
+                                                                 "everything", "being", "having"):
+        return False
+    return "," not in rest

@@ -1,0 +1,42 @@
+"""Who speaks in a match: the organisation as "we", or a person.
+
+Decision (docs/guide/blameless.md): the organisation speaking as "we" ("we did not
+catch the regression in testing", "we failed to update the status page quickly
+enough") is owning the response, not naming a culprit.  Such findings are kept,
+because self-judgement can still be rewritten into a description of the
+conditions, but they are always warnings, never errors.  "I" and named people are
+not covered by this: a person judging themselves ("I stupidly forgot") is blame.
+
+The test is textual and bounded: the match itself is about "we" ("if we had
+deployed", "had we not paused"), or the nearest subject pronoun before the match
+in its clause is "we".
+"""
+
+from __future__ import annotations
+
+import re
+
+from postmortem_kit.core import LazyRegex
+
+_WINDOW = 160
+_CLAUSE_BREAK = LazyRegex(r"[.!?;:\n]|\s(?:but|so|because|although|though|while|whereas|and then)\s")
+_PRONOUN = LazyRegex(r"(?<![\w'’-])(we|us|i|he|she|they|you|someone|somebody|nobody|anyone)(?![\w'’-])", re.IGNORECASE)
+_WE_IN_MATCH = LazyRegex(r"(?<![\w'’-])we(?![\w'’-])", re.IGNORECASE)
+_PERSON_NAMED = LazyRegex(r"(?<![\w'’-])(?:[A-Z][a-z]{1,30}|@[\w-]{1,39})(?![\w'’-])")
+
+
+def organisation_subject(text: str, start: int, end: int) -> bool:
+    """Is the match at ``text[start:end]`` said of the organisation as "we"?"""
+    inside = text[start:end]
+    if _WE_IN_MATCH.search(inside):
+        return not any(m.group(1).lower() not in ("we", "us") for m in _PRONOUN.finditer(inside))
+    window_start = max(0, start - _WINDOW)
+    before = text[window_start:start]
+    cut = 0
+    for m in _CLAUSE_BREAK.finditer(before):
+        cut = m.end()
+    clause = before[cut:]
+    pronouns = _PRONOUN.findall(clause)
+    if not pronouns or pronouns[-1].lower() not in ("we", "us"):
+        return False
+    return True
