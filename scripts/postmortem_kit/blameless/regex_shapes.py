@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from postmortem_kit.core import adjacent_runs
+
 try:  # Python 3.11 keeps the regex parser here
     from re import _constants as sre_constants  # type: ignore[attr-defined]
     from re import _parser as sre_parse  # type: ignore[attr-defined]
@@ -30,7 +32,7 @@ def backtracking_risk(pattern: str) -> str | None:
         parsed = sre_parse.parse(pattern)
     except re.error as error:
         return f"does not compile: {error}"
-    return _walk_risk(parsed)
+    return _walk_risk(parsed) or adjacent_runs(pattern)
 
 
 _REPEATS = {sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT}

@@ -53,6 +53,18 @@ def _unknown(verb: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one verb; stdout and stderr are guarded so no printed text can issue a workflow command."""
+    from postmortem_kit.core import GuardedStream
+
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = GuardedStream(saved[0]), GuardedStream(saved[1])
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
+def _main(argv: list[str] | None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or args[0] in ("-h", "--help", "help"):
         print(_help())

@@ -44,10 +44,15 @@ def build_parser() -> ArgumentParser:
                        help="drafting provider; auto: openai when OPENAI_API_KEY is set and the pull request is "
                             "not from a fork, else offline (forks are always offline)")
     check.add_argument("--no-drafts", action="store_true", help="check only, draft nothing")
-    check.add_argument("--config", metavar="FILE", help="drafting configuration (default: .postmortem-kit.yaml)")
+    check.add_argument("--config", metavar="FILE",
+                       help="drafting configuration from outside the pull request's checkout (the base branch's "
+                            "copy or the workflow's); the checkout's own .postmortem-kit.yaml is never read")
+    check.add_argument("--trusted-config", metavar="FILE",
+                       help="as --config, but a missing file means the defaults (e.g. the base checkout's "
+                            ".postmortem-kit.yaml, which may not exist)")
     check.add_argument("--model", help="model for the openai provider")
     check.add_argument("--cache-dir", metavar="DIR",
-                       help="draft cache (default: <workspace>/.cache/postmortem-kit/drafts); keep it between runs "
+                       help="draft cache (default: $RUNNER_TEMP or the temporary folder, never the checkout); keep it between runs "
                             "so unchanged incidents cost no model calls")
     check.add_argument("--no-blameless", action="store_true", help="skip the blameless-language rules")
 
@@ -79,7 +84,8 @@ def main(argv: list[str]) -> int:
     if args.stage == "check":
         return pr_check_command(PrCheckRequest(
             event=args.event, out=args.out, workspace=args.workspace, incident_dirs=args.incident_dir,
-            provider=args.provider, drafts=not args.no_drafts, config=args.config, model=args.model,
+            provider=args.provider, drafts=not args.no_drafts, config=args.config or args.trusted_config,
+            config_optional=not args.config and bool(args.trusted_config), model=args.model,
             cache_dir=args.cache_dir, blameless=not args.no_blameless), out=sys.stdout, err=sys.stderr)
     if args.stage == "post":
         return pr_post_command(PrPostRequest(

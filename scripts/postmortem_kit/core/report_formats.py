@@ -7,6 +7,7 @@ from typing import Iterable, TextIO
 
 from postmortem_kit import __version__
 from postmortem_kit.core.findings import Finding, counts
+from postmortem_kit.core.text_guard import guard_commands, strip_hidden, write_command
 
 FORMATS = ("text", "json", "github", "sarif")
 INFORMATION_URI = "https://github.com/postmortem-kit/postmortem-kit"
@@ -64,7 +65,7 @@ def _json(findings: Iterable[Finding], out: TextIO) -> None:
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return guard_commands(strip_hidden(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")))
 
 
 def _escape_property(text: str) -> str:
@@ -89,7 +90,7 @@ def github_annotation(f: Finding) -> str:
 
 def _github(findings: Iterable[Finding], out: TextIO) -> None:
     for f in findings:
-        out.write(github_annotation(f) + "\n")
+        write_command(out, github_annotation(f) + "\n")
 
 
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "notice": "note"}

@@ -38,6 +38,9 @@ ALIAS = declare("yaml/alias", "error", "Aliases are not used in incident files (
 KEY = declare("yaml/key", "error", "Mapping keys are plain strings")
 DUPLICATE_KEY = declare("yaml/duplicate-key", "error", "A key appears twice in one mapping (the second would win silently)")
 TAG = declare("yaml/tag", "error", "Only the YAML 1.2 core types are read (no tags)")
+NUMBER = declare("yaml/number-too-large", "error", "An integer too long to read (over 1,000 characters)",
+                 doc="Python refuses to convert or print integers of more than 4,300 digits; such a value is kept "
+                     "as text and reported instead of aborting the run.")
 MULTIPLE_DOCUMENTS = declare("yaml/multiple-documents", "error", "One incident per file (one YAML document)")
 
 # libyaml's parser (through CSafeLoader, of which only the event stream is
@@ -46,6 +49,7 @@ _Parser = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
 
 
 MAX_DEPTH = 64
+MAX_NUMBER_CHARS = 1000  # far below Python's int-string limit (4,300 digits), far above any real value
 
 Path_ = tuple  # a path into the document: keys (str) and list indexes (int)
 
@@ -242,12 +246,21 @@ class _Builder:
                             frame[4][key] = info
                         continue
                     value = self._scalar(event)
+                    if type(value) is str and not event.style and event.tag is None and _too_large_number(value):
+                        findings.append(_finding(self.path, start, NUMBER, f"a number with {len(value):,} characters; "
+                                                 f"numbers longer than {MAX_NUMBER_CHARS} characters are not read "
+                                                 "(quote it if it is text)", fatal=False))
                     info = NodeInfo(start.line + 1, start.column + 1, start.index, event.end_mark.index, event.style)
                     self._attach(stack, value, info, nodes, keys)
                     if not stack:
                         root, have_root = value, True
                     continue
                 # Collection start.
+                frame = stack[-1] if stack else None
+                if frame is not None and type(frame[0]) is dict and frame[2] is None:
+                    # `? [a, b]` or `? {a: b}`: a list or mapping used as a key would shift every later entry
+                    self.fail(start, KEY, "mapping keys must be plain strings, not a list or mapping "
+                                          "(a complex key `? ...`); write the key as text")
                 if len(stack) >= self.max_depth:
                     self.fail(start, TOO_DEEP,
                               f"nesting deeper than {self.max_depth} levels; an incident file never needs that")
@@ -334,6 +347,8 @@ def resolve_plain(value: str) -> Any:
         return False
     if not value or value[0] not in _NUMERIC_START:
         return value
+    if len(value) > MAX_NUMBER_CHARS and (_INT.match(value) or _OCT.match(value) or _HEX.match(value)):
+        return value  # Python refuses to convert (and print) ints this long; the loader reports it
     if _INT.match(value):
         return int(value)
     if _OCT.match(value):
@@ -347,6 +362,10 @@ def resolve_plain(value: str) -> Any:
     if _NAN.match(value):
         return float("nan")
     return value
+
+
+def _too_large_number(value: str) -> bool:
+    return len(value) > MAX_NUMBER_CHARS and bool(_INT.match(value) or _OCT.match(value) or _HEX.match(value))
 
 
 def _dotted(path: Path_) -> str:

@@ -72,14 +72,14 @@ def tracking_number(tracking: str, repository: str, server_url: str) -> int | No
     """The issue number a tracking value names in ``repository``; None for ``new``; "external" otherwise."""
     if tracking == "new":
         return None
-    match = re.fullmatch(r"#(\d+)", tracking)
+    match = re.fullmatch(r"#(\d{1,12})", tracking)  # bounded: int() refuses very long digit strings
     if match:
         return int(match.group(1))
-    match = re.fullmatch(r"([A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+)#(\d+)", tracking)
+    match = re.fullmatch(r"([A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+)#(\d{1,12})", tracking)
     if match:
         return int(match.group(2)) if match.group(1).lower() == repository.lower() else "external"
     prefix = f"{server_url}/{repository}/issues/".lower()
-    if tracking.lower().startswith(prefix) and tracking[len(prefix):].isdigit():
+    if tracking.lower().startswith(prefix) and tracking[len(prefix):].isdigit() and len(tracking) - len(prefix) <= 12:
         return int(tracking[len(prefix):])
     return "external"
 

@@ -31,7 +31,11 @@ def collect(paths: list[str], *, suffixes: tuple[str, ...] = SUFFIXES,
             continue
         path = Path(given)
         if path.is_dir():
-            found = sorted(walk(path, suffixes))
+            outside: list[str] = []
+            found = sorted(walk(path, suffixes, outside))
+            problems.extend(Finding(link, 1, 1, "file/symlink", "error",
+                                    "a symlink to a file outside the folder being read; not read", fatal=True)
+                            for link in sorted(outside))
             if not found:
                 problems.append(Finding(given, 1, 1, empty_rule, "error", f"directory holds no {what}", fatal=True,
                                         positioned=False))
@@ -46,10 +50,27 @@ def collect(paths: list[str], *, suffixes: tuple[str, ...] = SUFFIXES,
     return unique, problems
 
 
-def walk(root: Path, suffixes: tuple[str, ...] = SUFFIXES) -> Iterator[str]:
-    """Files under ``root`` ending in ``suffixes``, skipping hidden files and directories."""
+def walk(root: Path, suffixes: tuple[str, ...] = SUFFIXES, outside: list[str] | None = None) -> Iterator[str]:
+    """Files under ``root`` ending in ``suffixes``, skipping hidden files and directories.
+
+    A symlink whose target lies outside ``root`` is never yielded (the site would publish a file from
+    elsewhere on the machine); it is appended to ``outside`` when a list is given, so callers can
+    report it."""
+    top = Path(root).resolve()
     for directory, subdirs, names in os.walk(root):
         subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
         for name in names:
             if name.endswith(suffixes) and not name.startswith("."):
-                yield os.path.join(directory, name)
+                full = os.path.join(directory, name)
+                if os.path.islink(full) and not _inside(full, top):
+                    if outside is not None:
+                        outside.append(full)
+                    continue
+                yield full
+
+
+def _inside(path: str, top: Path) -> bool:
+    try:
+        return Path(path).resolve().is_relative_to(top)
+    except (OSError, RuntimeError):
+        return False

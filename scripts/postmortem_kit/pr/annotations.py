@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from postmortem_kit.core import Finding, github_annotation
+from postmortem_kit.core import Finding, github_annotation, write_command
 
 PER_STEP = {"error": 10, "warning": 10, "notice": 10}
 PER_JOB = 50
@@ -55,4 +55,4 @@ def select(findings: list[Finding], *, per_step: dict[str, int] | None = None, p
 def write(selection: Selection, out: TextIO) -> None:
     """Print the chosen annotations (``github_annotation`` escapes %, CR and LF in every value)."""
     for finding in selection.shown:
-        out.write(github_annotation(finding) + "\n")
+        write_command(out, github_annotation(finding) + "\n")

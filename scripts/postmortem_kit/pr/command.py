@@ -26,6 +26,7 @@ class PrCheckRequest:
     provider: str = "auto"
     drafts: bool = True
     config: str | None = None
+    config_optional: bool = False
     model: str | None = None
     cache_dir: str | None = None
     blameless: bool = True
@@ -70,7 +71,8 @@ def pr_check_command(request: PrCheckRequest, *, out: TextIO, err: TextIO) -> in
     options = CheckOptions(
         workspace=request.workspace, dirs=normalise_dirs(request.incident_dirs), out=request.out,
         drafts=request.drafts,
-        draft=DraftSettings(provider=request.provider, config_path=request.config, model=request.model,
+        draft=DraftSettings(provider=request.provider, config_path=request.config,
+                            config_optional=request.config_optional, model=request.model,
                             cache_dir=request.cache_dir, fork=event.pull.fork),
         blameless=request.blameless)
     try:

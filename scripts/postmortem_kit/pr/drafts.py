@@ -6,6 +6,14 @@ present-but-unfinished one, the dropped sections with their reasons, the
 provenance (provider, model, prompt version, input hash) and token usage.
 A file that cannot be drafted records why, and the job goes on.
 
+Trust boundary: nothing in the pull request's files chooses how drafting runs.
+The workspace (the pull request's checkout) is never searched for
+``.postmortem-kit.yaml``; the only configuration file read is the one the
+workflow names (``--config``/``--trusted-config``, from the base branch's
+checkout), and a file inside the workspace is refused.  Endpoint, model,
+provider, headers, limits, link hosts and redaction patterns therefore come
+from the workflow's inputs, its environment and the base branch only.
+
 Provider choice (``auto``): the openai provider only when ``OPENAI_API_KEY``
 is set *and* the pull request comes from the base repository; a fork's pull
 request is always drafted offline, whatever the environment holds.
@@ -16,7 +24,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 PROVIDER_CHOICES = ("auto", "offline", "openai")
@@ -37,6 +47,7 @@ class FileDrafts:
 class DraftSettings:
     provider: str = "auto"
     config_path: str | None = None
+    config_optional: bool = False  # --trusted-config: a missing file means the defaults
     model: str | None = None
     cache_dir: str | None = None
     fork: bool = False
@@ -52,15 +63,32 @@ class DraftSettings:
 
 def load_draft_config(settings: DraftSettings, workspace: str):
     """The drafting configuration (file, then overrides); raises DraftConfigError when unusable."""
-    from postmortem_kit.drafting import load_config, validate
+    from postmortem_kit.drafting import DraftConfig, load_config, validate
 
-    config = load_config(settings.config_path, incident=workspace)
+    config = DraftConfig()  # never the workspace's own .postmortem-kit.yaml: that file is the pull request's
+    if settings.config_path:
+        path = trusted_config_path(settings.config_path, workspace)
+        if path.is_file() or not settings.config_optional:
+            config = load_config(path)
     cache_dir = settings.cache_dir
     if cache_dir is None and config.cache_dir is None and not os.environ.get("POSTMORTEM_KIT_CACHE_DIR"):
-        cache_dir = os.path.join(workspace, ".cache", "postmortem-kit", "drafts")
+        # Outside the checkout: cache entries the pull request commits itself are never read.
+        cache_dir = os.path.join(os.environ.get("RUNNER_TEMP") or tempfile.gettempdir(), "postmortem-kit-drafts")
     config = config.with_overrides(provider=settings.resolved_provider(), model=settings.model, cache_dir=cache_dir)
     validate(config, "command line")
     return config
+
+
+def trusted_config_path(path: str, workspace: str) -> Path:
+    """``path`` resolved; refused when it lies in the pull request's checkout (its files are data only)."""
+    from postmortem_kit.drafting import DraftConfigError
+
+    resolved = Path(path).resolve()
+    if resolved.is_relative_to(Path(workspace).resolve()):
+        raise DraftConfigError(f"{path}: the drafting configuration is inside the pull request's checkout; in the "
+                               "pull-request job it must come from the base branch (a separate checkout) or the "
+                               "workflow, never from the pull request's own files")
+    return resolved
 
 
 def draft_file(doc, config) -> FileDrafts:

@@ -19,8 +19,8 @@ from postmortem_kit.rca.vocabulary import (
     normalize,
 )
 
-_ITEM_SPLIT = re.compile(r"^(?P<name>[^:()\u2013\u2014]+?)\s*(?::|\s[-\u2013\u2014]\s)\s*(?P<rest>.+)$")
-_ITEM_PAREN = re.compile(r"^(?P<name>[^()]+?)\s*\((?P<rest>.+)\)\s*\.?$")
+_ITEM_SPLIT = re.compile(r"^(?P<name>[^:()\u2013\u2014]*?[^:()\u2013\u2014\s])\s*(?::|\s[-\u2013\u2014]\s)\s*(?P<rest>.+)$")
+_ITEM_PAREN = re.compile(r"^(?P<name>[^()]*?[^()\s])\s*\((?P<rest>.+)\)\s*\.?$")
 
 
 def is_instruction(text: str) -> bool:

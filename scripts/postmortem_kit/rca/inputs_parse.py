@@ -41,7 +41,7 @@ from postmortem_kit.rca.values import number, person
 from postmortem_kit.rca.vocabulary import architecture_words, is_none_word, labels, normalize
 
 _FENCE = re.compile(r'^\s*(```|~~~|""")')
-_PART = re.compile(r"^(?P<label>[A-Za-z][A-Za-z' -]{1,40}?)\s*(?:\((?P<arg>[^()]*)\))?\s*:\s*(?P<inline>.*)$")
+_PART = re.compile(r"^(?P<label>[A-Za-z][A-Za-z' -]{1,40}?)\s*(?:\((?P<arg>[^()]*)\)\s*)?:\s*(?P<inline>.*)$")
 _PLACEHOLDER = re.compile(r"^\s*\[ENGINEER PASTES:.*\]\s*$", re.DOTALL | re.IGNORECASE)
 _SOURCE = re.compile(r"^\[(?P<source>[^\]]*)\]\s*")
 _AT_TIME = re.compile(r"\s*\(at (?P<time>[^()]+)\)\s*$")
@@ -252,7 +252,7 @@ def _read_part(label: str, arg: str, inline: str, body: list[Line], data: dict[s
 
 # SYSTEM CONTEXT -------------------------------------------------------------------------------------
 
-_PURPOSE_SPLIT = re.compile(r"\s+[-\u2013\u2014]\s+|:\s+|\s+\(")
+_PURPOSE_SPLIT = re.compile(r"(?<!\s)\s+[-\u2013\u2014]\s+|:\s+|(?<!\s)\s+\(")
 _UPTIME = re.compile(r"(?P<n>\d{1,3}(?:\.\d+)?)\s*%")
 _LATENCY = re.compile(r"(?i)\bp(?P<p>\d{1,2}(?:\.\d+)?)\b[^0-9;,]{0,24}?(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>ms|s)\b")
 _LATENCY_BEFORE = re.compile(r"(?i)(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>ms|s)\b[^0-9;,p]{0,12}?\bp(?P<p>\d{1,2}(?:\.\d+)?)\b")

@@ -20,7 +20,7 @@ from postmortem_kit.rca.markdown_sections import Line, heading_of
 from postmortem_kit.rca.vocabulary import heading_text, is_prompt_line, labels, normalize, prompt_key, template_values
 
 _MARKER = re.compile(r"^(?P<marker>[-*+\u2022]|(?P<number>[0-9]{1,3})[.)])\s+")
-_LABEL_SPLIT = re.compile(r"\s*(?::|\s[-\u2013\u2014]\s)\s*")
+_LABEL_SPLIT = re.compile(r"(?<!\s)\s*(?::|\s[-\u2013\u2014]\s)\s*")
 _EMPHASIS = "*_`"
 # "Region: eu-west-1": a line of its own even when its label is unknown (then it is reported, not glued on).
 _LOOKS_LABELLED = re.compile(r"^[*_]*[A-Z][A-Za-z0-9' /&-]{0,30}[*_]*:(?:\s|$)")

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 
 from postmortem_kit.rca.vocabulary import normalize, section_names, subheading_names
 
-_ATX = re.compile(r"^ {0,3}#{1,6}\s+(?P<text>.*?)\s*#*\s*$")
+# Linear: the text runs to its last character that is not a space or `#` (possessive, no lazy scan).
+_ATX = re.compile(r"^ {0,3}#{1,6}\s+(?P<text>(?:[^\s#]++|[\s#]++(?=[^\s#]))*+)[\s#]*$")
 _BOLD_LINE = re.compile(r"^\s*(?:\*\*|__)(?P<text>[^*_].*?)(?:\*\*|__)\s*:?\s*$")
 _FENCE = re.compile(r'^\s*(?P<fence>```|~~~|""")')
 _REMARK = re.compile(r"\(([^()]*)\)")

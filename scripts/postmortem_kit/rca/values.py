@@ -66,7 +66,10 @@ def sentences(text: str) -> list[str]:
     return [part.strip() for part in _SENTENCE_END.split(text) if part.strip()]
 
 
-def number(text: str) -> int | float:
+def number(text: str) -> int | float | str:
+    """A number from pasted text; a digit string too long for a number (int() refuses >4,300 digits) stays text."""
+    if len(text) > 30:
+        return text
     return float(text) if "." in text else int(text)
 
 

@@ -5,7 +5,7 @@ requests).  The site never passes it through Markdown: pages are Markdown
 only for their fixed headings, and every value from YAML is written as HTML
 text through ``text()``, which
 
-* drops control characters (including the STX/ETX placeholders Python-Markdown
+* drops control and invisible characters (``core.text_guard``, including the STX/ETX placeholders Python-Markdown
   uses internally, which could otherwise smuggle stashed HTML back in);
 * escapes ``& < > " '`` so no tag, attribute or entity can form;
 * escapes ``{`` and ``}`` so Jinja-looking ``{{ ... }}`` / ``{% ... %}``
@@ -23,7 +23,8 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+from postmortem_kit.core import strip_hidden
+
 _SPACE = re.compile(r"[ \t\r\n\f\v]+")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;",
@@ -46,7 +47,7 @@ def plain(value: Any) -> str:
     if not isinstance(value, str):
         return ""
     value = value.replace("\r\n", "\n")
-    return _CONTROL.sub("", value) if _CONTROL.search(value) else value
+    return strip_hidden(value)  # the one set of invisible and control characters (core.text_guard)
 
 
 def text(value: Any) -> str:

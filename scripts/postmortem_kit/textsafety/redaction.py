@@ -40,17 +40,32 @@ def _valid_ipv4(text: str) -> bool:
         parsed = ipaddress.IPv4Address(address)
     except ValueError:
         return False
-    if "/" in text and int(text.split("/", 1)[1]) > 32:
-        return False
+    if "/" in text:
+        length = int(text.split("/", 1)[1])
+        if length > 32:
+            return False
+        if _network_prefix(text, length, 24):
+            return False  # a network (host bits zero, /24 or shorter) is topology, not a host: kept
     return not (parsed.is_loopback or parsed.is_unspecified)
 
 
+def _network_prefix(text: str, length: int, longest: int) -> bool:
+    try:
+        return length <= longest and ipaddress.ip_network(text, strict=True) is not None
+    except ValueError:
+        return False
+
+
 def _valid_ipv6(text: str) -> bool:
-    address = text.split("%", 1)[0]
+    address = text.split("%", 1)[0].split("/", 1)[0]
     try:
         parsed = ipaddress.IPv6Address(address)
     except ValueError:
         return False
+    if "/" in text:
+        length = int(text.rsplit("/", 1)[1])
+        if length > 128 or _network_prefix(text.split("%", 1)[0], length, 48):
+            return False
     return not (parsed.is_loopback or parsed.is_unspecified)
 
 

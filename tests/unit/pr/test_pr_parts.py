@@ -163,7 +163,8 @@ def test_text_is_made_inert():
     assert "<img" not in inert('<img src="https://evil.example/x.gif">')
     assert path_code("a`b\nc.yaml") == "``a`b?c.yaml``"
     assert log_line("x\n::set-output name=a::b") == "x ::set-output name=a::b"
-    assert log_line("::error::forged").startswith(" ::")
+    assert log_line("::error::forged") == "\u00b7::error::forged"  # the runner trims spaces: a visible guard
+    assert log_line("  ::error::x") == "  \u00b7::error::x" and "##[" not in log_line("file ##[warning]x.yaml")
 
 
 # --------------------------------------------------------------------------- the result file

@@ -34,7 +34,7 @@ def test_mentions_and_references_become_code_spans():
 
 
 @pytest.mark.parametrize("text", [
-    "e-mail [REDACTED:email] and ops@example.com",  # an address is not a mention
+    "e-mail [REDACTED:email] and the handle ops@ on chat",  # an address is not a mention
     "Slack channel #inc-checkout-503 and C#7",
     "R&D < 300 ms, p99 <3, and 5 > 4",
     "the `@already-code` and ``double `tick` code``",
@@ -92,8 +92,8 @@ def test_invisible_and_bidi_characters_are_removed():
 
 
 def test_code_fences_are_left_alone():
-    text = "```\n@inside #12 https://evil.example\n```\nafter @bob"
-    assert make_inert(text, POLICY) == "```\n@inside #12 https://evil.example\n```\nafter `@bob`"
+    text = "log:\n```\n@inside #12 https://evil.example\n```\nafter @bob"
+    assert make_inert(text, POLICY) == "log:\n```\n@inside #12 https://evil.example\n```\nafter `@bob`"
 
 
 def test_length_cap_cuts_at_a_word_before_neutralising():
