@@ -36,7 +36,7 @@ def test_offline_is_the_default_without_a_key(no_openai_env, run_cli, incident):
     assert [entry["time"] for entry in data["timeline"]] == ["10:02", "10:05", "10:09", "10:12", "10:14", "10:20",
                                                              "10:41", "10:58"]
     assert out.startswith("# Drafted by `postmortem draft` (offline")
-    assert "drafted 12 section(s)" in err and "0 model call(s)" in err
+    assert "drafted 12 section(s)" in err and "0 HTTP request(s)" in err
 
 
 def test_offline_draft_passes_the_check_as_a_draft_and_fails_it_in_review(no_openai_env, run_cli, incident):
@@ -135,11 +135,11 @@ def test_openai_provider_through_the_environment(openai_env, run_cli, incident):
     payload = json.loads(out)
     assert list(payload["sections"]) == ALL
     assert payload["provenance"]["provider"] == "openai" and payload["usage"]["model_calls"] == 12
-    assert "12 model call(s)" in err and "tokens:" in err
+    assert "12 HTTP request(s)" in err and "tokens:" in err
     # Second run: everything from the cache.
     code, out, err = run_cli("draft", str(incident), "--model", "test-model")
     assert code == 0 and openai_env.model_calls == 12
-    assert "12 from cache" in err and "0 model call(s)" in err
+    assert "12 from cache" in err and "0 HTTP request(s)" in err
 
 
 def test_a_dropped_section_exits_1_with_the_reason(openai_env, run_cli, incident):

@@ -44,6 +44,8 @@ from postmortem_kit.core import PostmortemError
 CONFIG_NAME = ".postmortem-kit.yaml"
 DEFAULT_MODEL = "gpt-4.1-mini"
 PROVIDERS = ("openai", "offline")
+# Server profiles (providers/formats.PROFILES has one per name but auto).
+SERVERS = ("auto", "openai", "azure", "vllm", "llama.cpp", "llama-cpp-python", "ollama", "lmstudio", "portable")
 
 
 class DraftConfigError(PostmortemError, ValueError):
@@ -172,8 +174,6 @@ def parse_settings(section: dict[str, Any], where: str) -> DraftConfig:
 def validate(config: DraftConfig, where: str) -> None:
     if config.provider is not None and config.provider not in PROVIDERS:
         raise DraftConfigError(f"{where}: provider must be one of {', '.join(PROVIDERS)} (got {config.provider!r})")
-    from postmortem_kit.drafting.providers.formats import SERVERS
-
     if config.server not in SERVERS:
         raise DraftConfigError(f"{where}: server must be one of {', '.join(SERVERS)} (got {config.server!r})")
     if config.timeout <= 0:

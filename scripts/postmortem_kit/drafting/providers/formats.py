@@ -61,7 +61,6 @@ PROFILES: dict[str, Profile] = {p.name: p for p in (
     Profile("portable", patterns="none", drop=frozenset({"format"}) | NUMERIC_BOUNDS,
             note="any other server: the keywords every constrained decoder understands"),
 )}
-SERVERS = ("auto", *PROFILES)
 
 
 def profile_for(server: str | None, base_url: str | None) -> Profile:
