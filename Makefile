@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test deps browser node-tools check site bench clean
+.PHONY: run test deps browser node-tools check site docs bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,9 @@ check: deps
 
 site: deps
 	$(BIN)/mkdocs build --strict --site-dir build/site
+
+docs: deps
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict -f docs/mkdocs.yml
 
 bench: deps
 	@for script in scripts/bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

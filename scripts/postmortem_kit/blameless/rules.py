@@ -1,8 +1,8 @@
 """The blameless-language rules at run time: load, index, compile on demand.
 
-The rules are edited in ``schema/blameless.yaml``; loading prefers the
-compiled form ``schema/blameless.compiled.json`` when the checksum it
-records matches the YAML (see ``blameless_rule_compiler``), and compiles the YAML
+The rules are edited in ``blameless/rules.yaml``; loading prefers the
+compiled form ``blameless/rules.compiled.json`` when the checksum it
+records matches the YAML (see ``blameless.compiler``), and compiles the YAML
 itself otherwise.  Each rule's regex is compiled the first time one of its
 trigger words occurs, so a run only pays for the rules its text can reach.
 """
@@ -16,15 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from postmortem_kit.blameless.edges import LEFT_EDGE, RIGHT_EDGE, source_digest  # noqa: F401 (re-exported)
-from postmortem_kit.core import PostmortemError, package_file
+from postmortem_kit.blameless.triggers import TriggerIndex
+from postmortem_kit.core import PostmortemError, brief, package_file
 
 RULES_FILE = "rules.yaml"
 COMPILED_FILE = "rules.compiled.json"
 RULE_PREFIX = "blameless/"
 FILTERED_TEXTS = 16  # texts per trigger key checked for required literals before its whole plan is compiled
-# A word boundary that also treats @, apostrophes and hyphens as part of a word.
-_WORD_KEY = re.compile(r"[a-z0-9][a-z0-9'’-]*\Z")
-_TOKEN_WORDS = re.compile(r"[a-z0-9][a-z0-9'’-]*")
 
 
 class RuleFileError(PostmortemError, ValueError):
@@ -65,103 +63,6 @@ class Rule:
 
     def describe(self, match: str) -> str:
         return self.message.replace("{match}", match)
-
-
-class TriggerIndex:
-    """Where rules can start: literal keys (the start of each rule's literal prefixes).
-
-    A text is split into words once; a key whose word is absent costs
-    nothing, and a present key is located and tried only with its own rules.
-    """
-
-    def __init__(self):
-        self.rules: dict[str, list] = {}  # key -> rules (None = cause marker), in file order
-        self.kind: dict[str, str] = {}  # word (a whole word), start (a word start) or text (anything)
-        self.memo: dict[str, tuple[str, ...]] = {}
-        self.carriers: set[str] = set()  # tokens in memo that carry at least one key
-        self.finders: dict[str, re.Pattern] = {}
-
-    def add(self, prefixes, rule) -> None:
-        for prefix in prefixes:
-            key = prefix.split(" ")[0] or prefix
-            if not key[:1].isalnum():
-                key = key[:1]  # "(again", "(as usual": one search for "(" serves them all
-            word = _TOKEN_WORDS.match(key)
-            word = word.group() if word else ""
-            if word != key:
-                kind = "text"
-            elif prefix[len(word):len(word) + 1] == " ":
-                kind = "word"
-            else:
-                kind = "start"
-            bucket = self.rules.setdefault(key, [])
-            if rule not in bucket:
-                bucket.append(rule)
-            previous = self.kind.get(key)
-            self.kind[key] = kind if previous in (None, kind) else ("text" if "text" in (kind, previous) else "start")
-
-    def freeze(self) -> None:
-        """Split keys by how presence is tested: whole words and word starts against the
-        text's words (remembered per word), the rest as substrings."""
-        self.words = frozenset(key for key, kind in self.kind.items() if kind == "word")
-        starts: dict[int, set[str]] = {}
-        texts: dict[str, list[str]] = {}
-        for key, kind in self.kind.items():
-            if kind == "start" and _WORD_KEY.match(key):
-                starts.setdefault(len(key), set()).add(key)
-            elif kind != "word":
-                texts.setdefault(key[0], []).append(key)
-        self.starts = {size: frozenset(keys) for size, keys in starts.items()}
-        self.texts_by_char = texts
-
-    def present(self, text: str, words) -> dict[str, int]:
-        """Keys that occur in ``text``, with how many words carry each (0: unknown, search to the end).
-
-        ``words`` counts the whitespace-separated tokens of the text.  Which
-        keys a token carries is remembered across texts (incident prose reuses
-        a vocabulary of a few thousand words), so the work per text is a few
-        set operations plus the tokens seen for the first time.
-        """
-        memo = self.memo
-        tokens = words.keys()
-        unseen = tokens - memo.keys()
-        if unseen and len(memo) < 200_000:
-            for token in unseen:
-                keys = self._keys_of(token)
-                memo[token] = keys
-                if keys:
-                    self.carriers.add(token)
-        found: dict[str, int] = {}
-        for token in (tokens & self.carriers) | (unseen if len(memo) >= 200_000 else set()):
-            count = words[token]
-            for key in memo.get(token) or self._keys_of(token):
-                found[key] = found.get(key, 0) + count
-        for char, keys in self.texts_by_char.items():
-            if char in text:
-                for key in keys:
-                    if len(keys) == 1 or key in text:
-                        found[key] = 0
-        return found
-
-    def finder(self, key: str) -> re.Pattern:
-        """Literal first (the regex engine jumps between occurrences), then the word edges."""
-        found = self.finders.get(key)
-        if found is None:
-            left = f"(?<![\\w'’@-]{re.escape(key)})" if key[:1].isalnum() else ""
-            right = r"(?![\w'’-])" if self.kind[key] == "word" else ""
-            found = self.finders[key] = re.compile(re.escape(key) + left + right)
-        return found
-
-    def _keys_of(self, token: str) -> tuple[str, ...]:
-        """Keys carried by a token ("(again)," holds the word "again")."""
-        keys = []
-        for word in _TOKEN_WORDS.findall(token):
-            if word in self.words:
-                keys.append(word)
-            for size, starts in self.starts.items():
-                if word[:size] in starts:
-                    keys.append(word[:size])
-        return tuple(keys)
 
 
 class RuleSet:
@@ -327,7 +228,7 @@ def compile_yaml(data: bytes, shown: str, digest: str, *, check: bool = True) ->
         raw = load_yaml_text(decode_source(data, shown), shown).data
     except YamlLoadError as error:
         finding = error.finding
-        raise RuleFileError(f"{shown}:{finding.line}:{finding.column}: {finding.message}") from None
+        raise RuleFileError(brief(finding, path=shown)) from None
     from postmortem_kit.blameless.compiler import compile_rule_file
 
     try:

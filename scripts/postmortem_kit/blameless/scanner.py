@@ -16,17 +16,18 @@ from itertools import islice
 
 from postmortem_kit.blameless.grammar import Grammar, Phrase
 from postmortem_kit.blameless.mask import mask_inline
+from postmortem_kit.blameless.match_context import (
+    FAULT_SUBJECTS,
+    hypothetical,
+    negated,
+    nominal,
+    object_ok,
+    passive_agent,
+    subject_of,
+)
 from postmortem_kit.blameless.rules import Rule, RuleSet, load_rules
 from postmortem_kit.core import LazyRegex
 
-_AFTER_NEGATION = LazyRegex(
-    # "operator error |was not| a factor"; the words in between stay in the same clause
-    # ("X's fault |that the backups were never| tested" is not a denial of the fault).
-    r"(?:\s+(?!(?:that|which|who|when|because|since|and|but|so|while|if|as|after|before|where|until)"
-    r"(?![\w'’-]))[\w'’-]{1,30}){0,3}?\s+(?:is|was|are|were|has\s+been|have\s+been|had\s+been)"
-    r"(?:n['’]t|\s+not|\s+never|\s+rarely|\s+seldom|\s+ruled\s+out|\s+excluded|\s+dismissed|\s+rejected)(?![\w-])"
-    r"|\s*(?:isn['’]t|wasn['’]t|aren['’]t|weren['’]t)(?![\w-])"
-)
 _CONTRIBUTING_ASIDE = LazyRegex(r"\(contributing factor|contributing factor #?\d")
 
 
@@ -246,7 +247,7 @@ def _evaluate(rule: Rule, m: re.Match, grammar: Grammar, rules: RuleSet, causes)
 
     subject: Phrase | None = None
     objects = [span for span in (_group(m, name) for name in ("obj", "obj2", "obj3")) if span[0] >= 0]
-    if rule.subject in _FAULT_SUBJECTS:
+    if rule.subject in FAULT_SUBJECTS:
         # What the sentence is about must be a failure or a faulty artefact: "the mistake |was
         # made by|", "this one |is on|"; checked together with the object, if any.
         subject = grammar.left_subject(subject_at)
@@ -256,130 +257,36 @@ def _evaluate(rule: Rule, m: re.Match, grammar: Grammar, rules: RuleSet, causes)
         obj_start, obj_end = objects[0]
         # A group that ends the match is lazy and says nothing about where the phrase ends.
         phrase = grammar.noun_phrase_at(obj_start, obj_end if obj_end < end else None)
-        if not _object_ok(phrase, rule.object):
+        if not object_ok(phrase, rule.object):
             return None
         if obj_end >= end and phrase.end > obj_start:
             end = phrase.end  # report the whole person ("made by the release engineer"), not the lazy minimum
-    elif rule.subject not in ("any",) + _FAULT_SUBJECTS or rule.subject_scope == "possessor":
-        subject = _subject(rule, subject_at, grammar)
+    elif rule.subject not in ("any",) + FAULT_SUBJECTS or rule.subject_scope == "possessor":
+        subject = subject_of(rule, subject_at, grammar)
         weak_ok = rule.weak_ok or (rule.weak_verbs is not None and verb_word in rule.weak_verbs)
         if subject.cls == "negative":
             return None
         if subject.cls == "unknown" and rule.unknown_verbs is not None and verb_word in rule.unknown_verbs:
             pass  # "the secondary should have escalated": only people escalate
         elif not subject.satisfies(rule.subject, weak_ok=weak_ok):
-            agent = _passive_agent(end, grammar)
+            agent = passive_agent(end, grammar)
             if agent is None or not agent.satisfies(rule.subject, weak_ok=weak_ok) or agent.cls == "unknown":
                 return None
             subject = agent
         if rule.subject_scope == "possessor" and subject.end == start and subject.cls in ("person", "named", "weak"):
             start = subject.start
-        if rule.hypothetical and _hypothetical(subject, start, grammar):
+        if rule.hypothetical and hypothetical(subject, start, grammar):
             return None
-        if rule.nominal and not _nominal(subject, grammar):
+        if rule.nominal and not nominal(subject, grammar):
             return None
 
-    if rule.negatable and _negated(rule, start, end, grammar, rules, subject):
+    if rule.negatable and negated(rule, start, end, grammar, rules, subject):
         return None
     if rule.person_in_sentence:
         sentence_start, sentence_end = grammar.sentence(start)
         if not grammar.mentions_person(sentence_start, sentence_end):
             return None
     return Match(rule, start, end, grammar.original[start:end])
-
-
-def _object_ok(phrase: Phrase, wanted: str) -> bool:
-    if phrase.cls == "negative":
-        return False
-    if wanted == "named-direct":
-        return phrase.cls == "named"
-    if wanted == "person":
-        return phrase.satisfies("person") or phrase.possessive_person
-    return phrase.satisfies("named") or phrase.possessive_named
-
-
-_BY = LazyRegex(r"\s+by\s+")
-_FAULT_SUBJECTS = ("fault", "fault-or-this")
-
-
-def _passive_agent(end: int, grammar: Grammar) -> Phrase | None:
-    """The agent of a passive ("was bungled |by the platform team")."""
-    m = _BY.match(grammar.masked, end)
-    if m is None:
-        return None
-    return grammar.noun_phrase_at(m.end())
-
-
-_LINKING = LazyRegex(r"(?:\b(?:to|at|the|a|an|of|in|by|out|over|up)\s+){1,3}\Z")
-
-
-def _subject(rule: Rule, start: int, grammar: Grammar) -> Phrase:
-    if rule.subject_scope == "possessor":
-        return grammar.possessor(start)
-    # A match anchored after linking words ("was at |fault", "is to |blame"): read the subject before them.
-    linking = _LINKING.search(grammar.masked, max(0, start - 40), start)
-    if linking is not None:
-        start = linking.start()
-    left = grammar.left_subject(start)
-    if rule.subject_scope == "immediate":
-        return left
-    if left.satisfies(rule.subject) and left.cls not in ("unknown", "none"):
-        return left
-    clause = grammar.clause_subject(start)
-    if clause.cls == "negative" or clause.satisfies(rule.subject) and clause.cls not in ("unknown", "none"):
-        return clause
-    return left if left.cls != "none" else clause
-
-
-_CONDITION = LazyRegex(r"(?<![\w'’-])(?:if|unless|had|with|without|once|given)\s+")
-
-
-def _hypothetical(subject: Phrase, start: int, grammar: Grammar) -> bool:
-    """A "would have noticed" that is not a verdict: its person is a hypothetical one ("a
-    second reviewer would have caught it") or its condition is a system ("if the alert had
-    paged", "with a burn-rate alert")."""
-    if grammar.hypothetical_person(subject):
-        return True
-    sentence_start, sentence_end = grammar.sentence(start)
-    for m in _CONDITION.finditer(grammar.masked, sentence_start, sentence_end):
-        if grammar.noun_phrase_at(m.end()).cls == "system":
-            return True
-    return False
-
-
-_NOMINAL_BEFORE = frozenset({"was", "is", "were", "are", "be", "been", "of", "to", "by", "from", "about", "over", "like",
-                             "with", "on", "than", "just", "simply", "merely", "purely", "basically"})
-
-
-def _nominal(subject: Phrase, grammar: Grammar) -> bool:
-    """Is the subject of a gerund inside a noun phrase ("a case of |someone| not reading",
-    "it was |the operator| not checking")?  Not a clause of its own ("the engineers, not
-    monitoring the replica, ...")."""
-    if subject.start < 0:
-        return False
-    before = grammar.masked[max(0, subject.start - 40):subject.start].rstrip()
-    if before.endswith((":", "—", "–")):
-        return True
-    word = grammar.previous_word(subject.start)
-    return word is not None and word.lower in _NOMINAL_BEFORE
-
-
-def _negated(rule: Rule, start: int, end: int, grammar: Grammar, rules: RuleSet, subject: Phrase | None) -> bool:
-    window_start = grammar.sentence_clause_start(start)
-    negation_end = start
-    if subject is not None and subject.start >= 0:
-        window_start = min(window_start, subject.start)
-        if rule.negated_verb_blames and subject.end <= start:
-            # "Priya |never should have| merged", "he |wasn't| paying attention": a negation
-            # inside the verb group is part of the judgement, not a denial of it.
-            negation_end = subject.start
-    if grammar.negated_before(window_start, negation_end):
-        return True
-    after = grammar.masked[end:end + 120]
-    if _AFTER_NEGATION.match(after):
-        return True
-    sentence_start, sentence_end = grammar.sentence(start)
-    return rules.meta.search(grammar.masked, sentence_start, sentence_end) is not None
 
 
 def _phrase_only(rule: Rule) -> bool:

@@ -25,7 +25,7 @@ CLOCK = time.monotonic
 SLEEP = time.sleep
 
 
-def _parser() -> ArgumentParser:
+def build_parser() -> ArgumentParser:
     parser = ArgumentParser(
         prog="postmortem followups",
         description="Sync the follow-up actions of in-review and published incidents with GitHub issues "
@@ -70,7 +70,7 @@ def _parser() -> ArgumentParser:
 
 
 def main(argv: list[str]) -> int:
-    args = parse(_parser(), argv)
+    args = parse(build_parser(), argv)
     if isinstance(args, int):
         return args
     from postmortem_kit.followups import FollowupsRequest, followups_command

@@ -10,6 +10,8 @@ from __future__ import annotations
 import importlib
 
 _EXPORTS: dict[str, str] = {
+    "brief": "postmortem_kit.core.report_formats",
+    "location": "postmortem_kit.core.report_formats",
     "FORMATS": "postmortem_kit.core.report_formats",
     "FileReadError": "postmortem_kit.core.files",
     "Finding": "postmortem_kit.core.findings",

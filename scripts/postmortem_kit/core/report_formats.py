@@ -25,6 +25,26 @@ def summary_line(findings: list[Finding], files: int) -> str:
     return f"{files} file{'s' if files != 1 else ''} checked: {', '.join(parts)}"
 
 
+def location(path: str, line: int | None = None, column: int | None = None) -> str:
+    """``path:line:col``, or just the path when there is no position (a missing folder, a whole file)."""
+    if not line:
+        return path
+    return f"{path}:{line}:{column}" if column else f"{path}:{line}"
+
+
+def brief(finding, *, path: str | None = None, detail: bool = False) -> str:
+    """One line for a finding (or anything with path, line, column and message) inside another message.
+
+    ``path`` replaces the finding's path (a name shown to the user); ``detail`` adds the severity
+    and the rule id.  The report formats above are for lists of findings; this is the one place a
+    single finding becomes part of an error message, a log line or a summary.
+    """
+    where = location(path if path is not None else finding.path, finding.line, finding.column)
+    if detail:
+        return f"{where}: {finding.severity}: {finding.message} [{finding.rule}]"
+    return f"{where}: {finding.message}"
+
+
 def _text(findings: Iterable[Finding], out: TextIO) -> None:
     for f in findings:
         label = "suppressed" if f.suppressed else f.severity

@@ -29,7 +29,15 @@ from pathlib import Path
 from typing import Any
 
 from postmortem_kit.checks import check_document
-from postmortem_kit.core import Finding, PostmortemError, SourceDocument, YamlLoadError, dotted_path, load_yaml_file
+from postmortem_kit.core import (
+    Finding,
+    PostmortemError,
+    SourceDocument,
+    YamlLoadError,
+    brief,
+    dotted_path,
+    load_yaml_file,
+)
 from postmortem_kit.drafting.cache import DraftCache, cache_key, default_cache_dir
 from postmortem_kit.drafting.config import DraftConfig
 from postmortem_kit.drafting.consistency import whole_incident_pass
@@ -190,11 +198,11 @@ def _load(source: str | Path | SourceDocument) -> SourceDocument:
             doc = load_yaml_file(source)
         except YamlLoadError as error:
             f = error.finding
-            raise DraftInputError(f"{f.path}:{f.line}:{f.column}: {f.message}") from None
+            raise DraftInputError(brief(f)) from None
     fatal = [f for f in doc.findings if f.severity == "error"]
     if fatal:
         f = fatal[0]
-        raise DraftInputError(f"{f.path}:{f.line}:{f.column}: {f.message}; fix the file before drafting")
+        raise DraftInputError(f"{brief(f)}; fix the file before drafting")
     if not isinstance(doc.data, dict):
         raise DraftInputError(f"{doc.path}:1:1: not an incident (the file must be a mapping with id, title and status)")
     return doc

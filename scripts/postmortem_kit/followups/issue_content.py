@@ -1,6 +1,6 @@
 """What a follow-up's issue should look like: title, body, labels, assignee, milestone.
 
-The body template is ``issue_body`` in schema/followups.yaml. The due date is
+The body template is ``issue_body`` in followups/texts.yaml. The due date is
 written as text in the body (the default); with ``due_dates="milestone"`` the
 issue also goes into a milestone named ``Due YYYY-MM-DD`` whose due date is
 that day.

@@ -6,7 +6,7 @@
   a team or a role, which cannot be assigned; labelled ``team:<name>``.
 
 Label names are capped at GitHub's 50 characters; colours and descriptions
-of new labels come from schema/followups.yaml.
+of new labels come from followups/texts.yaml.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def is_managed_label(name: str) -> bool:
 
 
 def label_style(name: str) -> tuple[str, str]:
-    """(colour, description) for a label the sync creates, from schema/followups.yaml."""
+    """(colour, description) for a label the sync creates, from followups/texts.yaml."""
     styles = texts()["labels"]
     style = styles.get(name)
     if style is None:

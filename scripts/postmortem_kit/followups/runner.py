@@ -12,7 +12,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Callable, Mapping
 
-from postmortem_kit.core import Finding, PostmortemError
+from postmortem_kit.core import Finding, PostmortemError, brief
 from postmortem_kit.followups.event import decide
 from postmortem_kit.followups.issue_content import Links
 from postmortem_kit.followups.issue_index import IssueIndex, KnownIssue, known_issue, list_followup_issues
@@ -271,4 +271,4 @@ def planned_tracking_changes(plan: Plan) -> list[TrackingChange]:
 
 
 def finding_lines(findings: list[Finding]) -> list[str]:
-    return [f"{f.path}:{f.line}:{f.column}: {f.severity}: {f.message} [{f.rule}]" for f in findings]
+    return [brief(f, detail=True) for f in findings]

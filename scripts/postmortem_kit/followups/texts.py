@@ -1,4 +1,4 @@
-"""The labels and texts of the follow-ups sync, read from schema/followups.yaml."""
+"""The labels and texts of the follow-ups sync, read from followups/texts.yaml."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 Modes (``--write-back``):
 
 * ``pr`` (default): one commit on the branch ``postmortem-kit/follow-up-tracking``
-  (schema/followups.yaml), built on the tip of the default branch through
+  (followups/texts.yaml), built on the tip of the default branch through
   the git data API, and one pull request from it. Each run rebuilds the
   branch from the current default branch and force-moves it, so there is
   only ever one such pull request, updated in place; history on the default

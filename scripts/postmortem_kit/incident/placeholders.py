@@ -1,4 +1,4 @@
-"""Leftover template text (TODO, [Name or team], <service-name>): patterns from schema/placeholders.yaml."""
+"""Leftover template text (TODO, [Name or team], <service-name>): patterns from incident/placeholders.yaml."""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TextIO
 
-from postmortem_kit.core import PostmortemError, YamlLoadError, load_yaml_file
+from postmortem_kit.core import PostmortemError, YamlLoadError, brief, load_yaml_file
 from postmortem_kit.rca.markdown_render import render_markdown
 
 
@@ -19,10 +19,10 @@ def export_command(path: str, *, output: str | None = None, force: bool = False,
         doc = load_yaml_file(path)
     except YamlLoadError as error:
         f = error.finding
-        raise ExportError(f"{f.path}:{f.line}:{f.column}: {f.message}") from None
+        raise ExportError(brief(f)) from None
     duplicate = next((f for f in doc.findings if f.severity == "error"), None)
     if duplicate is not None:
-        raise ExportError(f"{duplicate.path}:{duplicate.line}:{duplicate.column}: {duplicate.message}")
+        raise ExportError(brief(duplicate))
     if not isinstance(doc.data, dict):
         raise ExportError(f"{path}: not an incident (the file is not a mapping of fields)")
     text, notes = render_markdown(doc.data)

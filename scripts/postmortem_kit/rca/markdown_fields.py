@@ -1,7 +1,7 @@
 """Labelled bullets of a section ("- Start Time: ...") as entries, and the import's report.
 
 Each entry is one bullet, numbered item or paragraph, with the field its
-label names (from schema/rca-markdown.yaml) and its text.  Bullets may use
+label names (from rca/vocabulary.yaml) and its text.  Bullets may use
 ``-``, ``*``, ``+`` or numbers; labels may be bold (``**Owner:** x``,
 ``**Owner**: x``) or written "Label - value".  A line without a marker or
 a known label continues the entry above it (a wrapped line), joined with a

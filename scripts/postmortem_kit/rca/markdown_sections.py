@@ -45,7 +45,7 @@ class Line:
 
 @dataclass
 class Section:
-    key: str  # incident_data, summary, ... (schema/rca-markdown.yaml)
+    key: str  # incident_data, summary, ... (rca/vocabulary.yaml)
     heading: str  # as written, without marks
     line: int  # line of the heading (0 for an implicit section)
     lines: list[Line] = field(default_factory=list)

@@ -5,7 +5,7 @@ Accepted: ISO 8601 ("2026-03-14T09:12:00+01:00", kept exactly as written),
 9:12 AM PST", "14 Mar 2026 09:12 Europe/Berlin", and a bare "09:19 CET" when
 the date is known from the start time.  The zone is an IANA name, an offset
 (+01:00, UTC+1, GMT-05:00) or an abbreviation from
-schema/timezone-abbreviations.yaml.  A time that states no zone takes the
+rca/timezones.yaml.  A time that states no zone takes the
 document's zone (or ``--timezone``); without either it is an error the caller
 reports, and so is a zone that is not one.
 """

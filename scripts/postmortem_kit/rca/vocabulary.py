@@ -1,4 +1,4 @@
-"""The words of the RCA Markdown layout, read from schema/rca-markdown.yaml.
+"""The words of the RCA Markdown layout, read from rca/vocabulary.yaml.
 
 Headings and labels are compared after ``normalize``: lower case, no
 emphasis or heading marks, no parenthesised remark, punctuation as spaces,

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
-from postmortem_kit.core import YamlLoadError, load_yaml_file
+from postmortem_kit.core import YamlLoadError, brief, load_yaml_file
 from postmortem_kit.incident import format_duration, incident_zone, parse_duration, parse_timestamp, walk
 from postmortem_kit.textsafety import plain, slug
 
@@ -83,7 +83,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.message}"
+        return brief(self)
 
 
 def incident_files(directory: Path) -> list[Path]:

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from postmortem_kit.core import PostmortemError
+from postmortem_kit.core import PostmortemError, brief
 from postmortem_kit.followups import StatusFileError
 from postmortem_kit.stats.followups import read_status
 from postmortem_kit.stats.incidents import compute_stats, load_records
@@ -36,7 +36,7 @@ def stats_command(paths: list[str], *, fmt: str = "table", followups_status: str
     records, problems, files = load_records(paths)
     if any(problem.fatal for problem in problems) and not records:
         for problem in problems:
-            err.write(f"postmortem stats: {problem.path}:{problem.line}:{problem.column}: {problem.message}\n")
+            err.write(f"postmortem stats: {brief(problem)}\n")
         return 2
     status = None
     status_failed = False
@@ -50,11 +50,11 @@ def stats_command(paths: list[str], *, fmt: str = "table", followups_status: str
     stats = compute_stats(records, status=status, today=day)
     stats["files"] = {"read": files, "skipped": len(problems)}
     if fmt == "json":
-        stats["problems"] = [f"{p.path}:{p.line}:{p.column}: {p.message}" for p in problems]
+        stats["problems"] = [brief(p) for p in problems]
         json.dump(stats, out, indent=2, ensure_ascii=False)
         out.write("\n")
     else:
         out.write(render_table(stats))
     for problem in problems:
-        err.write(f"postmortem stats: {problem.path}:{problem.line}:{problem.column}: {problem.message} (skipped)\n")
+        err.write(f"postmortem stats: {brief(problem)} (skipped)\n")
     return 1 if problems or status_failed else 0

@@ -1,6 +1,6 @@
 """Remove secrets and personal data from text before it leaves the machine.
 
-The rules are data (``schema/redaction.yaml``, plus ``redaction.extra_patterns``
+The rules are data (``textsafety/redaction.yaml``, plus ``redaction.extra_patterns``
 from the configuration file).  Each match becomes a typed placeholder such as
 ``[REDACTED:aws-access-key]``; a rule may replace only one capture group so the
 surrounding name stays readable (``password=[REDACTED:password]``).  A few

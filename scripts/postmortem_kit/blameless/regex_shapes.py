@@ -1,0 +1,169 @@
+"""The shape of a rule's regex: can it backtrack catastrophically, and which literal text starts it.
+
+Both questions are answered on Python's own parse of the pattern
+(``re._parser``), so they agree with what ``re`` will run.  The rule compiler
+rejects risky shapes and records each rule's literal prefixes, which the
+scanner uses to skip every position where a rule cannot match.
+"""
+
+from __future__ import annotations
+
+import re
+
+try:  # Python 3.11 keeps the regex parser here
+    from re import _constants as sre_constants  # type: ignore[attr-defined]
+    from re import _parser as sre_parse  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover
+    import sre_constants  # type: ignore[no-redef]
+    import sre_parse  # type: ignore[no-redef]
+
+PREFIX_LENGTH = 3
+
+
+def backtracking_risk(pattern: str) -> str | None:
+    """Why ``pattern`` could backtrack catastrophically, or None.
+
+    Unbounded repeats (``*``, ``+``, ``{n,}``) are allowed only around a single
+    character or class; bounded repeats may nest but only up to a small size.
+    """
+    try:
+        parsed = sre_parse.parse(pattern)
+    except re.error as error:
+        return f"does not compile: {error}"
+    return _walk_risk(parsed)
+
+
+_REPEATS = {sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT}
+_SINGLE = {sre_constants.LITERAL, sre_constants.NOT_LITERAL, sre_constants.IN, sre_constants.ANY,
+           sre_constants.CATEGORY}
+
+
+def _whitespace_only(body) -> bool:
+    op, value = body[0]
+    if op == sre_constants.IN:
+        return all(item == (sre_constants.CATEGORY, sre_constants.CATEGORY_SPACE) or
+                   (item[0] == sre_constants.LITERAL and chr(item[1]).isspace()) for item in value)
+    return op == sre_constants.LITERAL and chr(value).isspace()
+
+
+def _walk_risk(items) -> str | None:
+    for op, value in items:
+        if op in _REPEATS:
+            low, high, body = value
+            unbounded = high == sre_constants.MAXREPEAT
+            single = len(body) == 1 and body[0][0] in _SINGLE
+            if unbounded and not single:
+                return "repeats a group without a bound; use a bounded repeat such as {0,3}"
+            if unbounded and not _whitespace_only(body):
+                # A rule is tried at every occurrence of its trigger; an unbounded run
+                # ("[!?]*") would make a long run of that character quadratic.
+                return "has an unbounded repeat; only whitespace may repeat without a bound (use e.g. {1,30})"
+            if not unbounded and not single and high > 60:
+                return f"has a repeat bound of {high}; keep bounds at 60 or less"
+            problem = _walk_risk(body)
+            if problem:
+                return problem
+        elif op == sre_constants.SUBPATTERN:
+            problem = _walk_risk(value[-1])
+            if problem:
+                return problem
+        elif op == sre_constants.BRANCH:
+            for branch in value[1]:
+                problem = _walk_risk(branch)
+                if problem:
+                    return problem
+        elif op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT):
+            problem = _walk_risk(value[1])
+            if problem:
+                return problem
+    return None
+
+
+_SPACE_CATEGORY = sre_constants.CATEGORY_SPACE
+
+
+def literal_prefixes(pattern: str, length: int = PREFIX_LENGTH) -> set[str] | None:
+    """Every literal start a match of ``pattern`` can have (" " = any whitespace).
+
+    None when some match can start with something other than literal text,
+    e.g. ``[a-z]+``: such a pattern cannot be prefiltered.
+    """
+    try:
+        parsed = sre_parse.parse(pattern)
+    except re.error:
+        return None
+    return _prefixes_of(parsed, length)
+
+
+def _prefixes_of(parsed, length: int) -> set[str] | None:
+    found = _sequence(list(parsed), length)
+    if found is None or not found or any(not prefix for prefix, _ in found):
+        return None
+    return {prefix for prefix, _ in found}
+
+
+def _sequence(items, length: int):
+    """Set of (prefix, closed) for a sequence; closed prefixes cannot grow."""
+    current = {("", False)}
+    for op, value in items:
+        grown = set()
+        for prefix, closed in current:
+            if closed or len(prefix) >= length:
+                grown.add((prefix, True))
+                continue
+            options = _element(op, value, length - len(prefix))
+            if options is None:
+                if not prefix:
+                    return None
+                grown.add((prefix, True))
+                continue
+            for piece, piece_closed in options:
+                grown.add(((prefix + piece)[:length], piece_closed or len(prefix + piece) >= length))
+        current = grown
+        if all(closed for _, closed in current):
+            break
+    return current
+
+
+def _element(op, value, room: int):
+    if op == sre_constants.LITERAL:
+        return {(chr(value), False)}
+    if op == sre_constants.IN:
+        chars = _class_chars(value)
+        return None if chars is None else {(c, False) for c in chars}
+    if op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT, sre_constants.AT):
+        return {("", False)}
+    if op == sre_constants.SUBPATTERN:
+        return _sequence(list(value[-1]), room)
+    if op == sre_constants.BRANCH:
+        found = set()
+        for branch in value[1]:
+            part = _sequence(list(branch), room)
+            if part is None:
+                return None
+            found |= part
+        return found
+    if op in _REPEATS:
+        low, _high, body = value
+        if len(body) == 1 and body[0][0] == sre_constants.IN and _class_chars(body[0][1]) == {" "}:
+            return {(" ", False)} | ({("", False)} if low == 0 else set())
+        part = _sequence(list(body), room)
+        if part is None:
+            return None
+        closed = {(prefix, True) for prefix, _ in part}  # one repetition, then stop
+        return closed | ({("", False)} if low == 0 else set())
+    return None
+
+
+def _class_chars(items) -> set[str] | None:
+    chars: set[str] = set()
+    for op, value in items:
+        if op == sre_constants.LITERAL:
+            chars.add(chr(value))
+        elif op == sre_constants.CATEGORY and value == _SPACE_CATEGORY:
+            chars.add(" ")
+        elif op == sre_constants.RANGE and value[1] - value[0] < 6:
+            chars.update(chr(c) for c in range(value[0], value[1] + 1))
+        else:
+            return None
+    return chars if len(chars) <= 8 else None

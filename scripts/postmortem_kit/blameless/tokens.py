@@ -1,0 +1,111 @@
+"""Tokens and noun phrases: the words the blameless grammar reads, and how a phrase is classified.
+
+Word-shape patterns, the closed word classes that end or skip a noun phrase,
+and the two small value types (Token, Phrase) shared by blameless.grammar and
+blameless.subjects.
+"""
+
+from __future__ import annotations
+
+from postmortem_kit.core import LazyRegex
+
+WINDOW = 320  # characters read around a match for sentence questions
+NEAR = 100  # characters read before a match for its subject
+
+_TOKEN = LazyRegex(
+    r"(?P<n>\d+(?:[:.,/-]\d+)*(?:am|pm|h|m|s|ms|%)?(?![\w]))"
+    r"|(?P<w>@?[^\W_][\w'’@-]*|@[\w.-]+)"
+    r"|(?P<m>\x1a+)"
+    r"|(?P<p>[.!?;:,()\[\]\"“”—–]|\s-\s|\n[ \t]*\n)"
+)
+_SENTENCE_END = LazyRegex(r"[.!?]+(?=[\s\"”')\]]|\Z)|\n[ \t]*\n|\n[ \t]*(?:[-*+]|\d{1,3}[.)]|#{1,6})[ \t]")
+_ABBREVIATIONS = frozenset({"e.g", "i.e", "etc", "vs", "approx", "mr", "mrs", "ms", "dr", "no", "fig", "cf", "st", "inc", "ltd"})
+_CLAUSE_PUNCT = frozenset(".!?;:,()[]\"“”—–") | {" - "}
+_CONJUNCTIONS = frozenset({"and", "but", "so", "yet", "or", "because", "since", "while", "when", "whenever",
+                           "although", "though", "if", "unless", "until", "whereas", "that", "which", "who",
+                           "whom", "then", "after", "before", "once"})
+_PP_PREPOSITIONS = frozenset({"of", "on", "from", "in", "at", "with", "for"})
+# Prepositions that open a post-modifier after a subject's head noun ("the engineer |on| call").
+_POSTMOD_PREPOSITIONS = _PP_PREPOSITIONS | {"behind", "during", "over", "under", "near", "within", "inside", "outside",
+                                            "across", "around", "without", "to", "like", "via", "about"}
+_POSTMOD_SPAN = 14  # tokens from the clause start to the phrase before the verb
+_POSSESSIVE = LazyRegex(r"(?:['’]s|s['’]|['’])\Z")
+_NAME_SHAPE = LazyRegex(r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:[-'’][A-Za-zÀ-ÿ][a-zß-öø-ÿ]+)?\Z")
+_KNOWN = ("person", "named", "system", "weak", "activity")
+_NAME_CANDIDATE = LazyRegex(r"[A-ZÀ-ÖØ-Þ](?<![\w@'’-][A-ZÀ-ÖØ-Þ])[\w'’-]{0,40}")  # capitalised words
+_HANDLE_CANDIDATE = LazyRegex(r"@[\w.-]{1,40}|[A-Za-z0-9][\w.-]{0,40}@(?![\w.-])")
+_PREVIOUS_WORD = LazyRegex(r"([a-z'’-]+)\s+\Z")
+# Endings of ordinary nouns and adverbs; a capitalised first word with one of
+# these is not taken for an unlisted name ("Monitoring failed", "Traffic spiked").
+_NOT_NAME_ENDINGS = ("ing", "tion", "sion", "ment", "ness", "ity", "ism", "ance", "ence", "ure", "age", "ery", "ory",
+                     "ics", "ogy", "cy", "ship", "hood", "ful", "less", "able", "ible", "ive", "ous", "ic", "ly", "ed",
+                     "er", "or", "ers", "ors", "es", "ts", "ks", "ds", "ns", "rs", "ls", "ps", "gs", "ys", "ws", "ms")
+
+
+_PLAIN: dict[int, frozenset[str]] = {}
+
+
+def _plain_words(lexicon: dict[str, frozenset[str]]) -> frozenset[str]:
+    """Words that are never a name, whatever their case (cached per lexicon)."""
+    found = _PLAIN.get(id(lexicon))
+    if found is None:
+        found = (lexicon["not_names"] | lexicon["products"] | lexicon["stop_words"] | lexicon["determiners"]
+                 | lexicon["system_nouns"] | lexicon["person_nouns"] | lexicon["aux_words"]) - lexicon["given_names"]
+        _PLAIN[id(lexicon)] = found
+    return found
+
+
+def _name_like(word: str) -> bool:
+    """Could a capitalised first word be an unlisted given name? (Rasmus, Lindqvist)"""
+    return len(word) >= 3 and word.isalpha() and not word.endswith(_NOT_NAME_ENDINGS)
+_AGENT_SUFFIXES = ("er", "or", "ers", "ors")
+
+
+class Token:
+    __slots__ = ("kind", "text", "lower", "start", "end")
+
+    def __init__(self, kind: str, text: str, lower: str, start: int, end: int):
+        self.kind = kind  # w(ord), n(umber), m(asked), p(unctuation)
+        self.text = text
+        self.lower = lower
+        self.start = start
+        self.end = end
+
+    def __repr__(self) -> str:
+        return f"Token({self.kind!r}, {self.text!r}, {self.start})"
+
+
+class Phrase:
+    __slots__ = ("cls", "start", "end", "possessive_person", "possessive_named", "head")
+
+    def __init__(self, cls: str, start: int, end: int, possessive_person: bool = False,
+                 possessive_named: bool = False, head: str = ""):
+        self.cls = cls  # person | named | weak | system | activity | negative | unknown | none
+        self.start = start
+        self.end = end
+        self.possessive_person = possessive_person
+        self.possessive_named = possessive_named
+        self.head = head
+
+    def __repr__(self) -> str:
+        return f"Phrase({self.cls!r}, {self.start}, {self.end}, head={self.head!r})"
+
+    def satisfies(self, want: str, *, weak_ok: bool = False) -> bool:
+        if self.cls == "negative":
+            return False
+        if want == "any":
+            return True
+        if want == "person":
+            return self.cls in ("person", "named") or (weak_ok and self.cls == "weak")
+        if want == "named":
+            return self.cls == "named" or self.possessive_named
+        if want == "person-possessive":
+            return self.cls in ("person", "named") or self.possessive_person
+        if want == "person-or-owner":
+            return self.cls in ("person", "named") or self.possessive_named
+        if want == "not-system":
+            return self.cls != "system"
+        return False
+
+
+NONE = Phrase("none", -1, -1)
