@@ -108,7 +108,7 @@ class AzureOpenAI(OpenAIStrict):
                 return openai_error(400, "response_format value as json_schema is enabled only for api versions "
                                          "2024-08-01-preview and later", param="response_format")
             schema = (fmt.get("json_schema") or {}).get("schema") or {}
-            for keyword in ("pattern", "format", "minimum", "maximum", "minItems", "maxItems"):
+            for keyword in ("pattern", "format", "minimum", "maximum"):
                 if _has_key(schema, keyword):
                     return openai_error(400, f"Invalid schema for response_format: '{keyword}' is not supported.",
                                         param="response_format")

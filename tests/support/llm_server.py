@@ -318,6 +318,35 @@ class Slow(Answer):
         return reply
 
 
+class Streamed(Valid):
+    """A valid draft generated slowly: ``chunk_delay`` seconds between streamed pieces of 64 characters."""
+
+    def __init__(self, chunk_delay: float, **kwargs):
+        super().__init__(**kwargs)
+        self.chunk_delay = chunk_delay
+
+    def reply(self, ctx: Context) -> Reply:
+        reply = super().reply(ctx)
+        reply.chunk_delay = self.chunk_delay
+        return reply
+
+
+class Sloppy(Valid):
+    """A server that ignores structured outputs: fenced JSON in chatter, extra keys, numbers for text."""
+
+    def reply(self, ctx: Context) -> Reply:
+        value = grounded(self.build(ctx), ctx)
+        target = _first_object(value)
+        if target is not None:
+            target["confidence"] = 0.9
+        section = next(iter(value)) if isinstance(value, dict) and value else None
+        inner = value.get(section) if section else None
+        if isinstance(inner, dict) and "users_affected" in inner:
+            inner["users_affected"] = 9300  # a number where the schema asks for text
+        content = f"Sure! Here is the section:\n```json\n{json.dumps(value, indent=2)}\n```\nLet me know."
+        return Reply(payload=completion(ctx, content))
+
+
 class Injection(Valid):
     """A schema-valid draft whose prose carries prompt-injection payloads.
 
@@ -386,9 +415,9 @@ class Generator:
 
     def string(self, schema: dict[str, Any], name: str | None = None) -> str:
         fmt = schema.get("format")
+        if name in ("owner", "responder") and re.search(schema.get("pattern") or "", self.owner):
+            return self.owner  # a team the prompt lists as one the draft may name
         if fmt is None and "pattern" not in schema:  # a shaped schema: the property name tells the form
-            if name in ("owner", "responder"):
-                return self.owner
             if name == "due":
                 return self.due.isoformat()
             if name in ("start", "detection", "resolution"):

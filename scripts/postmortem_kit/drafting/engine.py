@@ -52,6 +52,7 @@ from postmortem_kit.drafting.token_budget import TokenBudget, estimate_tokens
 from postmortem_kit.drafting.validation import (
     Verdict,
     clean_section,
+    conform,
     problems_from,
     read_answer,
     validate_section,
@@ -273,7 +274,7 @@ class _Run:
         request = SectionRequest(section, messages, schema, schema_name(section),
                                  self.prompts.sections[section].max_output_tokens, self.data, self.facts)
         answer = self._call(request, usage)
-        verdict = self._evaluate(section, answer)
+        verdict = self._evaluate(section, answer, schema)
         repaired = False
         if not verdict.ok and verdict.repairable:
             first_problems = verdict.problems
@@ -282,7 +283,7 @@ class _Run:
                                                          answer.content if answer.finish_reason != "length" else None,
                                                          verdict.problems)]
             answer = self._call(request, usage)
-            verdict = self._evaluate(section, answer)
+            verdict = self._evaluate(section, answer, schema)
             repaired = True
             if not verdict.ok:
                 return self._dropped(section, f"still unusable after one repair round: {verdict.problems[0]}"
@@ -320,11 +321,12 @@ class _Run:
         usage.add(answer.usage)
         return answer
 
-    def _evaluate(self, section: str, answer: ModelAnswer) -> Verdict:
+    def _evaluate(self, section: str, answer: ModelAnswer, schema: dict[str, Any]) -> Verdict:
         verdict = read_answer(section, answer)
         if not verdict.ok:
             return verdict
-        return self._accept(section, verdict.value, raw=verdict.value)
+        value = conform(verdict.value, schema["properties"][section])
+        return self._accept(section, value, raw=value)
 
     def _accept(self, section: str, value: Any, raw: Any) -> Verdict:
         if value is None:

@@ -47,13 +47,12 @@ class Profile:
 
 PROFILES: dict[str, Profile] = {p.name: p for p in (
     Profile("openai", note="strict structured outputs; anchored patterns and the standard formats kept"),
-    Profile("azure", drop=frozenset({"format", "minItems", "maxItems"}) | NUMERIC_BOUNDS, patterns="none",
+    Profile("azure", drop=frozenset({"format"}) | NUMERIC_BOUNDS, patterns="none",
             note="json_schema needs api-version 2024-08-01-preview or later (the /openai/v1/ endpoint has it)"),
     Profile("vllm", note="guided decoding; unanchored patterns refused"),
     Profile("llama.cpp", patterns="none", drop=frozenset({"format"}),
             note="llama-server; older builds refuse unanchored patterns with HTTP 400, 503 while loading"),
-    Profile("llama-cpp-python", first="json_object", patterns="none",
-            drop=frozenset({"format", "minItems", "maxItems"}) | NUMERIC_BOUNDS,
+    Profile("llama-cpp-python", first="json_object", patterns="none", drop=frozenset({"format"}) | NUMERIC_BOUNDS,
             note="only text/json_object (json_schema is HTTP 500); one request at a time"),
     Profile("ollama", patterns="none", drop=frozenset({"format"}), note="json_schema since 0.5.0"),
     Profile("lmstudio", patterns="none", drop=frozenset({"format"}), skip=frozenset({"json_object"}),

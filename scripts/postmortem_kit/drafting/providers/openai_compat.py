@@ -92,6 +92,7 @@ class OpenAIProvider:
             mode = self.capability.mode
             try:
                 with self.pacer.slot(retry=retry):
+                    mode = self.capability.mode  # read in the slot: an earlier request may have stepped down
                     answer = self._send(request, mode, usage)
             except _Failure as failure:
                 kind = RETRYABLE if failure.timeout else classify(
