@@ -123,7 +123,7 @@ def test_schema_violation_is_repaired_with_the_findings_sent_back(openai_env, in
 
 
 def test_schema_violation_twice_drops_the_section_with_the_reason(openai_env, incident):
-    openai_env.script(SchemaViolation("wrong-type"), SchemaViolation("extra-key"), section="root_cause")
+    openai_env.script(SchemaViolation("wrong-type"), SchemaViolation("missing-required"), section="root_cause")
     result = draft(incident, sections=["root_cause", "lesson"])
     assert list(result.drafted) == ["lesson"]
     [dropped] = result.dropped
