@@ -56,11 +56,8 @@ def known_owners(data: dict[str, Any], config: DraftConfig) -> list[str]:
 
 def evidence_for(context: PromptContext, facts: IncidentFacts, owners: list[str]) -> Evidence:
     """The evidence drafted sections are grounded in: every context field the prompt carried."""
-    instants = [moment.timestamp() / 60 for moment in facts.known_minutes()]
-    durations = [d.total_seconds() / 60 for d in (facts.total_duration, facts.time_to_detect,
-                                                  facts.time_to_resolve) if d is not None]
-    span_base = min(instants) if instants else 0.0
-    minutes = [i - span_base for i in instants] + [span_base - span_base] + durations
+    minutes = [d.total_seconds() / 60 for d in (facts.total_duration, facts.time_to_detect,
+                                                facts.time_to_resolve) if d is not None]
     return Evidence.build(list(context.__dict__.values()), minutes=minutes, owners=owners)
 
 

@@ -7,8 +7,8 @@ wrote (all redacted, as sent), plus the owners named in the configuration.
 Rules (docs/guide/drafting.md, "Grounding"):
 
 * **Figures.** Money amounts, percentages, counts and durations must equal a
-  number in the evidence.  Durations may also be any span between two known
-  instants (a total, a time to detect).  Clock times (``10:12``, ``0:53``) and
+  number in the evidence.  Durations may also be a computed one (the total, the time to
+  detect, the time to resolve), in minutes or whole hours.  Clock times (``10:12``, ``0:53``) and
   dates must appear in the evidence (clock times in the incident's zone).
   Integers below 10 without a unit, a ``%`` or a currency are exempt (counts of
   steps and items); numbers inside identifiers (``p99``, ``HTTP/2``,
@@ -27,7 +27,6 @@ Rules (docs/guide/drafting.md, "Grounding"):
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -55,6 +54,7 @@ _DURATION = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)[\s-]?(minutes?|mins?|hours?|h
                        re.IGNORECASE)
 _NUMBER = re.compile(r"(?<![\w.\-/:#])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?![\w\-/]|[.,:]\d)")
 _ANY_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_CLOCKS_ANYWHERE = re.compile(r"\d+(?::\d+)+|\b\d{4}-\d{2}\b")
 _SERVICE = re.compile(r"`([A-Za-z][\w.-]{1,59})`|(?<![\w.-])([a-z][a-z0-9]*(?:-[a-z0-9]+)+)(?![\w-]|\.\w)")
 _SERVICE_SUFFIX = re.compile(r"-(?:api|service|svc|db|gateway|gw|worker|proxy|queue|cache|cluster|server|"
                              r"app|web|backend|frontend|job|cron|lb|store|broker|mq|sql|redis|kafka)$|\d")
@@ -94,7 +94,7 @@ class Evidence:
 
     @classmethod
     def build(cls, sources: Iterable[str], *, minutes: Iterable[float] = (), owners: Iterable[str] = ()) -> Evidence:
-        """Evidence from source texts; ``minutes`` are known instants (minutes on one clock) or durations."""
+        """Evidence from source texts; ``minutes`` are the computed durations (total, to detect, to resolve)."""
         text = "\n".join(s for s in sources if s)
         lower = text.lower()
         ev = cls(text=lower)
@@ -104,7 +104,7 @@ class Evidence:
                 ev.clocks.add(f"{int(match.group(2))}:{match.group(3)}")
         for match in _CLOCK.finditer(text):
             ev.clocks.add(f"{int(match.group(1))}:{match.group(2)}")
-        masked = _ISO.sub(" ", text)
+        masked = _CLOCKS_ANYWHERE.sub(" ", _ISO.sub(" ", text))  # parts of times are not figures
         for match in _ANY_NUMBER.finditer(masked):
             raw = match.group(0)
             for candidate in {raw.replace(",", ""), raw.split(",")[0]}:
@@ -116,8 +116,7 @@ class Evidence:
             ev.numbers.add(_value(match.group("a") or match.group("b"), "", match.group("sa") or match.group("sb")))
         for match in re.finditer(r"(?<![\d.])(\d+(?:\.\d+)?)\s?(k|K|M|bn|thousand|million|billion)\b", masked):
             ev.numbers.add(_value(match.group(1), "", match.group(2)))
-        known = sorted(set(minutes))
-        ev.spans = {round(abs(b - a), 3) for a, b in itertools.combinations(known, 2)} | set(known)
+        ev.spans = {round(m, 3) for m in minutes}
         ev.tokens = {t.strip("._/-") for t in re.findall(r"[a-z0-9._/-]+", lower)} - {""}
         ev.owners = {o.lower().lstrip("@") for o in owners if o}
         ev.owners |= set(re.findall(r"(?<![\w.])@([a-z0-9][a-z0-9._-]*(?:/[a-z0-9][a-z0-9._-]*)?)", lower))
