@@ -22,7 +22,7 @@ from support.llm_behaviours import (
     Ollama,
     OpenAIStrict,
 )
-from support.llm_server import RateLimited, Slow, Sloppy, Streamed
+from support.llm_server import RateLimited, Sloppy, Slow, Streamed
 
 SECTIONS = ["summary", "impact", "root_cause", "follow_ups"]
 
