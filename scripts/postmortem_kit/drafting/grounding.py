@@ -54,7 +54,7 @@ _DURATION = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)[\s-]?(minutes?|mins?|hours?|h
                        re.IGNORECASE)
 _NUMBER = re.compile(r"(?<![\w.\-/:#])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?![\w\-/]|[.,:]\d)")
 _ANY_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_CLOCKS_ANYWHERE = re.compile(r"\d+(?::\d+)+|\b\d{4}-\d{2}\b")
+_CLOCKS_ANYWHERE = re.compile(r"(?<!\d)\d+(?::\d+)+|\b\d{4}-\d{2}\b")
 _SERVICE = re.compile(r"`([A-Za-z][\w.-]{1,59})`|(?<![\w.-])([a-z][a-z0-9]*(?:-[a-z0-9]+)+)(?![\w-]|\.\w)")
 _SERVICE_SUFFIX = re.compile(r"-(?:api|service|svc|db|gateway|gw|worker|proxy|queue|cache|cluster|server|"
                              r"app|web|backend|frontend|job|cron|lb|store|broker|mq|sql|redis|kafka)$|\d")
