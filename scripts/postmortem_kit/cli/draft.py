@@ -48,7 +48,8 @@ def build_parser() -> ArgumentParser:
     parser.add_argument("--cache-dir", metavar="DIR", help="cache directory (default: <repo>/.cache/postmortem-kit/drafts)")
     parser.add_argument("--token-budget", type=int, metavar="N", help="most tokens this run may use (default 150000)")
     parser.add_argument("--jobs", type=int, metavar="N",
-                        help="most requests in flight; starts at 2 and adapts to the server (default 4)")
+                        help="most requests in flight (default 12 for OpenAI/Azure; 4 for self-hosted servers, "
+                             "which start at 2 and adapt)")
     parser.add_argument("--allow-link-host", action="append", metavar="HOST", default=[],
                         help="host whose links stay clickable in drafted text (repeatable)")
     return parser

@@ -18,7 +18,8 @@ openai client does.
       strict: true                # start the format ladder at strict structured outputs
       temperature: null           # omitted unless set
       token_budget: 150000        # per run, prompt + completion
-      jobs: 4                     # most requests in flight (starts at 2, adapts to the server)
+      jobs: null                  # most requests in flight; default 12 for OpenAI/Azure, else 4
+                                  # (self-hosted servers start at 2 and adapt)
       cache: true
       cache_dir: null             # default: <repo>/.cache/postmortem-kit/drafts
       max_log_chars: 12000        # pasted logs are shortened to this, keeping errors
@@ -63,7 +64,7 @@ class DraftConfig:
     strict: bool = True
     temperature: float | None = None
     token_budget: int | None = 150_000
-    jobs: int = 4  # most requests in flight; the pacer starts at 2 and adapts to the server
+    jobs: int | None = None  # most requests in flight (None: 12 for hosted APIs, 4 for self-hosted servers)
     cache: bool = True
     cache_dir: str | None = None
     max_log_chars: int = 12_000
@@ -159,7 +160,7 @@ def parse_settings(section: dict[str, Any], where: str) -> DraftConfig:
         if expected is None:
             known = ", ".join([*_SIMPLE, "links", "owners", "redaction"])
             raise DraftConfigError(f"{where}: unknown setting `draft.{key}` (known: {known})")
-        if value is None and key in ("base_url", "temperature", "token_budget", "cache_dir", "provider"):
+        if value is None and key in ("base_url", "temperature", "token_budget", "cache_dir", "provider", "jobs"):
             continue
         if isinstance(value, bool) and expected is not bool:
             raise DraftConfigError(f"{where}: `draft.{key}` must be a number, not {value!r}")
@@ -180,7 +181,7 @@ def validate(config: DraftConfig, where: str) -> None:
         raise DraftConfigError(f"{where}: timeout must be a positive number of seconds")
     if config.max_retries < 0:
         raise DraftConfigError(f"{where}: max_retries must be 0 or more")
-    if config.jobs < 1:
+    if config.jobs is not None and config.jobs < 1:
         raise DraftConfigError(f"{where}: jobs must be at least 1")
     if config.token_budget is not None and config.token_budget <= 0:
         raise DraftConfigError(f"{where}: token_budget must be a positive number of tokens")

@@ -133,7 +133,7 @@ def draft_incident(source: str | Path | SourceDocument, provider: Provider | str
     if todo:
         _warm_up(doc)
         # A provider with a pacer limits the requests in flight itself; the threads only wait for it.
-        workers = len(todo) if getattr(provider, "pacer", None) is not None else min(config.jobs, len(todo))
+        workers = len(todo) if getattr(provider, "pacer", None) is not None else min(config.jobs or 12, len(todo))
         with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="draft") as pool:
             outcomes = list(pool.map(run.draft_section, todo))
         for outcome in outcomes:

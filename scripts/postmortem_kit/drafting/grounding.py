@@ -238,7 +238,8 @@ class OwnText:
     def copied(self, text: str, ev: Evidence) -> str | None:
         """Why ``text`` looks copied from our prompts (None when it does not)."""
         words = _words(text)
-        for shingle in _shingles(words):
+        for start in range(len(words) - SHINGLE + 1):  # in text order: the first copied run is quoted
+            shingle = tuple(words[start:start + SHINGLE])
             if shingle in self.shingles and shingle not in ev.shingles:
                 return f"repeats our prompt text verbatim ({' '.join(shingle)!r})"
         if 4 <= len(words) < SHINGLE and f" {' '.join(words)} " in self.normalized and not all(

@@ -42,12 +42,13 @@ class Profile:
     drop: frozenset[str] = frozenset()  # keywords removed from the generation schema
     patterns: str = "anchored"  # "anchored": keep ^...$ patterns only; "none": drop every pattern
     skip: frozenset[str] = frozenset()  # rungs this server is known to reject
+    hosted: bool = False  # a hosted API: all sections at once (429 slows down); else start at 2
     note: str = ""
 
 
 PROFILES: dict[str, Profile] = {p.name: p for p in (
-    Profile("openai", note="strict structured outputs; anchored patterns and the standard formats kept"),
-    Profile("azure", drop=frozenset({"format"}) | NUMERIC_BOUNDS, patterns="none",
+    Profile("openai", hosted=True, note="strict structured outputs; anchored patterns and the standard formats kept"),
+    Profile("azure", hosted=True, drop=frozenset({"format"}) | NUMERIC_BOUNDS, patterns="none",
             note="json_schema needs api-version 2024-08-01-preview or later (the /openai/v1/ endpoint has it)"),
     Profile("vllm", note="guided decoding; unanchored patterns refused"),
     Profile("llama.cpp", patterns="none", drop=frozenset({"format"}),

@@ -56,7 +56,7 @@ class OpenAIProvider:
 
     def __init__(self, *, model: str, base_url: str | None = None, api_key: str | None = None,
                  timeout: float = 120.0, max_retries: int = 2, strict: bool = True,
-                 temperature: float | None = None, server: str | None = "auto", jobs: int = 4,
+                 temperature: float | None = None, server: str | None = "auto", jobs: int | None = None,
                  stream: bool = True):
         import os
 
@@ -77,7 +77,10 @@ class OpenAIProvider:
         self.base_url = str(self.client.base_url)
         self.profile = profile_for(server, base_url)
         self.capability = Capability(self.profile, strict=strict)
-        self.pacer = Pacer(start=2, maximum=jobs)
+        if self.profile.hosted:  # every section at once; a 429 halves it
+            self.pacer = Pacer(start=jobs or 12, maximum=jobs or 12)
+        else:  # a self-hosted server: start at 2, grow to jobs (default 4) while answers come back cleanly
+            self.pacer = Pacer(start=2, maximum=jobs or 4)
         self.stats = RunStats()
         self._broken: str | None = None  # 401/403/404: every further request would fail the same way
 
