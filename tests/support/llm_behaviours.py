@@ -198,19 +198,32 @@ class LlamaCppPython(Behaviour):
 
 
 class Ollama(Behaviour):
-    """Ollama (0.5.0 and later): json_schema accepted, keywords it does not know are ignored."""
+    """Ollama (0.5.0 and later): json_schema accepted, unknown keywords ignored; a pattern must match whole."""
 
     name = "ollama"
 
+    def check(self, ctx, path):
+        fmt = self.fmt(ctx)
+        schema = (fmt.get("json_schema") or {}).get("schema") if fmt.get("type") == "json_schema" else None
+        if any(not (p.startswith("^") and p.endswith("$")) for p in _patterns(schema)):
+            return openai_error(400, "invalid JSON schema in format")
+        return None
+
 
 class LMStudio(Behaviour):
-    """LM Studio: json_schema only; json_object is HTTP 400 with a plain string as the error."""
+    """LM Studio: json_object is HTTP 400 with a plain string as the error; 4.19 refuses unanchored patterns."""
 
     name = "lmstudio"
 
     def check(self, ctx, path):
-        if self.fmt(ctx).get("type") == "json_object":
+        fmt = self.fmt(ctx)
+        if fmt.get("type") == "json_object":
             return Reply(status=400, payload={"error": "'response_format.type' must be 'json_schema' or 'text'"})
+        schema = (fmt.get("json_schema") or {}).get("schema")
+        if any(not (p.startswith("^") and p.endswith("$")) for p in _patterns(schema)):
+            return Reply(status=400, payload={"error": {
+                "code": 400, "type": "invalid_request_error",
+                "message": "JSON schema conversion failed:\nPattern must start with '^' and end with '$'"}})
         return None
 
 
