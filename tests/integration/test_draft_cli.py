@@ -260,3 +260,21 @@ def test_nothing_to_draft_from(openai_env, run_cli, tmp_path):
 def test_help(run_cli):
     code, out, _ = run_cli("draft", "--help")
     assert code == 0 and "--write" in out and "--provider" in out
+
+
+def test_progress_line_only_on_a_terminal(openai_env, incident):
+    import io
+
+    from postmortem_kit.drafting import draft_command
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    tty, plain, out = Terminal(), io.StringIO(), io.StringIO()
+    assert draft_command(str(incident), overrides={"provider": "openai", "model": "test-model"},
+                         sections=["lesson", "testing"], out=out, err=tty) == 0
+    assert "\rpostmortem draft: 2/2 sections, " in tty.getvalue() and "tok/s" in tty.getvalue()
+    assert draft_command(str(incident), overrides={"provider": "openai", "model": "test-model", "cache": False},
+                         sections=["lesson"], out=out, err=plain) == 0
+    assert "\r" not in plain.getvalue() and "1 HTTP request(s)" in plain.getvalue()
