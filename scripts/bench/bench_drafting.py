@@ -67,7 +67,8 @@ def reason_class(reason: str) -> str:
         return rule.group(1)
     for needle, label in (("timeout", "timeout"), ("HTTP 429", "rate-limited"), ("HTTP", "http-error"),
                           ("cut off", "truncated"), ("not valid JSON", "invalid-json"), ("refused", "refusal"),
-                          ("token budget", "token-budget"), ("single key", "wrong-shape")):
+                          ("token budget", "token-budget"), ("single key", "wrong-shape"),
+                          ("was empty", "empty-answer")):
         if needle in reason:
             return label
     return "other"
