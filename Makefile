@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test deps browser node-tools check site docs bench bench-real-server clean
+.PHONY: run test deps browser node-tools check site docs bench bench-real-server clean dist
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -56,4 +56,10 @@ bench-real-server: deps
 	scripts/bench/real_server.sh
 
 clean:
-	rm -rf $(VENV) build site .pytest_cache
+	rm -rf $(VENV) build site dist .pytest_cache
+
+# The release artefacts (docs/pages/guide/release.md): sdist and wheel in dist/, checked by twine.
+dist: deps
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist .
+	$(BIN)/python -m twine check --strict dist/*

@@ -17,6 +17,7 @@ pytest_plugins = [
     "support.llm_fixtures",
     "support.github.fixtures",
     "support.site_fixtures",
+    "support.install_fixtures",
 ]
 
 

@@ -2,12 +2,12 @@
 
 Measures, in one run on this machine:
 
-* ``mkdocs build`` of the real site (mkdocs.yml with our hook) over N generated
+* ``mkdocs build`` of the real site (mkdocs.yml with our plugin) over N generated
   incidents (tests/support/incident_factory.py);
 * the baseline: ``mkdocs build`` with the same theme and configuration but no
-  hook, over the very same pages written out as plain Markdown files (same
+  plugin, over the very same pages written out as plain Markdown files (same
   content, same titles and front matter), i.e. what MkDocs itself costs;
-* a second reference: ``mkdocs build`` (same theme and configuration, no hook) of the
+* a second reference: ``mkdocs build`` (same theme and configuration, no plugin) of the
   1,000 incidents written as RCA Markdown by ``postmortem export`` (one plain Markdown page
   per incident, as a person would write it), plus stub pages for the navigation;
 * the ratio (target: at most 1.3x) and the size of the search index.
@@ -39,23 +39,25 @@ from support.incident_factory import write_incidents  # noqa: E402
 TARGET = 1.3
 
 
-def child_config(path: Path, *, docs_dir: Path, hooks: list[str], incidents: Path, site_dir: Path) -> None:
+def child_config(path: Path, *, docs_dir: Path, plugin: bool, incidents: Path, site_dir: Path) -> None:
+    plugins: list = ["search"]
+    if plugin:
+        plugins.append({"postmortems": {"dir": str(incidents), "followups_status": None}})
     config = {
         "INHERIT": str(ROOT / "mkdocs.yml"),
         "docs_dir": str(docs_dir),
         "site_dir": str(site_dir),
-        "hooks": hooks,
+        "plugins": plugins,
         "theme": {"custom_dir": str(ROOT / "scripts/postmortem_kit/site/overrides")},
-        "extra": {"postmortems": {"dir": str(incidents), "followups_status": None}},
     }
     path.write_text(json.dumps(config, indent=2), encoding="utf-8")  # JSON is YAML
 
 
 def write_baseline_docs(incidents: Path, docs: Path) -> int:
-    """The pages our hook generates, written as plain Markdown files with equivalent front matter."""
-    from postmortem_kit.site import generate_site, read_options
+    """The pages our plugin generates, written as plain Markdown files with equivalent front matter."""
+    from postmortem_kit.site import generate_site, site_options
 
-    options = read_options({"postmortems": {"dir": str(incidents), "followups_status": None}}, ROOT)
+    options = site_options({"dir": str(incidents), "followups_status": None}, ROOT)
     result = generate_site(options, repo_url="https://github.com/postmortem-kit/postmortem-kit",
                            edit_url_base="https://github.com/postmortem-kit/postmortem-kit/edit/main/")
     shutil.copytree(ROOT / "scripts/postmortem_kit/site/docs", docs)
@@ -117,14 +119,13 @@ def main() -> int:
         pages = write_baseline_docs(incidents, work / "plain-docs")
         ours = work / "ours.yml"
         plain = work / "plain.yml"
-        child_config(ours, docs_dir=ROOT / "scripts/postmortem_kit/site/docs",
-                     hooks=[str(ROOT / "scripts/postmortem_kit/site/hook.py")], incidents=incidents,
+        child_config(ours, docs_dir=ROOT / "scripts/postmortem_kit/site/docs", plugin=True, incidents=incidents,
                      site_dir=work / "site-ours")
-        child_config(plain, docs_dir=work / "plain-docs", hooks=[], incidents=incidents,
+        child_config(plain, docs_dir=work / "plain-docs", plugin=False, incidents=incidents,
                      site_dir=work / "site-plain")
         exported = work / "export.yml"
         exports = write_export_docs(incidents, work / "export-docs")
-        child_config(exported, docs_dir=work / "export-docs", hooks=[], incidents=incidents,
+        child_config(exported, docs_dir=work / "export-docs", plugin=False, incidents=incidents,
                      site_dir=work / "site-export")
         ours_runs, plain_runs, export_runs = [], [], []
         for _ in range(args.repeat):
@@ -142,7 +143,7 @@ def main() -> int:
             return ", ".join(f"{w:.1f} s wall / {c:.1f} s CPU" for w, c in values)
 
         print(f"incidents: {args.incidents}, pages: {pages} (the same pages in both builds)")
-        print(f"mkdocs build, our hook:             {ours_best:6.1f} s wall  {ours_cpu:6.1f} s CPU  "
+        print(f"mkdocs build, our plugin:           {ours_best:6.1f} s wall  {ours_cpu:6.1f} s CPU  "
               f"({runs(ours_runs)})")
         print(f"mkdocs build, plain Markdown pages: {plain_best:6.1f} s wall  {plain_cpu:6.1f} s CPU  "
               f"({runs(plain_runs)})")

@@ -43,7 +43,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 NODE_DIR = ROOT / "scripts" / "tools" / "github-api"
-OUT_DIR = ROOT / "tests" / "github_api"
+OUT_DIR = ROOT / "tests" / "support" / "github" / "api"
 SPEC_FILE = "generated/api.github.com.json"
 
 # Every REST operation the project (follow-ups sync, pull-request job and the
@@ -98,6 +98,13 @@ OPERATIONS = [
     "git/create-tree",
     "git/get-commit",
     "git/create-commit",
+    # `postmortem evidence add github:OWNER/REPO`: deployments and their statuses, releases
+    "repos/list-deployments",
+    "repos/create-deployment",
+    "repos/list-deployment-statuses",
+    "repos/create-deployment-status",
+    "repos/list-releases",
+    "repos/create-release",
 ]
 
 # Schemas used for responses an operation does not document (a 502 from a

@@ -58,8 +58,8 @@ def test_missing_path_and_empty_directory(run_cli, tmp_path):
     (tmp_path / "empty" / "notes.txt").write_text("not yaml")
     code, out, err = run_cli("check", str(tmp_path / "nope.yaml"), str(tmp_path / "empty"))
     assert code == 2
-    assert "nope.yaml:1:1: error file/missing" in out
-    assert "empty:1:1: error file/no-incidents" in out
+    assert "nope.yaml: error file/missing" in out and "nope.yaml:1:1" not in out
+    assert "empty: error file/no-incidents" in out
     _no_traceback(out, err)
 
 

@@ -278,3 +278,16 @@ def test_progress_line_only_on_a_terminal(openai_env, incident):
     assert draft_command(str(incident), overrides={"provider": "openai", "model": "test-model", "cache": False},
                          sections=["lesson"], out=out, err=plain) == 0
     assert "\r" not in plain.getvalue() and "1 HTTP request(s)" in plain.getvalue()
+
+
+def test_write_puts_each_section_on_its_stub_line(no_openai_env, run_cli, incident):
+    from postmortem_kit.incident import stub_block
+
+    incident.write_text(incident.read_text() + "\n" + stub_block(["root_cause", "lesson"]), encoding="utf-8")
+    code, _, err = run_cli("draft", str(incident), "--write")
+    assert code == 0 and "placed 2 section(s) on their stub lines" in err and "appended 10 section(s)" in err
+    text = incident.read_text()
+    assert "# stub:" not in text
+    assert text.index("root_cause:") < text.index("lesson:") < text.index("summary:")  # stubs first, the rest appended
+    assert set(ALL) <= set(load_yaml_file(incident).data)
+    assert not [f for f in check_file(str(incident))[1] if f.rule == "draft/leftover-stub"]

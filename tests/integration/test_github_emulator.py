@@ -109,6 +109,14 @@ def test_every_endpoint_answers_as_the_openapi_description_says(emu, github_api)
     assert (fetched.state, fetched.state_reason, [l.name for l in fetched.labels]) == ("closed", "not_planned", ["postmortem"])
     assert [i.number for i in repo.get_issues(state="closed", labels=["postmortem"], creator=BOT_LOGIN)] == [issue.number]
 
+    # deployments, their statuses and releases (postmortem evidence add github:OWNER/REPO)
+    deployment = repo.create_deployment("main", environment="production", description="pool change")
+    deployment.create_status("success", description="deployed", target_url="https://ci.example/1")
+    assert [d.id for d in repo.get_deployments()] == [deployment.id]
+    assert [(s.state, s.description) for s in deployment.get_statuses()] == [("success", "deployed")]
+    release = repo.create_git_release("v1.0.0", "1.0.0", "notes")
+    assert [r.tag_name for r in repo.get_releases()] == ["v1.0.0"] and release.name == "1.0.0"
+
     hit = {call.operation for call in emu.calls}
     assert {operation for _, _, operation in ROUTES} <= hit
     assert set(openapi_subset().operations) == {operation for _, _, operation in ROUTES}

@@ -22,6 +22,7 @@ def test_new_writes_a_draft_that_passes_check(run_cli, tmp_path, monkeypatch):
     text = (tmp_path / "incidents" / "INC-2026-0001.yaml").read_text()
     assert text.startswith("# yaml-language-server: $schema=")
     assert 'title: "Cache \\"stampede\\""' in text
+    assert text.count("\n# stub: ") == 12 and text.endswith("# stub: blameless (a drafted section replaces this line)\n")
     code, out, _ = run_cli("check", "incidents")
     assert code == 0, out
     code, out, _ = run_cli("new", "--dir", "incidents", "--now", "2026-11-27T10:00:00+00:00")
@@ -50,3 +51,25 @@ def test_new_rejects_bad_arguments(run_cli, tmp_path):
     assert run_cli("new", "--dir", str(tmp_path), "--id", "BUG-1")[0] == 2
     assert run_cli("new", "--dir", str(tmp_path), "--service", "Not A Slug")[0] == 2
     assert run_cli("new", "--dir", str(tmp_path), "--now", "yesterday")[0] == 2
+
+
+def test_new_outside_an_initialised_repository_names_the_schema_of_this_release(run_cli, tmp_path, monkeypatch):
+    from postmortem_kit import __version__
+
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run_cli("new", "--now", "2026-01-02T03:04:05+00:00")
+    assert code == 0
+    first = (tmp_path / out.strip()).read_text().splitlines()[0]
+    # the file at the release tag (tests/integration/test_adoption.py checks the tag carries it)
+    assert first == ("# yaml-language-server: $schema=https://raw.githubusercontent.com/postmortem-kit/"
+                     f"postmortem-kit/v{__version__}/schema/postmortem.schema.json")
+
+
+def test_after_init_new_points_at_the_schema_init_wrote(run_cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert run_cli("init")[0] == 0
+    code, out, _ = run_cli("new", "--now", "2026-01-02T03:04:05+00:00")
+    assert code == 0 and out.strip() == "postmortems/INC-2026-0002.yaml"
+    assert (tmp_path / out.strip()).read_text().startswith(
+        "# yaml-language-server: $schema=../schema/postmortem.schema.json\n")
+    assert (tmp_path / "schema" / "postmortem.schema.json").is_file()

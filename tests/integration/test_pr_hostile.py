@@ -136,7 +136,7 @@ def test_forged_artifacts_that_break_the_rules_are_refused_whole(scenario, run_c
         lambda d: d["files"][0].update(path="postmortems/INC-2026-0999.yaml"))
     assert "written for Codertocat/Other" in attempt(lambda d: d.update(repository="Codertocat/Other"))
     assert "completed run checked" in attempt(lambda d: d.update(head_sha="0" * 40))
-    assert "version" in attempt(lambda d: d.update(version=2))
+    assert "version" in attempt(lambda d: d.update(version=3))
 
     raw = json.dumps(good)
     scenario.result.write_text(raw[:-1] + ', "format": "postmortem-kit/pr-result"}')

@@ -409,7 +409,7 @@ def test_bad_option_is_a_clear_error(tmp_path):
     write_incidents(incidents, 1)
     done = mkdocs(write_config(tmp_path, incidents, publish_draft=True))
     assert done.returncode == 1
-    assert "extra.postmortems: unknown option(s) publish_draft" in done.stderr
+    assert "Plugin 'postmortems' option 'publish_draft': Unrecognised configuration name" in done.stderr
     assert "Traceback" not in done.stderr
 
 

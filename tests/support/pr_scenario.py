@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from support.github.fixtures import BOT_TOKEN, load_webhook
-from support.github.handlers import diff_files
+from support.github.suggestion_batch import move_head
 
 REPO = "Codertocat/Hello-World"
 BASE_BRANCH = "master"
@@ -96,11 +96,21 @@ class PrScenario:
     def push(self, files: dict[str, str | None]) -> str:
         """A new commit on the pull request's branch (the workspace follows); returns its sha."""
         pull = self.issue.pull
+        old_head = pull.head_sha
         sha = self.repo.commit_files(pull.head_ref, files, "Update incident", self.issue.user)
-        pull.head_sha = sha
-        pull.files = diff_files(self.repo, pull.base_sha, sha)
+        move_head(self.repo, self.issue, old_head, sha)
         for path, text in files.items():
             self._write(path, text)
+        return sha
+
+    def apply_suggestions(self, comments: list, user: str = "reviewer") -> str:
+        """A reviewer batches ``comments`` (review comments with suggestions) into one commit, as on
+        GitHub; the workspace follows the branch."""
+        self.emu.add_user(user)
+        self.repo.collaborators.setdefault(user, "write")
+        sha = self.emu.apply_suggestions(self.repo_name, self.issue.number, [c.id for c in comments], user=user)
+        for path in {c.path for c in comments}:
+            self._write(path, self.repo.read_file(self.issue.pull.head_ref, path))
         return sha
 
     @property

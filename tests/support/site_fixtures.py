@@ -2,8 +2,8 @@
 
 Helpers
 - ``write_config(tmp, incidents, **options)``: a mkdocs.yml that INHERITs the repository's
-  mkdocs.yml (same theme, hook, search and markdown settings) with absolute paths and
-  ``extra.postmortems`` options overridden;
+  mkdocs.yml (same theme, search and markdown settings) with absolute paths and
+  the ``postmortems`` plugin's options overridden;
 - ``mkdocs(config, *args)``: ``python -m mkdocs build --strict -f config`` (or other args) in a
   subprocess, as a user runs it; returns the CompletedProcess;
 - ``serve_directory(path)``: a context manager serving a folder on 127.0.0.1 (stdlib http.server
@@ -147,9 +147,8 @@ def write_config(directory: Path, incidents: Path, *, site_dir: Path | None = No
         "INHERIT": str(ROOT / "mkdocs.yml"),
         "docs_dir": str(SITE_PACKAGE / "site" / "docs"),
         "site_dir": str(site_dir or directory / "site"),
-        "hooks": [str(SITE_PACKAGE / "site" / "hook.py")],
-        "theme": {"custom_dir": str(SITE_PACKAGE / "site" / "overrides")},
-        "extra": {"postmortems": {"dir": str(incidents), "followups_status": None, **options}},
+        "plugins": ["search", {"postmortems": {"dir": str(incidents), "followups_status": None, "edit_uri": "edit/main/",
+                                               **options}}],
     }
     path = directory / name
     path.write_text(json.dumps(config, indent=2), encoding="utf-8")

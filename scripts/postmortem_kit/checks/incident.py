@@ -8,11 +8,15 @@ from typing import Any
 from postmortem_kit.checks.consistency import consistency_findings
 from postmortem_kit.checks.schema_findings import schema_findings
 from postmortem_kit.core import Finding, SourceDocument, YamlLoadError, declare, load_yaml_file
-from postmortem_kit.incident import STATUSES, analysis_sections, find_placeholder
+from postmortem_kit.incident import STATUSES, analysis_sections, find_placeholder, find_stubs
 
 NOT_A_MAPPING = declare("yaml/not-a-mapping", "error", "An incident file is a mapping of fields")
 MISSING_SECTIONS = declare("draft/missing-sections", "notice", "A draft lists the analysis sections still missing",
                            doc="`postmortem draft` fills them; the notice is informational.")
+LEFTOVER_STUB = declare("draft/leftover-stub", "warning", "No stub line is left for a section the file has",
+                        doc="`postmortem new` and `postmortem import` write one `# stub: <section>` comment line per "
+                            "missing analysis section, where its draft goes; once the section is in the file, "
+                            "delete its stub line.")
 
 
 def incident_status(data: Any) -> str:
@@ -44,6 +48,7 @@ def check_document(doc: SourceDocument, *, blameless: bool = True) -> list[Findi
                 doc.path, line, column, MISSING_SECTIONS, "notice",
                 f"draft: {len(missing)} analysis section(s) to write: {', '.join(missing)}; "
                 "`postmortem draft` drafts them from the inputs", field="status"))
+    findings.extend(_leftover_stubs(doc, data))
     if blameless:
         scanned = _blameless_findings(doc, status)
         if scanned is not None:
@@ -52,6 +57,15 @@ def check_document(doc: SourceDocument, *, blameless: bool = True) -> list[Findi
     else:
         findings = [f for f in findings if not f.rule.startswith("blameless/")]
     return findings
+
+
+def _leftover_stubs(doc: SourceDocument, data: dict[str, Any]) -> list[Finding]:
+    if "# stub: " not in (doc.text or ""):
+        return []
+    return [Finding(doc.path, stub.line, 1, LEFTOVER_STUB, "warning",
+                    f"stub line for `{stub.section}` left in the file, which already has that section: delete the line",
+                    field=stub.section)
+            for stub in find_stubs(doc.text, analysis_sections()).values() if stub.section in data]
 
 
 def _is_placeholder_error(data: dict[str, Any], finding: Finding) -> bool:

@@ -25,7 +25,7 @@ FAMILY_MODULES = (
     "postmortem_kit.drafting.validation",
     "postmortem_kit.drafting.grounding",
     "postmortem_kit.drafting.consistency",
-    "postmortem_kit.cli.import_markdown",
+    "postmortem_kit.rca.import_command",
 )
 
 

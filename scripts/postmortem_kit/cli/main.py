@@ -21,6 +21,7 @@ from postmortem_kit import __version__
 from postmortem_kit.core import PostmortemError
 
 VERBS: dict[str, tuple[str, str]] = {
+    "init": ("postmortem_kit.cli.init", "scaffold a repository of postmortems (pre-commit, workflows, site)"),
     "check": ("postmortem_kit.cli.check", "validate incident files (schema, rules, blameless language)"),
     "new": ("postmortem_kit.cli.new", "write a new incident file with the next free id"),
     "lint": ("postmortem_kit.cli.lint", "blameless-language check for any text or Markdown"),
@@ -28,6 +29,7 @@ VERBS: dict[str, tuple[str, str]] = {
     "draft": ("postmortem_kit.cli.draft", "draft the missing analysis sections (LLM or offline)"),
     "pr": ("postmortem_kit.cli.pr", "pull-request job: check, annotate, comment drafted sections"),
     "followups": ("postmortem_kit.cli.followups", "sync follow-up actions with GitHub issues"),
+    "evidence": ("postmortem_kit.cli.evidence", "merge chat, pager, alert, deploy, log and metric evidence into the inputs"),
     "import": ("postmortem_kit.cli.import_markdown", "convert an RCA Markdown document to incident YAML"),
     "export": ("postmortem_kit.cli.export", "write an incident as RCA Markdown"),
     "stats": ("postmortem_kit.cli.stats", "incident analytics: time to detect/resolve, causes, follow-ups"),

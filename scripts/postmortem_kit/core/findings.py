@@ -32,11 +32,18 @@ class Finding:
     suppressed: bool = False
     suppression: str | None = None
     fatal: bool = dataclass_field(default=False, repr=False)
+    positioned: bool = dataclass_field(default=True, repr=False)  # False: about the path as a whole (missing)
 
     def to_dict(self) -> dict:
         data = asdict(self)
         data.pop("fatal")
+        data.pop("positioned")
         return data
+
+    @property
+    def location(self) -> str:
+        """``path:line:col`` for text output, or just the path when no position means anything."""
+        return f"{self.path}:{self.line}:{self.column}" if self.positioned else self.path
 
     def sort_key(self) -> tuple:
         return (self.path, self.line, self.column, self.rule)

@@ -39,7 +39,9 @@ def brief(finding, *, path: str | None = None, detail: bool = False) -> str:
     and the rule id.  The report formats above are for lists of findings; this is the one place a
     single finding becomes part of an error message, a log line or a summary.
     """
-    where = location(path if path is not None else finding.path, finding.line, finding.column)
+    positioned = getattr(finding, "positioned", True)  # False: a finding about a whole path (missing folder)
+    where = location(path if path is not None else finding.path, finding.line if positioned else None,
+                     finding.column)
     if detail:
         return f"{where}: {finding.severity}: {finding.message} [{finding.rule}]"
     return f"{where}: {finding.message}"
@@ -51,7 +53,7 @@ def _text(findings: Iterable[Finding], out: TextIO) -> None:
         message = f.message
         if f.suppressed:
             message += f" [suppressed: {f.suppression}]" if f.suppression else " [suppressed]"
-        out.write(f"{f.path}:{f.line}:{f.column}: {label} {f.rule} {message}\n")
+        out.write(f"{f.location}: {label} {f.rule} {message}\n")
         if f.suggestion and not f.suppressed:
             out.write(f"    suggestion: {f.suggestion}\n")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 
 _EXPORTS: dict[str, str] = {
+    "write_sections": "postmortem_kit.drafting.output",
     "DraftCache": "postmortem_kit.drafting.cache",
     "DraftConfig": "postmortem_kit.drafting.config",
     "DraftConfigError": "postmortem_kit.drafting.config",
@@ -37,6 +38,7 @@ _EXPORTS: dict[str, str] = {
     "whole_incident_pass": "postmortem_kit.drafting.consistency",
     "load_config": "postmortem_kit.drafting.config",
     "load_prompts": "postmortem_kit.drafting.prompt_files",
+    "nothing_to_draft": "postmortem_kit.drafting.sections",
     "render_json": "postmortem_kit.drafting.output",
     "repair_messages": "postmortem_kit.drafting.prompt_files",
     "section_yaml": "postmortem_kit.drafting.output",

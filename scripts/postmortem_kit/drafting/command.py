@@ -26,7 +26,8 @@ def draft_command(path: str, *, config_file: str | None = None, overrides: dict[
     """Run `postmortem draft` for ``path``; ``overrides`` are command-line settings (None = not given)."""
     from postmortem_kit.drafting.config import load_config, validate
     from postmortem_kit.drafting.engine import draft_incident
-    from postmortem_kit.drafting.output import DraftOutputError, append_sections, render_json
+    from postmortem_kit.drafting.output import DraftOutputError, render_json, write_sections
+    from postmortem_kit.drafting.sections import nothing_to_draft
 
     out = out or sys.stdout
     err = err or sys.stderr
@@ -49,9 +50,7 @@ def draft_command(path: str, *, config_file: str | None = None, overrides: dict[
         progress.clear()
 
     if not result.requested:
-        print(f"{PROG}: {result.path}: nothing to draft: "
-              + ("every analysis section is present and valid" if not sections
-                 else "the requested sections are present and valid"), file=err)
+        print(f"{PROG}: {result.path}: nothing to draft: {nothing_to_draft(result.states, sections)}", file=err)
         if fmt == "json":
             out.write(render_json(result.to_dict()))
         return 0
@@ -63,13 +62,18 @@ def draft_command(path: str, *, config_file: str | None = None, overrides: dict[
                 from postmortem_kit.core import load_yaml_file
 
                 before = load_yaml_file(path).data
-                append_sections(path, original or b"", before,
-                                result.yaml_text(only_appendable=True, dropped=False), appendable)
+                placed, appended = write_sections(
+                    path, original or b"", before, {name: result.drafted[name].yaml_text for name in appendable},
+                    appendable, lambda names: result.yaml_text(only_appendable=True, dropped=False, only=names))
             except DraftOutputError as error:
                 print(f"{PROG}: {error}", file=err)
                 return 2
-            print(f"{PROG}: appended {len(appendable)} section(s) to {result.path}: {', '.join(appendable)}",
-                  file=err)
+            if placed:
+                print(f"{PROG}: placed {len(placed)} section(s) on their stub lines in {result.path}: "
+                      f"{', '.join(placed)}", file=err)
+            if appended:
+                print(f"{PROG}: appended {len(appended)} section(s) to {result.path}: {', '.join(appended)}",
+                      file=err)
         rest = [d for d in result.drafted.values() if not d.appendable]
         if fmt == "json":
             out.write(render_json(result.to_dict()))

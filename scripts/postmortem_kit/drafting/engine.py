@@ -47,7 +47,7 @@ from postmortem_kit.drafting.output import section_yaml
 from postmortem_kit.drafting.prompt_files import PromptSet, build_messages, load_prompts, repair_messages
 from postmortem_kit.drafting.providers import ModelAnswer, Provider, SectionRequest, Usage, make_provider
 from postmortem_kit.drafting.result import DraftResult, DroppedSection, Provenance, SectionDraft
-from postmortem_kit.drafting.sections import COMPLETE, MISSING, SectionState, section_states
+from postmortem_kit.drafting.sections import COMPLETE, SectionState, section_states
 from postmortem_kit.drafting.token_budget import TokenBudget, estimate_tokens
 from postmortem_kit.drafting.validation import (
     Verdict,
@@ -106,9 +106,7 @@ def draft_incident(source: str | Path | SourceDocument, provider: Provider | str
     if unknown:
         raise DraftInputError(f"unknown section(s): {', '.join(sorted(unknown))} "
                               f"(sections: {', '.join(analysis_sections())})")
-    todo = [s for s in states if s.needs_draft and s.name in wanted]
-    if not provider.makes_calls:
-        todo = [s for s in todo if s.state == MISSING]  # offline would only repeat the placeholders
+    todo = [s for s in states if s.needs_draft_by(provider.makes_calls) and s.name in wanted]
 
     redactor = Redactor.default(config.redaction_patterns)
     facts = compute_facts(data)

@@ -5,6 +5,9 @@ quoted whenever the incident loader (YAML 1.2 core schema) would read its
 plain form as something else, and every rendered block is loaded back with
 that loader and compared with the data before it is shown or written.
 
+``write_sections`` first puts each section whose ``# stub: <section>`` line
+the file has (see ``incident.stubs``) on that line, replacing only the stub
+lines (written to a temporary file, then renamed), and appends the rest.
 ``append_sections`` adds the text at the end of the file and changes no
 existing byte: it checks the file is still what was read, that the combined
 text parses to the old data plus the new sections, and then opens the file
@@ -15,8 +18,10 @@ mapping, a ``...`` document end, a final ``|+`` block scalar) is refused.
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 
@@ -110,6 +115,50 @@ def append_sections(path: str | Path, original: bytes, original_data: dict[str, 
     with open(path, "ab") as handle:
         handle.write(raw)
     return raw
+
+
+def write_sections(path: str | Path, original: bytes, original_data: dict[str, Any], blocks: dict[str, str],
+                   sections: dict[str, Any], rest_block: Callable[[list[str]], str]) -> tuple[list[str], list[str]]:
+    """Write the drafted ``sections`` (YAML text of each in ``blocks``): on their stub lines where the
+    file has them, appended otherwise (``rest_block(names)`` renders those).  Returns (placed, appended)."""
+    from postmortem_kit.incident import find_stubs, replace_stubs
+
+    path = Path(path)
+    text = original.decode("utf-8")
+    stubs = find_stubs(text, tuple(sections))
+    placed = [name for name in sections if name in stubs]
+    if placed:
+        crlf = "\r\n" in text and text.count("\r\n") == text.count("\n")
+        newline = "\r\n" if crlf else "\n"
+        new_text = replace_stubs(text, {name: blocks[name].replace("\n", newline) for name in placed})
+        try:
+            combined = load_yaml_text(new_text, str(path))
+        except YamlLoadError:
+            combined = None
+        if combined is None or combined.findings or combined.data != {**original_data, **{n: sections[n] for n in placed}}:
+            raise DraftOutputError(f"{path}: the drafted sections do not fit on their stub lines; nothing was written")
+        if path.read_bytes() != original:
+            raise DraftOutputError(f"{path}: the file changed while drafting; nothing was written, run again")
+        _replace_file(path, new_text.encode("utf-8"))
+        original, original_data = new_text.encode("utf-8"), combined.data
+    rest = [name for name in sections if name not in placed]
+    if rest:
+        append_sections(path, original, original_data, rest_block(rest), {n: sections[n] for n in rest})
+    return placed, rest
+
+
+def _replace_file(path: Path, data: bytes) -> None:
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temp, path)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise
 
 
 def render_json(payload: dict[str, Any]) -> str:

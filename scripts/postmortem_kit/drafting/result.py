@@ -92,12 +92,13 @@ class DraftResult:
                          "rejects them once status is in-review).")
         return lines
 
-    def yaml_text(self, *, only_appendable: bool = False, header: bool = True, dropped: bool = True) -> str:
-        """The drafted sections as YAML text, in schema order, with a provenance comment."""
+    def yaml_text(self, *, only_appendable: bool = False, header: bool = True, dropped: bool = True,
+                  only: list[str] | None = None) -> str:
+        """The drafted sections (``only`` these, when given) as YAML text, in schema order, with a provenance comment."""
         parts = [comment_block(self.header_lines())] if header else []
         for section in analysis_sections():
             draft = self.drafted.get(section)
-            if draft is None or (only_appendable and not draft.appendable):
+            if draft is None or (only_appendable and not draft.appendable) or (only is not None and section not in only):
                 continue
             if draft.state != MISSING:
                 parts.append(comment_block([f"Replaces the {draft.state} `{section}` section in the file "

@@ -10,6 +10,8 @@ from __future__ import annotations
 import importlib
 
 _EXPORTS: dict[str, str] = {
+    "ChangeRecord": "postmortem_kit.github.change_records",
+    "ChangeRecordError": "postmortem_kit.github.change_records",
     "DEFAULT_MAX_RATE_LIMIT_WAIT": "postmortem_kit.github.client",
     "EventError": "postmortem_kit.github.actions",
     "GITHUB_SECONDARY_LIMIT_PER_MINUTE": "postmortem_kit.github.client",
@@ -22,6 +24,7 @@ _EXPORTS: dict[str, str] = {
     "append_outputs": "postmortem_kit.github.actions",
     "append_summary": "postmortem_kit.github.actions",
     "bot_login": "postmortem_kit.github.client",
+    "change_records": "postmortem_kit.github.change_records",
     "connect": "postmortem_kit.github.client",
     "describe_error": "postmortem_kit.github.client",
     "event_name": "postmortem_kit.github.actions",

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import Any
 
+from postmortem_kit.incident.evidence_facts import evidence_times
 from postmortem_kit.incident.fact_points import (
     LOG_TIMESTAMP,
     TimelinePoint,
@@ -212,6 +213,9 @@ def compute_facts(data: dict[str, Any]) -> IncidentFacts:
 
     written = [parse_timestamp(summary.get(key)) for key in ("start", "detection", "resolution")]
     derived = _derive_times(points)
+    # Evidence entries (`postmortem evidence add`) name their role; where they exist they decide.
+    derived = tuple(Moment(to_minute(found[0]), found[1]) if found else moment
+                    for moment, found in zip(derived, evidence_times(incident, rules())))
     for key, moment, found in zip(("start", "detection", "resolution"), written, derived):
         if moment is not None:
             setattr(facts, key, Moment(to_minute(moment), "the written summary"))

@@ -33,12 +33,14 @@ def collect(paths: list[str], *, suffixes: tuple[str, ...] = SUFFIXES,
         if path.is_dir():
             found = sorted(walk(path, suffixes))
             if not found:
-                problems.append(Finding(given, 1, 1, empty_rule, "error", f"directory holds no {what}", fatal=True))
+                problems.append(Finding(given, 1, 1, empty_rule, "error", f"directory holds no {what}", fatal=True,
+                                        positioned=False))
             files.extend(found)
         elif path.exists() or path.is_symlink():
             files.append(given)
         else:
-            problems.append(Finding(given, 1, 1, "file/missing", "error", "no such file or directory", fatal=True))
+            problems.append(Finding(given, 1, 1, "file/missing", "error", "no such file or directory", fatal=True,
+                                    positioned=False))
     seen: set[str] = set()
     unique = [f for f in files if not (f in seen or seen.add(f))]
     return unique, problems

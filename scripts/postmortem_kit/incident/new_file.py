@@ -10,7 +10,7 @@ from pathlib import Path
 
 from postmortem_kit.core import PostmortemError, schema_file
 from postmortem_kit.incident.ids import ID_PATTERN, next_free_id
-from postmortem_kit.incident.schema import SCHEMA_FILE, schema_id
+from postmortem_kit.incident.schema import SCHEMA_FILE, schema_url
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _HANDLE = re.compile(r"^@?[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?$")
@@ -31,13 +31,14 @@ class NewIncident:
 
 
 def schema_reference(target_dir: Path) -> str:
-    """A relative path to the repository's schema when there is one, else the schema's $id."""
+    """A relative path to the repository's schema when there is one (``postmortem init`` writes it), else
+    the schema of this release at its tag in the project's repository."""
     here = target_dir.resolve()
     for folder in (here, *here.parents):
         candidate = folder / "schema" / SCHEMA_FILE
         if candidate.is_file():
             return os.path.relpath(candidate, here).replace(os.sep, "/")
-    return schema_id()
+    return schema_url()
 
 
 def render_template(template: str, values: dict[str, str]) -> str:

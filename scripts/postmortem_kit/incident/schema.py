@@ -23,6 +23,14 @@ def schema_id() -> str:
     return load_schema()["$id"]
 
 
+def schema_url() -> str:
+    """The schema of this release where it is published: the project's repository at the release tag."""
+    from postmortem_kit import __version__
+
+    return ("https://raw.githubusercontent.com/postmortem-kit/postmortem-kit/"
+            f"v{__version__}/schema/{SCHEMA_FILE}")
+
+
 def analysis_sections() -> tuple[str, ...]:
     """The sections a draft may leave out (the drafting step fills them)."""
     return tuple(load_schema()["x-analysis-sections"])

@@ -40,11 +40,20 @@ _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\x
             "\u2028": "\\L", "\u2029": "\\P"}
 
 
-def dump_incident(data: dict[str, Any], *, schema_ref: str | None = None) -> str:
+def dump_incident(data: dict[str, Any], *, schema_ref: str | None = None, draft_stubs: bool = False) -> str:
+    """``data`` as incident YAML; with ``draft_stubs``, one stub line per missing analysis section
+    at the end (see ``incident.stubs``), where the pull-request job anchors each drafted section."""
     text = _render(data, schema_ref, quote_all=False)
-    if _reads_back(text, data):
-        return text
-    return _render(data, schema_ref, quote_all=True)
+    if not _reads_back(text, data):
+        text = _render(data, schema_ref, quote_all=True)
+    if draft_stubs:
+        from postmortem_kit.incident.schema import analysis_sections
+        from postmortem_kit.incident.stubs import missing_sections, stub_block
+
+        block = stub_block(missing_sections(data, analysis_sections()))
+        if block:
+            text = text + ("" if text.endswith("\n\n") else "\n") + block
+    return text
 
 
 def _reads_back(text: str, data: dict[str, Any]) -> bool:

@@ -35,7 +35,7 @@ from postmortem_kit.core import LIMITS, FileReadError, PostmortemError, read_byt
 from postmortem_kit.pr.event import PrEvent
 
 RESULT_FORMAT = "postmortem-kit/pr-result"
-RESULT_VERSION = 1
+RESULT_VERSION = 2
 SCHEMA_FILE = "pr-result.schema.json"
 MAX_RESULT_BYTES = LIMITS["artifact"]
 MAX_DEPTH = 12
@@ -204,11 +204,19 @@ def load_result(path: str | Path, event: PrEvent, *, hosts: tuple[str, ...] = ()
             if problem:
                 entry["dropped"].append({"section": draft["section"], "reason": f"rejected by the posting job: {problem}"})
             else:
-                kept.append({**draft, "yaml": text})
+                kept.append({**draft, "yaml": text, "value_hash": _value_hash(draft["section"], text)})
         entry["drafts"] = kept
         if entry["change"] == "removed" or entry["anchor"] is None:
             entry["anchor"] = None
     return result
+
+
+def _value_hash(section: str, text: str) -> str:
+    """Hash of the value stage 2 offers (what a reviewer commits), for recognising it once accepted."""
+    from postmortem_kit.core import load_yaml_text
+    from postmortem_kit.pr.drafts import value_hash
+
+    return value_hash(load_yaml_text(text, f"<draft {section}>").data[section])
 
 
 def clean_draft(section: str, text: str, hosts: tuple[str, ...] = ()) -> tuple[str, str | None]:

@@ -128,7 +128,10 @@ def check_files(listing: Listing, options: CheckOptions, draft_config) -> tuple[
                 not any(f.fatal or f.rule.startswith(("yaml/", "file/")) for f in findings):
             drafts = draft_file(doc, draft_config)
             anchor = _anchor(doc, changed, drafts)
-        entries.append(_entry(changed, doc, findings, drafts, anchor))
+        entry = _entry(changed, doc, findings, drafts, anchor)
+        if doc is not None and isinstance(doc.data, dict):
+            entry.update(review_material(doc.data, drafts))
+        entries.append(entry)
     return entries, all_findings
 
 
@@ -157,12 +160,52 @@ def _check_one(path: str, options: CheckOptions) -> tuple[Any, list[Finding]]:
 
 
 def _anchor(doc, changed: ChangedFile, drafts: FileDrafts):
-    from postmortem_kit.pr.anchor import find_anchor
+    """Each draft with its stub line in the diff gets its own ``replace`` anchor (in its draft entry);
+    the rest share one append/insert anchor on a line no stub anchor uses (returned)."""
+    from postmortem_kit.pr.anchor import find_anchor, stub_anchors
 
     appendable = [d for d in drafts.drafts if not d["replaces"]]
     if not appendable:
         return None
-    return find_anchor(doc.text, changed.patch, doc.data, drafts.values, [d["yaml"] for d in appendable])
+    own = stub_anchors(doc.text, changed.patch, doc.data, drafts.values, {d["section"]: d["yaml"] for d in appendable})
+    for draft in appendable:
+        if draft["section"] in own:
+            draft["anchor"] = own[draft["section"]].to_dict()
+    rest = [d for d in appendable if d["section"] not in own]
+    if not rest:
+        return None
+    return find_anchor(doc.text, changed.patch, doc.data, {d["section"]: drafts.values[d["section"]] for d in rest},
+                       [d["yaml"] for d in rest], avoid={a.line for a in own.values()})
+
+
+def review_material(data: dict[str, Any], drafts: FileDrafts) -> dict[str, Any]:
+    """What the review checklist needs from the file: a hash of each analysis section it has, the
+    figures of each draft that the evidence lacks, and the review criteria with the drafts placed."""
+    from postmortem_kit.incident import analysis_sections, compute_facts
+    from postmortem_kit.pr.drafts import value_hash
+    from postmortem_kit.pr.grounding import ungrounded
+    from postmortem_kit.pr.review_criteria import evaluate
+
+    sections = {name: value_hash(data[name]) for name in analysis_sections() if name in data}
+    try:
+        facts = compute_facts(data).to_dict()
+    except Exception:  # noqa: BLE001 - facts are a help for the checklist, never a reason to fail
+        facts = {}
+    evidence = [data.get("inputs"), facts]
+    for draft in drafts.drafts:
+        if draft["section"] in drafts.every:
+            draft["ungrounded"] = ungrounded(drafts.every[draft["section"]], evidence)
+    placed = {**data, **drafts.values}
+    day = None
+    start = str(facts.get("start") or "")[:10]
+    if start:
+        from datetime import date
+
+        try:
+            day = date.fromisoformat(start)
+        except ValueError:
+            day = None
+    return {"sections": sections, "review": evaluate(placed, list(facts.get("timeline") or []), day)}
 
 
 def _finding_dict(finding: Finding) -> dict[str, Any]:

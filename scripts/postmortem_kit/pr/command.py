@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TextIO
 
 from postmortem_kit.core import PostmortemError
@@ -102,7 +103,9 @@ def pr_post_command(request: PrPostRequest, *, out: TextIO) -> int:
     try:
         event = read_event(request.event)
     except EventError as error:
-        raise EventError(f"post: {error}") from None
+        missing = [path for path in request.results if not Path(path).is_file()]
+        also = f"; result file(s) not found: {', '.join(missing)}" if missing else ""
+        raise EventError(f"post: {error}{also}") from None
     if not event.relevant:
         out.write(f"{PROG} post: nothing to do: {event.skip_reason}\n")
         return 0

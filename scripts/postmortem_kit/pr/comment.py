@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from postmortem_kit import __version__
-from postmortem_kit.pr.suggestions import Plan, SuggestionReport, fence_for, provenance_line
+from postmortem_kit.pr.checklist import render_checklist
+from postmortem_kit.pr.suggestions import Plan, SuggestionReport, fence_for, provenance_line, slot_of
 from postmortem_kit.pr.summary import OUTCOME_LABEL
 from postmortem_kit.textsafety import cell, inline, path_code
 
@@ -82,8 +83,12 @@ def _counts_text(counts: dict[str, int]) -> str:
     return ", ".join(f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in ("error", "warning", "notice"))
 
 
-def render(result: dict[str, Any], plan: Plan, report: SuggestionReport, notes: list[str]) -> tuple[list[str], list[str]]:
-    """The comment parts, and notes about anything trimmed or left out."""
+def render(result: dict[str, Any], plan: Plan, report: SuggestionReport, notes: list[str],
+           remembered: set[tuple[str, str]] = frozenset()) -> tuple[list[str], list[str]]:
+    """The comment parts, and notes about anything trimmed or left out.
+
+    ``remembered``: (slot, value hash) of drafts offered on earlier runs (see ``pr.checklist``)."""
+    from postmortem_kit.pr.checklist import memory_markers
     files = result["files"]
     failed = sum(1 for f in files if f["outcome"] in ("failed", "unreadable"))
     checked = sum(1 for f in files if f["outcome"] != "deleted")
@@ -109,14 +114,16 @@ def render(result: dict[str, Any], plan: Plan, report: SuggestionReport, notes: 
         offered, pasted = [], []
         for draft in entry["drafts"]:
             where = (entry["path"], draft["section"])
+            if where in plan.accepted:
+                continue  # our draft was committed: nothing to offer again
             suggestion = by_key.get(where)
             if suggestion is not None and suggestion.key in report.offered:
                 offered.append(draft["section"])
                 continue
             marker = ""
-            remembered = plan.refused_before.get(where)
-            if remembered is not None or (suggestion is not None and suggestion.key in report.refused):
-                suggestion = remembered or suggestion
+            refused_earlier = plan.refused_before.get(where)
+            if refused_earlier is not None or (suggestion is not None and suggestion.key in report.refused):
+                suggestion = refused_earlier or suggestion
                 reason = f"GitHub refused a suggestion on line {suggestion.anchor.line} of the diff"
                 marker = f"<!-- postmortem-kit:unanchored key={suggestion.key} -->\n"
             elif suggestion is not None and suggestion.key in report.failed:
@@ -141,11 +148,17 @@ def render(result: dict[str, Any], plan: Plan, report: SuggestionReport, notes: 
                          f"{placements[entry['path']]} |")
         blocks.append("\n".join(table))
 
+    memory = set(remembered or ())
     for entry in files:
-        detail = _file_block(entry, offered_by_file.get(entry["path"], []))
+        detail = _file_block(entry, offered_by_file.get(entry["path"], []), plan, report, remembered,
+                             result.get("provider", "none"))
         if detail:
             blocks.append(detail)
         blocks.extend(yaml_blocks.get(entry["path"], []))
+        memory.update((slot_of(entry["path"], d["section"]), d["value_hash"]) for d in entry["drafts"]
+                      if d.get("value_hash"))
+    if memory:
+        blocks.append(memory_markers(memory))
 
     footer = (f"<sub>postmortem-kit {__version__} · updated in place on every push · drafted sections are "
               "proposals for a person to review, never edits.</sub>")
@@ -155,7 +168,7 @@ def render(result: dict[str, Any], plan: Plan, report: SuggestionReport, notes: 
 def _placement(entry: dict[str, Any], offered: list[str], pasted: list[str]) -> str:
     parts = []
     if offered:
-        parts.append(f"{len(offered)} as suggestions on line {entry['anchor']['line']}")
+        parts.append(f"{len(offered)} as suggestions")
     if pasted:
         parts.append(f"{len(pasted)} as YAML below")
     if entry["dropped"]:
@@ -163,7 +176,8 @@ def _placement(entry: dict[str, Any], offered: list[str], pasted: list[str]) -> 
     return "; ".join(parts) or "-"
 
 
-def _file_block(entry: dict[str, Any], offered: list[str]) -> str | None:
+def _file_block(entry: dict[str, Any], offered: list[str], plan: Plan, report: SuggestionReport,
+                remembered: set[tuple[str, str]], provider: str) -> str | None:
     lines: list[str] = []
     findings = [f for f in entry["findings"] if not f.get("suppressed")]
     if entry["outcome"] == "deleted":
@@ -186,14 +200,9 @@ def _file_block(entry: dict[str, Any], offered: list[str]) -> str | None:
         if entry["provenance"]["provider"] == "offline":
             lines.append("Offline drafts compute the facts and leave `TODO(draft)` for the prose; "
                          "`postmortem check` rejects those once the status is `in-review`.")
-    if offered:
-        verb = "appends" if entry["anchor"]["mode"] == "append" else f"inserts before line {entry['anchor']['line']}"
-        lines.append(f"{len(offered)} section{'s' if len(offered) != 1 else ''} offered as suggestions on line "
-                     f"{entry['anchor']['line']} ({', '.join(f'`{name}`' for name in offered)}): \"Commit suggestion\" "
-                     f"{verb} one section; commit them one at a time, the next run re-anchors the rest.")
-    for gone in entry["dropped"]:
-        lines.append(f"- `{gone['section']}` not drafted: {inline(gone['reason'], 400)}")
-    if entry.get("draft_error"):
+    if entry.get("sections") is not None or entry["drafts"] or entry["dropped"]:
+        lines += render_checklist(entry, plan, report, remembered, provider)
+    elif entry.get("draft_error"):
         lines.append(f"- not drafted: {inline(entry['draft_error'], 400)}")
     if not lines:
         return None

@@ -13,6 +13,8 @@ request is always drafted offline, whatever the environment holds.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +26,7 @@ PROVIDER_CHOICES = ("auto", "offline", "openai")
 class FileDrafts:
     drafts: list[dict[str, Any]] = field(default_factory=list)  # {"section", "yaml", "replaces"}
     values: dict[str, Any] = field(default_factory=dict)  # section -> value (appendable ones, for anchoring)
+    every: dict[str, Any] = field(default_factory=dict)  # section -> value (every draft, for grounding marks)
     dropped: list[dict[str, str]] = field(default_factory=list)  # {"section", "reason"}
     provenance: dict[str, str] | None = None
     usage: dict[str, int] | None = None
@@ -74,7 +77,15 @@ def draft_file(doc, config) -> FileDrafts:
                  "model_calls": usage["model_calls"], "cache_hits": result.cache_hits}
     for section, draft in result.drafted.items():
         out.drafts.append({"section": section, "yaml": draft.yaml_text, "replaces": not draft.appendable})
+        out.every[section] = draft.value
         if draft.appendable:
             out.values[section] = draft.value
     out.dropped = [{"section": gone.section, "reason": gone.reason} for gone in result.dropped]
     return out
+
+
+def value_hash(value: Any) -> str:
+    """A short stable hash of a section's value: stage 1 hashes what the file has, stage 2 what it
+    offered, and a match means the section is a draft that was accepted unchanged."""
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]

@@ -29,6 +29,7 @@ from typing import Any, TextIO
 
 from postmortem_kit.core import PostmortemError
 from postmortem_kit.pr.artifact import ArtifactError, load_result
+from postmortem_kit.pr.checklist import remembered_in
 from postmortem_kit.pr.comment import existing as existing_comments
 from postmortem_kit.pr.comment import render, unanchored_keys
 from postmortem_kit.pr.comment import sync as sync_comments
@@ -97,12 +98,15 @@ def run_post(event: PrEvent, gh, options: PostOptions, gate, out: TextIO | None 
         files = _listed(pull, result)
         login = bot_login(gh, options.bot_login)
         sticky = existing_comments(pull, login)
-        skip = unanchored_keys([c.body for comments in sticky.values() for c in comments])
-        wanted = plan_suggestions(result, files, skip)
+        sticky_bodies = [c.body for comments in sticky.values() for c in comments]
+        skip = unanchored_keys(sticky_bodies)
+        remembered = remembered_in(sticky_bodies)
+        wanted = plan_suggestions(result, files, skip, remembered)
         commit = pull.base.repo.get_commit(result["head_sha"])
-        report = sync_suggestions(pull, wanted.suggestions, login, gate, commit, is_transient, describe_error)
+        report = sync_suggestions(pull, wanted.suggestions + list(wanted.combined.values()), login, gate, commit,
+                                  is_transient, describe_error)
         done.append(_suggestion_line(wanted, report))
-        parts, _ = render(result, wanted, report, _comment_notes(result))
+        parts, _ = render(result, wanted, report, _comment_notes(result), remembered)
         if not result["files"] and not sticky:
             parts = []  # a pull request that never touched an incident file gets no comment at all
         comments = sync_comments(pull, parts, sticky, login, gate, is_transient, describe_error)
@@ -182,7 +186,12 @@ def _comment_notes(result: dict[str, Any]) -> list[str]:
 
 
 def _suggestion_line(wanted: Plan, report: SuggestionReport) -> str:
-    parts = [f"suggestions: {len(report.offered)} offered ({len(report.created)} new, {len(report.kept)} already there)"]
+    parts = [f"suggestions: {len(report.offered)} offered ({len(report.created)} new, {len(report.kept)} already there"
+             + (f", {len(report.updated)} updated in place" if report.updated else "") + ")"]
+    if wanted.combined:
+        parts.append(f"{len(wanted.combined)} of them combined (accept all)")
+    if wanted.accepted:
+        parts.append(f"{len(wanted.accepted)} accepted drafts not offered again")
     if report.deleted:
         parts.append(f"{report.deleted} stale removed")
     if report.refused:

@@ -139,6 +139,15 @@ def map_root_cause(entries: list[Entry], report: ImportReport) -> tuple[dict[str
                 root["category"] = category
             if explanation:
                 root["why_it_happened"] = explanation
+        elif key == "human_action":
+            in_factors = False
+            answer = normalize(entry.text)
+            if answer in ("yes", "true", "y") or answer.startswith("yes "):
+                root["human_action"] = True
+            elif answer in ("no", "false", "n", "none") or answer.startswith("no "):
+                root["human_action"] = False
+            else:
+                report.unplace_entry(section, entry, "Human Action is yes or no")
         elif key == "contributing_factors":
             in_factors = True
             factors = factors if factors is not None else []
@@ -160,7 +169,7 @@ def map_root_cause(entries: list[Entry], report: ImportReport) -> tuple[dict[str
         else:
             report.unplace_entry(section, entry, "not one of Primary Root Cause, Technical Details, Why It Happened, "
                                                  "Why It Wasn't Caught, Contributing Factors")
-    order = ("primary", "technical_details", "category", "why_it_happened", "why_not_caught")
+    order = ("primary", "technical_details", "category", "why_it_happened", "why_not_caught", "human_action")
     return {key: root[key] for key in order if key in root}, factors
 
 

@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from postmortem_kit.rca.analysis_map import is_instruction, set_single
+from postmortem_kit.rca.human_factors import derive_human_factor, states_no_human_factor
 from postmortem_kit.rca.markdown_fields import Entry, ImportReport
 from postmortem_kit.rca.times import parse_date_text
 from postmortem_kit.rca.values import person
@@ -36,6 +37,8 @@ def map_follow_ups(entries: list[Entry], report: ImportReport) -> list[dict[str,
             else:
                 items.append({"action": entry.text})
             continue
+        if key == "tracking" and re.fullmatch(r"\[[^\[\]]*\]", entry.text.strip()) and not (items and items[-1]):
+            continue  # the prompt's "[Ticket number to create]" under an item that has nothing else: template text
         if key in _FOLLOW_UP:
             if not items or key in items[-1]:
                 items.append({})
@@ -57,11 +60,34 @@ def _follow_up_value(key: str, entry: Entry, report: ImportReport, number: int) 
             return text
         return value
     if key == "tracking":
-        cleaned = text.strip().strip("`*_").strip()
-        if normalize(cleaned, keep_numbers=True) in tracking_new_words() or re.fullmatch(r"\[.*\]", cleaned):
-            return "new"
-        return cleaned
+        return _tracking(text, entry, report, number)
     return text
+
+
+# "SHAKE-471 (to create)", "OPS-12 (planned)": a ticket that does not exist yet.
+_TICKET_HINT = re.compile(r"(?i)^(?P<ref>[A-Za-z][A-Za-z0-9]{0,19}-[0-9]{1,9}|#[0-9]{1,9})\s{0,3}[(\[]\s{0,3}"
+                          r"(?:to\s(?:be\s)?(?:created|create|filed|file|opened|open)|planned|pending|not\s(?:yet\s)?"
+                          r"(?:created|filed)|tbd|new)\s{0,3}[)\]]\.?$")
+
+
+def _tracking(text: str, entry: Entry, report: ImportReport, number: int) -> str:
+    cleaned = text.strip().strip("`*_").strip()
+    where = f"follow_ups[{number - 1}].tracking"
+    if normalize(cleaned, keep_numbers=True) in tracking_new_words():
+        if cleaned != "new":
+            report.infer(entry.line, where, f"{cleaned!r} means no ticket yet: written as `new` (the follow-ups sync "
+                                            "creates the issue)")
+        return "new"
+    if re.fullmatch(r"\[[^\[\]]*\]", cleaned):
+        report.infer(entry.line, where, f"the placeholder {cleaned!r} means no ticket yet: written as `new`")
+        return "new"
+    hint = _TICKET_HINT.match(cleaned)
+    if hint:
+        report.infer(entry.line, where, f"{cleaned!r} names a ticket still to be created: written as `new`, the "
+                                        f"hint {hint.group('ref')!r} is kept under x-import.hints")
+        report.hint(where, cleaned)
+        return "new"
+    return cleaned
 
 
 # COMMUNICATION REQUIREMENTS -------------------------------------------------------------------------
@@ -108,6 +134,26 @@ def map_communication(entries: list[Entry], report: ImportReport) -> dict[str, A
     return result or None
 
 
+def _from_prose(prose: list[Entry], factors: list[dict[str, Any]] | None, report: ImportReport) -> list[dict[str, Any]]:
+    if factors:  # labelled Factor / System Gap items: the prose around them is not a factor of its own
+        for entry in prose:
+            report.unplace_entry("blameless", entry, "not a Human Factors item (Factor, System Gap, Gap Type)")
+        return factors
+    derived: list[dict[str, Any]] = []
+    for entry in prose:
+        if states_no_human_factor(entry.text):
+            report.infer(entry.line, "blameless.human_factors", f"{entry.text[:80]!r} states that no human action "
+                                                                 "was involved: an empty list")
+            continue
+        item, how = derive_human_factor(entry.text)
+        if item is None:
+            report.unplace_entry("blameless", entry, how)
+            continue
+        report.infer(entry.line, f"blameless.human_factors[{len(derived)}]", f"read from the text ({how})")
+        derived.append(item)
+    return derived
+
+
 # BLAMELESS ANALYSIS ---------------------------------------------------------------------------------
 
 def map_blameless(entries: list[Entry], report: ImportReport) -> tuple[dict[str, Any] | None, list[dict[str, str]] | None]:
@@ -115,13 +161,16 @@ def map_blameless(entries: list[Entry], report: ImportReport) -> tuple[dict[str,
     factors: list[dict[str, Any]] | None = None
     suppressions: list[dict[str, str]] | None = None
     group: str | None = None
+    prose: list[Entry] = []  # human factors written as sentences (rca.human_factors)
     for entry in entries:
         key = entry.label
         if key == "human_factors":
             group = key
             factors = factors if factors is not None else []
             if entry.text and not is_none_word(entry.text):
-                report.unplace_entry(section, entry, "text on the Human Factors line itself")
+                prose.append(entry)
+        elif key is None and entry.marker != "#" and group != "suppressions":
+            prose.append(entry)
         elif key == "suppressions":
             group = key
             suppressions = suppressions if suppressions is not None else []
@@ -144,6 +193,8 @@ def map_blameless(entries: list[Entry], report: ImportReport) -> tuple[dict[str,
                 report.unplace_entry(section, entry, "a suppression needs 'rule-id: reason'")
         else:
             report.unplace_entry(section, entry, "not a Human Factors item (Factor, System Gap, Gap Type)")
+    if prose:
+        factors = _from_prose(prose, factors, report)
     blameless = None
     if factors is not None:
         order = ("factor", "system_gap", "gap_type")

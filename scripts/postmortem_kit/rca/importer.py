@@ -113,7 +113,10 @@ def import_markdown(text: str, path: str, *, default_zone: Zone | None = None, s
 
     inputs: dict[str, Any] = {}
     if "incident_data" in sections:
-        incident_data = map_incident_data(sections["incident_data"], report, document_zone)
+        start_day = None
+        if times is not None and times.start is not None:
+            start_day = times.start.date()  # in the start's own zone
+        incident_data = map_incident_data(sections["incident_data"], report, document_zone, start_day)
         if incident_data:
             inputs["incident_data"] = incident_data
     if "system_context" in sections:
@@ -288,6 +291,8 @@ def _identity(metadata: dict[str, Any], analysis: dict[str, Any], inputs: dict[s
         name = inputs.get("system_context", {}).get("service", {}).get("name")
         if isinstance(name, str) and slug(name):
             services = [slug(name)]  # type: ignore[list-item]
+            report.infer(1, "services", f"[{services[0]}] from the SYSTEM CONTEXT service {name!r} (the document has "
+                                        "no Services line)")
     if services:
         identity["services"] = list(dict.fromkeys(services))
     return identity
@@ -320,6 +325,11 @@ def _report_missing(sections: dict[str, Section], analysis: dict[str, Any], repo
         if not missing:
             continue
         title = section_title(key)
+        if key == "blameless":
+            report.add(sections[key].line if key in sections else 1, "missing-section", "notice",
+                       "no human-factors text (BLAMELESS ANALYSIS): blameless left out; the schema requires it only "
+                       "when a human action is part of the cause (root_cause.human_action: true)", field_name=None)
+            continue
         if key not in sections:
             report.add(1, "missing-section", "warning",
                        f"no {title} section: {', '.join(missing)} not imported (the check reports what is required)")

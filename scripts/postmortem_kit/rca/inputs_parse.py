@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+from datetime import date
 from typing import Any
 
 from postmortem_kit.core import PostmortemError
@@ -44,6 +45,11 @@ _PART = re.compile(r"^(?P<label>[A-Za-z][A-Za-z' -]{1,40}?)\s*(?:\((?P<arg>[^()]
 _PLACEHOLDER = re.compile(r"^\s*\[ENGINEER PASTES:.*\]\s*$", re.DOTALL | re.IGNORECASE)
 _SOURCE = re.compile(r"^\[(?P<source>[^\]]*)\]\s*")
 _AT_TIME = re.compile(r"\s*\(at (?P<time>[^()]+)\)\s*$")
+# A list item: "- ", "* ", "+ ", "• " or "1. " / "1) "; an unmarked line that starts with a date or time is one too.
+_BULLET = re.compile(r"^(?:[-*+\u2022]|[0-9]{1,3}[.)])\s+")
+_TIME_FIRST = re.compile(r"^[\[*_`(]{0,3}(?:[0-9]{1,4}[-/.:]|[A-Za-z]{3,9}\.?\s[0-9])")
+# The separator people put between a time and its text: "09:00 - x", "09:00 — x", "09:00: x", "09:00 | x".
+_AFTER_TIME = re.compile(r"^[\]*_`)]{0,3}\s*(?:-{1,2}|[\u2013\u2014|:>\u2192]|->|=>)?(?=\s|$)\s*")
 _DATA_ORDER = ("events", "logs", "metrics", "alerts", "customer_impact", "response_actions", "notes")
 
 
@@ -65,7 +71,9 @@ def raw_block(section: Section) -> tuple[list[Line], list[Line]]:
     return inside, outside
 
 
-def map_incident_data(section: Section, report: ImportReport, zone: Zone | None) -> dict[str, Any] | None:
+def map_incident_data(section: Section, report: ImportReport, zone: Zone | None,
+                      day: date | None = None) -> dict[str, Any] | None:
+    """``day``: the start's date, for item times written without one (reported as inferred)."""
     inside, outside = raw_block(section)
     text = "\n".join(line.text for line in inside).strip("\n")
     if not text.strip() or _PLACEHOLDER.match(text):
@@ -79,7 +87,10 @@ def map_incident_data(section: Section, report: ImportReport, zone: Zone | None)
             notes.append(_text(body, inline))
             continue
         try:
-            _read_part(label, arg, inline, body, data, zone)
+            undated = _read_part(label, arg, inline, body, data, zone, day)
+            if undated:
+                report.infer(first_line.number if first_line else 1, f"inputs.incident_data.{label}",
+                             f"{undated} time(s) without a date take the start's date ({day})")
             structured += 1
         except _Unreadable as problem:
             report.add(problem.line, "incident-data", "notice",
@@ -149,8 +160,11 @@ def _items(lines: list[Line]) -> list[tuple[int, str]]:
     for line in lines:
         if line.blank:
             continue
-        if line.stripped.startswith(("- ", "* ")) and line.indent <= 1:
-            items.append((line.number, line.stripped[2:].strip()))
+        bullet = _BULLET.match(line.stripped)
+        if bullet and line.indent <= 1:
+            items.append((line.number, line.stripped[bullet.end():].strip()))
+        elif line.indent <= 1 and _TIME_FIRST.match(line.stripped):
+            items.append((line.number, line.stripped))
         elif items and line.indent >= 2:
             items[-1] = (items[-1][0], items[-1][1] + "\n" + line.text[2:])
         else:
@@ -158,21 +172,24 @@ def _items(lines: list[Line]) -> list[tuple[int, str]]:
     return items
 
 
-def _time(line: int, text: str, zone: Zone | None) -> tuple[str, str]:
-    stated = parse_stated_time(text, default_zone=zone, strict_zone=False)
+def _time(line: int, text: str, zone: Zone | None, day: date | None = None) -> tuple[str, str, bool]:
+    stated = parse_stated_time(text, default_zone=zone, strict_zone=False, default_date=day)
     if stated.problem:
         raise _Unreadable(line, f"line {line}: {stated.problem}")
-    return stated.iso, stated.rest  # type: ignore[return-value]
+    rest = _AFTER_TIME.sub("", stated.rest, count=1) if stated.rest else stated.rest
+    return stated.iso, rest, not stated.dated  # type: ignore[return-value]
 
 
-def _read_part(label: str, arg: str, inline: str, body: list[Line], data: dict[str, Any], zone: Zone | None) -> None:
+def _read_part(label: str, arg: str, inline: str, body: list[Line], data: dict[str, Any], zone: Zone | None,
+               day: date | None = None) -> int:
+    """Read one labelled part into ``data``; the number of item times that took ``day``."""
     first = body[0].number if body else 0
     if label in ("customer_impact", "notes"):
         text = _text(body, inline)
         if not text.strip():
             raise _Unreadable(first, "it is empty")
         data[label] = text if label == "customer_impact" else (data.get("notes", "") + ("\n\n" if data.get("notes") else "") + text)
-        return
+        return 0
     if inline:
         raise _Unreadable(first, "text on the label line")
     if label == "logs":
@@ -183,11 +200,12 @@ def _read_part(label: str, arg: str, inline: str, body: list[Line], data: dict[s
             item["source"] = arg
         item["excerpt"] = textwrap.dedent("\n".join(line.text for line in body)) + "\n"
         data.setdefault("logs", []).append(item)
-        return
+        return 0
     items = _items(body)
     if not items:
         raise _Unreadable(first, "it has no items")
     result = []
+    undated = 0
     for line, text in items:
         if label == "metrics":
             name, separator, observation = text.partition(": ")
@@ -202,7 +220,8 @@ def _read_part(label: str, arg: str, inline: str, body: list[Line], data: dict[s
                     metric["time"] = stated.iso
             result.append(metric)
             continue
-        stamp, rest = _time(line, text, zone)
+        stamp, rest, took_day = _time(line, text, zone, day)
+        undated += took_day
         if label == "alerts":
             name, separator, details = rest.partition(": ")
             if not name.strip():
@@ -228,6 +247,7 @@ def _read_part(label: str, arg: str, inline: str, body: list[Line], data: dict[s
                 action["responder"] = person(who)
             result.append(action)
     data.setdefault(label, []).extend(result)
+    return undated
 
 
 # SYSTEM CONTEXT -------------------------------------------------------------------------------------

@@ -26,6 +26,10 @@ _EMPHASIS = "*_`"
 _LOOKS_LABELLED = re.compile(r"^[*_]*[A-Z][A-Za-z0-9' /&-]{0,30}[*_]*:(?:\s|$)")
 
 
+# Placeholders that still say something: "Tracking: [Ticket number to create]" means "no ticket yet" (new).
+_KEEP_TEMPLATE = {("follow_ups", "tracking")}
+
+
 @dataclass
 class Entry:
     line: int
@@ -58,6 +62,16 @@ class ImportReport:
         self.path = path
         self.findings: list[Finding] = []
         self.unplaced: list[Unplaced] = []
+        self.inferred: list[tuple[str, str]] = []  # (field, what was inferred and from what)
+        self.hints: list[dict[str, str]] = []  # text kept beside the value it gave (x-import.hints)
+
+    def infer(self, line: int, field_name: str, message: str) -> None:
+        """A value the document did not state as such; listed in the report (``import/inferred``)."""
+        self.inferred.append((field_name, message))
+        self.add(line, "inferred", "notice", f"{field_name}: {message}", field_name=field_name)
+
+    def hint(self, field_name: str, text: str) -> None:
+        self.hints.append({"field": field_name, "text": text})
 
     def add(self, line: int, rule: str, severity: str, message: str, *, field_name: str | None = None,
             suggestion: str | None = None) -> None:
@@ -143,7 +157,7 @@ def read_entries(lines: list[Line], section: str) -> list[Entry]:
         else:
             body, marker, number = stripped, "", None
         key, label_text, value = split_label(body, section)
-        if is_template(value) and (key is not None or marker != ""):
+        if is_template(value) and (key is not None or marker != "") and (section, key) not in _KEEP_TEMPLATE:
             after_blank = True  # "- Owner: [Team/person]": the prompt's placeholder, not content
             continue
         if (marker == "" and key is None and current is not None and not after_blank

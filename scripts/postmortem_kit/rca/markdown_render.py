@@ -49,7 +49,7 @@ def render_markdown(data: dict[str, Any]) -> tuple[str, list[str]]:
     _blameless(data, out)
     _unplaced(data, out)
     for key in data:
-        if isinstance(key, str) and key.startswith("x-") and key != UNPLACED_KEY:
+        if isinstance(key, str) and key.startswith("x-") and key not in (UNPLACED_KEY, "x-import"):
             out.notes.append(f"{key} is an extension field; the RCA layout has no place for it (not exported)")
     while out.lines and out.lines[-1] == "":
         out.lines.pop()
@@ -154,6 +154,8 @@ def _root_cause(data: dict[str, Any], out: MarkdownOut) -> None:
         out.labelled("- ", label("why_it_happened"), why)
     if "why_not_caught" in root:
         out.labelled("- ", label("why_not_caught"), root["why_not_caught"])
+    if isinstance(root.get("human_action"), bool):
+        out.labelled("- ", label("human_action"), "Yes" if root["human_action"] else "No")
     if "contributing_factors" in data:
         out.blank()
         out.add(f"{label('contributing_factors')}:")
@@ -243,11 +245,29 @@ def _follow_ups(data: dict[str, Any], out: MarkdownOut) -> None:
         return
     items = mappings_in(list_at(data, "follow_ups", out), "follow_ups", out)
     heading(out, "follow_ups", "atx")
-    for item in items:
+    hints = _tracking_hints(data)
+    for index, item in enumerate(items):
         out.blank()
         for key in ("action", "owner", "due", "success_criteria", "tracking"):
             if key in item:
-                out.labelled("- ", label_text("follow_ups", key), item[key])
+                value = item[key]
+                if key == "tracking" and value == "new" and index in hints:
+                    value = hints[index]  # "SHAKE-471 (to create)", as the imported document wrote it
+                out.labelled("- ", label_text("follow_ups", key), value)
+
+
+def _tracking_hints(data: dict[str, Any]) -> dict[int, str]:
+    """Ticket hints an import kept (x-import.hints), by follow-up index."""
+    record = data.get("x-import")
+    hints = record.get("hints") if isinstance(record, dict) else None
+    result: dict[int, str] = {}
+    for hint in hints if isinstance(hints, list) else []:
+        where = hint.get("field") if isinstance(hint, dict) else None
+        text = hint.get("text") if isinstance(hint, dict) else None
+        match = re.fullmatch(r"follow_ups\[(\d{1,3})\]\.tracking", where) if isinstance(where, str) else None
+        if match and isinstance(text, str) and text.strip():
+            result[int(match.group(1))] = text
+    return result
 
 
 def _communication(data: dict[str, Any], out: MarkdownOut) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 
 from postmortem_kit.incident import format_duration
 from postmortem_kit.rca.markdown_fields import Entry, ImportReport, section_title
-from postmortem_kit.rca.times import Zone, iso_text, parse_spoken_duration, parse_stated_time, zone_from_text
+from postmortem_kit.rca.times import Zone, iso_text, parse_spoken_duration, parse_stated_time, relative_in, zone_from_text
 
 SECTION = "summary"
 _SEVERITY = re.compile(r"(?i)\bsev(?:erity)?(?:\s*level)?\s*[-:#]?\s*(?P<level>[1-4])\b")
@@ -27,7 +27,8 @@ _ALL_TIMES = re.compile(r"(?i)\b(?:all\s+)?times?\s+(?:are\s+)?(?:in\s+)?(?P<zon
 # Words that may follow a time and carry nothing beyond it ("7 minutes after the start").
 _FILLER = re.compile(r"(?i)\b(?:after|the|start|started|incident|later|until|to|detect(?:ed|ion)?|from|onset|"
                      r"impact|began|how|long|time|ttd|mttd|approx(?:imately)?|about|roughly|minutes?|mins?|hours?|"
-                     r"hrs?|seconds?|secs?|[hms]|and|of|first|user|customer|since|errors?|symptoms?|was|it|later|took)\b|[-\u2013\u2014()~,;:.\s]|\d+")
+                     r"hrs?|seconds?|secs?|[hms]|and|of|first|user|customer|since|errors?|symptoms?|was|it|later|took|into|t)\b"
+                     r"|[-+\u2013\u2014()~,;:.\s]|\d+")
 
 
 @dataclass
@@ -93,7 +94,12 @@ def map_summary(entries: list[Entry], report: ImportReport, *, default_zone: Zon
     times.resolution = resolution.instant if resolution else None
 
     if start and detection and start.instant and detection.instant:
-        _compare_detection(found["detection"], detection.rest_duration, detection.instant - start.instant, report)
+        _compare_relative(found["detection"], detection.rest_duration, detection.instant - start.instant,
+                          "the start", report)
+    if start and resolution and start.instant and resolution.instant:
+        after_detection = "detect" in resolution.rest.lower() and detection is not None and detection.instant
+        base, since = (detection.instant, "detection") if after_detection else (start.instant, "the start")
+        _compare_relative(found["resolution"], resolution.rest_duration, resolution.instant - base, since, report)
     _duration(found.get("total_duration"), summary, report, times)
     if "severity" in found:
         _severity(found["severity"], summary, report)
@@ -101,8 +107,9 @@ def map_summary(entries: list[Entry], report: ImportReport, *, default_zone: Zon
 
 
 class _Read:
-    def __init__(self, iso: str, instant: datetime, zone: Zone | None, rest_duration: timedelta | None):
-        self.iso, self.instant, self.zone, self.rest_duration = iso, instant, zone, rest_duration
+    def __init__(self, iso: str, instant: datetime, zone: Zone | None, rest_duration: timedelta | None,
+                 rest: str = ""):
+        self.iso, self.instant, self.zone, self.rest_duration, self.rest = iso, instant, zone, rest_duration, rest
 
 
 def _read_time(entry: Entry | None, key: str, summary: dict[str, Any], report: ImportReport,
@@ -113,6 +120,14 @@ def _read_time(entry: Entry | None, key: str, summary: dict[str, Any], report: I
         report.add(entry.line, "time", "error", f"{entry.label_text} has no value", field_name=f"summary.{key}")
         return None
     stated = parse_stated_time(entry.text, default_zone=zone, default_date=day)
+    relative = relative_in(entry.text)
+    if stated.problem is not None and stated.problem.startswith("no time of day") and relative and start is not None:
+        # "Detection Time: 8 minutes after the start": no clock time, only the offset from a known start.
+        moment = start + relative[0]
+        summary[key] = iso_text(moment)
+        report.infer(entry.line, f"summary.{key}", f"{entry.label_text} {entry.text!r} has no clock time; computed "
+                     f"as start + {format_duration(relative[0])} = {iso_text(moment)}")
+        return _Read(iso_text(moment), moment, None, None)
     if stated.problem is None and not stated.dated and start is not None and stated.instant < start:
         stated.instant += timedelta(days=1)
         stated.iso = iso_text(stated.instant)
@@ -130,23 +145,29 @@ def _read_time(entry: Entry | None, key: str, summary: dict[str, Any], report: I
     summary[key] = stated.iso
     rest_duration = None
     if stated.rest:
-        rest_duration = parse_spoken_duration(stated.rest)
+        relative = relative_in(stated.rest)
+        rest_duration = relative[0] if relative else parse_spoken_duration(stated.rest)
         if _FILLER.sub("", stated.rest).strip():
             report.unplace(section_title(SECTION), entry.line, f"{entry.label_text}: {stated.rest}",
                            f"text after the {entry.label_text.lower()}")
-    return _Read(stated.iso, stated.instant, stated.zone, rest_duration)
+    return _Read(stated.iso, stated.instant, stated.zone, rest_duration, stated.rest)
 
 
 _APPROXIMATE = re.compile(r"(?i)\b(?:about|approx\w*|roughly|around|over|almost|nearly|under|some)\b|~")
 
 
-def _compare_detection(entry: Entry, said: timedelta | None, actual: timedelta, report: ImportReport) -> None:
-    if said is not None and _APPROXIMATE.search(entry.text):
+def _compare_relative(entry: Entry, said: timedelta | None, actual: timedelta, since: str,
+                      report: ImportReport) -> None:
+    """A relative annotation ("- 8 minutes after the start") is checked, never used instead of the time."""
+    if said is None or _APPROXIMATE.search(entry.text):
         return
-    if said is not None and abs((said - actual).total_seconds()) >= 60:
-        report.add(entry.line, "detection", "warning",
-                   f"Detection Time says {format_duration(said)} after the start but detection - start is "
-                   f"{format_duration(actual)}; the timestamps are kept", field_name="summary.detection")
+    key = entry.label or "detection"
+    if abs((said - actual).total_seconds()) >= 60:
+        rule = "detection" if key == "detection" else "relative-time"
+        report.add(entry.line, rule, "warning",
+                   f"{entry.label_text} says {format_duration(said)} after {since} but the timestamps differ by "
+                   f"{format_duration(actual)}; the timestamps are kept (fix whichever is wrong)",
+                   field_name=f"summary.{key}")
 
 
 def _duration(entry: Entry | None, summary: dict[str, Any], report: ImportReport, times: SummaryTimes) -> None:

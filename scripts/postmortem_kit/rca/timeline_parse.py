@@ -22,7 +22,7 @@ from typing import Any
 
 from postmortem_kit.rca.markdown_fields import ImportReport, clean_value, split_label
 from postmortem_kit.rca.markdown_sections import Line
-from postmortem_kit.rca.times import ZONE_TOKEN, zone_from_text
+from postmortem_kit.rca.times import ZONE_TOKEN, relative_in, zone_from_text, zone_name_at
 from postmortem_kit.rca.values import person
 from postmortem_kit.rca.vocabulary import is_none_word, is_prompt_line, normalize
 
@@ -127,6 +127,7 @@ def parse_timeline(lines: list[Line], report: ImportReport, context: TimelineCon
                            f"the time goes back from {previous:%H:%M} to {clock_h:02d}:{clock_m:02d} and the incident "
                            f"resolved on a later day; read as {day.isoformat()} (date added)", field_name="timeline")
             previous = instant
+        _check_offset(entry, instant, context, line, report)
         result: dict[str, Any] = {}
         if stated_day is not None and (not entries and stated_day != _local_day(context.start, context.zone)
                                        or entries and stated_day != entries[-1].get("_day")):
@@ -141,6 +142,31 @@ def parse_timeline(lines: list[Line], report: ImportReport, context: TimelineCon
                    f"timeline times are HH:MM; seconds dropped on line(s) {', '.join(map(str, seconds_dropped))}",
                    field_name="timeline")
     return [_ordered(entry) for entry in entries]
+
+
+_OFFSET_NOTE = re.compile(r"\s?\(\s?(?:T\s?)?\+[^()]{1,30}\)|\s?\bT\s?\+\s?\d{1,5}\s?[a-z]{1,7}\b")
+
+
+def _check_offset(entry: dict[str, Any], instant: datetime | None, context: TimelineContext, line: Line,
+                  report: ImportReport) -> None:
+    """ "09:12 - Alert fired (+8 min)": the offset from the start is checked against the time, then dropped."""
+    event = entry.get("event")
+    if not isinstance(event, str):
+        return
+    note = _OFFSET_NOTE.search(event)
+    relative = relative_in(note.group(0)) if note else None
+    if note is None or relative is None:
+        return
+    entry["event"] = (event[:note.start()] + event[note.end():]).strip()
+    if instant is None or context.start is None:
+        return
+    actual = instant - context.start
+    if abs((actual - relative[0]).total_seconds()) >= 60:
+        minutes = int(actual.total_seconds() // 60)
+        report.add(line.number, "relative-time", "warning",
+                   f"the {instant:%H:%M} entry says "
+                   f"{note.group(0).strip()} but it is {minutes} minute(s) after the start; the time is kept "
+                   "(fix whichever is wrong)", field_name="timeline")
 
 
 def _iso_day(text: str) -> date | None:
@@ -166,8 +192,12 @@ def _entry_from(match: re.Match, rest: str) -> tuple[dict[str, Any], str | None]
     if hour > 23 or minute > 59:
         return {}, f"{hour:02d}:{minute:02d} is not a time of day"
     entry: dict[str, Any] = {"_clock": (hour, minute)}
-    zone_match = ZONE_TOKEN.match(rest.lstrip())
-    if zone_match:
+    named = zone_name_at(rest.lstrip())
+    zone_match = ZONE_TOKEN.match(rest.lstrip()) if named is None else None
+    if named is not None:
+        entry["_zone"] = named[0]
+        rest = rest.lstrip()[named[1]:]
+    elif zone_match:
         token = zone_match.group("zone")
         zone = zone_from_text(token)
         if zone is not None and (not token.isalpha() or token.isupper()):

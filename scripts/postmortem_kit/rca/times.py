@@ -39,7 +39,7 @@ CLOCK_PATTERN = re.compile(
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})")
 _OFFSET = re.compile(r"(?:(?:UTC|GMT)\s*)?(?P<sign>[+\-\u2212])\s*(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?", re.IGNORECASE)
 ZONE_TOKEN = re.compile(
-    r"\(?\s*(?P<zone>(?:UTC|GMT)\s*[+\-\u2212]\s*\d{1,2}(?::?\d{2})?|[+\-\u2212]\d{2}:?\d{2}"
+    r"\(?\s*(?P<zone>(?:UTC|GMT)\s?[+\-\u2212]\d{1,2}(?::?\d{2})?(?![\d:]|\s?[A-Za-z])|[+\-\u2212]\d{2}:?\d{2}"
     r"|[A-Za-z_]+(?:/[A-Za-z0-9_+-]+){1,2}|[A-Za-z]{1,5}(?![A-Za-z]))\s*\)?")
 
 
@@ -76,6 +76,29 @@ def abbreviations() -> dict[str, str]:
     return {str(key).upper(): str(value) for key, value in table.items()}
 
 
+@cache
+def _zone_names() -> tuple[dict[str, str], re.Pattern[str]]:
+    import yaml
+
+    with open(package_file(__package__, ABBREVIATIONS_FILE), encoding="utf-8") as handle:
+        table = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)).get("names") or {}
+    names = {" ".join(str(key).lower().split()): str(value) for key, value in table.items()}
+    alternatives = "|".join(re.escape(name).replace(r"\ ", r"\s") for name in sorted(names, key=len, reverse=True))
+    return names, re.compile(rf"(?i)\(?\s?(?P<name>{alternatives})\b\s?\)?")
+
+
+def zone_name_at(text: str) -> tuple[Zone, int] | None:
+    """A zone written out in words at the start of ``text`` ("Pacific Time") and where it ends."""
+    names, pattern = _zone_names()
+    match = pattern.match(text)
+    if match is None:
+        return None
+    written = match.group("name")
+    mapped = names[" ".join(written.lower().split())]
+    zone = zone_from_text(mapped)
+    return (Zone(zone.tz, zone.name, written), match.end()) if zone is not None else None
+
+
 def zone_from_text(text: str) -> Zone | None:
     """An IANA name, an offset or a known abbreviation; None when it is none of these."""
     token = text.strip().strip("()").strip()
@@ -90,6 +113,9 @@ def zone_from_text(text: str) -> Zone | None:
         if match.group("sign") != "+":
             delta = -delta
         return Zone(timezone(delta), None, token)
+    named = zone_name_at(token)
+    if named is not None and named[1] == len(token):
+        return named[0]
     upper = token.upper()
     if upper in ("UTC", "Z", "ZULU"):
         return Zone(timezone.utc, "UTC", token)
@@ -236,6 +262,9 @@ def _zone_after(text: str, *, strict: bool) -> tuple[Zone | None, str, str | Non
     stripped = text.lstrip()
     if not stripped:
         return None, "", None
+    named = zone_name_at(stripped)
+    if named is not None:
+        return named[0], stripped[named[1]:], None
     match = ZONE_TOKEN.match(stripped)
     if match is None:
         return None, text, None
@@ -255,6 +284,38 @@ def _zone_after(text: str, *, strict: bool) -> tuple[Zone | None, str, str | Non
         return None, text, (f"{token!r} is not a time zone; use an IANA name (Europe/Berlin), an offset (+01:00) "
                             "or a known abbreviation (UTC, CET, PST)")
     return None, text, None
+
+
+# "- 8 minutes after the start", "(+8 min)", "8 minutes later", "T+8m": a time relative to the start.
+# Each part is a bounded literal run, so matching is linear in the text.
+_UNIT = r"(?P<unit>d|days?|h|hrs?|hours?|m|mins?|minutes?|s|secs?|seconds?)(?![a-z])"
+RELATIVE_PATTERN = re.compile(
+    r"(?i)(?:\(\s?)?(?:T\s?)?\+\s?(?P<n>\d{1,5})\s?" + _UNIT + r"(?:\s?\))?"
+    r"|(?P<n2>\d{1,5})\s?" + _UNIT.replace("unit", "unit2")
+    + r"\s(?:later\b|after\b|since\b|into\b|from\s(?:the\s)?start\b)")
+_UNIT_SPAN = {"d": timedelta(days=1), "h": timedelta(hours=1), "m": timedelta(minutes=1), "s": timedelta(seconds=1)}
+
+
+def relative_in(text: str) -> tuple[timedelta, re.Match] | None:
+    """The first relative annotation in ``text`` ("+8 min", "8 minutes after the start") and its match."""
+    match = RELATIVE_PATTERN.search(text)
+    if match is None:
+        return None
+    amount = int(match.group("n") or match.group("n2"))
+    unit = (match.group("unit") or match.group("unit2")).lower()[0]
+    total = amount * _UNIT_SPAN[unit]
+    if match.group("n2"):  # "1 hour 48 minutes after": the parts before the last one
+        head = text[:match.start()]
+        for _ in range(3):
+            part = _PART_BEFORE.search(head[-40:])
+            if part is None:
+                break
+            total += int(part.group("n")) * _UNIT_SPAN[part.group("unit").lower()[0]]
+            head = head[:len(head) - len(part.group(0))]
+    return total, match
+
+
+_PART_BEFORE = re.compile(r"(?i)(?P<n>\d{1,5})\s?" + _UNIT + r"(?:\s|,\s|\sand\s)$")
 
 
 _DURATION_PART = re.compile(

@@ -111,6 +111,17 @@ def gap_type_words() -> dict[str, str]:
 
 
 @cache
+def gap_type_hints() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(gap type, its words) in the data file's order."""
+    return tuple((key, tuple(normalize(word) for word in words)) for key, words in vocabulary()["gap_type_hints"].items())
+
+
+@cache
+def gap_markers() -> tuple[str, ...]:
+    return tuple(normalize(word) for word in vocabulary()["gap_markers"])
+
+
+@cache
 def none_words() -> frozenset[str]:
     return frozenset(normalize(word, keep_numbers=True) for word in vocabulary()["none_words"]) | {""}
 

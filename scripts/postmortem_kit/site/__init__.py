@@ -11,14 +11,17 @@ import importlib
 
 _EXPORTS: dict[str, str] = {
     "Links": "postmortem_kit.site.links",
-    "SiteOptionError": "postmortem_kit.site.options",
+    "PostmortemsConfig": "postmortem_kit.site.options",
+    "PostmortemsPlugin": "postmortem_kit.site.plugin",
+    "SiteOptions": "postmortem_kit.site.options",
     "build_incident": "postmortem_kit.site.model",
     "generate_site": "postmortem_kit.site.build",
     "issue_url": "postmortem_kit.site.html",
     "load_incidents": "postmortem_kit.site.model",
     "load_status": "postmortem_kit.site.followups",
     "make_page": "postmortem_kit.site.html",
-    "read_options": "postmortem_kit.site.options",
+    "site_options": "postmortem_kit.site.options",
+    "web_url": "postmortem_kit.site.repository",
     "similar_incidents": "postmortem_kit.site.similarity",
 }
 

@@ -1,6 +1,6 @@
 """From incident files to the list of generated pages (no MkDocs import here).
 
-``generate_site`` is what the MkDocs hook calls; the benchmark calls it too,
+``generate_site`` is what the MkDocs plugin calls; the benchmark calls it too,
 to write the same Markdown as plain files for its baseline build.
 """
 
@@ -36,7 +36,7 @@ def generate_site(options: SiteOptions, *, repo_url: str | None = None, edit_url
                   use_directory_urls: bool = True) -> SiteResult:
     problems: list[str] = []
     if not options.incidents_dir.is_dir():
-        problems.append(f"{options.incidents_dir}: incident directory not found (extra.postmortems.dir)")
+        problems.append(f"{options.incidents_dir}: incident directory not found (postmortems plugin option `dir`)")
     incidents, file_problems, drafts_skipped = load_incidents(options.incidents_dir,
                                                               publish_drafts=options.publish_drafts)
     problems.extend(str(problem) for problem in file_problems)

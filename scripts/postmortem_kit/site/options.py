@@ -1,43 +1,89 @@
-"""The lessons site's options: ``extra.postmortems`` in mkdocs.yml.
+"""The lessons site's options: the ``postmortems`` plugin's entry in mkdocs.yml.
 
 ```yaml
-extra:
-  postmortems:
-    dir: postmortems                 # incident files (relative to mkdocs.yml)
-    publish_drafts: false            # drafts get no page unless this is true
-    followups_status: build/followups-status.json   # optional status data
-    edit_path: postmortems           # where the files live in the repository (edit links)
-    latest: 10                       # incidents and lessons on the home page
-    similar: 3                       # "similar past incidents" per incident
-    chart_months: 24                 # months shown by the per-month charts
+plugins:
+  - search
+  - postmortems:
+      dir: postmortems                 # incident files (relative to mkdocs.yml)
+      prefix: ""                       # where the pages live in the site, e.g. "lessons/"
+      publish_drafts: false            # drafts get no page unless this is true
+      followups_status: build/followups-status.json   # optional status data (null: none)
+      edit_uri: edit/main/             # repository root for edit links, relative to repo_url
+      edit_path: postmortems           # where the files live in the repository (edit links)
+      latest: 10                       # incidents and lessons on the home page
+      similar: 3                       # "similar past incidents" per incident
+      chart_months: 24                 # months shown by the per-month charts
 ```
 
-Unknown keys and values of the wrong type are configuration errors (a typo
-such as ``publish_draft`` must not silently publish nothing).
+MkDocs validates them (``PostmortemsConfig``): an unknown key (a typo such as ``publish_draft``) or a
+value of the wrong type is reported by MkDocs itself, and ``--strict`` stops the build.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from postmortem_kit.core import PostmortemError
-
-DEFAULTS: dict[str, Any] = {
-    "dir": "postmortems",
-    "publish_drafts": False,
-    "followups_status": "build/followups-status.json",
-    "edit_path": None,
-    "latest": 10,
-    "similar": 3,
-    "chart_months": 24,
-}
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.base import ValidationError
 
 
-class SiteOptionError(PostmortemError, ValueError):
-    """An unusable ``extra.postmortems`` option; the message names it."""
+class _Count(c.Type):
+    """A whole number within bounds."""
+
+    def __init__(self, default: int, low: int, high: int):
+        super().__init__(int, default=default)
+        self.low, self.high = low, high
+
+    def run_validation(self, value):
+        if isinstance(value, bool):
+            raise ValidationError(f"Expected a whole number from {self.low} to {self.high}, got {value!r}")
+        value = super().run_validation(value)
+        if not self.low <= value <= self.high:
+            raise ValidationError(f"Expected a whole number from {self.low} to {self.high}, got {value}")
+        return value
+
+
+class _Path(c.BaseConfigOption):
+    """A non-empty path; ``null`` turns it off when ``nullable``."""
+
+    def __init__(self, default: str | None, *, nullable: bool = False):
+        super().__init__()
+        self.default = default
+        self.nullable = nullable
+
+    def run_validation(self, value):
+        if value is None and self.nullable:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            raise ValidationError("Expected a path" + (" (or null)" if self.nullable else ""))
+        return value
+
+
+class _Prefix(c.Type):
+    """A folder of the site: '' (the site root) or 'lessons/'."""
+
+    def __init__(self):
+        super().__init__(str, default="")
+
+    def run_validation(self, value):
+        value = super().run_validation(value).strip().strip("/")
+        if any(part in ("", ".", "..") for part in value.split("/")) and value:
+            raise ValidationError(f"Expected a folder such as 'lessons', got {value!r}")
+        return value + "/" if value else ""
+
+
+class PostmortemsConfig(base.Config):
+    dir = _Path("postmortems")
+    prefix = _Prefix()
+    publish_drafts = c.Type(bool, default=False)
+    followups_status = _Path("build/followups-status.json", nullable=True)
+    edit_uri = c.Optional(c.Type(str))
+    edit_path = c.Optional(c.Type(str))
+    latest = _Count(10, 1, 200)
+    similar = _Count(3, 0, 20)
+    chart_months = _Count(24, 3, 240)
 
 
 @dataclass(frozen=True)
@@ -46,34 +92,16 @@ class SiteOptions:
     publish_drafts: bool
     followups_status: Path | None
     edit_path: str
-    latest: int
-    similar: int
-    chart_months: int
+    latest: int = 10
+    similar: int = 3
+    chart_months: int = 24
+    prefix: str = ""
 
 
-def read_options(extra: Any, config_dir: Path) -> SiteOptions:
-    given = extra.get("postmortems") if isinstance(extra, Mapping) else None
-    if given is None:
-        given = {}
-    if not isinstance(given, Mapping):
-        raise SiteOptionError("extra.postmortems must be a mapping of options")
-    given = dict(given)
-    unknown = sorted(set(given) - set(DEFAULTS))
-    if unknown:
-        raise SiteOptionError(f"extra.postmortems: unknown option(s) {', '.join(unknown)}; "
-                              f"known: {', '.join(DEFAULTS)}")
-    values = {**DEFAULTS, **given}
-    if not isinstance(values["dir"], str) or not values["dir"].strip():
-        raise SiteOptionError("extra.postmortems.dir must be a path")
-    if not isinstance(values["publish_drafts"], bool):
-        raise SiteOptionError("extra.postmortems.publish_drafts must be true or false")
-    status = values["followups_status"]
-    if status is not None and (not isinstance(status, str) or not status.strip()):
-        raise SiteOptionError("extra.postmortems.followups_status must be a path (or null)")
-    for key, low, high in (("latest", 1, 200), ("similar", 0, 20), ("chart_months", 3, 240)):
-        value = values[key]
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise SiteOptionError(f"extra.postmortems.{key} must be a whole number from {low} to {high}")
+def site_options(config: PostmortemsConfig | dict, config_dir: Path) -> SiteOptions:
+    """The validated options with paths resolved against the folder of mkdocs.yml."""
+    values = {"dir": "postmortems", "prefix": "", "publish_drafts": False, "followups_status": None,
+              "edit_path": None, "latest": 10, "similar": 3, "chart_months": 24, **dict(config)}
     incidents_dir = _resolve(values["dir"], config_dir)
     edit_path = values["edit_path"]
     if edit_path is None:
@@ -81,8 +109,7 @@ def read_options(extra: Any, config_dir: Path) -> SiteOptions:
             edit_path = incidents_dir.relative_to(config_dir.resolve()).as_posix()
         except ValueError:
             edit_path = "postmortems"
-    elif not isinstance(edit_path, str):
-        raise SiteOptionError("extra.postmortems.edit_path must be a path inside the repository")
+    status = values["followups_status"]
     return SiteOptions(
         incidents_dir=incidents_dir,
         publish_drafts=values["publish_drafts"],
@@ -91,9 +118,10 @@ def read_options(extra: Any, config_dir: Path) -> SiteOptions:
         latest=values["latest"],
         similar=values["similar"],
         chart_months=values["chart_months"],
+        prefix=values["prefix"],
     )
 
 
-def _resolve(value: str, base: Path) -> Path:
+def _resolve(value: str, base_dir: Path) -> Path:
     path = Path(value).expanduser()
-    return (path if path.is_absolute() else base / path).resolve()
+    return (path if path.is_absolute() else base_dir / path).resolve()

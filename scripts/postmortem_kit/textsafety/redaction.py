@@ -68,7 +68,12 @@ def _luhn(text: str) -> bool:
     return total % 10 == 0
 
 
-VALIDATORS: dict[str, Callable[[str], bool]] = {"ipv4": _valid_ipv4, "ipv6": _valid_ipv6, "luhn": _luhn}
+def _phone(text: str) -> bool:
+    return 8 <= sum(c.isdigit() for c in text) <= 15
+
+
+VALIDATORS: dict[str, Callable[[str], bool]] = {"ipv4": _valid_ipv4, "ipv6": _valid_ipv6, "luhn": _luhn,
+                                                "phone": _phone}
 
 
 @dataclass(frozen=True)

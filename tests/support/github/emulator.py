@@ -43,6 +43,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from support.github.deploys import DeployHandlers
 from support.github.handlers import ApiError, Handlers, Reply, Request
 from support.github.json_io import Renderer
 from support.github.state import Issue, Label, PullFile, PullRequest, Repo, User, next_id, utc_now
@@ -98,6 +99,12 @@ ROUTES: list[tuple[str, str, str]] = [
     ("POST", "/repos/{owner}/{repo}/git/trees", "git/create-tree"),
     ("GET", "/repos/{owner}/{repo}/git/commits/{commit_sha}", "git/get-commit"),
     ("POST", "/repos/{owner}/{repo}/git/commits", "git/create-commit"),
+    ("GET", "/repos/{owner}/{repo}/deployments", "repos/list-deployments"),
+    ("POST", "/repos/{owner}/{repo}/deployments", "repos/create-deployment"),
+    ("GET", "/repos/{owner}/{repo}/deployments/{deployment_id}/statuses", "repos/list-deployment-statuses"),
+    ("POST", "/repos/{owner}/{repo}/deployments/{deployment_id}/statuses", "repos/create-deployment-status"),
+    ("GET", "/repos/{owner}/{repo}/releases", "repos/list-releases"),
+    ("POST", "/repos/{owner}/{repo}/releases", "repos/create-release"),
 ]
 
 # Which fine-grained permission a write needs (app tokens with ``permissions`` only).
@@ -196,7 +203,7 @@ class EmulatorStats:
     by_operation: dict[str, int] = field(default_factory=dict)
 
 
-class GitHubEmulator(Handlers):
+class GitHubEmulator(Handlers, DeployHandlers):
     def __init__(self, *, clock: Callable[[], float] | None = None, html_url: str = "https://github.com"):
         self.clock = clock or time.monotonic
         self.html_url = html_url
@@ -346,6 +353,12 @@ class GitHubEmulator(Handlers):
             issue.pull = PullRequest(head, head_sha, base, base_sha, entries, head_repo=head_repo)
             repo.issues[number] = issue
             return issue
+
+    def apply_suggestions(self, full_name: str, number: int, comment_ids: list[int], *, user: str) -> str:
+        """A reviewer commits a batch of suggestions (a web UI action: see suggestion_batch)."""
+        from support.github.suggestion_batch import apply_suggestions
+
+        return apply_suggestions(self, full_name, number, comment_ids, user=user)
 
     def fault(self, kind: str = "status", **options) -> Fault:
         fault = Fault(kind, **options)

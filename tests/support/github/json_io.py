@@ -297,16 +297,21 @@ class Renderer:
             "url": f"{api}/pulls/comments/{comment.id}", "pull_request_review_id": comment.review_id,
             "id": comment.id, "node_id": node_id("PRRC", comment.id), "diff_hunk": comment.diff_hunk,
             "path": comment.path, "position": comment.position, "original_position": comment.position,
-            "commit_id": comment.commit_id, "original_commit_id": comment.commit_id,
+            "commit_id": comment.commit_id, "original_commit_id": comment.original_commit_id or comment.commit_id,
             "user": self.simple_user(comment.user), "body": comment.body, "created_at": comment.created_at,
             "updated_at": comment.updated_at, "html_url": html, "pull_request_url": f"{api}/pulls/{comment.pull_number}",
             "author_association": self.author_association(repo, comment.user),
             "_links": {"self": {"href": f"{api}/pulls/comments/{comment.id}"}, "html": {"href": html},
                        "pull_request": {"href": f"{api}/pulls/{comment.pull_number}"}},
             "start_line": comment.start_line, "original_start_line": comment.start_line,
-            "start_side": comment.start_side, "line": comment.line, "original_line": comment.line,
+            "start_side": comment.start_side, "line": comment.line, "original_line": comment.original_line or comment.line,
             "side": comment.side, "subject_type": "line", "reactions": self.reactions(f"{api}/pulls/comments/{comment.id}"),
         }
+        if comment.line is None:  # outdated: GitHub's description has no null for these, so they are left out
+            for key in ("line", "position", "original_position"):
+                data.pop(key)
+            if data["original_line"] is None:
+                data.pop("original_line")
         if comment.in_reply_to_id:
             data["in_reply_to_id"] = comment.in_reply_to_id
         return data

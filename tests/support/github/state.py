@@ -147,6 +147,7 @@ class ReviewComment:
     start_line: int | None = None
     start_side: str | None = None
     original_line: int | None = None
+    original_commit_id: str | None = None
     position: int | None = None
     review_id: int | None = None
     in_reply_to_id: int | None = None
@@ -358,6 +359,8 @@ class Repo:
     reviews: dict[int, Review] = field(default_factory=dict)
     git: GitStore = field(default_factory=GitStore)
     next_number: int = 1
+    deployments: dict = field(default_factory=dict)  # id -> support.github.deploys.Deployment
+    releases: dict = field(default_factory=dict)  # id -> support.github.deploys.Release
 
     @property
     def full_name(self) -> str:

@@ -49,7 +49,20 @@ def test_complete_status_requires_every_section(run_cli, tmp_path):
     assert code == 1
     missing = {f["message"] for f in findings if f["rule"] == "schema/required"}
     assert "section `root_cause` is required once status is in-review or published" in missing
-    assert len(missing) == 12
+    assert len(missing) == 11  # every analysis section but blameless, required only with root_cause.human_action
+
+
+def test_blameless_is_required_when_a_human_action_is_part_of_the_cause(run_cli, tmp_path):
+    text = example_text()
+    start = text.index("\nblameless:")
+    end = text.index("\n", text.index("gap_type:", start))
+    without = text[:start] + text[end:]
+    code, findings, _ = _check(run_cli, write_incident(tmp_path, without))
+    assert not [f for f in findings if f["rule"] == "schema/required"]
+    flagged = without.replace("\n  why_not_caught:", "\n  human_action: true\n  why_not_caught:", 1)
+    code, findings, _ = _check(run_cli, write_incident(tmp_path, flagged))
+    assert code == 1 and any(f["rule"] == "schema/required" and "when a human action is part of the cause"
+                             in f["message"] for f in findings)
 
 
 def test_exactly_five_follow_ups(run_cli, tmp_path):

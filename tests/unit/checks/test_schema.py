@@ -51,9 +51,14 @@ def test_every_property_has_a_title_or_description():
 
 
 def test_analysis_sections_are_the_complete_status_requirements():
-    then = load_schema()["allOf"][0]["then"]["required"]
-    assert set(analysis_sections()) <= set(then)
+    schema = load_schema()
+    then = schema["allOf"][0]["then"]["required"]
+    assert set(analysis_sections()) - {"blameless"} <= set(then)
     assert set(then) - set(analysis_sections()) == {"authors", "services"}
+    # blameless: required once a human action is part of the cause (root_cause.human_action: true)
+    human = schema["allOf"][1]
+    assert human["if"]["properties"]["root_cause"]["properties"]["human_action"] == {"const": True}
+    assert human["then"]["required"] == ["blameless"]
 
 
 def test_prose_fields_exclude_people_and_logs():

@@ -186,4 +186,4 @@ def test_parse_result_refuses_what_is_not_a_result():
     with pytest.raises(ArtifactError, match="not UTF-8"):
         parse_result(b'{"format": "\xff"}', "r.json")
     with pytest.raises(ArtifactError, match="does not match"):
-        parse_result(json.dumps({"format": "postmortem-kit/pr-result", "version": 1}).encode(), "r.json")
+        parse_result(json.dumps({"format": "postmortem-kit/pr-result", "version": 2}).encode(), "r.json")

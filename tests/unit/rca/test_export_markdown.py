@@ -101,7 +101,9 @@ def test_export_then_import_through_the_cli(run_cli, tmp_path):
     target = tmp_path / "INC-2026-0002.yaml"
     code, out, err = run_cli("import", str(markdown), "-o", str(target))
     assert code == 0, out + err
-    assert without_trailing_newlines(load_yaml_file(target).data) == \
+    imported = load_yaml_file(target).data
+    assert imported.pop("x-import")["source"] == markdown.as_posix()  # the provenance of the import
+    assert without_trailing_newlines(imported) == \
         without_trailing_newlines(load_yaml_file(EXAMPLES / "INC-2026-0002.yaml").data)
 
 

@@ -228,8 +228,8 @@ def test_follow_ups_start_a_new_item_at_each_action_or_repeated_label():
     report = ImportReport("x.md")
     items = map_follow_ups(entries, report)
     assert items == [{"action": "Fix the probe", "owner": "team-sre", "due": "2026-04-01"},
-                     {"action": "Add alert", "owner": "@x", "due": "next sprint"},
-                     {"owner": "@y"}]
+                     {"action": "Add alert", "owner": "@x", "due": "next sprint", "tracking": "new"},
+                     {"owner": "@y"}]  # the prompt's "[Ticket number to create]" means no ticket yet: new
     assert "follow-up 2: Due Date 'next sprint' is not a date" in report.findings[0].message
 
 

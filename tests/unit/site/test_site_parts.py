@@ -11,14 +11,15 @@ import pytest
 
 from postmortem_kit.site import (
     Links,
-    SiteOptionError,
+    PostmortemsPlugin,
     build_incident,
     issue_url,
     load_incidents,
     load_status,
     make_page,
-    read_options,
     similar_incidents,
+    site_options,
+    web_url,
 )
 from postmortem_kit.site import charts as site_charts
 from postmortem_kit.textsafety import html_sanitize as site_sanitize
@@ -196,18 +197,41 @@ def test_similar_incidents_prefer_the_same_failure_and_only_look_back():
 # ---------------------------------------------------------------- options, model, status
 
 
+def _plugin_config(options: dict):
+    plugin = PostmortemsPlugin()
+    errors, warnings = plugin.load_config(options)
+    return plugin.config, [f"{key}: {error}" for key, error in [*errors, *warnings]]
+
+
 def test_options_defaults_and_errors(tmp_path):
-    options = read_options({}, tmp_path)
+    config, problems = _plugin_config({})
+    assert problems == []
+    options = site_options(config, tmp_path)
     assert options.incidents_dir == (tmp_path / "postmortems").resolve()
-    assert options.publish_drafts is False and options.edit_path == "postmortems"
-    for bad, message in (({"publish_draft": True}, "unknown option(s) publish_draft"),
-                         ({"publish_drafts": "yes"}, "true or false"),
-                         ({"latest": 0}, "latest must be"),
-                         ({"dir": ""}, "dir must be a path")):
-        with pytest.raises(SiteOptionError, match=message.replace("(", r"\(").replace(")", r"\)")):
-            read_options({"postmortems": bad}, tmp_path)
-    with pytest.raises(SiteOptionError, match="must be a mapping"):
-        read_options({"postmortems": ["x"]}, tmp_path)
+    assert options.publish_drafts is False and options.edit_path == "postmortems" and options.prefix == ""
+    assert options.followups_status == (tmp_path / "build" / "followups-status.json").resolve()
+    for bad, message in (({"publish_draft": True}, "publish_draft: Unrecognised configuration name"),
+                         ({"publish_drafts": "yes"}, "publish_drafts: Expected type: <class 'bool'>"),
+                         ({"latest": 0}, "latest: Expected a whole number from 1 to 200, got 0"),
+                         ({"similar": True}, "similar: Expected a whole number"),
+                         ({"prefix": "a/../b"}, "prefix: Expected a folder"),
+                         ({"dir": ""}, "dir: Expected a path")):
+        assert any(problem.startswith(message) for problem in _plugin_config(bad)[1]), (bad, _plugin_config(bad)[1])
+    config, problems = _plugin_config({"prefix": "/lessons/", "followups_status": None})
+    assert problems == [] and config["prefix"] == "lessons/" and site_options(config, tmp_path).followups_status is None
+
+
+@pytest.mark.parametrize("remote, url", [
+    ("git@github.com:team/postmortems.git", "https://github.com/team/postmortems"),
+    ("https://x-access-token:secret@github.com/team/postmortems.git", "https://github.com/team/postmortems"),
+    ("ssh://git@gitlab.example.com/group/sub/repo.git", "https://gitlab.example.com/group/sub/repo"),
+    ("https://github.com/team/postmortems", "https://github.com/team/postmortems"),
+    ("/srv/git/postmortems.git", None),
+    ("file:///srv/git/postmortems.git", None),
+    ("https://github.com/team/<script>", None),
+])
+def test_web_url_from_a_git_remote(remote, url):
+    assert web_url(remote) == url
 
 
 def test_unusable_files_are_problems_with_a_position(tmp_path):

@@ -113,7 +113,8 @@ def test_pathological_input_costs_about_as_much_as_ordinary_text(redactor):
     redactor.redact(ordinary)
     baseline = time.perf_counter() - started
     for bad in ("a" * size, "a:" * (size // 2), "1." * (size // 2), "x@" * (size // 2), "a://" * (size // 4),
-                "-----BEGIN PRIVATE KEY-----" + "A" * size, "bearer " * (size // 7)):
+                "-----BEGIN PRIVATE KEY-----" + "A" * size, "bearer " * (size // 7),
+                "+1 " * (size // 3), "+12345678901234567890" * (size // 21), "+1 (" * (size // 4)):
         started = time.perf_counter()
         redactor.redact(bad)
         assert time.perf_counter() - started < 10 * baseline

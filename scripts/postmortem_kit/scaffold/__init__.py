@@ -1,0 +1,34 @@
+"""Scaffolding: ``postmortem init`` writes a repository of postmortems (incident folder, schema,
+pre-commit, workflows, lessons site, editor settings) from the templates beside this module.
+
+Public names are listed in ``__all__`` and imported lazily on first use.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+_EXPORTS: dict[str, str] = {
+    "HINTS": "postmortem_kit.scaffold.repository",
+    "InitError": "postmortem_kit.scaffold.repository",
+    "InitResult": "postmortem_kit.scaffold.repository",
+    "REPOSITORY": "postmortem_kit.scaffold.repository",
+    "REPOSITORY_URL": "postmortem_kit.scaffold.repository",
+    "init_repository": "postmortem_kit.scaffold.repository",
+    "planned_files": "postmortem_kit.scaffold.repository",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})

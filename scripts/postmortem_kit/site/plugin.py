@@ -1,0 +1,165 @@
+"""The ``postmortems`` MkDocs plugin: turns the incident files into the lessons site.
+
+Registered through the ``mkdocs.plugins`` entry point, so a repository only writes
+``plugins: [search, postmortems]``; options are in ``site.options.PostmortemsConfig``.  Everything is
+generated in memory at build time (nothing generated is committed), and all state lives on the
+plugin instance:
+
+* ``on_config``  resolves the options, the repository links (``repo_url``, else the git remote) and
+  puts the package's theme overrides and stylesheet in place (no paths to edit);
+* ``on_files``   loads the incidents and the optional follow-up status file, adds one generated
+  Markdown file per page under ``prefix`` and the package's assets;
+* ``on_page_markdown`` sets each generated page's title (inert text), search exclusion, hidden
+  sidebars and edit link;
+* ``on_page_content`` sanitises the rendered Markdown and puts the page's HTML blocks in place of
+  their tokens; for an indexed page it hands the search plugin only the searchable blocks, and
+  ``on_page_context`` (after the search plugin's) gives the page its full body back;
+* ``on_post_page`` sanitises what the theme put around the body in its content ``<article>``;
+* ``on_serve``   makes ``mkdocs serve`` rebuild when an incident file (or the status file) changes.
+
+A file that cannot be used is reported as one warning line with its path and position and left
+out; ``mkdocs build --strict`` then fails with MkDocs' own "Aborted with N warnings" message.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, InclusionLevel
+
+from postmortem_kit.site import links as where
+from postmortem_kit.site.options import PostmortemsConfig, SiteOptions, site_options
+from postmortem_kit.site.repository import default_branch, default_edit_uri, edit_url_base, remote_url
+
+log = logging.getLogger("mkdocs.plugins.postmortems")
+
+PACKAGE = Path(__file__).resolve().parent
+OVERRIDES = PACKAGE / "overrides"
+ASSETS = PACKAGE / "docs"
+# the pages listed in an automatic nav; the others (one per incident, tag, filter) are reachable by links
+IN_NAV = {where.HOME, where.INCIDENTS, where.LESSONS, where.ANALYTICS, where.SERVICES, where.TAGS}
+
+
+class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self):
+        self.options: SiteOptions | None = None
+        self.edit_base: str | None = None
+        self.pages: dict = {}
+        self.full_content: dict[str, str] = {}
+
+    def on_config(self, config, **kwargs):
+        config_dir = Path(config.config_file_path or ".").resolve().parent
+        if isinstance(config.extra, dict) and "postmortems" in config.extra:
+            log.warning("extra.postmortems is no longer read: put these options under "
+                        "'plugins: - postmortems:' in mkdocs.yml")
+        self.options = site_options(self.config, config_dir)
+        self.pages, self.full_content = {}, {}
+        if not config.repo_url:
+            found = remote_url(config_dir)
+            if found:
+                config.repo_url = found
+                if not config.repo_name:
+                    config.repo_name = "/".join(found.rstrip("/").split("/")[-2:])
+        edit_uri = self.config.edit_uri
+        if edit_uri is None and config.repo_url:
+            edit_uri = default_edit_uri(config.repo_url, default_branch(config_dir))
+        self.edit_base = edit_url_base(config.repo_url, edit_uri)
+        theme = config.theme
+        if str(OVERRIDES) not in theme.dirs:
+            theme.dirs.insert(1 if theme.custom_dir else 0, str(OVERRIDES))
+        for asset in self._assets():
+            uri = self.options.prefix + asset.relative_to(ASSETS).as_posix()
+            if asset.suffix == ".css" and uri not in config.extra_css:
+                config.extra_css.append(uri)
+        return config
+
+    @staticmethod
+    def _assets() -> list[Path]:
+        return sorted(path for path in ASSETS.rglob("*") if path.is_file() and not path.name.startswith("."))
+
+    def on_files(self, files, config, **kwargs):
+        from postmortem_kit.site.build import generate_site
+        from postmortem_kit.textsafety import clean_content
+
+        options = self.options
+        result = generate_site(options, repo_url=config.repo_url, edit_url_base=self.edit_base,
+                               use_directory_urls=config.use_directory_urls)
+        for problem in result.problems:
+            log.warning(problem)
+        for asset in self._assets():
+            uri = options.prefix + asset.relative_to(ASSETS).as_posix()
+            if files.get_file_from_path(uri) is None:
+                files.append(File.generated(config, uri, abs_src_path=str(asset), inclusion=InclusionLevel.INCLUDED))
+        pages = {}
+        for page in result.pages:
+            page.fragments = [clean_content(fragment) for fragment in page.fragments]
+            uri = options.prefix + page.src_uri
+            existing = files.get_file_from_path(uri)
+            if existing is not None:
+                log.warning(f"{uri} in docs_dir is replaced by the generated page of the same name")
+                files.remove(existing)
+            inclusion = InclusionLevel.INCLUDED if page.src_uri in IN_NAV else InclusionLevel.NOT_IN_NAV
+            generated = File.generated(config, uri, content=page.markdown, inclusion=inclusion)
+            generated.edit_uri = page.edit_uri
+            files.append(generated)
+            pages[uri] = page
+        self.pages = pages
+        log.info(f"lessons site: {result.summary}")
+        return files
+
+    def on_page_markdown(self, markdown, page, config, files, **kwargs):
+        spec = self.pages.get(page.file.src_uri)
+        if spec is None:
+            return markdown
+        page.meta["title"] = spec.title
+        if not spec.search:
+            page.meta["search"] = {"exclude": True}
+        if spec.hide:
+            page.meta["hide"] = list(spec.hide)
+        page.edit_url = self.edit_base + spec.edit_uri if self.edit_base and spec.edit_uri else None
+        return markdown
+
+    def on_page_content(self, html, page, config, files, **kwargs):
+        spec = self.pages.get(page.file.src_uri)
+        if spec is None:
+            return html
+        from postmortem_kit.textsafety import clean_content
+
+        # The blocks were cleaned when the pages were generated (on_files); the Markdown part is our
+        # headings plus one comment token per block.
+        html = clean_content(html, keep_comments=True)
+        full = spec.render_fragments(html)
+        if not spec.search:
+            return full
+        # The search plugin indexes page.content in its on_page_context: it gets only the searchable
+        # blocks, and the page gets its full content back in our on_page_context, which runs after it.
+        self.full_content[page.file.src_uri] = full
+        return spec.render_fragments(html, searchable_only=True)
+
+    @event_priority(-100)
+    def on_page_context(self, context, page, config, nav, **kwargs):
+        full = self.full_content.pop(page.file.src_uri, None)
+        if full is not None:
+            page.content = full
+        return context
+
+    def on_post_page(self, output, page, config, **kwargs):
+        if page.file.src_uri not in self.pages:
+            return output
+        from postmortem_kit.textsafety import clean_document
+
+        return clean_document(output, page.content)
+
+    def on_serve(self, server, config, builder, **kwargs):
+        options = self.options
+        if options is None:
+            return server
+        if options.incidents_dir.is_dir():
+            server.watch(str(options.incidents_dir))
+        if options.followups_status is not None and options.followups_status.is_file():
+            server.watch(str(options.followups_status))
+        return server
