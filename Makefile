@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test deps browser node-tools check site docs bench clean dist
+.PHONY: run test deps browser node-tools check site docs bench bench-real-server clean dist
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,12 @@ docs: deps
 
 bench: deps
 	@for script in scripts/bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+# Opt-in, never in CI: drafting against a real llama-cpp-python server with SmolLM2-135M (builds
+# llama-cpp-python from source into .realserver/ on first use).  The test that drafts against it:
+# POSTMORTEM_REAL_SERVER_URL=http://127.0.0.1:8765/v1 $(BIN)/python -m pytest tests/integration/test_real_server.py
+bench-real-server: deps
+	scripts/bench/real_server.sh
 
 clean:
 	rm -rf $(VENV) build site dist .pytest_cache

@@ -36,7 +36,7 @@ def test_offline_is_the_default_without_a_key(no_openai_env, run_cli, incident):
     assert [entry["time"] for entry in data["timeline"]] == ["10:02", "10:05", "10:09", "10:12", "10:14", "10:20",
                                                              "10:41", "10:58"]
     assert out.startswith("# Drafted by `postmortem draft` (offline")
-    assert "drafted 12 section(s)" in err and "0 model call(s)" in err
+    assert "drafted 12 section(s)" in err and "0 HTTP request(s)" in err
 
 
 def test_offline_draft_passes_the_check_as_a_draft_and_fails_it_in_review(no_openai_env, run_cli, incident):
@@ -135,11 +135,11 @@ def test_openai_provider_through_the_environment(openai_env, run_cli, incident):
     payload = json.loads(out)
     assert list(payload["sections"]) == ALL
     assert payload["provenance"]["provider"] == "openai" and payload["usage"]["model_calls"] == 12
-    assert "12 model call(s)" in err and "tokens:" in err
+    assert "12 HTTP request(s)" in err and "tokens:" in err
     # Second run: everything from the cache.
     code, out, err = run_cli("draft", str(incident), "--model", "test-model")
     assert code == 0 and openai_env.model_calls == 12
-    assert "12 from cache" in err and "0 model call(s)" in err
+    assert "12 from cache" in err and "0 HTTP request(s)" in err
 
 
 def test_a_dropped_section_exits_1_with_the_reason(openai_env, run_cli, incident):
@@ -260,6 +260,24 @@ def test_nothing_to_draft_from(openai_env, run_cli, tmp_path):
 def test_help(run_cli):
     code, out, _ = run_cli("draft", "--help")
     assert code == 0 and "--write" in out and "--provider" in out
+
+
+def test_progress_line_only_on_a_terminal(openai_env, incident):
+    import io
+
+    from postmortem_kit.drafting import draft_command
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    tty, plain, out = Terminal(), io.StringIO(), io.StringIO()
+    assert draft_command(str(incident), overrides={"provider": "openai", "model": "test-model"},
+                         sections=["lesson", "testing"], out=out, err=tty) == 0
+    assert "\rpostmortem draft: 2/2 sections, " in tty.getvalue() and "tok/s" in tty.getvalue()
+    assert draft_command(str(incident), overrides={"provider": "openai", "model": "test-model", "cache": False},
+                         sections=["lesson"], out=out, err=plain) == 0
+    assert "\r" not in plain.getvalue() and "1 HTTP request(s)" in plain.getvalue()
 
 
 def test_write_puts_each_section_on_its_stub_line(no_openai_env, run_cli, incident):

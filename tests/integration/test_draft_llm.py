@@ -123,7 +123,7 @@ def test_schema_violation_is_repaired_with_the_findings_sent_back(openai_env, in
 
 
 def test_schema_violation_twice_drops_the_section_with_the_reason(openai_env, incident):
-    openai_env.script(SchemaViolation("wrong-type"), SchemaViolation("extra-key"), section="root_cause")
+    openai_env.script(SchemaViolation("wrong-type"), SchemaViolation("missing-required"), section="root_cause")
     result = draft(incident, sections=["root_cause", "lesson"])
     assert list(result.drafted) == ["lesson"]
     [dropped] = result.dropped
@@ -195,7 +195,7 @@ def test_slow_answer_past_the_timeout_is_dropped_and_the_rest_is_drafted(openai_
     result = draft(incident, sections=["lesson", "testing"], timeout=0.4, max_retries=0)
     assert "testing" in result.drafted
     assert result.dropped[0].section == "lesson"
-    assert "no answer within the 0.4 s timeout" in result.dropped[0].reason
+    assert "no first token within the 0.4 s timeout" in result.dropped[0].reason
 
 
 # --------------------------------------------------------------------------- facts
@@ -257,11 +257,12 @@ def test_prompt_injection_in_the_answer_is_made_inert_before_output(openai_env, 
     openai_env.default = Injection()
     result = draft(incident)
     # Every section is either drafted and inert, or dropped because the blameless rules reject a
-    # person named in a cause (the injected @octocat in a root cause, factor or lesson).
+    # person named in a cause (the injected @octocat in a root cause, factor or lesson), or because
+    # the grounding rules find the injected reference (GH-77) nowhere in the evidence.
     assert sorted([*result.drafted, *(d.section for d in result.dropped)]) == sorted(ALL)
-    assert len(result.drafted) >= 6
+    assert len(result.drafted) >= 4
     for dropped in result.dropped:
-        assert "blameless/" in dropped.reason, dropped.reason
+        assert "blameless/" in dropped.reason or "draft/grounding" in dropped.reason, dropped.reason
 
     def strings(value):
         if isinstance(value, str):
@@ -285,9 +286,17 @@ def test_prompt_injection_in_the_answer_is_made_inert_before_output(openai_env, 
 
 
 def test_handles_in_owner_fields_cannot_ping(openai_env, incident):
-    openai_env.script(Valid({"follow_ups[0].owner": "@octocat"}), section="follow_ups")
+    openai_env.script(Valid({"follow_ups[0].owner": "@kim-nakamura"}), section="follow_ups")
     result = draft(incident, sections=["follow_ups"])
-    assert result.drafted["follow_ups"].value[0]["owner"] == "octocat"
+    assert result.drafted["follow_ups"].value[0]["owner"] == "kim-nakamura"
+
+
+def test_an_owner_the_incident_does_not_name_is_rejected(openai_env, incident):
+    copied = Valid({"follow_ups[0].owner": "team-checkout"})  # the system prompt's old example
+    openai_env.script(copied, copied, section="follow_ups")
+    result = draft(incident, sections=["follow_ups"])
+    [dropped] = result.dropped
+    assert "owner 'team-checkout' is not a team or handle named in the incident" in " ".join(dropped.problems)
 
 
 def test_no_secret_from_the_input_reaches_the_model(openai_env, tmp_path):

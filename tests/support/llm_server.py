@@ -63,7 +63,40 @@ class Reply:
     payload: Any = None
     headers: dict[str, str] = field(default_factory=dict)
     raw: bytes | None = None
-    delay: float = 0.0
+    delay: float = 0.0  # before the first byte (queueing, prompt processing)
+    chunk_delay: float = 0.0  # between streamed chunks (generation speed)
+
+
+_SCHEMA_IN_PROMPT = re.compile(r"```json\n(\{.*?\})\n```", re.DOTALL)
+_SECTION_IN_PROMPT = re.compile(r"write the `([a-z_]+)` section")
+
+
+def schema_in_prompt(text: str) -> dict[str, Any] | None:
+    """The JSON schema a prompt carries in a fenced ```json block (plain-JSON mode), if any."""
+    for match in _SCHEMA_IN_PROMPT.finditer(text):
+        try:
+            value = json.loads(match.group(1))
+        except ValueError:
+            continue
+        if isinstance(value, dict) and "properties" in value:
+            return value
+    return None
+
+
+def section_of(body: Any) -> str | None:
+    """The section a request drafts: from the json_schema name, else from the prompt's task line."""
+    if not isinstance(body, dict):
+        return None
+    name = ((body.get("response_format") or {}).get("json_schema") or {}).get("name")
+    if isinstance(name, str):
+        return name[len(SECTION_PREFIX):] if name.startswith(SECTION_PREFIX) else name
+    for message in reversed(body.get("messages") or []):
+        content = message.get("content") if isinstance(message, dict) else None
+        if isinstance(content, str):
+            match = _SECTION_IN_PROMPT.search(content)
+            if match:
+                return match.group(1)
+    return None
 
 
 @dataclass
@@ -76,8 +109,12 @@ class Context:
 
     @property
     def schema(self) -> dict[str, Any] | None:
+        """The schema the answer must follow: json_schema, a json_object's ``schema`` key, or in the prompt."""
         fmt = self.body.get("response_format") or {}
-        return (fmt.get("json_schema") or {}).get("schema")
+        found = (fmt.get("json_schema") or {}).get("schema") or fmt.get("schema")
+        if found is None:
+            found = schema_in_prompt(self.prompt_text)
+        return found
 
     @property
     def prompt_text(self) -> str:
@@ -158,7 +195,26 @@ class Valid(Answer):
         return value
 
     def reply(self, ctx: Context) -> Reply:
-        return Reply(payload=completion(ctx, json.dumps(self.build(ctx))))
+        return Reply(payload=completion(ctx, json.dumps(grounded(self.build(ctx), ctx))))
+
+
+def grounded(value: Any, ctx: Context) -> Any:
+    """Generic prose replaced by the incident's own title sentence, so the draft quotes only its evidence."""
+    match = re.search(r"^# Incident [^:\n]+: (.+)$", ctx.prompt_text, re.MULTILINE)
+    if not match:
+        return value
+    title = match.group(1).strip().rstrip(".") + "."
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, str) and node.startswith(_PROSE):
+            return title + node[len(_PROSE):]
+        if isinstance(node, dict):
+            return {key: walk(child) for key, child in node.items()}
+        if isinstance(node, list):
+            return [walk(child) for child in node]
+        return node
+
+    return walk(value)
 
 
 class Canned(Answer):
@@ -262,6 +318,35 @@ class Slow(Answer):
         return reply
 
 
+class Streamed(Valid):
+    """A valid draft generated slowly: ``chunk_delay`` seconds between streamed pieces of 64 characters."""
+
+    def __init__(self, chunk_delay: float, **kwargs):
+        super().__init__(**kwargs)
+        self.chunk_delay = chunk_delay
+
+    def reply(self, ctx: Context) -> Reply:
+        reply = super().reply(ctx)
+        reply.chunk_delay = self.chunk_delay
+        return reply
+
+
+class Sloppy(Valid):
+    """A server that ignores structured outputs: fenced JSON in chatter, extra keys, numbers for text."""
+
+    def reply(self, ctx: Context) -> Reply:
+        value = grounded(self.build(ctx), ctx)
+        target = _first_object(value)
+        if target is not None:
+            target["confidence"] = 0.9
+        section = next(iter(value)) if isinstance(value, dict) and value else None
+        inner = value.get(section) if section else None
+        if isinstance(inner, dict) and "users_affected" in inner:
+            inner["users_affected"] = 9300  # a number where the schema asks for text
+        content = f"Sure! Here is the section:\n```json\n{json.dumps(value, indent=2)}\n```\nLet me know."
+        return Reply(payload=completion(ctx, content))
+
+
 class Injection(Valid):
     """A schema-valid draft whose prose carries prompt-injection payloads.
 
@@ -283,7 +368,7 @@ class Injection(Valid):
         counter = iter(range(10**6))
 
         def next_text() -> str:
-            return "Pool limit of 50 reached. " + self.snippets[next(counter) % len(self.snippets)]
+            return "The pool limit was reached. " + self.snippets[next(counter) % len(self.snippets)]
 
         _map_prose(value, next_text)
         return value
@@ -319,13 +404,26 @@ class Generator:
                 continue
             latest = day if latest is None or day > latest else latest
         self.due = (latest or date(2026, 1, 1)) + timedelta(days=14)
+        owners = re.search(r"^Owners you may name: (.+)$", prompt_text, re.MULTILINE)
+        self.owner = owners.group(1).split(",")[0].strip() if owners else "team-sre"
+        minutes = re.search(r"\((\d+) minutes\)", prompt_text)
+        self.figure = f"Impact lasted {minutes.group(1)} minutes." if minutes else "1 service was affected."
         self.first_timestamp = next(
             (m.group(0) for m in re.finditer(
                 r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:\d{2})", prompt_text)),
             "2026-01-01T00:00:00Z")
 
-    def string(self, schema: dict[str, Any]) -> str:
+    def string(self, schema: dict[str, Any], name: str | None = None) -> str:
         fmt = schema.get("format")
+        if name in ("owner", "responder") and re.search(schema.get("pattern") or "", self.owner):
+            return self.owner  # a team the prompt lists as one the draft may name
+        if fmt is None and "pattern" not in schema:  # a shaped schema: the property name tells the form
+            if name == "due":
+                return self.due.isoformat()
+            if name in ("start", "detection", "resolution"):
+                return self.first_timestamp
+            if name in ("users_affected", "business_impact"):
+                return _PROSE + " " + self.figure
         if fmt == "date":
             return self.due.isoformat()
         if fmt == "date-time":
@@ -337,7 +435,7 @@ class Generator:
         return _PROSE
 
 
-def generate(schema: dict[str, Any], gen: Generator) -> Any:
+def generate(schema: dict[str, Any], gen: Generator, name: str | None = None) -> Any:
     if "const" in schema:
         return copy.deepcopy(schema["const"])
     if "enum" in schema:
@@ -345,7 +443,7 @@ def generate(schema: dict[str, Any], gen: Generator) -> Any:
         return copy.deepcopy(options[0] if options else None)
     if "anyOf" in schema:
         branches = [b for b in schema["anyOf"] if b.get("type") != "null"]
-        return generate(branches[0] if branches else schema["anyOf"][0], gen)
+        return generate(branches[0] if branches else schema["anyOf"][0], gen, name)
     kind = schema.get("type")
     if isinstance(kind, list):
         non_null = [k for k in kind if k != "null"]
@@ -358,7 +456,7 @@ def generate(schema: dict[str, Any], gen: Generator) -> Any:
         result = {}
         for name, child in schema.get("properties", {}).items():
             # Strict mode answers every key; optional ones come back as null.
-            result[name] = None if _is_nullable(child) else generate(child, gen)
+            result[name] = None if _is_nullable(child) else generate(child, gen, name)
         return result
     if kind == "array":
         count = max(schema.get("minItems", 1), 1)
@@ -366,7 +464,7 @@ def generate(schema: dict[str, Any], gen: Generator) -> Any:
             count = min(count, schema["maxItems"])
         return [generate(schema.get("items", {}), gen) for _ in range(count)]
     if kind == "string":
-        return gen.string(schema)
+        return gen.string(schema, name)
     if kind == "integer":
         return int(schema.get("minimum", 1))
     if kind == "number":
@@ -375,7 +473,7 @@ def generate(schema: dict[str, Any], gen: Generator) -> Any:
         return False
     if kind == "null":
         return None
-    return gen.string(schema)
+    return gen.string(schema, name)
 
 
 def _is_nullable(schema: dict[str, Any]) -> bool:
@@ -456,6 +554,7 @@ class LLMServer:
         self.answer_delay = answer_delay
         self.model_ids = model_ids
         self.default: Answer = Valid()
+        self.behaviour: Any = None  # a server profile (support.llm_behaviours): rejects what that server rejects
         self.requests: list[RecordedRequest] = []
         self._queues: dict[str | None, list[Answer]] = {}
         self._lock = threading.Lock()
@@ -511,6 +610,7 @@ class LLMServer:
             self._queues.clear()
             self.requests.clear()
         self.default = Valid()
+        self.behaviour = None
 
     def _next_answer(self, section: str | None) -> Answer:
         with self._lock:
@@ -543,6 +643,17 @@ class LLMServer:
         self._stopping.wait(seconds)
 
 
+class _NoSlot:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+
+_NO_SLOT = _NoSlot()
+
+
 class _Handler(BaseHTTPRequestHandler):
     owner: LLMServer
     protocol_version = "HTTP/1.1"
@@ -557,9 +668,12 @@ class _Handler(BaseHTTPRequestHandler):
         with self.owner._lock:
             self.owner.requests.append(request)
 
-    def _send(self, reply: Reply) -> None:
+    def _send(self, reply: Reply, stream: bool = False, usage_chunk: bool = False) -> None:
         if reply.delay:
             self.owner.wait(reply.delay)
+        if stream and reply.status == 200 and isinstance(reply.payload, dict) and reply.raw is None:
+            self._send_stream(reply, usage_chunk)
+            return
         raw = reply.raw if reply.raw is not None else json.dumps(reply.payload).encode()
         try:
             self.send_response(reply.status)
@@ -571,6 +685,43 @@ class _Handler(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(raw)
         except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout)
+            self.close_connection = True
+
+    def _send_stream(self, reply: Reply, usage_chunk: bool) -> None:
+        """The completion as server-sent events, the way the API streams it (content in pieces)."""
+        payload = reply.payload
+        choice = payload["choices"][0]
+        content = choice["message"].get("content") or ""
+        base = {key: payload[key] for key in ("id", "created", "model", "system_fingerprint")}
+        base["object"] = "chat.completion.chunk"
+
+        def chunk(delta: dict, finish: str | None = None, **extra: Any) -> bytes:
+            body = {**base, "choices": [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}],
+                    **extra}
+            return b"data: " + json.dumps(body).encode() + b"\n\n"
+
+        parts = [chunk({"role": "assistant", "content": ""})]
+        if choice["message"].get("refusal"):
+            parts.append(chunk({"refusal": choice["message"]["refusal"]}))
+        parts += [chunk({"content": content[i:i + 64]}) for i in range(0, len(content), 64)]
+        parts.append(chunk({}, choice["finish_reason"]))
+        if usage_chunk:
+            parts.append(b"data: " + json.dumps({**base, "choices": [], "usage": payload["usage"]}).encode() + b"\n\n")
+        parts.append(b"data: [DONE]\n\n")
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Transfer-Encoding", "chunked")
+            for name, value in reply.headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            for index, part in enumerate(parts):
+                if index and reply.chunk_delay:
+                    self.owner.wait(reply.chunk_delay)
+                self.wfile.write(f"{len(part):x}\r\n".encode() + part + b"\r\n")
+                self.wfile.flush()
+            self.wfile.write(b"0\r\n\r\n")
+        except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
 
     def do_GET(self) -> None:  # noqa: N802
@@ -596,23 +747,29 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(HttpError(400, "request body is not JSON", kind="invalid_request_error").reply(
                 Context({}, None, self.owner)))
             return
-        name = (((body.get("response_format") or {}).get("json_schema") or {}).get("name")
-                if isinstance(body, dict) else None)
-        section = name[len(SECTION_PREFIX):] if isinstance(name, str) and name.startswith(SECTION_PREFIX) else name
+        section = section_of(body)
         self._record(raw, body, section)
         if not self.path.rstrip("/").endswith("/chat/completions"):
             self._send(HttpError(404, f"no route {self.path}", kind="invalid_request_error").reply(
                 Context(body, section, self.owner)))
             return
         ctx = Context(body, section, self.owner)
-        answer = self.owner._next_answer(section)
-        try:
-            reply = answer.reply(ctx)
-        except Exception as error:  # a broken script must show up as a 500, not a hung test
-            reply = HttpError(500, f"test server script failed: {error!r}").reply(ctx)
-            reply.headers["x-should-retry"] = "false"
-        reply.delay += self.owner.answer_delay
-        self._send(reply)
+        behaviour = self.owner.behaviour
+        with (behaviour.slot() if behaviour is not None else _NO_SLOT):
+            rejected = behaviour.check(ctx, self.path) if behaviour is not None else None
+            if rejected is not None:
+                self._send(rejected)
+                return
+            answer = self.owner._next_answer(section)
+            try:
+                reply = answer.reply(ctx)
+            except Exception as error:  # a broken script must show up as a 500, not a hung test
+                reply = HttpError(500, f"test server script failed: {error!r}").reply(ctx)
+                reply.headers["x-should-retry"] = "false"
+            reply.delay += self.owner.answer_delay
+            stream = bool(body.get("stream")) if isinstance(body, dict) else False
+            include_usage = bool(((body.get("stream_options") or {}) if stream else {}).get("include_usage"))
+            self._send(reply, stream=stream, usage_chunk=include_usage)
 
 
 def main() -> None:

@@ -23,6 +23,8 @@ FAMILY_MODULES = (
     "postmortem_kit.followups.source",
     "postmortem_kit.stats.incidents",
     "postmortem_kit.drafting.validation",
+    "postmortem_kit.drafting.grounding",
+    "postmortem_kit.drafting.consistency",
     "postmortem_kit.rca.import_command",
 )
 

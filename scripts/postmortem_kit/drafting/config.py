@@ -11,16 +11,20 @@ openai client does.
       provider: openai            # or offline; default: openai when OPENAI_API_KEY is set
       model: gpt-4.1-mini
       base_url: http://localhost:11434/v1   # Ollama, vLLM, Azure OpenAI (…/openai/v1/)
-      timeout: 60                 # seconds per request
-      max_retries: 2              # the client's retries (429 with retry-after, 5xx, timeouts)
-      strict: true                # structured outputs strict mode
+      server: auto                # openai, azure, vllm, llama.cpp, llama-cpp-python, ollama, lmstudio,
+                                  # portable; auto: OpenAI/Azure from the URL, else portable
+      timeout: 120                # seconds to the first token (and between tokens) of an answer
+      max_retries: 2              # retries of 429/503/502/504, timeouts and lost connections only
+      strict: true                # start the format ladder at strict structured outputs
       temperature: null           # omitted unless set
       token_budget: 150000        # per run, prompt + completion
-      jobs: 12                    # sections drafted at once (all 12 by default)
+      jobs: null                  # most requests in flight; default 12 for OpenAI/Azure, else 4
+                                  # (self-hosted servers start at 2 and adapt)
       cache: true
       cache_dir: null             # default: <repo>/.cache/postmortem-kit/drafts
       max_log_chars: 12000        # pasted logs are shortened to this, keeping errors
       max_field_chars: 4000       # cap per drafted string
+      owners: [team-payments]     # teams and handles a draft may name as owners (besides the incident's)
       links: {allow: [github.com]}   # link hosts that stay clickable in drafted text
       redaction:
         extra_patterns:
@@ -41,6 +45,8 @@ from postmortem_kit.core import PostmortemError
 CONFIG_NAME = ".postmortem-kit.yaml"
 DEFAULT_MODEL = "gpt-4.1-mini"
 PROVIDERS = ("openai", "offline")
+# Server profiles (providers/formats.PROFILES has one per name but auto).
+SERVERS = ("auto", "openai", "azure", "vllm", "llama.cpp", "llama-cpp-python", "ollama", "lmstudio", "portable")
 
 
 class DraftConfigError(PostmortemError, ValueError):
@@ -52,17 +58,19 @@ class DraftConfig:
     provider: str | None = None  # None: openai when OPENAI_API_KEY is set, else offline
     model: str = DEFAULT_MODEL
     base_url: str | None = None
-    timeout: float = 60.0
+    server: str = "auto"
+    timeout: float = 120.0  # seconds to the first token of a streamed answer
     max_retries: int = 2
     strict: bool = True
     temperature: float | None = None
     token_budget: int | None = 150_000
-    jobs: int = 12  # every analysis section at once: wall time is one answer, not the sum
+    jobs: int | None = None  # most requests in flight (None: 12 for hosted APIs, 4 for self-hosted servers)
     cache: bool = True
     cache_dir: str | None = None
     max_log_chars: int = 12_000
     max_field_chars: int = 4_000
     link_allowlist: tuple[str, ...] = ()
+    owners: tuple[str, ...] = ()  # teams/handles a draft may name as owners, besides those in the incident
     redaction_patterns: tuple[dict, ...] = field(default_factory=tuple)
     source: str | None = None  # the configuration file read, if any
 
@@ -77,7 +85,7 @@ class DraftConfig:
 
 
 _SIMPLE = {
-    "provider": str, "model": str, "base_url": str, "timeout": (int, float), "max_retries": int, "strict": bool,
+    "provider": str, "server": str, "model": str, "base_url": str, "timeout": (int, float), "max_retries": int, "strict": bool,
     "temperature": (int, float), "token_budget": int, "jobs": int, "cache": bool, "cache_dir": str,
     "max_log_chars": int, "max_field_chars": int,
 }
@@ -137,6 +145,11 @@ def parse_settings(section: dict[str, Any], where: str) -> DraftConfig:
                 raise DraftConfigError(f"{where}: `draft.links.allow` must be a list of host names")
             values["link_allowlist"] = tuple(allow)
             continue
+        if key == "owners":
+            if not isinstance(value, list) or not all(isinstance(h, str) for h in value):
+                raise DraftConfigError(f"{where}: `draft.owners` must be a list of team names or handles")
+            values["owners"] = tuple(value)
+            continue
         if key == "redaction":
             extra = value.get("extra_patterns") if isinstance(value, dict) else None
             if not isinstance(extra, list):
@@ -145,9 +158,9 @@ def parse_settings(section: dict[str, Any], where: str) -> DraftConfig:
             continue
         expected = _SIMPLE.get(key)
         if expected is None:
-            known = ", ".join([*_SIMPLE, "links", "redaction"])
+            known = ", ".join([*_SIMPLE, "links", "owners", "redaction"])
             raise DraftConfigError(f"{where}: unknown setting `draft.{key}` (known: {known})")
-        if value is None and key in ("base_url", "temperature", "token_budget", "cache_dir", "provider"):
+        if value is None and key in ("base_url", "temperature", "token_budget", "cache_dir", "provider", "jobs"):
             continue
         if isinstance(value, bool) and expected is not bool:
             raise DraftConfigError(f"{where}: `draft.{key}` must be a number, not {value!r}")
@@ -162,11 +175,13 @@ def parse_settings(section: dict[str, Any], where: str) -> DraftConfig:
 def validate(config: DraftConfig, where: str) -> None:
     if config.provider is not None and config.provider not in PROVIDERS:
         raise DraftConfigError(f"{where}: provider must be one of {', '.join(PROVIDERS)} (got {config.provider!r})")
+    if config.server not in SERVERS:
+        raise DraftConfigError(f"{where}: server must be one of {', '.join(SERVERS)} (got {config.server!r})")
     if config.timeout <= 0:
         raise DraftConfigError(f"{where}: timeout must be a positive number of seconds")
     if config.max_retries < 0:
         raise DraftConfigError(f"{where}: max_retries must be 0 or more")
-    if config.jobs < 1:
+    if config.jobs is not None and config.jobs < 1:
         raise DraftConfigError(f"{where}: jobs must be at least 1")
     if config.token_budget is not None and config.token_budget <= 0:
         raise DraftConfigError(f"{where}: token_budget must be a positive number of tokens")

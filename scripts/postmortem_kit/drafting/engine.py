@@ -19,20 +19,32 @@ that.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 import threading
+import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from postmortem_kit.checks import check_document
-from postmortem_kit.core import Finding, PostmortemError, SourceDocument, YamlLoadError, brief, load_yaml_file
+from postmortem_kit.core import (
+    Finding,
+    PostmortemError,
+    SourceDocument,
+    YamlLoadError,
+    brief,
+    dotted_path,
+    load_yaml_file,
+)
 from postmortem_kit.drafting.cache import DraftCache, cache_key, default_cache_dir
 from postmortem_kit.drafting.config import DraftConfig
-from postmortem_kit.drafting.output import block_yaml, section_yaml
-from postmortem_kit.drafting.prompt_files import PromptContext, PromptSet, build_messages, load_prompts, repair_messages
+from postmortem_kit.drafting.consistency import whole_incident_pass
+from postmortem_kit.drafting.context import evidence_for, known_owners, own_text, prompt_context
+from postmortem_kit.drafting.grounding import COPIED_RULE, GROUNDING_RULE, section_grounding
+from postmortem_kit.drafting.output import section_yaml
+from postmortem_kit.drafting.prompt_files import PromptSet, build_messages, load_prompts, repair_messages
 from postmortem_kit.drafting.providers import ModelAnswer, Provider, SectionRequest, Usage, make_provider
 from postmortem_kit.drafting.result import DraftResult, DroppedSection, Provenance, SectionDraft
 from postmortem_kit.drafting.sections import COMPLETE, SectionState, section_states
@@ -40,14 +52,15 @@ from postmortem_kit.drafting.token_budget import TokenBudget, estimate_tokens
 from postmortem_kit.drafting.validation import (
     Verdict,
     clean_section,
+    conform,
     problems_from,
     read_answer,
     validate_section,
 )
-from postmortem_kit.incident import IncidentFacts, analysis_sections, compute_facts, response_schema, schema_id, schema_name
-from postmortem_kit.textsafety import InertPolicy, Redactor, hosts_in, make_inert, truncate_log
+from postmortem_kit.incident import analysis_sections, compute_facts, response_schema, schema_id, schema_name
+from postmortem_kit.textsafety import InertPolicy, Redactor, hosts_in, make_inert
 
-MAX_LIST_ENTRIES = 200
+Progress = Callable[[int, int, int], None]  # (sections done, sections to do, tokens so far)
 
 
 class DraftInputError(PostmortemError, ValueError):
@@ -59,16 +72,19 @@ class DraftInputError(PostmortemError, ValueError):
 
 def draft_incident(source: str | Path | SourceDocument, provider: Provider | str | None = None, *,
                    config: DraftConfig | None = None, sections: list[str] | None = None,
-                   cache: DraftCache | None = None, prompts: PromptSet | None = None) -> DraftResult:
+                   cache: DraftCache | None = None, prompts: PromptSet | None = None,
+                   progress: Progress | None = None) -> DraftResult:
     """Draft the sections of ``source`` that need it; see the module doc.
 
     ``provider`` is a Provider, a name (``"openai"``/``"offline"``) or None
     (``config.provider``, else openai when OPENAI_API_KEY is set, else
     offline).  ``sections`` limits the work to those names.  ``cache`` None
     means the default cache directory (unless ``config.cache`` is False).
+    ``progress`` is called after each section with (done, total, tokens).
     Raises DraftInputError for an unusable incident, ProviderError or
     DraftConfigError/RedactionConfigError for unusable settings.
     """
+    started = time.monotonic()
     config = config or DraftConfig()
     doc = _load(source)
     data = doc.data
@@ -94,7 +110,7 @@ def draft_incident(source: str | Path | SourceDocument, provider: Provider | str
 
     redactor = Redactor.default(config.redaction_patterns)
     facts = compute_facts(data)
-    context = _prompt_context(data, states, facts, redactor, config)
+    context = prompt_context(data, states, facts, redactor, config)
     allowed_hosts = set(config.link_allowlist) | hosts_in(redactor.redact(json.dumps(data.get("inputs") or {})))
     policy = InertPolicy.build(allowed_hosts, config.max_field_chars)
     input_hash = hashlib.sha256(json.dumps(context.__dict__, sort_keys=True).encode()).hexdigest()
@@ -104,18 +120,31 @@ def draft_incident(source: str | Path | SourceDocument, provider: Provider | str
 
     run = _Run(doc, data, facts, provider, prompts, context, redactor, policy, cache,
                TokenBudget(config.token_budget if provider.makes_calls else None))
+    run.evidence = evidence_for(context, facts, known_owners(data, config))
+    run.own = own_text(prompts)
+    run.progress = progress
+    run.total = len(todo)
+    stats = getattr(provider, "stats", None)
+    before = stats.snapshot() if stats is not None else None
     drafted: dict[str, SectionDraft] = {}
     dropped: list[DroppedSection] = []
     if todo:
         _warm_up(doc)
-        with ThreadPoolExecutor(max_workers=max(1, min(config.jobs, len(todo))),
-                                thread_name_prefix="draft") as pool:
+        # A provider with a pacer limits the requests in flight itself; the threads only wait for it.
+        workers = len(todo) if getattr(provider, "pacer", None) is not None else min(config.jobs or 12, len(todo))
+        with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="draft") as pool:
             outcomes = list(pool.map(run.draft_section, todo))
         for outcome in outcomes:
             if isinstance(outcome, SectionDraft):
                 drafted[outcome.section] = outcome
             else:
                 dropped.append(outcome)
+        verdicts = whole_incident_pass(data, {name: d.value for name, d in drafted.items()}, path=doc.path,
+                                       status="in-review" if provider.makes_calls else "draft")
+        # Offline drafts are placeholders by design (TODO(draft)): checked as a draft, where they may stand.
+        for name, reason in verdicts.items():
+            gone = drafted.pop(name)
+            dropped.append(run._dropped(name, reason, [reason], gone.usage))
     order = {name: index for index, name in enumerate(analysis_sections())}
     drafted = dict(sorted(drafted.items(), key=lambda item: order[item[0]]))
     dropped.sort(key=lambda d: order[d.section])
@@ -123,8 +152,28 @@ def draft_incident(source: str | Path | SourceDocument, provider: Provider | str
     for outcome in [*drafted.values(), *dropped]:
         usage.add(outcome.usage)
     facts_view = redactor.redact_data(facts.to_dict())
+    run_stats = _run_stats(provider, before, started)
     return DraftResult(doc.path, states, drafted, dropped, provenance, usage, facts, dict(redactor.counts),
-                       cache_hits=cache.hits, budget=run.budget.limit, facts_view=facts_view)
+                       cache_hits=cache.hits, budget=run.budget.limit, facts_view=facts_view, stats=run_stats)
+
+
+def _run_stats(provider: Provider, before: dict | None, started: float) -> dict[str, Any]:
+    """Counters for this run: HTTP requests, retries, fallbacks, tokens, seconds, the format used."""
+    out: dict[str, Any] = {"seconds": round(time.monotonic() - started, 2)}
+    stats = getattr(provider, "stats", None)
+    if stats is not None and before is not None:
+        out.update(stats.delta(stats.snapshot(), before))
+    capability = getattr(provider, "capability", None)
+    if capability is not None:
+        from postmortem_kit.drafting.providers.formats import MODE_LABELS
+
+        out["server"] = capability.profile.name
+        out["format"] = MODE_LABELS[capability.mode]
+        out["learned"] = list(capability.learned)
+    pacer = getattr(provider, "pacer", None)
+    if pacer is not None:
+        out["concurrency"] = {"final": pacer.limit, "peak": pacer.peak, "backoffs": pacer.backoffs}
+    return out
 
 
 def _warm_up(doc: SourceDocument) -> None:
@@ -166,67 +215,6 @@ def _has_evidence(data: dict[str, Any], states: list[SectionState]) -> bool:
     return any(state.state == COMPLETE for state in states)
 
 
-# --------------------------------------------------------------------------- prompt context
-
-
-def _dump(value: Any) -> str:
-    if value in (None, {}, []):
-        return "(none)"
-    return block_yaml(value).strip()
-
-
-def _limit_lists(incident: dict[str, Any]) -> dict[str, Any]:
-    out = dict(incident)
-    for key in ("events", "alerts", "metrics", "response_actions", "logs"):
-        items = out.get(key)
-        if isinstance(items, list) and len(items) > MAX_LIST_ENTRIES:
-            half = MAX_LIST_ENTRIES // 2
-            out[key] = [*items[:half], {"omitted": f"{len(items) - 2 * half} entries"}, *items[-half:]]
-    return out
-
-
-def _truncated_inputs(incident: dict[str, Any], config: DraftConfig) -> dict[str, Any]:
-    """Logs (and other long pasted text) shortened to the budget, most informative lines first."""
-    incident = _limit_lists(copy.deepcopy(incident))
-    logs = [entry for entry in incident.get("logs") or [] if isinstance(entry, dict)
-            and isinstance(entry.get("excerpt"), str)]
-    total = sum(len(entry["excerpt"]) for entry in logs)
-    if total > config.max_log_chars:
-        for entry in logs:
-            share = max(200, int(config.max_log_chars * len(entry["excerpt"]) / total))
-            entry["excerpt"] = truncate_log(entry["excerpt"], share)
-    for key in ("notes", "customer_impact"):
-        if isinstance(incident.get(key), str):
-            incident[key] = truncate_log(incident[key], config.max_log_chars // 2)
-    return incident
-
-
-def _prompt_context(data: dict[str, Any], states: list[SectionState], facts: IncidentFacts, redactor: Redactor,
-                    config: DraftConfig) -> PromptContext:
-    inputs = data.get("inputs") if isinstance(data.get("inputs"), dict) else {}
-    incident = inputs.get("incident_data") if isinstance(inputs.get("incident_data"), dict) else {}
-    existing = {state.name: data[state.name] for state in states if state.state == COMPLETE}
-
-    def join(value: Any) -> str:
-        return ", ".join(str(v) for v in value) if isinstance(value, list) and value else "(none)"
-
-    context = PromptContext(
-        incident_id=str(data.get("id", "(no id)")),
-        title=redactor.redact(str(data.get("title", "(no title)"))),
-        status=str(data.get("status", "draft")),
-        services=join(data.get("services")),
-        tags=join(data.get("tags")),
-        facts="\n".join(f"- {line}" for line in facts.lines()),
-        zone=facts.zone_label(),
-        timeline="\n".join(facts.timeline_lines()) or "(no timestamped inputs)",
-        system_context=_dump(redactor.redact_data(inputs.get("system_context"))),
-        incident_data=_dump(redactor.redact_data(_truncated_inputs(incident, config))),
-        existing=_dump(redactor.redact_data(existing)),
-    )
-    # One last pass over every field (facts and timeline quote raw input text).
-    return PromptContext(**{key: redactor.redact(value) for key, value in context.__dict__.items()})
-
-
 # --------------------------------------------------------------------------- one section
 
 
@@ -243,12 +231,29 @@ class _Run:
         self.cache = cache
         self.budget = budget
         self._lock = threading.Lock()
+        self.evidence = None
+        self.own = None
+        self.progress: Progress | None = None
+        self.total = 0
+        self.done = 0
+        self.tokens = 0
+        self.marks: dict[str, list[str]] = {}
+
+    def draft_section(self, state: SectionState) -> SectionDraft | DroppedSection:
+        outcome = self._draft_section(state)
+        with self._lock:
+            self.done += 1
+            self.tokens += outcome.usage.total_tokens
+            done, tokens = self.done, self.tokens
+        if self.progress is not None:
+            self.progress(done, self.total, tokens)
+        return outcome
 
     @property
     def strict(self) -> bool:
         return self.provider.makes_calls  # offline placeholders are checked as a draft
 
-    def draft_section(self, state: SectionState) -> SectionDraft | DroppedSection:
+    def _draft_section(self, state: SectionState) -> SectionDraft | DroppedSection:
         section = state.name
         schema = response_schema(section, self.facts)
         # The context is redacted field by field and then as a whole (_prompt_context); the rest of the
@@ -268,7 +273,7 @@ class _Run:
         request = SectionRequest(section, messages, schema, schema_name(section),
                                  self.prompts.sections[section].max_output_tokens, self.data, self.facts)
         answer = self._call(request, usage)
-        verdict = self._evaluate(section, answer)
+        verdict = self._evaluate(section, answer, schema)
         repaired = False
         if not verdict.ok and verdict.repairable:
             first_problems = verdict.problems
@@ -277,7 +282,7 @@ class _Run:
                                                          answer.content if answer.finish_reason != "length" else None,
                                                          verdict.problems)]
             answer = self._call(request, usage)
-            verdict = self._evaluate(section, answer)
+            verdict = self._evaluate(section, answer, schema)
             repaired = True
             if not verdict.ok:
                 return self._dropped(section, f"still unusable after one repair round: {verdict.problems[0]}"
@@ -313,15 +318,14 @@ class _Run:
         finally:
             self.budget.settle(reservation, answer.usage.total_tokens)
         usage.add(answer.usage)
-        if answer.usage.calls == 0:
-            usage.calls += 1  # the request was made even though no usage came back (an error)
         return answer
 
-    def _evaluate(self, section: str, answer: ModelAnswer) -> Verdict:
+    def _evaluate(self, section: str, answer: ModelAnswer, schema: dict[str, Any]) -> Verdict:
         verdict = read_answer(section, answer)
         if not verdict.ok:
             return verdict
-        return self._accept(section, verdict.value, raw=verdict.value)
+        value = conform(verdict.value, schema["properties"][section])
+        return self._accept(section, value, raw=value)
 
     def _accept(self, section: str, value: Any, raw: Any) -> Verdict:
         if value is None:
@@ -330,6 +334,14 @@ class _Run:
         raw_redacted = self.redactor.redact_data(raw) if raw is not None else None
         findings: list[Finding] = validate_section(section, cleaned, data=self.data, facts=self.facts,
                                                    path=self.doc.path, strict=self.strict, raw_value=raw_redacted)
+        if self.strict and self.evidence is not None:
+            problems, marks = section_grounding(section, cleaned, self.evidence, self.own)
+            for where, message in problems:
+                rule = COPIED_RULE if message.startswith("repeats") else GROUNDING_RULE
+                findings.append(Finding(self.doc.path, 1, 1, rule, "error", message,
+                                        field=dotted_path((section, *where))))
+            with self._lock:
+                self.marks[section] = [f"{dotted_path((section, *where))}: {message}" for where, message in marks]
         if findings:
             return Verdict(value=cleaned, problems=problems_from(findings), findings=findings)
         return Verdict(value=cleaned)
@@ -337,4 +349,5 @@ class _Run:
     def _draft(self, state: SectionState, value: Any, *, cached: bool = False, repaired: bool = False,
                model: str | None = None, usage: Usage | None = None) -> SectionDraft:
         return SectionDraft(state.name, value, section_yaml(state.name, value), state.state, cached=cached,
-                            repaired=repaired, model=model, usage=usage or Usage())
+                            repaired=repaired, model=model, usage=usage or Usage(),
+                            unverified=list(self.marks.get(state.name, [])))

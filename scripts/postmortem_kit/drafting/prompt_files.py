@@ -57,6 +57,7 @@ class PromptContext:
     system_context: str
     incident_data: str
     existing: str
+    owners: str = "(none named)"
 
 
 @cache
@@ -104,7 +105,7 @@ def build_messages(prompts: PromptSet, section: str, context: PromptContext) -> 
         id=context.incident_id, title=context.title, status=context.status, services=context.services,
         tags=context.tags, facts=context.facts, zone=context.zone, timeline=context.timeline,
         system_context=context.system_context, incident_data=context.incident_data,
-        existing=context.existing, section=section, task=task.strip())
+        existing=context.existing, owners=context.owners, section=section, task=task.strip())
     return [{"role": "system", "content": prompts.system}, {"role": "user", "content": user}]
 
 

@@ -38,6 +38,7 @@ class SectionDraft:
     repaired: bool = False
     model: str | None = None
     usage: Usage = field(default_factory=Usage)
+    unverified: list[str] = field(default_factory=list)  # proposals' figures not found in the evidence
 
     @property
     def appendable(self) -> bool:
@@ -47,7 +48,7 @@ class SectionDraft:
     def to_dict(self) -> dict[str, Any]:
         return {"section": self.section, "value": self.value, "yaml": self.yaml_text, "state": self.state,
                 "cached": self.cached, "repaired": self.repaired, "model": self.model,
-                "usage": self.usage.to_dict()}
+                "usage": self.usage.to_dict(), "unverified": self.unverified}
 
 
 @dataclass
@@ -75,6 +76,7 @@ class DraftResult:
     cache_hits: int = 0
     budget: int | None = None
     facts_view: dict[str, Any] = field(default_factory=dict)  # facts.to_dict(), redacted (it quotes inputs)
+    stats: dict[str, Any] = field(default_factory=dict)  # HTTP requests, retries, tokens, seconds, format
 
     @property
     def requested(self) -> list[str]:
@@ -101,6 +103,9 @@ class DraftResult:
             if draft.state != MISSING:
                 parts.append(comment_block([f"Replaces the {draft.state} `{section}` section in the file "
                                             "(not appended: paste it over the old one)."]))
+            if draft.unverified:
+                parts.append(comment_block(["Not found in the evidence (proposals: check before merging):",
+                                            *(f"  {mark}" for mark in draft.unverified)]))
             parts.append(draft.yaml_text)
         for gone in self.dropped if dropped else []:
             parts.append(comment_block([f"Not drafted: {gone.section}: {gone.reason}"]))
@@ -116,4 +121,5 @@ class DraftResult:
             "facts": self.facts_view,
             "usage": {**self.usage.to_dict(), "cache_hits": self.cache_hits, "token_budget": self.budget},
             "redacted": self.redacted,
+            "stats": self.stats,
         }

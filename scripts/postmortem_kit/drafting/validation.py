@@ -65,8 +65,8 @@ def read_answer(section: str, answer: ModelAnswer) -> Verdict:
         parsed = json.loads(_unfence(content))
     except ValueError as error:
         return Verdict(problems=[f"the answer is not valid JSON ({error}); answer with the JSON object only"])
-    if isinstance(parsed, dict) and set(parsed) == {section}:
-        value = parsed[section]
+    if isinstance(parsed, dict) and section in parsed:
+        value = parsed[section]  # other top-level keys (a server without strict mode) are ignored
     elif isinstance(parsed, dict) and section not in parsed and _looks_like(section, parsed):
         value = parsed  # a server without strict mode answered the section itself, unwrapped
     else:
@@ -75,9 +75,46 @@ def read_answer(section: str, answer: ModelAnswer) -> Verdict:
     return Verdict(value=drop_nulls(value))
 
 
+_FENCE = re.compile(r"```(?:json|JSON)?[ \t]*\n(.*?)\n[ \t]*```", re.DOTALL)
+
+
 def _unfence(text: str) -> str:
-    match = re.fullmatch(r"```(?:json)?\s*(.*?)\s*```", text, re.DOTALL)
-    return match.group(1) if match else text
+    """The JSON in an answer: the whole text, a fenced block inside chatter, or the outermost braces."""
+    if text.startswith(("{", "[")):
+        return text
+    match = _FENCE.search(text)
+    if match:
+        return match.group(1).strip()
+    start, end = text.find("{"), text.rfind("}")
+    return text[start:end + 1] if 0 <= start < end else text
+
+
+def conform(value: Any, schema: dict[str, Any] | None) -> Any:
+    """``value`` brought to the shape of the response ``schema`` where the intent is plain.
+
+    Servers without structured outputs add keys, give numbers for text or one object for a
+    list; keys the schema does not have are dropped, numbers become text where text is asked
+    for, and a lone object where a list is asked for becomes a list of one.  Everything else
+    is left to validation.
+    """
+    if not isinstance(schema, dict):
+        return value
+    if "anyOf" in schema:
+        branches = [b for b in schema["anyOf"] if isinstance(b, dict) and b.get("type") != "null"]
+        return conform(value, branches[0]) if len(branches) == 1 else value
+    kinds = schema.get("type")
+    kinds = set(kinds) if isinstance(kinds, list) else {kinds}
+    if isinstance(value, dict) and "object" in kinds and isinstance(schema.get("properties"), dict):
+        props = schema["properties"]
+        return {key: conform(child, props[key]) for key, child in value.items() if key in props}
+    if isinstance(value, dict) and "array" in kinds:
+        value = [value]
+    if isinstance(value, list) and "array" in kinds:
+        return [conform(child, schema.get("items")) for child in value]
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and "string" in kinds \
+            and not kinds & {"integer", "number"}:
+        return str(value)
+    return value
 
 
 def _looks_like(section: str, value: dict) -> bool:

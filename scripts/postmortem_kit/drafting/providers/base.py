@@ -18,7 +18,8 @@ from postmortem_kit.core import PostmortemError
 class Usage:
     prompt_tokens: int = 0
     completion_tokens: int = 0
-    calls: int = 0
+    calls: int = 0  # HTTP requests made, each retry and each format fallback included
+    retries: int = 0
 
     @property
     def total_tokens(self) -> int:
@@ -28,10 +29,12 @@ class Usage:
         self.prompt_tokens += other.prompt_tokens
         self.completion_tokens += other.completion_tokens
         self.calls += other.calls
+        self.retries += other.retries
 
     def to_dict(self) -> dict[str, int]:
         return {"prompt_tokens": self.prompt_tokens, "completion_tokens": self.completion_tokens,
-                "total_tokens": self.total_tokens, "model_calls": self.calls}
+                "total_tokens": self.total_tokens, "model_calls": self.calls, "http_requests": self.calls,
+                "retries": self.retries}
 
 
 @dataclass
@@ -54,6 +57,7 @@ class ModelAnswer:
     usage: Usage = field(default_factory=Usage)
     model: str | None = None
     error: str | None = None  # not repairable: the request itself failed
+    mode: str | None = None  # the response format that was answered (formats.MODE_LABELS)
 
 
 class Provider(Protocol):
