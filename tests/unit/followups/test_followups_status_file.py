@@ -138,3 +138,44 @@ def test_too_large_and_unreadable(tmp_path, monkeypatch):
     assert _error(path).endswith(": over 2 MiB; too large for a follow-up status file")
     assert "cannot read: no such file" in _error(tmp_path / "absent.json")
     assert "cannot read: is a directory" in _error(tmp_path)
+
+
+# ----------------------------------------------------------------------------- the published schema
+
+def _status_validator():
+    import jsonschema
+
+    from postmortem_kit.core import schema_file
+
+    schema = json.loads(schema_file("followups-status.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+
+
+def test_the_published_schema_accepts_the_writers_output(tmp_path):
+    path = write_status_file(tmp_path / "status.json", _rows())
+    errors = list(_status_validator().iter_errors(json.loads(path.read_text(encoding="utf-8"))))
+    assert errors == []
+
+
+def test_the_published_schema_names_every_field_the_reader_checks():
+    schema = _status_validator().schema
+    assert schema["properties"]["format"]["const"] == followup_status_file.FORMAT
+    row = schema["$defs"]["row"]
+    assert row["required"] == [spec[0] for spec in followup_status_file._ROW_FIELDS]
+    assert set(schema["required"]) == {"format", "follow_ups"} | {spec[0] for spec in followup_status_file._TOP_LEVEL}
+
+
+@pytest.mark.parametrize("edit", [
+    lambda d: d.update(format="postmortem-kit/followups-status@2"),
+    lambda d: d["follow_ups"][0].update(state="open"),          # done goes with closed
+    lambda d: d["follow_ups"][1].update(overdue_days=0),        # overdue needs days
+    lambda d: d["follow_ups"][2].update(due="2026-13-01"),
+    lambda d: d["follow_ups"][0].pop("owner"),
+    lambda d: d.update(today=20260601),
+], ids=["format", "state-status", "overdue-days", "due", "missing-key", "today-type"])
+def test_the_schema_and_the_strict_reader_reject_the_same_documents(tmp_path, edit):
+    document = status_document(_rows())
+    edit(document)
+    assert list(_status_validator().iter_errors(document)), "the schema accepted it"
+    _error(_write(tmp_path, document))
