@@ -7,7 +7,7 @@ of them loads only the module that defines it (the cold `postmortem check` path 
 
 from __future__ import annotations
 
-import importlib
+from postmortem_kit.core import lazy_exports
 
 _EXPORTS: dict[str, str] = {
     "FollowUp": "postmortem_kit.followups.source",
@@ -49,15 +49,4 @@ _EXPORTS: dict[str, str] = {
 
 __all__ = sorted(_EXPORTS)
 
-
-def __getattr__(name: str):
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_EXPORTS})
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
