@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import stat
+import tempfile
 from pathlib import Path
 
 from postmortem_kit.core.errors import PostmortemError
@@ -113,3 +114,44 @@ def decode_text(raw: bytes, shown: str, kind: str = "incident", *, limit: int | 
 def read_text(path: str | Path, kind: str = "incident", *, limit: int | None = None) -> str:
     """The file as UTF-8 text, with every guard of ``read_bytes`` and ``decode_text``."""
     return decode_text(read_bytes(path, kind, limit=limit), str(path), kind, limit=limit)
+
+
+def write_atomic(path: str | Path, data: bytes | str) -> None:
+    """Replace ``path`` with ``data`` through a temporary file beside it and a rename.
+
+    A reader (the site, another job) never sees half a file, and a failure leaves the old file as
+    it was and no temporary file behind.  Text is written as UTF-8 with the newlines it has.  A file
+    that is replaced keeps its permission bits; a new one gets the usual ones (0666 less the
+    umask), as ``open()`` would give it.  OSError is left to the caller, which knows what the file
+    is and how to say so.
+    """
+    path = Path(path)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        mode = 0o666 & ~_umask()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(payload)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    """The process umask, read without changing it (os.umask would race with other threads)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    return 0o022

@@ -17,9 +17,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from postmortem_kit.core import write_atomic
 
 CACHE_FORMAT = 1
 
@@ -80,12 +81,8 @@ class DraftCache:
             return
         path = self._path(key)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
             payload = json.dumps({**entry, "format": CACHE_FORMAT, "key": key}, ensure_ascii=False, indent=1)
-            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                stream.write(payload)
-            os.replace(temporary, path)
+            write_atomic(path, payload)
             self.writes += 1
         except OSError:
             pass  # a cache that cannot be written only costs money, never the draft

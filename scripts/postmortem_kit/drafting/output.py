@@ -18,14 +18,12 @@ mapping, a ``...`` document end, a final ``|+`` block scalar) is refused.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
 import yaml
 
-from postmortem_kit.core import PostmortemError, YamlLoadError, load_yaml_text, resolve_plain
+from postmortem_kit.core import PostmortemError, YamlLoadError, load_yaml_text, resolve_plain, write_atomic
 
 
 class DraftOutputError(PostmortemError):
@@ -139,26 +137,12 @@ def write_sections(path: str | Path, original: bytes, original_data: dict[str, A
             raise DraftOutputError(f"{path}: the drafted sections do not fit on their stub lines; nothing was written")
         if path.read_bytes() != original:
             raise DraftOutputError(f"{path}: the file changed while drafting; nothing was written, run again")
-        _replace_file(path, new_text.encode("utf-8"))
+        write_atomic(path, new_text.encode("utf-8"))
         original, original_data = new_text.encode("utf-8"), combined.data
     rest = [name for name in sections if name not in placed]
     if rest:
         append_sections(path, original, original_data, rest_block(rest), {n: sections[n] for n in rest})
     return placed, rest
-
-
-def _replace_file(path: Path, data: bytes) -> None:
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(temp, path)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        raise
 
 
 def render_json(payload: dict[str, Any]) -> str:

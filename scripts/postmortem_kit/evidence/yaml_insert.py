@@ -14,12 +14,10 @@ only when it has not changed since it was read, so it is never half-written.
 from __future__ import annotations
 
 import copy
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from postmortem_kit.core import SourceDocument, YamlLoadError, load_yaml_text
+from postmortem_kit.core import SourceDocument, YamlLoadError, load_yaml_text, write_atomic
 from postmortem_kit.evidence.model import SECTIONS, EvidenceError
 from postmortem_kit.incident import dump_incident
 
@@ -176,18 +174,4 @@ def write_atomically(path: str | Path, original: bytes, text: str) -> None:
         raise EvidenceError(f"{path}: cannot read the file again: {error.strerror or error}") from None
     if current != original:
         raise EvidenceError(f"{path}: the file changed while the evidence was read; nothing was written, run again")
-    mode = path.stat().st_mode & 0o7777
-    handle = tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False)
-    try:
-        with handle:
-            handle.write(text.encode("utf-8"))
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(handle.name, mode)
-        os.replace(handle.name, path)
-    except BaseException:
-        try:
-            os.unlink(handle.name)
-        except OSError:
-            pass
-        raise
+    write_atomic(path, text)

@@ -24,12 +24,12 @@ The one reader of the file is followup_status_file.read_status_document.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from postmortem_kit.core import write_atomic
 
 if TYPE_CHECKING:  # annotations only: the status file's readers need not load the YAML and issue modules
     from postmortem_kit.followups.issue_index import KnownIssue
@@ -112,12 +112,7 @@ def status_document(rows: list[StatusRow], *, repository: str | None, today: dat
 
 def write_status(path: Path, document: dict) -> None:
     """Write atomically, so the site never reads half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        json.dump(document, out, indent=2, ensure_ascii=False)
-        out.write("\n")
-    os.replace(temporary, path)
+    write_atomic(path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
 
 
 def _cut(text: str, width: int) -> str:

@@ -23,11 +23,10 @@ already hold exactly these changes makes no write at all.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from postmortem_kit.core import write_atomic
 from postmortem_kit.followups.source import Incident
 from postmortem_kit.followups.texts import fill, texts
 from postmortem_kit.followups.tracking_text import TrackingEditError, rewrite_tracking
@@ -85,11 +84,7 @@ def write_local(changes: list[TrackingChange]) -> WritebackResult:
         except (OSError, TrackingEditError) as error:
             result.skipped.append(f"{repo_path}: {error}")
             continue
-        handle, temporary = tempfile.mkstemp(dir=local.parent, prefix=f".{local.name}.", suffix=".tmp")
-        with os.fdopen(handle, "wb") as out:
-            out.write(new)
-        os.chmod(temporary, local.stat().st_mode & 0o7777)
-        os.replace(temporary, local)
+        write_atomic(local, new)
         result.files.append(repo_path)
     if result.files:
         result.result = "written"

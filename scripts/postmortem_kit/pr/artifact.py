@@ -25,13 +25,11 @@ Text is neutralised once more when it is rendered (``pr_inert``).
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from postmortem_kit.core import LIMITS, FileReadError, PostmortemError, read_bytes
+from postmortem_kit.core import LIMITS, FileReadError, PostmortemError, read_bytes, write_atomic
 from postmortem_kit.pr.event import PrEvent
 
 RESULT_FORMAT = "postmortem-kit/pr-result"
@@ -71,19 +69,7 @@ def write_result(result: dict[str, Any], path: str | Path) -> None:
     if problems:  # a bug in stage 1, never user input
         raise ArtifactError(f"internal error: the result does not match {SCHEMA_FILE}: {problems[0]}")
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(result, indent=1, ensure_ascii=False, sort_keys=False) + "\n"
-    fd, temp = tempfile.mkstemp(prefix=".result-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        raise
+    write_atomic(path, json.dumps(result, indent=1, ensure_ascii=False, sort_keys=False) + "\n")
 
 
 # --------------------------------------------------------------------------- reading (stage 2)

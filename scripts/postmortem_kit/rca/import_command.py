@@ -15,13 +15,11 @@ what changed; it never creates a second incident for one document.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, TextIO
 
-from postmortem_kit.core import LIMITS, FileReadError, Finding, PostmortemError, counts, declare, read_text, render
+from postmortem_kit.core import LIMITS, FileReadError, Finding, PostmortemError, counts, declare, read_text, render, write_atomic
 from postmortem_kit.incident import ID_PATTERN, dump_incident, next_free_id, schema_reference
 from postmortem_kit.rca.git_author import git_author
 from postmortem_kit.rca.importer import import_markdown
@@ -229,15 +227,7 @@ def _report_merge(result, report) -> None:
 def _write(target: Path, text: str) -> None:
     """Write through a temporary file and a rename, so a failure never leaves half a file."""
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-                stream.write(text)
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_atomic(target, text)
     except OSError as error:
         raise ImportCommandError(f"{target}: cannot write: {error.strerror or error}") from None
 

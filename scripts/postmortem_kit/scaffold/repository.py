@@ -10,13 +10,11 @@ changes nothing.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from postmortem_kit import __version__
-from postmortem_kit.core import PostmortemError, package_file, schema_file
+from postmortem_kit.core import PostmortemError, package_file, schema_file, write_atomic
 
 REPOSITORY = "postmortem-kit/postmortem-kit"
 REPOSITORY_URL = f"https://github.com/{REPOSITORY}"
@@ -144,14 +142,6 @@ def init_repository(root: Path, *, example: bool = True, force: bool = False) ->
 def _write(path: Path, content: str) -> None:
     """Through a temporary file and a rename: an interrupted run leaves no half-written file."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-                out.write(content)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_atomic(path, content)
     except OSError as error:
         raise InitError(f"{path}: cannot write ({error.strerror or error})") from None
