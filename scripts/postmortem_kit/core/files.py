@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 from postmortem_kit.core.errors import PostmortemError
@@ -125,6 +124,8 @@ def write_atomic(path: str | Path, data: bytes | str) -> None:
     umask), as ``open()`` would give it.  OSError is left to the caller, which knows what the file
     is and how to say so.
     """
+    import tempfile  # not at module level: this module is on the cold `check` path, which never writes
+
     path = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     try:
