@@ -52,6 +52,22 @@ def test_an_issue_whose_marker_a_person_removed_is_not_opened_again(world, githu
     assert "updated  INC-2026-0002 follow-up 2  #2: body" in out
     world.emu.reset_calls()
     assert world.run()[0] == 0 and [c for c in world.writes() if c.operation.startswith("issues/")] == []
+    assert not world.emu.calls_to("repos/get-content")  # every marker is back: the tracking branch is not read
+
+
+def test_the_unmerged_tracking_branch_finds_an_unmarked_issue_whose_action_was_reworded(world, github_api):
+    world.run()
+    issue = as_person(world, github_api).get_issue(2)
+    issue.edit(body=without_markers(issue.body))
+    old, new = "Make bounded retention the Kafka cluster default", "Make bounded retention the default on every cluster"
+    world.write(SEV3, incident_text(SEV3).replace(old, new))  # the title no longer matches either
+    world.emu.reset_calls()
+    code, out, _ = world.run()
+    assert code == 0, out
+    assert len(world.issues()) == 10
+    assert world.repo.issues[2].title == new
+    assert world.repo.issues[2].body.startswith('<!-- postmortem-kit:follow-up {"incident":"INC-2026-0002","slot":1,')
+    assert world.emu.calls_to("repos/get-content")  # read from the tracking branch, only because of the edit
 
 
 def test_an_issue_recorded_in_tracking_stays_managed_without_its_marker(world, github_api):

@@ -8,9 +8,10 @@ Matching, per incident, among the sync's own issues for that incident:
    the sync reads but never edits;
 2. for ``tracking: new``: the issue whose marker has the same action
    fingerprint (the text did not change), open or closed;
-3. then an issue of the sync without a marker whose title is the action's
-   title (the marker was edited out before the tracking pull request was
-   merged), open or closed, lowest number first;
+3. then an issue of the sync without a marker (a person edited it out before
+   the tracking pull request was merged) whose number that pull request's
+   branch records for this follow-up (``recorded``), or else whose title is
+   the action's title, open or closed, lowest number first;
 4. then an open issue in the same position (the text was edited).
 
 Whatever is left unmatched is created. An issue matched without its marker
@@ -91,12 +92,14 @@ def tracking_number(tracking: str, repository: str, server_url: str) -> int | No
 
 
 def build_plan(incidents: list[Incident], index: IssueIndex, links: Links, *,
-               assignable: Callable[[str], bool], due_dates: str = "text") -> Plan:
+               assignable: Callable[[str], bool], due_dates: str = "text",
+               recorded: dict[tuple[str, int], str] | None = None) -> Plan:
+    """``recorded``: (incident id, follow-up index) -> tracking value on the unmerged tracking branch."""
     grouped = index.by_incident()
     synced_ids = {incident.id for incident in incidents}
     plan = Plan([], [issue for incident_id, issues in grouped.items() if incident_id not in synced_ids
                      for issue in issues])
-    unmarked = _Unmarked(index.unmarked)
+    unmarked = _Unmarked(index.unmarked, recorded or {}, links)
     for incident in incidents:
         plan.steps += _plan_incident(incident, grouped.get(incident.id, []), links, assignable, due_dates, unmarked)
     return plan
@@ -105,9 +108,18 @@ def build_plan(incidents: list[Incident], index: IssueIndex, links: Links, *,
 class _Unmarked:
     """The sync's own issues whose marker was edited out, each claimed by at most one follow-up."""
 
-    def __init__(self, issues: list[KnownIssue]):
+    def __init__(self, issues: list[KnownIssue], recorded: dict[tuple[str, int], str], links: Links):
         self.issues = sorted(issues, key=lambda i: i.number)
         self.taken: set[int] = set()
+        self.recorded = recorded
+        self.links = links
+
+    def for_new(self, follow_up: FollowUp) -> KnownIssue | None:
+        """For a ``tracking: new`` follow-up: the number the tracking branch records, else the title."""
+        value = self.recorded.get((follow_up.incident_id, follow_up.index))
+        number = tracking_number(value, self.links.repository, self.links.server_url) if value else None
+        found = self.by_number(number) if isinstance(number, int) else None
+        return found or self.by_title(follow_up.action)
 
     def by_number(self, number: int) -> KnownIssue | None:
         found = next((i for i in self.issues if i.number == number and number not in self.taken), None)
@@ -163,7 +175,7 @@ def _plan_incident(incident: Incident, managed: list[KnownIssue], links: Links,
             still.append(follow_up)
     left: list[FollowUp] = []
     for follow_up in still:
-        orphan = unmarked.by_title(follow_up.action)
+        orphan = unmarked.for_new(follow_up)
         if orphan is not None:
             matched[follow_up.index] = orphan
         else:
