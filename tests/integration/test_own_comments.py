@@ -121,3 +121,19 @@ def test_every_part_and_suggestion_shape_is_known_by_its_first_line_alone():
     assert section_by_first_line(without_markers(together.body)) == ALL_SECTIONS
     assert section_by_first_line("I think **Drafted `root_cause`** (x) is wrong") is None
     assert section_by_first_line("**Drafted `" + "a" * 100_000) is None
+
+
+def test_an_app_token_without_its_bot_login_is_reported_not_silently_duplicated(scenario, run_cli, github_emulator,
+                                                                               monkeypatch):
+    app = "pm-kit[bot]"  # a GitHub App's installation token: GET /user is forbidden, as for GITHUB_TOKEN
+    github_emulator.add_token("ghs_appInstallationToken000000000000000", app, app=True)
+    monkeypatch.setenv("GITHUB_TOKEN", "ghs_appInstallationToken000000000000000")
+    scenario.open({DRAFT: draft_incident(3)})
+    scenario.check(run_cli)
+    code, out, _ = scenario.post(run_cli)
+    assert code == 1
+    assert f"problem: GitHub shows what this token writes as written by {app}, not {BOT_LOGIN}" in out
+    for _ in range(2):  # told who it writes as, it finds what the first run wrote
+        assert scenario.post(run_cli, "--bot-login", app)[0] == 0
+    assert len([c for c in scenario.comments() if c.user == app]) == 1
+    assert len(scenario.review_comments()) == 12

@@ -123,3 +123,15 @@ def test_a_reopened_issue_stays_open_when_its_closing_comment_lost_the_marker(wo
     assert world.repo.issues[5].state == "open"
     assert len([c for c in world.repo.comments.values() if c.issue_number == 5]) == 1
     assert [c for c in world.writes() if c.operation.startswith("issues/")] == []
+
+
+def test_an_app_token_without_its_bot_login_is_reported_not_silently_duplicated(world, monkeypatch):
+    app = "pm-kit[bot]"  # a GitHub App's installation token: GET /user is forbidden, as for GITHUB_TOKEN
+    world.emu.add_token("ghs_appInstallationToken000000000000000", app, app=True)
+    monkeypatch.setenv("GITHUB_TOKEN", "ghs_appInstallationToken000000000000000")
+    code, out, _ = world.run()
+    assert code == 1
+    assert out.count(f"error: GitHub shows what this token writes as written by {app}, not {BOT}") == 1
+    for _ in range(2):  # told who it writes as, it finds what the first run opened
+        assert world.run("--bot-login", app)[0] == 0
+    assert len(world.issues()) == 10

@@ -42,7 +42,14 @@ from postmortem_kit.followups.plan import (
     new_labels,
 )
 from postmortem_kit.followups.texts import fill, texts
-from postmortem_kit.github import RateLimitWaitTooLong, WriteGate, describe_error, is_transient, rate_limit_kind
+from postmortem_kit.github import (
+    RateLimitWaitTooLong,
+    WriteGate,
+    describe_error,
+    is_transient,
+    rate_limit_kind,
+    wrong_author,
+)
 
 CREATE_ATTEMPTS = 3
 
@@ -242,6 +249,9 @@ class IssueSync:
                 continue
             known = known_issue(issue)
             self._taken.add(known.number)
+            problem = wrong_author(issue, self.bot)
+            if problem and problem not in self.report.errors:
+                self.report.errors.append(problem)
             return Outcome(step, "created", known)
         raise AssertionError("unreachable")
 

@@ -53,6 +53,7 @@ class CommentReport:
     errors: list[str] = field(default_factory=list)
     trimmed: list[str] = field(default_factory=list)
     parts: int = 0
+    wrong_author: str | None = None  # GitHub shows the comment we created as another login's
 
 
 def part_of(body: str | None) -> int | None:
@@ -355,9 +356,12 @@ def _delete(comment, gate, report: CommentReport) -> None:
 
 
 def _create(pull, body: str, number: int, bot_login: str, gate, report: CommentReport, is_transient) -> None:
+    from postmortem_kit.github import wrong_author
+
     try:
-        gate.send(lambda: pull.create_issue_comment(body))
+        created = gate.send(lambda: pull.create_issue_comment(body))
         report.created += 1
+        report.wrong_author = wrong_author(created, bot_login)
         return
     except Exception as error:  # noqa: BLE001
         if not is_transient(error):
