@@ -1,13 +1,13 @@
 """Every regex the tool runs on untrusted text, timed on long adversarial strings (issue 13, break 7).
 
-Patterns: every module-level compiled regex (``re.Pattern`` or ``LazyRegex``) in the package,
-every blameless rule and every built-in redaction pattern (``textsafety/redaction.yaml``).  For each, strings are built from the pattern itself: a sample that walks into
-the pattern, then a long run of one filler character (spaces, letters, punctuation) at each top-level
-cut point, then the rest of the sample and a character that breaks the match.  The bound is
-relative: the time at 4x the length must stay near 4x (linear), never the 16x of a quadratic
-pattern.  The static check (``core.adjacent_runs``: two unbounded runs of the same characters that
-can meet) runs on every blameless rule too.  `python tests/unit/test_adversarial_patterns.py` prints the
-worst case.
+Patterns: every module-level compiled regex (``re.Pattern`` or ``LazyRegex``) in the package, every
+blameless rule and every built-in redaction pattern (``textsafety/redaction.yaml``). For each,
+strings are built from the pattern itself: a sample that walks into the pattern, then a long run of
+one filler character (spaces, letters, punctuation) at each top-level cut point, then the rest of
+the sample and a character that breaks the match. The bound is relative: the time at 4x the length
+must stay near 4x (linear), never the 16x of a quadratic pattern. The static check
+(``core.adjacent_runs``: two unbounded runs of the same characters that can meet) runs on every
+blameless rule too. `python tests/unit/test_adversarial_patterns.py` prints the worst case.
 """
 
 from __future__ import annotations
