@@ -105,7 +105,19 @@ def entropy_profiles() -> dict[str, EntropyProfile]:
     entries = loaded.get("entropy_profiles") or {}
     if not isinstance(entries, dict):
         raise RedactionConfigError(f"{path}: `entropy_profiles` is a mapping of name to thresholds")
-    return {name: EntropyProfile.from_mapping(name, entry, path) for name, entry in entries.items()}
+    return {name: _profile(name, entry, path) for name, entry in entries.items()}
+
+
+def _profile(name: str, entry: Any, where: str) -> EntropyProfile:
+    if not isinstance(entry, dict):
+        raise RedactionConfigError(f"{where}: entropy profile {name!r} is a mapping")
+    try:
+        hex_bits = entry.get("hex_bits")
+        return EntropyProfile(name, int(entry["min_length"]), float(entry["bits"]),
+                              None if hex_bits is None else float(hex_bits), int(entry.get("classes", 1)))
+    except (KeyError, TypeError, ValueError) as error:
+        raise RedactionConfigError(f"{where}: entropy profile {name!r} needs min_length and bits (numbers): "
+                                   f"{error}") from None
 
 
 @cache

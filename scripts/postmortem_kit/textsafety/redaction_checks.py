@@ -23,7 +23,7 @@ import math
 import string
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Callable
 
 _HEX = frozenset(string.hexdigits)
 
@@ -50,20 +50,6 @@ class EntropyProfile:
     bits: float
     hex_bits: float | None  # None: an all-hex value never counts (bare hex is digests and ids)
     classes: int
-
-    @classmethod
-    def from_mapping(cls, name: str, entry: Any, where: str) -> EntropyProfile:
-        from postmortem_kit.textsafety.redaction import RedactionConfigError
-
-        if not isinstance(entry, dict):
-            raise RedactionConfigError(f"{where}: entropy profile {name!r} is a mapping")
-        try:
-            hex_bits = entry.get("hex_bits")
-            return cls(name, int(entry["min_length"]), float(entry["bits"]),
-                       None if hex_bits is None else float(hex_bits), int(entry.get("classes", 1)))
-        except (KeyError, TypeError, ValueError) as error:
-            raise RedactionConfigError(f"{where}: entropy profile {name!r} needs min_length and bits "
-                                       f"(numbers): {error}") from None
 
     def random(self, text: str) -> bool:
         core = text.rstrip("=")

@@ -86,8 +86,7 @@ def test_a_random_value_under_a_key_name_is_redacted_and_an_ordinary_one_kept():
 
 
 def test_entropy_thresholds_are_data():
-    from postmortem_kit.textsafety.redaction import entropy_profiles
-    from postmortem_kit.textsafety.redaction_checks import EntropyProfile, shannon_entropy
+    from postmortem_kit.textsafety import EntropyProfile, entropy_profiles, shannon_entropy
 
     assert shannon_entropy("aaaa") == 0.0 and shannon_entropy("abcd") == 2.0
     profiles = entropy_profiles()
