@@ -11,8 +11,9 @@ number must pass the Luhn check, an IBAN its mod-97 check, and a generic token m
     H = -sum(p(c) * log2 p(c))  over the distinct characters c of the value,
 
 must reach ``bits`` (``hex_bits`` when the value is only hexadecimal digits, whose alphabet is
-smaller), the value must be at least ``min_length`` long and mix at least ``classes`` of the
-character classes lower-case letter, upper-case letter and digit.  Ordinary words and identifiers
+smaller), the value must be at least ``min_length`` long, mix at least ``classes`` of the
+character classes lower-case letter, upper-case letter and digit, and not be a lower-case name made
+of words (``looks_like_a_name``).  Ordinary words and identifiers
 (``orders``, ``customer_id``, ``timestamp``) stay well below; random keys stay well above.
 """
 
@@ -20,12 +21,14 @@ from __future__ import annotations
 
 import ipaddress
 import math
+import re
 import string
 from collections import Counter
 from dataclasses import dataclass
 from typing import Callable
 
 _HEX = frozenset(string.hexdigits)
+_SEPARATORS = re.compile(r"[-_./]")
 
 
 def shannon_entropy(text: str) -> float:
@@ -41,6 +44,16 @@ def char_classes(text: str) -> int:
     return any(c.islower() for c in text) + any(c.isupper() for c in text) + any(c.isdigit() for c in text)
 
 
+def looks_like_a_name(text: str) -> bool:
+    """A lower-case identifier made of words (``checkout-api-7d9f8b6c5d-x2k9p``, ``production-eu-west-1``):
+    no capital letter, and at least half of its dash/underscore/dot/slash-separated parts are words of
+    two or more letters.  Random tokens mix cases; a UUID's parts are not words."""
+    if any(c.isupper() for c in text):
+        return False
+    parts = [part for part in _SEPARATORS.split(text) if part]
+    return len(parts) >= 2 and 2 * sum(len(part) >= 2 and part.isalpha() for part in parts) >= len(parts)
+
+
 @dataclass(frozen=True)
 class EntropyProfile:
     """Thresholds for one kind of context (a named value is less suspicious than a bare string)."""
@@ -53,7 +66,7 @@ class EntropyProfile:
 
     def random(self, text: str) -> bool:
         core = text.rstrip("=")
-        if len(core) < self.min_length or char_classes(core) < self.classes:
+        if len(core) < self.min_length or char_classes(core) < self.classes or looks_like_a_name(core):
             return False
         if all(c in _HEX for c in core):
             return self.hex_bits is not None and shannon_entropy(core) >= self.hex_bits

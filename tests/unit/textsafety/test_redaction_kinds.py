@@ -66,6 +66,7 @@ def test_the_kinds_that_reached_the_model_are_redacted(text, secrets):
 @pytest.mark.parametrize("text", [
     "sort_key=timestamp partition_key: customer_id cache_key=orders-v2",  # named like a key, ordinary value
     "monkey=banana; primary_key: id; token: <redacted>",
+    "region_key: production-eu-west-1; cache_key=checkout-api-7d9f8b6c5d-x2k9p",  # lower-case names of words
     "the password is incorrect; the password was rotated; password is stored in Vault",
     "AS path 64500 64501 64502 i",  # groups of five digits are not a card
     "digest sha512-tNx8f48yJNSLXTIygGntu5dSZlIZblDt8sR7pIs7EEmmb2PkEF87d+3UKZV2GUgCuN9Awj7k4ZPrwdAxFWEqgw==",
