@@ -97,3 +97,13 @@ def test_a_fork_is_never_reviewed(scenario, run_cli, llm_server):
     code, _, err = scenario.check(run_cli, "--no-drafts", "--review")
     assert llm_server.requests == []
     assert "a pull request from a fork is never sent to a model" in scenario.summary_text()
+
+
+def test_the_action_input_is_the_only_switch(repo_root):
+    import yaml
+
+    action = yaml.safe_load((repo_root / "action.yml").read_text(encoding="utf-8"))
+    assert action["inputs"]["review"]["default"] == "false"
+    run = action["runs"]["steps"][2]
+    assert run["env"]["PM_REVIEW"] == "${{ inputs.review }}"
+    assert 'if [ "${PM_REVIEW:-false}" = "true" ]; then args+=(--review); fi' in run["run"]
