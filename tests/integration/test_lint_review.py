@@ -110,6 +110,11 @@ def test_an_unchanged_text_is_answered_from_the_cache(openai_env, run_cli, doc, 
     assert openai_env.model_calls == 1  # zero HTTP requests the second time
     assert second[1] == first[1] and "0 HTTP request(s), 1 answer(s) from cache" in second[2]
     assert list((tmp_path / "draft-cache").rglob("*.json"))  # the draft cache's directory scheme
+    moved = tmp_path / "elsewhere" / "renamed.md"
+    moved.parent.mkdir()
+    moved.write_text(DOC, encoding="utf-8")
+    run_cli("lint", "--review", str(moved))
+    assert openai_env.model_calls == 1  # keyed by the text, not by the file's name
     run_cli("lint", "--review", "--model", "another-model", str(doc))
     assert openai_env.model_calls == 2  # the model is part of the key
     doc.write_text(DOC.replace("pool alert", "pool saturation alert"), encoding="utf-8")
@@ -182,6 +187,15 @@ def test_every_failure_is_one_line_and_the_offline_result(case, openai_env, run_
     notes = [line for line in err.splitlines() if line.startswith("postmortem lint: review:")]
     assert len(notes) == 1 and expected in notes[0], err
     assert "Traceback" not in err
+
+
+def test_after_a_failed_request_no_more_documents_are_sent(openai_env, run_cli, doc, tmp_path):
+    second = tmp_path / "second.md"
+    second.write_text(DOC.replace("pool alert", "disk alert"), encoding="utf-8")
+    openai_env.script(HttpError(401, "Incorrect API key provided", kind="invalid_request_error"))
+    code, out, err = run_cli("lint", "--review", str(doc), str(second))
+    assert code == 1 and openai_env.model_calls == 1
+    assert "review: 1 more document(s) not sent after that failure" in err
 
 
 def test_without_a_model_the_review_is_skipped_with_a_note(no_openai_env, run_cli, doc):

@@ -77,7 +77,8 @@ class ReviewOutcome:
     verdicts: dict[str, CandidateVerdict] = field(default_factory=dict)
     missed: list[Missed] = field(default_factory=list)
     dropped: Counter = field(default_factory=Counter)  # reason -> items of the answer not used
-    notes: list[str] = field(default_factory=list)  # one line each: why (part of) the review is missing
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (path, problem): why (part of) the review is missing
+    skipped: int = 0  # documents not sent because an earlier request failed
     requests: int = 0  # HTTP requests made
     cached: int = 0  # chunks answered from the cache
 
@@ -88,6 +89,7 @@ class ReviewOutcome:
         self.notes.extend(other.notes)
         self.requests += other.requests
         self.cached += other.cached
+        self.skipped += other.skipped
 
 
 @dataclass(frozen=True)
@@ -145,12 +147,16 @@ class Reviewer:
         self.jobs = max(1, jobs)
         self.reason_policy = InertPolicy.build((), REASON_CHARS)
         self.rewrite_policy = InertPolicy.build((), REWRITE_CHARS)
+        self.stopped = False  # a request failed (server down, 4xx/5xx, timeout, budget): ask no more
 
     def review(self, path: str, fields: list[tuple[str, str]], candidates: list[Candidate]) -> ReviewOutcome:
         """Review one document: ``fields`` are (id, text) pairs, ``candidates`` the rule findings in them."""
         chunks = _chunks(fields, candidates)
         outcome = ReviewOutcome()
         if not chunks:
+            return outcome
+        if self.stopped:
+            outcome.skipped = 1
             return outcome
         with ThreadPoolExecutor(max_workers=min(self.jobs, len(chunks)), thread_name_prefix="review") as pool:
             for part in pool.map(lambda chunk: self._chunk(path, *chunk), chunks):
@@ -165,7 +171,7 @@ class Reviewer:
         sent_candidates = [{"id": c.id, "field": c.field, "quote": redact(c.quote), "rule": redact(c.explanation)}
                            for c in candidates]
         user = Template(self.prompts.user).safe_substitute(
-            path=redact(path), fields=json.dumps(sent_fields, ensure_ascii=False, indent=1),
+            fields=json.dumps(sent_fields, ensure_ascii=False, indent=1),
             candidates=json.dumps(sent_candidates, ensure_ascii=False, indent=1))
         messages = [{"role": "system", "content": self.prompts.system}, {"role": "user", "content": user}]
         key = cache_key(section=SECTION, messages=messages, schema=self.prompts.wire_schema,
@@ -208,6 +214,7 @@ class Reviewer:
         value = None
         if answer.error:
             problem = answer.error
+            self.stopped = True
         elif answer.refusal:
             problem = f"the model refused: {answer.refusal}"
         elif answer.finish_reason == "length":
@@ -225,7 +232,7 @@ class Reviewer:
                     problem = "the answer is not a JSON object with `candidates` and `missed` lists"
                     value = None
         if problem is not None:
-            outcome.notes.append(f"{path}: {self._safe(problem, self.reason_policy)}")
+            outcome.notes.append((path, self._safe(problem, self.reason_policy)))
         return value
 
     def _safe(self, text: str, policy) -> str:

@@ -42,10 +42,17 @@ class ReviewReport:
     cached: int = 0
     dropped: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    problems: dict[str, list[str]] = field(default_factory=dict)  # problem -> documents it happened to
+    skipped: int = 0
     redacted: dict[str, int] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
         out = [f"review: {note}" for note in self.notes]
+        for problem, paths in self.problems.items():
+            where = paths[0] if len(paths) == 1 else f"{len(paths)} documents, first {paths[0]}"
+            out.append(f"review: {where}: {problem}")
+        if self.skipped:
+            out.append(f"review: {self.skipped} more document(s) not sent after that failure; the rules' result stands")
         if self.model:
             line = (f"review by {self.model}: {self.confirmed} confirmed, {self.dismissed} likely fine, "
                     f"{self.missed} missed blame; {self.requests} HTTP request(s), {self.cached} answer(s) from cache")
@@ -102,7 +109,9 @@ def review_document(reviewer, prose, findings: list[Finding], report: ReviewRepo
     report.model = reviewer.provider.model
     report.requests += outcome.requests
     report.cached += outcome.cached
-    report.notes.extend(outcome.notes)
+    for path, problem in outcome.notes:
+        report.problems.setdefault(problem, []).append(path)
+    report.skipped += outcome.skipped
     for why, count in outcome.dropped.items():
         report.dropped[why] = report.dropped.get(why, 0) + count
     for candidate_id, verdict in outcome.verdicts.items():
