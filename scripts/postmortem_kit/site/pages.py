@@ -242,5 +242,5 @@ def build_pages(site: SiteData) -> list[Page]:
     listings.here = where.ANALYTICS
     pages.append(analytics_page(site, listings))
     incident_pages = IncidentPageWriter(site)
-    pages.extend(incident_pages.incident(incident) for incident in site.incidents)
+    pages.extend(incident_pages.lazy_page(incident) for incident in site.incidents)
     return pages

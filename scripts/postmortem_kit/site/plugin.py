@@ -34,6 +34,7 @@ from mkdocs.structure.files import File, InclusionLevel
 
 from postmortem_kit.site import links as where
 from postmortem_kit.site import search_index
+from postmortem_kit.site.generated_page import GeneratedPage, MadeCache, MarkdownMemo
 from postmortem_kit.site.options import PostmortemsConfig, SiteOptions, site_options
 from postmortem_kit.site.repository import default_branch, default_edit_uri, edit_url_base, remote_url
 
@@ -55,6 +56,15 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.edit_base: str | None = None
         self.pages: dict = {}
         self.full_content: dict[str, str] = {}
+        self.serving = False
+        self.load_cache = None  # mkdocs serve: parsed incident files, kept between builds
+        self.made = None  # the incident pages made (site.generated_page.MadeCache)
+        self.memo = None
+
+    def on_startup(self, *, command, dirty, **kwargs):
+        # Defining on_startup keeps this plugin instance for all the builds of one `mkdocs serve`,
+        # so its caches see the previous build.
+        self.serving = command == "serve"
 
     def on_config(self, config, **kwargs):
         config_dir = Path(config.config_file_path or ".").resolve().parent
@@ -67,6 +77,14 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
                      "material's built-in search is used")
             self.options = replace(self.options, search=search_index.BUILTIN)
         self.pages, self.full_content = {}, {}
+        from postmortem_kit.site.model import LoadCache
+        from postmortem_kit.textsafety import clean_content
+
+        if self.load_cache is None or not self.serving:
+            self.load_cache = LoadCache() if self.serving else None
+            self.made = MadeCache(keep=self.serving)
+        self.made.renders = 0
+        self.memo = MarkdownMemo(config, lambda html: clean_content(html, keep_comments=True))
         if not config.repo_url:
             found = remote_url(config_dir)
             if found:
@@ -100,7 +118,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
 
         options = self.options
         result = generate_site(options, repo_url=config.repo_url, edit_url_base=self.edit_base,
-                               use_directory_urls=config.use_directory_urls)
+                               use_directory_urls=config.use_directory_urls, cache=self.load_cache)
         for problem in result.problems:
             log.warning(problem)
         for asset in self._assets():
@@ -108,8 +126,12 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             if files.get_file_from_path(uri) is None:
                 files.append(File.generated(config, uri, abs_src_path=str(asset), inclusion=InclusionLevel.INCLUDED))
         pages = {}
+        lazy = self._pagefind()  # material's built-in search needs every page's text in the first phase
         for page in result.pages:
-            page.fragments = [clean_content(fragment) for fragment in page.fragments]
+            if page.make is not None and not lazy:
+                page = page.load()
+            if page.make is None:
+                page.fragments = [clean_content(fragment) for fragment in page.fragments]
             uri = options.prefix + page.src_uri
             existing = files.get_file_from_path(uri)
             if existing is not None:
@@ -119,9 +141,13 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             generated = File.generated(config, uri, content=page.markdown, inclusion=inclusion)
             generated.edit_uri = page.edit_uri
             files.append(generated)
+            if page.make is not None:
+                GeneratedPage(None, generated, config)  # becomes generated.page
             pages[uri] = page
         self.pages = pages
-        log.info(f"lessons site: {result.summary}")
+        self.made.retain(set(pages))
+        log.info(f"lessons site: {result.summary}"
+                 + (f"; {self.load_cache.parsed} file(s) parsed" if self.load_cache is not None else ""))
         return files
 
     def on_page_markdown(self, markdown, page, config, files, **kwargs):
@@ -138,7 +164,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
 
     def on_page_content(self, html, page, config, files, **kwargs):
         spec = self.pages.get(page.file.src_uri)
-        if spec is None:
+        if spec is None or isinstance(page, GeneratedPage):
             return html
         from postmortem_kit.textsafety import clean_content
 
@@ -155,6 +181,13 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
 
     @event_priority(-100)
     def on_page_context(self, context, page, config, nav, **kwargs):
+        if isinstance(page, GeneratedPage) and page.file.src_uri in self.pages:
+            from postmortem_kit.textsafety import clean_content
+
+            made = self.made.made(self.pages[page.file.src_uri], clean_content)
+            html, toc = self.memo.convert(made.markdown)
+            page.fill(made.render_fragments(html), toc)
+            return context
         full = self.full_content.pop(page.file.src_uri, None)
         if full is not None:
             page.content = full
@@ -168,6 +201,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         output = clean_document(output, page.content)
         if self._pagefind() and self.pages[page.file.src_uri].search:
             output = search_index.mark_body(output)
+        if isinstance(page, GeneratedPage):
+            page.drop()  # written: the page's HTML is not kept
         return output
 
     def on_post_build(self, config, **kwargs):
@@ -176,7 +211,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         from mkdocs.exceptions import PluginError
 
         try:
-            result = search_index.build_index(config.site_dir)
+            result = search_index.build_index(config.site_dir, self.options.prefix)
         except search_index.SearchIndexError as error:
             raise PluginError(str(error)) from None
         log.info(f"lessons site: search index of {result.pages} page(s) written in {result.seconds:.1f} s")
