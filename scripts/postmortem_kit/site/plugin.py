@@ -129,8 +129,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         lazy = self._pagefind()  # material's built-in search needs every page's text in the first phase
         for page in result.pages:
             if page.make is not None and not lazy:
-                page = page.load()
-            if page.make is None:
+                page = self.made.made(page, clean_content)
+            elif page.make is None:
                 page.fragments = [clean_content(fragment) for fragment in page.fragments]
             uri = options.prefix + page.src_uri
             existing = files.get_file_from_path(uri)
