@@ -2,22 +2,29 @@
 
 Registered through the ``mkdocs.plugins`` entry point, so a repository only writes
 ``plugins: [search, postmortems]``; options are in ``site.options.PostmortemsConfig``.  Everything is
-generated in memory at build time (nothing generated is committed), and all state lives on the
-plugin instance:
+generated at build time (nothing generated is committed), and all state lives on the plugin
+instance:
 
+* ``on_startup`` keeps this instance for every build of one ``mkdocs serve``: its caches (parsed
+  incident files, made incident pages, see ``site.generated_page``) then make a rebuild parse and
+  write again only what an incident change touches;
 * ``on_config``  resolves the options, the repository links (``repo_url``, else the git remote) and
   puts the package's theme overrides and stylesheet in place (no paths to edit);
 * ``on_files``   loads the incidents and the optional follow-up status file, adds one generated
-  Markdown file per page under ``prefix`` and the package's assets;
+  Markdown file per page under ``prefix`` and the package's assets; an incident page is a
+  ``GeneratedPage`` whose body is made only when it is written (with Pagefind search);
 * ``on_page_markdown`` sets each generated page's title (inert text), search exclusion, hidden
   sidebars and edit link;
 * ``on_page_content`` sanitises the rendered Markdown and puts the page's HTML blocks in place of
   their tokens; for an indexed page it hands the search plugin only the searchable blocks, and
   ``on_page_context`` (after the search plugin's) gives the page its full body back;
-* ``on_post_page`` sanitises what the theme put around the body in its content ``<article>``;
+* ``on_page_context`` also makes a ``GeneratedPage``'s body just before the theme writes it;
+* ``on_post_page`` sanitises what the theme put around the body in its content ``<article>``, and
+  drops a ``GeneratedPage``'s body once written;
 * ``on_post_build`` writes the Pagefind search index (``search_index``; material's own index is left
   empty unless the ``search`` option is ``builtin``);
-* ``on_serve``   makes ``mkdocs serve`` rebuild when an incident file (or the status file) changes.
+* ``on_env`` / ``on_serve``: no template re-checks per page in a build; ``mkdocs serve`` rebuilds
+  when an incident file (or the status file) changes.
 
 A file that cannot be used is reported as one warning line with its path and position and left
 out; ``mkdocs build --strict`` then fails with MkDocs' own "Aborted with N warnings" message.
@@ -218,6 +225,13 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
 
     def _pagefind(self) -> bool:
         return self.options is not None and self.options.search == search_index.PAGEFIND
+
+    def on_env(self, env, config, files, **kwargs):
+        # Outside `mkdocs serve` no template changes during the build: Jinja need not check each
+        # template file again for every page (10,000 incident pages: one stat per partial per page).
+        if not self.serving:
+            env.auto_reload = False
+        return env
 
     def on_serve(self, server, config, builder, **kwargs):
         options = self.options
