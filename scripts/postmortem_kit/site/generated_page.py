@@ -10,6 +10,7 @@ no-ops for it, and the plugin makes its body just before the theme writes it
 block) with one Markdown instance, and remembers the result by text: incident pages share a few
 heading layouts, so almost every page reuses a conversion.
 
+Listing pages are lazy too (made when written) but carry no digest: they are made each build.
 ``MadeCache`` keeps, between the builds of one ``mkdocs serve``, each incident page's cleaned
 blocks (compressed) under its digest (``Page.digest``): a rebuild writes again only the pages
 whose inputs changed; ``renders`` counts the pages made.
@@ -98,7 +99,7 @@ class MadeCache:
         self.renders += 1
         made = spec.load()
         made.fragments = [clean(fragment) for fragment in made.fragments]
-        if self.keep:
+        if self.keep and spec.digest:
             packed = zlib.compress(pickle.dumps((made.markdown, made.fragments, made.searchable)), 1)
             self._made[spec.src_uri] = (spec.digest, packed)
         return made

@@ -135,7 +135,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         pages = {}
         lazy = self._pagefind()  # material's built-in search needs every page's text in the first phase
         for page in result.pages:
-            if page.make is not None and not lazy:
+            if page.make is not None and (not lazy or page.src_uri in IN_NAV):  # MkDocs' nav makes its own pages
                 page = self.made.made(page, clean_content)
             elif page.make is None:
                 page.fragments = [clean_content(fragment) for fragment in page.fragments]
