@@ -88,7 +88,7 @@ class MadeCache:
     def __init__(self, keep: bool):
         self.keep = keep
         self._made: dict[str, tuple[str, bytes]] = {}
-        self.renders = 0  # pages made (not taken from the cache) in the current build
+        self.renders = 0  # incident pages made (not taken from the cache) in the current build
 
     def made(self, spec: Page, clean: Callable[[str], str]) -> Page:
         entry = self._made.get(spec.src_uri)
@@ -96,7 +96,7 @@ class MadeCache:
             markdown_text, fragments, searchable = pickle.loads(zlib.decompress(entry[1]))
             return Page(spec.src_uri, spec.title, markdown_text, fragments, searchable, spec.search,
                         list(spec.hide), spec.edit_uri)
-        self.renders += 1
+        self.renders += bool(spec.digest)
         made = spec.load()
         made.fragments = [clean(fragment) for fragment in made.fragments]
         if self.keep and spec.digest:
