@@ -79,7 +79,9 @@ def _rss_kb(pid: int) -> tuple[int, bool]:
     except OSError:
         return 0, False
     found = re.search(r"^VmRSS:\s+(\d+) kB", status, re.M)
-    return (int(found[1]) if found else 0), b"pagefind" in cmdline
+    args = cmdline.split(b"\0")
+    is_pagefind = args[0].rsplit(b"/", 1)[-1] == b"pagefind" or b"-m\0pagefind\0" in cmdline
+    return (int(found[1]) if found else 0), is_pagefind
 
 
 class RssSampler(threading.Thread):
