@@ -262,7 +262,7 @@ def _without_curly(items):
     return tuple(out)
 
 
-def literal_starts(pattern: str, *, most: int = 200, lengths: tuple[int, ...] = (8, 12, 16, 20, 24, 32)) -> list[str] | None:
+def literal_starts(pattern: str, *, most: int = 200, lengths: tuple[int, ...] = (8, 10, 12, 14, 16, 20, 24, 32)) -> list[str] | None:
     """The longest literal starts of ``pattern`` (whitespace collapsed, see ``collapse_space``)
     that number at most ``most``, or None.
 
