@@ -19,7 +19,7 @@ import re
 from typing import Any
 
 from postmortem_kit.blameless.edges import LEFT_EDGE, RIGHT_EDGE, source_digest  # noqa: F401  (re-exported)
-from postmortem_kit.blameless.regex_shapes import backtracking_risk, literal_prefixes, literal_starts
+from postmortem_kit.blameless.regex_shapes import backtracking_risk, collapsed_reach, literal_prefixes, literal_starts
 from postmortem_kit.blameless.regex_shapes import straight_quote_form as straight
 from postmortem_kit.core import required_literals
 
@@ -122,7 +122,8 @@ def compile_rule_file(raw: Any, digest: str, *, check: bool = True) -> dict:
             # "needs": literals every match of the alternative contains (regex_literals), so the
             # scanner skips it on a text without them before compiling anything.
             rule["alternatives"] = []
-            # "starts": its longer literal starts, tested where the trigger word occurs.
+            # "reach": how far past its start a match can end (whitespace collapsed); "starts": its
+            # longer literal starts.  Both are tested where the trigger word occurs.
             for alternative in top_level_alternatives(rule["pattern"]):
                 alternative = straight(alternative)
                 prefixes = sorted(literal_prefixes("(?:" + alternative + ")" + edge, TRIGGER_LENGTH) or ())
@@ -130,6 +131,9 @@ def compile_rule_file(raw: Any, digest: str, *, check: bool = True) -> dict:
                 needs = required_literals(alternative, skip=tuple(prefixes))
                 if needs:
                     part["needs"] = needs
+                    reach = collapsed_reach(alternative)  # the needed words lie within this reach
+                    if reach is not None:
+                        part["reach"] = reach
                 starts = literal_starts("(?:" + alternative + ")" + edge)
                 if starts and any(len(start) > len(start.split(" ")[0]) + 1 for start in starts):
                     part["starts"] = starts

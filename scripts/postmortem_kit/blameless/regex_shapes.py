@@ -285,3 +285,40 @@ def literal_starts(pattern: str, *, most: int = 200, lengths: tuple[int, ...] = 
             break
         best = sorted(kept)
     return best
+
+
+def collapsed_reach(pattern: str) -> int | None:
+    """The longest a match of ``pattern`` can be once its whitespace runs are collapsed to one
+    space (see ``collapse_space``), or None when it has no bound.
+
+    Unbounded repeats are allowed only on whitespace (``backtracking_risk``), and a run of
+    whitespace collapses to one character, so a rule's reach past its trigger word is short:
+    the literals it needs must occur within it.
+    """
+    try:
+        width = _reach(list(sre_parse.parse(pattern)))
+    except re.error:
+        return None
+    return None if width == float("inf") else int(width)
+
+
+def _reach(items) -> float:
+    total = 0.0
+    for op, value in items:
+        if op in _SINGLE:
+            total += 1
+        elif op == sre_constants.SUBPATTERN:
+            total += _reach(list(value[-1]))
+        elif op == sre_constants.BRANCH:
+            total += max(_reach(list(branch)) for branch in value[1])
+        elif op in _REPEATS:
+            low, high, body = value
+            if high == sre_constants.MAXREPEAT:
+                total += 1 if len(body) == 1 and _whitespace_only(body) else float("inf")
+            else:
+                total += high * _reach(list(body))
+        elif op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT, sre_constants.AT):
+            continue
+        else:
+            return float("inf")
+    return total

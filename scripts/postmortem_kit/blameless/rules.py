@@ -75,7 +75,7 @@ class RuleSet:
                  marker: re.Pattern, meta: re.Pattern, cause_fields: re.Pattern, cause_subject_fields: re.Pattern,
                  cause_field_globs: tuple[str, ...], cause_headings: re.Pattern,
                  alternatives: dict[str, tuple[str, ...]],
-                 needs: dict[tuple[str, int], tuple[tuple[str, ...], ...]] | None = None,
+                 needs: dict[tuple[str, int], tuple] | None = None,
                  starts: dict[tuple[str, int], tuple[str, ...]] | None = None):
         self.rules = rules
         self.by_id = {rule.id: rule for rule in rules}
@@ -94,8 +94,9 @@ class RuleSet:
         self.searchers: dict[str, re.Pattern] = {}
         self.plans: dict[str, tuple] = {}
         self._parts: dict[tuple[str, tuple[int, ...]], re.Pattern] = {}
-        # Literals an alternative's match must contain (any one of each clause), per trigger key:
-        # [(entry position in the key's list, clauses)] for the entries that have any.
+        # Literals an alternative's match must contain (any one of each clause) and how far past
+        # its start a match reaches, per trigger key: [(entry position in the key's list,
+        # (clauses, reach))] for the entries that have any.
         # Likewise the literal starts (whitespace collapsed) an alternative's match begins with.
         self.key_needs = _per_key(triggers, needs or {})
         self.key_starts = _per_key(triggers, starts or {})
@@ -121,7 +122,8 @@ class RuleSet:
         if uses > FILTERED_TEXTS:
             return self.plan(key)
         dropped = []
-        for position, clauses in listed or ():
+        near = []  # alternatives whose needed literals are in the text: are they within reach?
+        for position, (clauses, reach) in listed or ():
             for clause in clauses:
                 for literal in clause:
                     found = seen.get(literal)
@@ -132,9 +134,15 @@ class RuleSet:
                 else:
                     dropped.append(position)
                     break
-        if starts and len(dropped) < len(self.triggers.rules[key]):
-            windows = _windows(text, where(), max(len(start) for _, options in starts for start in options))
-            dropped.extend(position for position, options in starts
+            else:
+                if reach is not None and where is not None:
+                    near.append((position, clauses, reach))
+        if (near or starts) and len(dropped) < len(self.triggers.rules[key]):
+            size = max([reach for _, _, reach in near] + [len(start) for _, options in starts or () for start in options])
+            windows = _windows(text, where(), size)
+            dropped.extend(position for position, clauses, reach in near if not any(
+                all(any(literal in window[:reach] for literal in clause) for clause in clauses) for window in windows))
+            dropped.extend(position for position, options in starts or ()
                            if position not in dropped and not any(window.startswith(options) for window in windows))
         if not dropped:
             return self.plan(key)
@@ -263,7 +271,7 @@ def from_compiled(compiled: dict[str, Any]) -> RuleSet:
     triggers = TriggerIndex()
     triggers.add(compiled["marker"]["prefixes"], None)
     alternatives: dict[str, tuple[str, ...]] = {}
-    needs: dict[tuple[str, int], tuple[tuple[str, ...], ...]] = {}
+    needs: dict[tuple[str, int], tuple] = {}  # (clauses, reach or None)
     starts: dict[tuple[str, int], tuple[str, ...]] = {}
     for entry in compiled["rules"]:
         rule = _rule(entry)
@@ -274,7 +282,7 @@ def from_compiled(compiled: dict[str, Any]) -> RuleSet:
             for index, part in enumerate(parts):
                 triggers.add(part["prefixes"], (rule, index))
                 if part.get("needs"):
-                    needs[(rule.id, index)] = tuple(tuple(clause) for clause in part["needs"])
+                    needs[(rule.id, index)] = (tuple(tuple(clause) for clause in part["needs"]), part.get("reach"))
                 if part.get("starts"):
                     starts[(rule.id, index)] = tuple(part["starts"])
     triggers.freeze()

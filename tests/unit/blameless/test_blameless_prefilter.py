@@ -3,8 +3,9 @@
 * "straight" forms: the scanner's text has straight apostrophes only, so the compiled rules
   leave curly quotes out of their character classes (a class with a character above Latin-1
   costs a 64K-entry table to compile);
-* literal starts: an alternative is compiled only when one of its literal starts (whitespace
-  collapsed) occurs where its trigger word does.
+* literal starts and reach: an alternative is compiled only when one of its literal starts
+  (whitespace collapsed) occurs where its trigger word does, and its needed literals occur
+  within its reach from there.
 
 Neither may change a finding.
 """
@@ -20,7 +21,7 @@ import pytest
 from postmortem_kit.blameless import rules as blameless_rules
 from postmortem_kit.blameless import scanner as blameless_scan
 from postmortem_kit.blameless.edges import RIGHT_EDGE, collapse_space
-from postmortem_kit.blameless.regex_shapes import literal_starts, straight_quote_form
+from postmortem_kit.blameless.regex_shapes import collapsed_reach, literal_starts, straight_quote_form
 from postmortem_kit.core import package_file
 
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -92,6 +93,31 @@ def test_literal_starts():
     assert literal_starts(r"[a-z]+ed") is None
     assert literal_starts("(?:" + "|".join(f"w{i:03d}" for i in range(300)) + ")", most=200) is None
     assert literal_starts(r"(?i:blame)\s+x") is None
+
+
+def test_collapsed_reach():
+    assert collapsed_reach(r"ab\s+c") == 4  # a whitespace run is one character once collapsed
+    assert collapsed_reach(r"(?:ab|abcd)\s*x(?=y)") == 6
+    assert collapsed_reach(r"[\w-]{1,30}\s+y") == 32
+    assert collapsed_reach(r"x(?:\s+y){0,3}") == 7
+    assert collapsed_reach(r"a+") is None
+
+
+def test_the_compiled_reach_holds_every_real_match_and_its_needs(compiled, texts):
+    checked = 0
+    for rule in compiled["rules"]:
+        for part in rule.get("alternatives") or ():
+            if part.get("reach") is None:
+                continue
+            pattern = re.compile(part["source"])
+            for text in texts:
+                for m in pattern.finditer(text):
+                    checked += 1
+                    window = collapse_space(text[m.start():m.start() + 4 * part["reach"] + 40])[:part["reach"]]
+                    assert len(collapse_space(m.group())) <= part["reach"], (rule["id"], m.group())
+                    for clause in part["needs"]:
+                        assert any(literal in window for literal in clause), (rule["id"], clause, m.group())
+    assert checked > 300
 
 
 def test_the_compiled_starts_never_exclude_a_real_match(compiled, texts):
