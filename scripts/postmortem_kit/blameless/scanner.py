@@ -163,12 +163,20 @@ def _hits(lowered: str, rules: RuleSet) -> list[tuple[int, Rule | None, re.Match
     words = Counter(lowered.split())
     hits: list[tuple[int, int, Rule | None, re.Match]] = []
     literals: dict[str, bool] = {}  # substring tests already made on this text
+    plans = rules.plans
     for key, expected in index.present(lowered, words).items():
-        where = cache(partial(_where, lowered, index, key, expected))  # located once, if needed
-        plan = rules.plan_for(key, lowered, literals, where)
-        if not plan:
+        plan = plans.get(key)  # a key's whole plan, once it has come up in many texts
+        if plan is None:
+            where = cache(partial(_where, lowered, index, key, expected))  # located once, if needed
+            plan = rules.plan_for(key, lowered, literals, where)
+            if not plan:
+                continue
+            positions = where()
+        elif not plan:
             continue
-        for position in where():
+        else:
+            positions = _where(lowered, index, key, expected)
+        for position in positions:
             for rank, rule, pattern in plan:
                 m = pattern.match(lowered, position)
                 if m is not None:
