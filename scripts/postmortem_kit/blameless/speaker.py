@@ -29,7 +29,7 @@ _WE_IN_MATCH = LazyRegex(r"(?<![\w'’-])we(?![\w'’-])", re.IGNORECASE)
 _THIRD_PARTY = LazyRegex(
     r"(?<![\w'’-])(?<!our )(?<!my )(?:he|she|him|her|them|someone|somebody|everyone|everybody|"
     r"employees?|engineers?|operators?|staff|personnel|developers?|individuals?|contractors?|admins?|"
-    r"administrators?|technicians?|team|teams|people|person|on-call|reviewers?|approvers?)(?![\w'’-])",
+    r"administrators?|technicians?|team|teams|people|person|on-call|reviewers?|approvers?|hires|newcomers|responders)(?![\w'’-])",
     re.IGNORECASE,
 )
 _FOLLOWING = 60
