@@ -284,9 +284,16 @@ class Grammar(SubjectReader):
             if token.kind != "w":
                 continue
             cls, _ = self.word_class(tokens, index)
-            if cls in ("person", "named", "weak"):
+            if cls in ("person", "named", "weak") and not self._owns_system(tokens, index):
                 return True
         return False
+
+    def _owns_system(self, tokens: list[Token], index: int) -> bool:
+        """'our tooling', 'my dashboard': a possessive pronoun before a system noun names no actor."""
+        if tokens[index].lower not in ("our", "my", "their", "your"):
+            return False
+        nxt = next((t for t in tokens[index + 1:index + 3] if t.kind == "w"), None)
+        return nxt is not None and self.word_class(tokens, tokens.index(nxt))[0] == "system"
 
     def first_phrase(self, start: int, end: int) -> Phrase:
         return self.clause_subject_from(start, end)

@@ -111,8 +111,17 @@ def scan(text: str, *, rules: RuleSet | None = None, regions: list[Region] | Non
     matches.extend(_detectors(rules, grammar, causes, cause_subjects))
     if meta_spans:
         matches = [match for match in matches if not (_phrase_only(match.rule) and _inside(match.start, meta_spans))]
-    matches.sort(key=lambda match: (match.start, -match.end))
+    matches.sort(key=_order)
     return _dedupe(matches) if dedupe else matches
+
+
+def _order(match: Match) -> tuple[int, int, int, int]:
+    """Position first; on the same phrase a high-confidence rule wins over a medium one, then a
+    rule anchored on the words before it (requires_before) over a general one (BL113 over BL083)."""
+    from postmortem_kit.blameless.confidence import HIGH, tier_of  # read only when a match was made
+
+    return (match.start, -match.end, 0 if tier_of(match.rule.id) == HIGH else 1,
+            0 if match.rule.requires_before is not None else 1)
 
 
 def _marker_span(grammar: Grammar, m: re.Match) -> tuple[int, int]:
