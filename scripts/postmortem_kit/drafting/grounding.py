@@ -89,9 +89,10 @@ class Evidence:
 
     @classmethod
     def build(cls, sources: Iterable[str], *, minutes: Iterable[float] = (), owners: Iterable[str] = (),
-              attributed: Mapping[str, int] | None = None) -> Evidence:
+              attributed: Mapping[str, int] | None = None, derive: bool = True) -> Evidence:
         """Evidence from source texts; ``minutes`` are the computed durations (total, to detect, to resolve);
-        ``attributed`` counts the moments the inputs attribute to each person (default: their @mentions)."""
+        ``attributed`` counts the moments the inputs attribute to each person (default: their @mentions);
+        ``derive=False`` leaves out the derived figures (to measure what the derivations add)."""
         text = "\n".join(s for s in sources if s)
         lower = text.lower()
         ev = cls(text=lower)
@@ -115,7 +116,7 @@ class Evidence:
         for match in SCALED.finditer(masked):
             ev.numbers.add(float(match.group(1)) * scale_factor(match.group(2)))
         ev.spans = {round(m, 3) for m in minutes}
-        ev.derived = Derivations.build(text, durations=tuple(m * 60 for m in ev.spans))
+        ev.derived = Derivations.build(text if derive else "", durations=tuple(m * 60 for m in ev.spans))
         ev.tokens = {t.strip("._/-") for t in re.findall(r"[a-z0-9._/-]+", lower)} - {""}
         ev.owners = {_person(o) for o in owners if o}
         handles = _HANDLE.findall(lower)
