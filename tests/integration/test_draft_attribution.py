@@ -114,3 +114,16 @@ def test_bgp_prefixes_reach_the_model_and_may_be_quoted(openai_env, incident):
     assert "198.51.100.0/22" in prompt and "203.0.113.0/24" in prompt and "AS64511" in prompt
     assert "203.0.113.7" not in prompt  # a host address is still redacted
     assert result.drafted["root_cause"].value["technical_details"] == text
+
+
+def test_an_honest_answer_without_a_figure_is_not_pushed_to_invent_one(openai_env, incident):
+    """The impact fields require a figure; a model that has none says so (as the prompt asks) and the
+    section is dropped for the missing figure, not for copying the prompt, and the repair forbids inventing."""
+    honest = {"impact.users_affected": "Not quantified in the data.",
+              "impact.business_impact": "Revenue not quantified in the data; 212 support tickets were opened."}
+    openai_env.script(Valid(honest), Valid(honest), section="impact")
+    [dropped] = draft(incident, ["impact"]).dropped
+    assert "impact.users_affected: state the number or percentage of users affected [schema/pattern]" in dropped.reason
+    assert not any("copied-prompt" in problem or "business_impact" in problem for problem in dropped.problems)
+    repair = openai_env.requests_for("impact")[1].body["messages"][-1]["content"]
+    assert "Never invent a figure" in repair

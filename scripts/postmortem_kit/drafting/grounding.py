@@ -19,7 +19,8 @@ Rules (docs/guide/drafting.md, "Grounding"):
   incident or in ``draft.owners``.
 * **Our own text.** Eight or more consecutive words from our prompts or schema
   descriptions that the evidence does not contain, a whole value copied from
-  them, or most of the words of an example our prompts give, mean the model
+  them (except a phrase a prompt asks for verbatim: say "not quantified in the
+  data"), or most of the words of an example our prompts give, mean the model
   copied instructions instead of writing from the evidence.
 
 ``ungrounded_figures(text, sources)`` is the public entry point for one text.
@@ -57,6 +58,7 @@ _SERVICE_SUFFIX = re.compile(r"-(?:api|service|svc|db|gateway|gw|worker|proxy|qu
                              r"app|web|backend|frontend|job|cron|lb|store|broker|mq|sql|redis|kafka)$|\d")
 _HANDLE = re.compile(r"(?<![\w.])@([a-z0-9][a-z0-9._-]*(?:/[a-z0-9][a-z0-9._-]*)?)")
 _EXAMPLE = re.compile(r'(?:for example|e\.g\.|such as)[ (]*"([^"\n]{12,200})"', re.IGNORECASE)
+_SANCTIONED = re.compile(r'\b(?:say|write|answer)[ :]*"([^"\n]{4,120})"', re.IGNORECASE)
 _STOP = frozenset("the a an of and or to in on at for by with from is was were be been it its this that "
                   "as are not no into per".split())
 
@@ -246,19 +248,21 @@ class OwnText:
     shingles: set[tuple[str, ...]]
     normalized: str
     examples: list[list[str]]
+    sanctioned: frozenset[str] = frozenset()  # phrases our prompts ask for verbatim (say "not quantified ...")
 
     @classmethod
     def build(cls, texts: Iterable[str]) -> OwnText:
         texts = [t for t in texts if t]
         shingles: set[tuple[str, ...]] = set()
         examples: list[list[str]] = []
+        sanctioned = {" ".join(_words(m.group(1))) for text in texts for m in _SANCTIONED.finditer(text)}
         for text in texts:
             shingles |= _shingles(_words(text))
             for match in _EXAMPLE.finditer(text):
                 content = [w for w in _words(match.group(1)) if w not in _STOP]
                 if len(content) >= 4:
                     examples.append(content)
-        return cls(shingles, " " + " ".join(_words(" ".join(texts))) + " ", examples)
+        return cls(shingles, " " + " ".join(_words(" ".join(texts))) + " ", examples, frozenset(sanctioned))
 
     def copied(self, text: str, ev: Evidence) -> str | None:
         """Why ``text`` looks copied from our prompts (None when it does not)."""
@@ -268,7 +272,7 @@ class OwnText:
             if shingle in self.shingles and shingle not in ev.shingles:
                 return f"repeats our prompt text verbatim ({' '.join(shingle)!r})"
         if 4 <= len(words) < SHINGLE and f" {' '.join(words)} " in self.normalized and not all(
-                w in ev.words for w in words):
+                w in ev.words for w in words) and " ".join(words) not in self.sanctioned:
             return f"repeats an instruction from our prompt as the value ({' '.join(words)!r})"
         present = set(words)
         for example in self.examples:

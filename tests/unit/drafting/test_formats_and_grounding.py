@@ -174,6 +174,9 @@ def test_copied_prompt_text():
     assert own.copied("The connection pool was capped at 5 connections per pod.", ev)
     assert own.copied("Pool capped at 5 connections per pod, connection limits", ev)
     assert own.copied("the certificate chain was not trusted by card-gateway", ev) is None
+    asked = OwnText.build(['Do not invent money figures; say "not quantified in the data" instead.'])
+    assert asked.copied("Not quantified in the data.", ev) is None  # the phrase the prompt asks for
+    assert asked.copied("Do not invent money figures.", ev)
     pool = Evidence.build(["the connection pool was capped at 5 connections per pod in the config"])
     assert own.copied("The connection pool was capped at 5 connections per pod.", pool) is None
 
