@@ -1,11 +1,15 @@
 """The issues the sync already made, found by one pass over the repository's issue list.
 
 ``GET /repos/{owner}/{repo}/issues?state=all&labels=postmortem`` (100 per
-page), kept when the author is the sync's own login and the body carries a
-follow-up marker. The search API is not used: its index lags behind, and a
-lagging index is how duplicates get made. An issue whose ``postmortem``
-label a person removed is not listed; it is still found through the
-follow-up's ``tracking`` reference once that has been written back.
+page), kept when the author is the sync's own login. Those whose body carries
+a follow-up marker are ``issues``; those whose marker a person edited out are
+``unmarked``: the plan still recognises them by the ``tracking`` number or by
+their title (see followups/plan.py), so a rerun restores the marker instead of
+opening a second issue. An issue by any other author is never kept, marker or
+not. The search API is not used: its index lags behind, and a lagging index is
+how duplicates get made. An issue whose ``postmortem`` label a person removed
+is not listed; it is still found through the follow-up's ``tracking``
+reference once that has been written back.
 """
 
 from __future__ import annotations
@@ -68,6 +72,7 @@ class IssueIndex:
     issues: list[KnownIssue]
     pages: int = 0  # list passes made
     foreign_markers: int = 0  # issues with a marker that the sync's login did not write
+    unmarked: list[KnownIssue] = field(default_factory=list)  # the sync's own issues whose marker was edited out
 
     def by_incident(self) -> dict[str, list[KnownIssue]]:
         grouped: dict[str, list[KnownIssue]] = {}
@@ -88,12 +93,11 @@ def _collect(index: IssueIndex, items, bot: str) -> None:
         if _is_pull(issue):
             continue
         known = known_issue(issue)
-        if known.marker is None:
-            continue
         if known.author.lower() != bot.lower():
-            index.foreign_markers += 1
+            if known.marker is not None:
+                index.foreign_markers += 1
             continue
-        index.issues.append(known)
+        (index.issues if known.marker is not None else index.unmarked).append(known)
 
 
 def list_followup_issues(repo, bot: str) -> IssueIndex:

@@ -8,8 +8,9 @@
 * Update: ``PATCH`` with the changed fields; repeating it is harmless.
 * Close (a follow-up removed from its incident): ``PATCH state=closed,
   state_reason=not_planned``, then one comment saying why (found again by
-  its marker after a lost answer). An issue a person reopened after the sync
-  closed it stays open.
+  its author and its marker, or its fixed first words when a person edited
+  the marker out, after a lost answer). An issue a person reopened after the
+  sync closed it stays open.
 * Closed issues are never edited or reopened.
 
 A failure is recorded for its step and the run goes on; a refusal that will
@@ -41,7 +42,14 @@ from postmortem_kit.followups.plan import (
     new_labels,
 )
 from postmortem_kit.followups.texts import fill, texts
-from postmortem_kit.github import RateLimitWaitTooLong, WriteGate, describe_error, is_transient, rate_limit_kind
+from postmortem_kit.github import (
+    RateLimitWaitTooLong,
+    WriteGate,
+    describe_error,
+    is_transient,
+    rate_limit_kind,
+    wrong_author,
+)
 
 CREATE_ATTEMPTS = 3
 
@@ -94,11 +102,17 @@ class IssueSync:
         for step in plan.of_kind(CLOSE):
             if step.issue.state_reason != "reopened":
                 continue
-            for comment in step.issue.handle.get_comments():
-                if comment.user.login.lower() == self.bot.lower() and is_closing_comment(comment.body):
-                    reopened.add(step.issue.number)
-                    break
+            if any(self._our_closing_comment(comment) for comment in step.issue.handle.get_comments()):
+                reopened.add(step.issue.number)
         return reopened
+
+    def _our_closing_comment(self, comment) -> bool:
+        """Written by the sync's login, and either its marker or (a person edited that out) the
+        comment's fixed opening words. A comment by anyone else never counts."""
+        login = comment.user.login if comment.user is not None else ""
+        if login.lower() != self.bot.lower():
+            return False
+        return is_closing_comment(comment.body) or _closing_lead(comment.body)
 
     # --- writes ---
 
@@ -235,6 +249,9 @@ class IssueSync:
                 continue
             known = known_issue(issue)
             self._taken.add(known.number)
+            problem = wrong_author(issue, self.bot)
+            if problem and problem not in self.report.errors:
+                self.report.errors.append(problem)
             return Outcome(step, "created", known)
         raise AssertionError("unreachable")
 
@@ -300,9 +317,16 @@ class IssueSync:
                 if not is_transient(error) or attempt == CREATE_ATTEMPTS:
                     raise
                 self.report.relists += 1
-                if any(c.user.login.lower() == self.bot.lower() and is_closing_comment(c.body)
-                       for c in issue.handle.get_comments()):
+                if any(self._our_closing_comment(c) for c in issue.handle.get_comments()):
                     return
+
+
+def _closing_lead(body: str | None) -> bool:
+    """Does ``body`` open with the closing comment's fixed words (the template's text between
+    ``$marker`` and the first other placeholder)?"""
+    template = texts()["closing_comment"].replace("$marker", "", 1).lstrip()
+    lead = template.split("$", 1)[0].strip()
+    return bool(lead) and (body or "").lstrip().startswith(lead)
 
 
 def _refused_assignee(error: BaseException) -> bool:

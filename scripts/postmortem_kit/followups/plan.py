@@ -3,15 +3,22 @@
 Matching, per incident, among the sync's own issues for that incident:
 
 1. a ``tracking`` reference (``#12``, ``owner/repo#12`` or the issue URL) to
-   one of them; a reference to any other issue links the follow-up to that
-   issue, which the sync reads but never edits;
+   one of them, or to an issue of the sync whose marker a person edited out;
+   a reference to any other issue links the follow-up to that issue, which
+   the sync reads but never edits;
 2. for ``tracking: new``: the issue whose marker has the same action
    fingerprint (the text did not change), open or closed;
-3. then an open issue in the same position (the text was edited).
+3. then an issue of the sync without a marker (a person edited it out before
+   the tracking pull request was merged) whose number that pull request's
+   branch records for this follow-up (``recorded``), or else whose title is
+   the action's title, open or closed, lowest number first;
+4. then an open issue in the same position (the text was edited).
 
-Whatever is left unmatched is created. An open issue of the sync that no
-follow-up claims any more is closed, but only for an incident that loaded
-without errors. A closed issue is never reopened or edited.
+Whatever is left unmatched is created. An issue matched without its marker
+gets the marker back with the next body update. An open issue of the sync
+that no follow-up claims any more is closed, but only for an incident that
+loaded without errors (never one without a marker: its incident is unknown).
+A closed issue is never reopened or edited.
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-from postmortem_kit.followups.issue_content import DesiredIssue, Links, desired_issue
+from postmortem_kit.followups.issue_content import DesiredIssue, Links, desired_issue, issue_title
 from postmortem_kit.followups.issue_index import IssueIndex, KnownIssue
 from postmortem_kit.followups.markers import action_key
 from postmortem_kit.followups.owners import classify, is_managed_label
@@ -85,18 +92,53 @@ def tracking_number(tracking: str, repository: str, server_url: str) -> int | No
 
 
 def build_plan(incidents: list[Incident], index: IssueIndex, links: Links, *,
-               assignable: Callable[[str], bool], due_dates: str = "text") -> Plan:
+               assignable: Callable[[str], bool], due_dates: str = "text",
+               recorded: dict[tuple[str, int], str] | None = None) -> Plan:
+    """``recorded``: (incident id, follow-up index) -> tracking value on the unmerged tracking branch."""
     grouped = index.by_incident()
     synced_ids = {incident.id for incident in incidents}
     plan = Plan([], [issue for incident_id, issues in grouped.items() if incident_id not in synced_ids
                      for issue in issues])
+    unmarked = _Unmarked(index.unmarked, recorded or {}, links)
     for incident in incidents:
-        plan.steps += _plan_incident(incident, grouped.get(incident.id, []), links, assignable, due_dates)
+        plan.steps += _plan_incident(incident, grouped.get(incident.id, []), links, assignable, due_dates, unmarked)
     return plan
 
 
+class _Unmarked:
+    """The sync's own issues whose marker was edited out, each claimed by at most one follow-up."""
+
+    def __init__(self, issues: list[KnownIssue], recorded: dict[tuple[str, int], str], links: Links):
+        self.issues = sorted(issues, key=lambda i: i.number)
+        self.taken: set[int] = set()
+        self.recorded = recorded
+        self.links = links
+
+    def for_new(self, follow_up: FollowUp) -> KnownIssue | None:
+        """For a ``tracking: new`` follow-up: the number the tracking branch records, else the title."""
+        value = self.recorded.get((follow_up.incident_id, follow_up.index))
+        number = tracking_number(value, self.links.repository, self.links.server_url) if value else None
+        found = self.by_number(number) if isinstance(number, int) else None
+        return found or self.by_title(follow_up.action)
+
+    def by_number(self, number: int) -> KnownIssue | None:
+        found = next((i for i in self.issues if i.number == number and number not in self.taken), None)
+        if found is not None:
+            self.taken.add(number)
+        return found
+
+    def by_title(self, action: str) -> KnownIssue | None:
+        title = issue_title(action)
+        candidates = [i for i in self.issues if i.number not in self.taken and i.title == title]
+        if not candidates:
+            return None
+        best = min(candidates, key=lambda i: (not i.open, i.number))
+        self.taken.add(best.number)
+        return best
+
+
 def _plan_incident(incident: Incident, managed: list[KnownIssue], links: Links,
-                   assignable: Callable[[str], bool], due_dates: str) -> list[Step]:
+                   assignable: Callable[[str], bool], due_dates: str, unmarked: _Unmarked) -> list[Step]:
     by_number = {issue.number: issue for issue in managed}
     claimed: set[int] = set()
     matched: dict[int, KnownIssue] = {}
@@ -112,6 +154,8 @@ def _plan_incident(incident: Incident, managed: list[KnownIssue], links: Links,
         elif reference in by_number and reference not in claimed:
             claimed.add(reference)
             matched[follow_up.index] = by_number[reference]
+        elif (orphan := unmarked.by_number(reference)) is not None:
+            matched[follow_up.index] = orphan
         else:
             steps[follow_up.index] = Step(LINKED, incident, follow_up, linked_number=reference)
 
@@ -129,7 +173,14 @@ def _plan_incident(incident: Incident, managed: list[KnownIssue], links: Links,
         key = action_key(follow_up.action)
         if not claim(follow_up, lambda issue: issue.marker.key == key):
             still.append(follow_up)
+    left: list[FollowUp] = []
     for follow_up in still:
+        orphan = unmarked.for_new(follow_up)
+        if orphan is not None:
+            matched[follow_up.index] = orphan
+        else:
+            left.append(follow_up)
+    for follow_up in left:
         if not claim(follow_up, lambda issue: issue.open and issue.marker.slot == follow_up.index):
             steps[follow_up.index] = _create(incident, follow_up, links, assignable, due_dates)
 

@@ -24,6 +24,7 @@ from postmortem_kit.followups.tracking_writeback import (
     TrackingChange,
     TrackingPublisher,
     WritebackResult,
+    recorded_tracking,
     write_local,
 )
 from postmortem_kit.github import (
@@ -147,8 +148,10 @@ def _online(options: RunOptions, settings: GitHubSettings, load: LoadResult, tod
         try:
             result.index = list_followup_issues(repo, bot)
             assignable = _collaborators(repo)
+            # Only when a person edited a marker out: the unmerged tracking branch records their numbers.
+            recorded = recorded_tracking(repo, load.incidents) if result.index.unmarked else {}
             plan = build_plan(load.incidents, result.index, links, assignable=assignable,
-                              due_dates=options.due_dates)
+                              due_dates=options.due_dates, recorded=recorded)
         except GithubException as error:
             result.fatal = f"reading issues from GitHub failed: {describe_error(error)}"
             result.code = 1

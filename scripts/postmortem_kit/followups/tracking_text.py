@@ -71,3 +71,21 @@ def rewrite_tracking(raw: bytes, path: str, values: dict[int, str]) -> bytes:
         raise TrackingEditError(error.finding.message) from None
     bom = "\ufeff" if raw.startswith(b"\xef\xbb\xbf") else ""
     return (bom + set_tracking(text, document, values)).encode("utf-8")
+
+
+def tracking_values(raw: bytes, path: str) -> dict[int, str]:
+    """follow_ups[index].tracking of every follow-up in an incident file's bytes that has a text value
+    (nothing for a file that does not load)."""
+    from postmortem_kit.core import LIMITS, decode_source
+
+    if len(raw) > LIMITS["incident"]:
+        return {}
+    try:
+        data = load_yaml_text(decode_source(raw, path), path).data
+    except YamlLoadError:
+        return {}
+    items = data.get("follow_ups") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        return {}
+    return {index: item["tracking"] for index, item in enumerate(items)
+            if isinstance(item, dict) and isinstance(item.get("tracking"), str)}

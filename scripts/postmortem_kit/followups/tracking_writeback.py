@@ -14,6 +14,11 @@ Modes (``--write-back``):
   command by hand, who then commits).
 * ``off``: nothing.
 
+While that pull request is unmerged, its branch is where the issue numbers
+are recorded: ``recorded_tracking`` reads them back, so an issue of the sync
+whose hidden marker a person edited out is still known by its number (only
+read when there is such an issue; see followups/plan.py).
+
 A file whose blob on the default branch differs from the checkout this run
 read is skipped: it changed since, and the push that changed it starts the
 next run, which writes its tracking. A rerun whose branch and pull request
@@ -29,7 +34,7 @@ from pathlib import Path
 from postmortem_kit.core import write_atomic
 from postmortem_kit.followups.source import Incident
 from postmortem_kit.followups.texts import fill, texts
-from postmortem_kit.followups.tracking_text import TrackingEditError, rewrite_tracking
+from postmortem_kit.followups.tracking_text import TrackingEditError, rewrite_tracking, tracking_values
 from postmortem_kit.github import WriteGate, describe_error, is_transient
 
 MODES = ("pr", "commit", "local", "off")
@@ -89,6 +94,39 @@ def write_local(changes: list[TrackingChange]) -> WritebackResult:
     if result.files:
         result.result = "written"
     return result
+
+
+def recorded_tracking(repo, incidents: list[Incident], branch: str | None = None) -> dict[tuple[str, int], str]:
+    """(incident id, follow-up index) -> the tracking value the unmerged tracking branch records, for
+    the follow-ups still ``tracking: new`` here. Nothing when there is no such branch."""
+    from github.GithubException import GithubException
+
+    waiting = [incident for incident in incidents if any(f.tracking == "new" for f in incident.follow_ups)]
+    if not waiting:
+        return {}
+    branch = branch or texts()["writeback"]["branch"]
+    try:
+        repo.get_git_ref(f"heads/{branch}")
+    except GithubException as error:
+        if error.status == 404:
+            return {}
+        raise
+    recorded: dict[tuple[str, int], str] = {}
+    for incident in waiting:
+        try:
+            content = repo.get_contents(incident.repo_path, ref=branch)
+        except GithubException as error:
+            if error.status == 404:
+                continue
+            raise
+        if isinstance(content, list) or content.type != "file":
+            continue
+        values = tracking_values(content.decoded_content, incident.repo_path)
+        for follow_up in incident.follow_ups:
+            value = values.get(follow_up.index)
+            if follow_up.tracking == "new" and value not in (None, "new"):
+                recorded[(incident.id, follow_up.index)] = value
+    return recorded
 
 
 class TrackingPublisher:

@@ -35,6 +35,7 @@ _EXPORTS: dict[str, str] = {
     "repository_name": "postmortem_kit.github.actions",
     "server_url": "postmortem_kit.github.actions",
     "settings_from_env": "postmortem_kit.github.client",
+    "wrong_author": "postmortem_kit.github.client",
 }
 
 __all__ = sorted(_EXPORTS)

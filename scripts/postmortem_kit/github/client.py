@@ -209,6 +209,20 @@ def bot_login(gh, override: str | None = None) -> str:
         raise
 
 
+def wrong_author(created, expected: str) -> str | None:
+    """A problem line when GitHub shows ``created`` (what this token just wrote: an issue, a comment,
+    a review) as written by another login than ``expected``, the one reruns look for. An app token
+    cannot ask ``GET /user``, so its ``slug[bot]`` must be given; without it every rerun would write
+    the same object again."""
+    user = getattr(created, "user", None)
+    login = getattr(user, "login", None) if user is not None else None
+    if not isinstance(login, str) or not login or login.lower() == expected.lower():
+        return None
+    return (f"GitHub shows what this token writes as written by {login}, not {expected}: set the bot login to "
+            f"{login} (--bot-login, or the action's bot-login input), or the next run will not recognise it "
+            "and write it again")
+
+
 class Pacer:
     """At most ``per_minute`` calls to ``wait()`` return in any 60 seconds, evenly spaced."""
 

@@ -1,9 +1,11 @@
 """The one sticky comment on the pull request: status per file, findings, drafts, provenance.
 
-The comment is found by a hidden marker at the very start of its body *and*
-the bot's own login: a comment by anyone else that copies the marker is
-never edited or deleted.  It is edited in place when its text changes and
-left alone when it does not (so an unchanged re-run makes no write).
+The comment is found by the bot's own login *and* a hidden marker at the very
+start of its body or, when a person edited the marker out, its fixed first
+line (the heading of part 1, the "continued" line of later parts): a comment
+by anyone else is never edited or deleted, whatever it says.  It is edited in
+place when its text changes (which also puts a removed marker back) and left
+alone when it does not (so an unchanged re-run makes no write).
 
 GitHub refuses comment bodies over 65,536 characters.  The body is built
 from blocks (header, table chunks, one block per file, one per YAML draft)
@@ -32,6 +34,9 @@ from postmortem_kit.textsafety import cell, inline, path_code
 MARKER = "postmortem-kit:pr-comment"
 _PART_RE = re.compile(r"\A<!-- postmortem-kit:pr-comment(?: part=(\d{1,3}))? -->")
 _UNANCHORED_RE = re.compile(r"<!-- postmortem-kit:unanchored key=([0-9a-f]{24}) -->")
+HEADING = "### postmortem-kit: incident files in this pull request"
+_CONTINUED = "_postmortem-kit, continued (part {number} of {total})_"
+_CONTINUED_RE = re.compile(r"_postmortem-kit, continued \(part (\d{1,3}) of \d{1,3}\)_")
 COMMENT_LIMIT = 65_536
 PART_BUDGET = 60_000
 MAX_PARTS = 10
@@ -48,6 +53,7 @@ class CommentReport:
     errors: list[str] = field(default_factory=list)
     trimmed: list[str] = field(default_factory=list)
     parts: int = 0
+    wrong_author: str | None = None  # GitHub shows the comment we created as another login's
 
 
 def part_of(body: str | None) -> int | None:
@@ -55,6 +61,15 @@ def part_of(body: str | None) -> int | None:
     if not match:
         return None
     return int(match.group(1) or 1)
+
+
+def part_by_first_line(body: str | None) -> int | None:
+    """The part number a comment of ours shows in its first line, for one whose marker was edited out."""
+    text = (body or "").lstrip()
+    if text.startswith(HEADING):
+        return 1
+    match = _CONTINUED_RE.match(text)
+    return int(match.group(1)) if match else None
 
 
 def unanchored_keys(bodies: list[str]) -> set[str]:
@@ -65,12 +80,13 @@ def unanchored_keys(bodies: list[str]) -> set[str]:
 
 
 def existing(pull, bot_login: str) -> dict[int, list]:
-    """The bot's own sticky comments by part number (oldest first)."""
+    """The bot's own sticky comments by part number (oldest first): written by ``bot_login``,
+    with the marker or, failing that, our first line."""
     found: dict[int, list] = {}
     for comment in pull.get_issue_comments():
-        if comment.user is None or comment.user.login != bot_login:
+        if comment.user is None or comment.user.login.lower() != bot_login.lower():
             continue
-        number = part_of(comment.body)
+        number = part_of(comment.body) or part_by_first_line(comment.body)
         if number is not None:
             found.setdefault(number, []).append(comment)
     return found
@@ -94,7 +110,7 @@ def render(result: dict[str, Any], plan: Plan, report: SuggestionReport, notes: 
     checked = sum(1 for f in files if f["outcome"] != "deleted")
     verdict = "**Check failed**" if result["exit_status"] else "**Check passed**"
     header = [
-        "### postmortem-kit: incident files in this pull request",
+        HEADING,
         "",
         f"{verdict}: {checked} incident file{'s' if checked != 1 else ''} checked"
         + (f", {failed} with errors" if failed else "")
@@ -256,7 +272,7 @@ def pack(blocks: list[str], footer: str, *, budget: int = PART_BUDGET,
     for number, chunk in enumerate(parts, 1):
         head = [_part_header(number)]
         if number > 1:
-            head.append(f"_postmortem-kit, continued (part {number} of {total})_\n")
+            head.append(_CONTINUED.format(number=number, total=total) + "\n")
         body_blocks = list(chunk)
         if number == 1 and total > 1:
             body_blocks.insert(1, f"_This report continues in {total - 1} more comment{'s' if total > 2 else ''} "
@@ -340,9 +356,12 @@ def _delete(comment, gate, report: CommentReport) -> None:
 
 
 def _create(pull, body: str, number: int, bot_login: str, gate, report: CommentReport, is_transient) -> None:
+    from postmortem_kit.github import wrong_author
+
     try:
-        gate.send(lambda: pull.create_issue_comment(body))
+        created = gate.send(lambda: pull.create_issue_comment(body))
         report.created += 1
+        report.wrong_author = wrong_author(created, bot_login)
         return
     except Exception as error:  # noqa: BLE001
         if not is_transient(error):

@@ -113,6 +113,9 @@ def run_post(event: PrEvent, gh, options: PostOptions, gate, out: TextIO | None 
         done.append(_comment_line(comments))
         errors = report.errors + comments.errors
         lines += done
+        if comments.wrong_author:  # a rerun would not find the comment: say so, exit 1
+            lines += [f"problem: {log_line(e, 400)}" for e in [comments.wrong_author, *errors]]
+            return _finish(PostOutcome(1, lines, gate.writes), options, out, number)
         if errors:
             lines += [f"problem: {log_line(e, 400)}" for e in errors]
             lines.append("GitHub failed part way: what is listed above was done; run the job again to finish "

@@ -20,7 +20,11 @@ diff fall back to the shared append/insert anchor (``fallback``).
 
 Only comments written by the bot's own login, carrying the marker *and*
 whose stable slot (a hash of the comment's own file path and the section)
-matches the comment's path are ever touched; a comment of ours whose slot is
+matches the comment's path are ever touched.  When a person edited the marker
+out, the bot's comment is still known by its author and its fixed first line
+(``**Drafted `section`**`` or ``**All N drafted sections...**``) on its own
+path: it is edited back in place where that slot is still wanted on that
+line, and deleted as stale otherwise, never posted twice.  A comment of ours whose slot is
 still wanted on the same line, but whose draft changed, is edited in place
 instead of deleted and posted again.  When GitHub refuses an anchor (422, e.g. the line is not part
 of the diff) the section goes into the sticky comment as a YAML block
@@ -44,6 +48,8 @@ MARKER = "postmortem-kit:suggestion"
 _MARKER_RE = re.compile(r"<!-- postmortem-kit:suggestion key=([0-9a-f]{24}) section=([a-z_]{1,40})"
                         r"(?: slot=([0-9a-f]{16}))?(?: value=([0-9a-f]{16}))? -->")
 ALL_SECTIONS = "all_sections"  # the section name of the combined "accept all" suggestion
+_FIRST_LINE_RE = re.compile(r"\*\*(?:Drafted `([a-z_]{1,40})`|All \d{1,4} drafted sections in one suggestion)\*\* \(")
+UNMARKED = "unmarked-"  # key prefix of a comment of ours whose marker was edited out (never a wanted key)
 REVIEW_BATCH = 50
 MAX_BODY = 65_000  # GitHub refuses comment bodies over 65,536 characters
 
@@ -231,14 +237,22 @@ def remembered_of(bodies: list[str | None]) -> set[tuple[str, str]]:
 def ours(comment, bot_login: str) -> tuple[str, str] | None:
     """(key, section) when ``comment`` is one of our suggestion comments: written by the bot's login,
     with our marker, and (when the marker has one) a slot that matches the comment's own path."""
-    if comment.user is None or comment.user.login != bot_login:
+    if comment.user is None or comment.user.login.lower() != bot_login.lower():
         return None
     match = _MARKER_RE.search(comment.body or "")
     if not match:
-        return None
+        section = section_by_first_line(comment.body)
+        return (f"{UNMARKED}{comment.id}", section) if section else None
     if match.group(3) and match.group(3) != slot_of(comment.path or "", match.group(2)):
         return None  # the marker was copied from another file's comment: not this comment's own
     return match.group(1), match.group(2)
+
+
+def section_by_first_line(body: str | None) -> str | None:
+    """The section a suggestion comment of ours names in its first line, for one whose marker was
+    edited out."""
+    match = _FIRST_LINE_RE.match((body or "").lstrip())
+    return (match.group(1) or ALL_SECTIONS) if match else None
 
 
 def existing(pull, bot_login: str) -> dict[str, list]:
