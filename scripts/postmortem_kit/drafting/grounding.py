@@ -132,7 +132,7 @@ class Evidence:
         return ev
 
     def has_number(self, value: float) -> bool:
-        return any(abs(value - known) < 1e-9 for known in self.numbers)
+        return value in self.numbers or any(abs(value - known) < 1e-9 for known in self.numbers)
 
     def has_span(self, minutes: float, tolerance: float = 0.5, *, numbers: bool = True) -> bool:
         return (numbers and self.has_number(minutes)) or any(abs(minutes - span) <= tolerance for span in self.spans)

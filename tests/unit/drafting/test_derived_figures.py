@@ -81,7 +81,7 @@ def test_derivations_time_grows_linearly():
         ungrounded_figures("1.5 hours, 42%, 17 MB, 3,333 users", [text])
         return time.perf_counter() - began
 
-    small, large = run(200), run(2_000)
+    small, large = min(run(200) for _ in range(3)), min(run(2_000) for _ in range(3))  # best of three: shared machine
     assert large < max(small, 0.01) * 40
 
 

@@ -196,5 +196,6 @@ def test_grounding_time_grows_linearly_on_adversarial_text(unit):
         own.copied(text, ev)
         return time.perf_counter() - began
 
-    small, large = run(2_000), run(20_000)
-    assert large < max(small, 0.01) * 40  # ten times the text: about ten times the time, never a hundred
+    # Best of three each (the machine is shared): ten times the text, about ten times the time, never a hundred.
+    small, large = min(run(2_000) for _ in range(3)), min(run(20_000) for _ in range(3))
+    assert large < max(small, 0.01) * 40
