@@ -9,6 +9,12 @@ every miss and false alarm.
     python scripts/bench/eval_blameless.py                       # tests/data/blameless-dev.jsonl
     python scripts/bench/eval_blameless.py tests/data/blameless-heldout.jsonl
     python scripts/bench/eval_blameless.py --json                # machine-readable summary
+    python scripts/bench/eval_blameless.py --review SET.jsonl    # rules + the configured model's second opinion
+
+``--review`` runs `postmortem lint --review` (a model configured as for `postmortem draft`) and
+counts an item as flagged when a rule finding the model did not dismiss, or a ``review/BLM001``
+finding (blame the model says the rules missed), is left: the effect the model's advice would
+have if an author followed it.  Both figures are printed: the rules alone and rules + model.
 """
 
 from __future__ import annotations
@@ -39,7 +45,12 @@ def load_items(path: Path) -> list[dict]:
     return items
 
 
-def run_lint(items: list[dict], *, severity: str = "warning") -> dict[str, list[dict]]:
+DISMISSED = " — model: likely fine ("
+MISSED_RULE = "review/BLM001"
+
+
+def run_lint(items: list[dict], *, severity: str = "warning", review: bool = False,
+             config: str | None = None) -> dict[str, list[dict]]:
     """Findings per item id, from one `postmortem lint` process."""
     with tempfile.TemporaryDirectory(prefix="blameless-eval-") as tmp:
         names = {}
@@ -50,17 +61,22 @@ def run_lint(items: list[dict], *, severity: str = "warning") -> dict[str, list[
         env = dict(os.environ)
         env["PYTHONPATH"] = str(ROOT / "scripts") + os.pathsep + env.get("PYTHONPATH", "")
         command = [sys.executable, "-m", "postmortem_kit", "lint", "--format", "json", "--exit-zero",
-                   "--severity", severity, tmp]
+                   "--severity", severity, *(["--review"] if review else []),
+                   *(["--config", config] if review and config else []), tmp]
         done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
         if done.returncode != 0:
             raise SystemExit(f"postmortem lint failed ({done.returncode}): {done.stderr.strip()}")
+        if review:
+            print("\n".join(line for line in done.stderr.splitlines() if "review" in line), file=sys.stderr)
         by_item: dict[str, list[dict]] = defaultdict(list)
         for finding in json.loads(done.stdout):
             by_item[names[Path(finding["path"]).name]].append(finding)
     return by_item
 
 
-def evaluate(items: list[dict], findings: dict[str, list[dict]], *, severity: str = "warning") -> dict:
+def evaluate(items: list[dict], findings: dict[str, list[dict]], *, severity: str = "warning",
+             model: bool = False) -> dict:
+    """``model``: apply the model review's advice (dismissed findings do not count, missed blame does)."""
     wanted = {"warning": ("warning", "error"), "error": ("error",)}[severity]
     tp = fp = fn = tn = 0
     recall_by: dict[str, Counter] = defaultdict(Counter)
@@ -68,7 +84,11 @@ def evaluate(items: list[dict], findings: dict[str, list[dict]], *, severity: st
     clean_total: Counter = Counter()
     misses, false_alarms = [], []
     for item in items:
-        hits = [f for f in findings.get(item["id"], []) if not f["suppressed"] and f["severity"] in wanted]
+        hits = [f for f in findings.get(item["id"], []) if not f["suppressed"] and f["severity"] in wanted
+                and f["rule"] != MISSED_RULE]
+        if model:
+            hits = [f for f in hits if DISMISSED not in f["message"]]
+            hits += [f for f in findings.get(item["id"], []) if f["rule"] == MISSED_RULE]
         flagged = bool(hits)
         if item["blaming"]:
             recall_by[item["category"]]["total"] += 1
@@ -105,9 +125,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--severity", choices=("warning", "error"), default="warning",
                         help="count findings of this severity or above (default: warning = all)")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    parser.add_argument("--review", action="store_true", help="also ask the configured model (lint --review)")
+    parser.add_argument("--config", metavar="FILE", help="with --review: the drafting configuration (model, budget)")
     args = parser.parse_args(argv)
     items = load_items(Path(args.data))
-    result = evaluate(items, run_lint(items, severity=args.severity), severity=args.severity)
+    findings = run_lint(items, severity=args.severity, review=args.review, config=args.config)
+    result = evaluate(items, findings, severity=args.severity)
+    if args.review:
+        rules_only = result
+        result = evaluate(items, findings, severity=args.severity, model=True)
+        print(f"rules alone:   precision {rules_only['precision']:.3f}  recall {rules_only['recall']:.3f}  "
+              f"(fp {rules_only['fp']}, fn {rules_only['fn']})", file=sys.stderr)
+        print(f"rules + model: precision {result['precision']:.3f}  recall {result['recall']:.3f}  "
+              f"(fp {result['fp']}, fn {result['fn']})", file=sys.stderr)
     if args.json:
         print(json.dumps(result, indent=2, ensure_ascii=False))
         return 0

@@ -11,7 +11,7 @@ from postmortem_kit.checks import check_file
 from postmortem_kit.core import load_yaml_file, load_yaml_text
 from postmortem_kit.incident import analysis_sections
 from support.draft_data import DRAFT_DATA, copy_incident
-from support.llm_server import Refusal
+from support.llm_server import Refusal, Valid
 
 ALL = list(analysis_sections())
 
@@ -140,6 +140,16 @@ def test_openai_provider_through_the_environment(openai_env, run_cli, incident):
     code, out, err = run_cli("draft", str(incident), "--model", "test-model")
     assert code == 0 and openai_env.model_calls == 12
     assert "12 from cache" in err and "0 HTTP request(s)" in err
+
+
+def test_redactions_in_the_answers_are_reported_by_kind_never_by_value(openai_env, run_cli, incident):
+    token = "ghp_" + "a1B2" * 9
+    openai_env.script(Valid({"root_cause.technical_details": f"Token {token} leaked."}), section="root_cause")
+    code, out, err = run_cli("draft", str(incident), "--section", "root_cause", "--no-cache")
+    assert code == 0
+    [line] = [line for line in err.splitlines() if "redacted from the model's answers" in line]
+    assert line.endswith("redacted from the model's answers: 1 github-token")
+    assert token not in err and token not in out and "[REDACTED:github-token]" in out
 
 
 def test_a_dropped_section_exits_1_with_the_reason(openai_env, run_cli, incident):

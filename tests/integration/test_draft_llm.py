@@ -321,6 +321,20 @@ def test_secrets_in_the_answer_are_redacted_too(openai_env, incident):
     result = draft(incident, sections=["root_cause"])
     details = result.drafted["root_cause"].value["technical_details"]
     assert details == "Token [REDACTED:github-token] and key [REDACTED:aws-access-key]."
+    # Counted apart from what was redacted before sending, by kind, once per value.
+    assert result.redacted_output["github-token"] == 1 and result.redacted_output["aws-access-key"] == 1
+    assert result.to_dict()["redacted_output"] == result.redacted_output
+
+
+def test_secrets_of_the_attack_kinds_echoed_by_the_model_are_redacted(openai_env, incident):
+    """Issue 13, break 11: what the model echoes back goes through the same rules as what it was sent."""
+    password, card = "Walrus" + "-91x", "3528 0007 " + "0000 0000"
+    leak = Valid({"root_cause.technical_details": f"the admin password is {password}; JCB {card} failed"})
+    openai_env.script(leak, section="root_cause")
+    result = draft(incident, sections=["root_cause"])
+    details = result.drafted["root_cause"].value["technical_details"]
+    assert password not in details and card not in details
+    assert result.redacted_output["password"] == 1 and result.redacted_output["payment-card"] == 1
 
 
 # --------------------------------------------------------------------------- cache, budget, concurrency

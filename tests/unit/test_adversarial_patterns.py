@@ -1,13 +1,13 @@
 """Every regex the tool runs on untrusted text, timed on long adversarial strings (issue 13, break 7).
 
-Patterns: every module-level compiled regex (``re.Pattern`` or ``LazyRegex``) in the package, and
-every blameless rule.  For each, strings are built from the pattern itself: a sample that walks into
-the pattern, then a long run of one filler character (spaces, letters, punctuation) at each top-level
-cut point, then the rest of the sample and a character that breaks the match.  The bound is
-relative: the time at 4x the length must stay near 4x (linear), never the 16x of a quadratic
-pattern.  The static check (``core.adjacent_runs``: two unbounded runs of the same characters that
-can meet) runs on every blameless rule too.  `python tests/unit/test_adversarial_patterns.py` prints the
-worst case.
+Patterns: every module-level compiled regex (``re.Pattern`` or ``LazyRegex``) in the package, every
+blameless rule and every built-in redaction pattern (``textsafety/redaction.yaml``). For each,
+strings are built from the pattern itself: a sample that walks into the pattern, then a long run of
+one filler character (spaces, letters, punctuation) at each top-level cut point, then the rest of
+the sample and a character that breaks the match. The bound is relative: the time at 4x the length
+must stay near 4x (linear), never the 16x of a quadratic pattern. The static check
+(``core.adjacent_runs``: two unbounded runs of the same characters that can meet) runs on every
+blameless rule too. `python tests/unit/test_adversarial_patterns.py` prints the worst case.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import time
 
 import postmortem_kit
 from postmortem_kit.core import LazyRegex, adjacent_runs, package_file
+from postmortem_kit.textsafety import builtin_rules
 
 try:
     from re import _constants as sre  # type: ignore[attr-defined]
@@ -67,6 +68,8 @@ def package_patterns() -> dict[str, tuple[re.Pattern, bool]]:
     rules = json.loads(package_file("postmortem_kit.blameless", "rules.compiled.json").read_text(encoding="utf-8"))
     for rule in rules["rules"]:
         found[f"blameless {rule['id']}"] = (re.compile(rule["pattern"], re.IGNORECASE), True)
+    for index, rule in enumerate(builtin_rules()):  # patterns loaded from YAML, used with sub()
+        found[f"redaction {rule.id} #{index + 1}"] = (rule.pattern, True)
     return found
 
 
@@ -164,6 +167,11 @@ def test_no_blameless_rule_has_two_unbounded_runs_that_can_meet():
                 if name.startswith("blameless ")}
     assert {name: why for name, why in problems.items() if why} == {}
     assert adjacent_runs(r"\((?:\s+)?again(?:\s+)?[!?.]{0,3}(?:\s+)?\)")  # the old BL071 shape is caught
+
+
+def test_every_redaction_pattern_is_timed():
+    names = [name for name in package_patterns() if name.startswith("redaction ")]
+    assert len(names) == len(builtin_rules())
 
 
 def test_every_pattern_scales_linearly_on_adversarial_input():

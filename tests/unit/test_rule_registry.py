@@ -11,7 +11,7 @@ from postmortem_kit.cli.catalog import every_rule
 PACKAGE = Path(__file__).resolve().parents[2] / "scripts" / "postmortem_kit"
 RULE_ID = re.compile(r"\A[a-z]+(?:-[a-z]+)*/[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 FAMILIES = {"file", "yaml", "schema", "times", "timeline", "id", "template", "import", "draft", "followups",
-            "follow-ups", "stats", "blameless"}
+            "follow-ups", "stats", "blameless", "review"}
 
 
 def _literals() -> set[tuple[str, str]]:

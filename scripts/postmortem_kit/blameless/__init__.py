@@ -17,9 +17,13 @@ _EXPORTS: dict[str, str] = {
     "RuleFileError": "postmortem_kit.blameless.rules",
     "compile_yaml": "postmortem_kit.blameless.rules",
     "describe_prose_pattern_error": "postmortem_kit.blameless.schema_bridge",
+    "ProseDocument": "postmortem_kit.blameless.prose",
+    "ProseField": "postmortem_kit.blameless.prose",
     "find_blame": "postmortem_kit.blameless.document",
+    "incident_prose": "postmortem_kit.blameless.prose",
     "from_compiled": "postmortem_kit.blameless.rules",
     "lint_command": "postmortem_kit.blameless.lint",
+    "lint_document": "postmortem_kit.blameless.lint",
     "lint_target": "postmortem_kit.blameless.lint",
     "lint_text": "postmortem_kit.blameless.text",
     "load_rules": "postmortem_kit.blameless.rules",
@@ -31,6 +35,7 @@ _EXPORTS: dict[str, str] = {
     "schema_not_entry": "postmortem_kit.blameless.schema_bridge",
     "schema_pattern": "postmortem_kit.blameless.schema_bridge",
     "source_digest": "postmortem_kit.blameless.rules",
+    "text_prose": "postmortem_kit.blameless.prose",
 }
 
 __all__ = sorted(_EXPORTS)

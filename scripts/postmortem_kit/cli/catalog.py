@@ -25,6 +25,7 @@ FAMILY_MODULES = (
     "postmortem_kit.drafting.validation",
     "postmortem_kit.drafting.grounding",
     "postmortem_kit.drafting.consistency",
+    "postmortem_kit.drafting.review_findings",
     "postmortem_kit.rca.import_command",
 )
 

@@ -7,7 +7,8 @@ stdin.  Directories are searched for .md, .markdown, .txt, .yaml and .yml.
 Severity: every finding is a warning unless ``--severity error``, which
 applies the policy of a published incident (blame rules become errors).
 Exit status: 0 no findings, 1 findings (suppressed ones do not count),
-2 unusable input or arguments.
+2 unusable input or arguments.  ``--review`` adds the configured model's
+second opinion as warnings and notes; the exit status stays the rules'.
 """
 
 from __future__ import annotations
@@ -33,6 +34,13 @@ def build_parser() -> ArgumentParser:
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     parser.add_argument("--list-rules", action="store_true", help="print the rules and exit")
     parser.add_argument("--rules", metavar="FILE", help="use this rule file instead of the built-in one")
+    parser.add_argument("--review", action="store_true",
+                        help="ask the configured model (as for `postmortem draft`) to confirm or dismiss each finding and to "
+                             "point out blame the rules missed; its answers are warnings and suggestions only and never "
+                             "change the exit status")
+    parser.add_argument("--config", metavar="FILE",
+                        help="with --review: the configuration file (default: .postmortem-kit.yaml near the first path)")
+    parser.add_argument("--model", help="with --review: the model (default: from the configuration)")
     return parser
 
 
@@ -40,6 +48,12 @@ def main(argv: list[str]) -> int:
     args = parse(build_parser(), argv)
     if isinstance(args, int):
         return args
+    if args.review and not args.list_rules:
+        from postmortem_kit.drafting import lint_review_command
+
+        return lint_review_command(args.paths, fmt=args.format, severity=args.severity, kind=args.kind,
+                                   exit_zero=args.exit_zero, rules_file=args.rules, config_file=args.config,
+                                   model=args.model, out=sys.stdout, err=sys.stderr)
     from postmortem_kit.blameless import lint_command
 
     return lint_command(args.paths, fmt=args.format, severity=args.severity, kind=args.kind,

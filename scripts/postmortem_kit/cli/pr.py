@@ -55,6 +55,10 @@ def build_parser() -> ArgumentParser:
                        help="draft cache (default: $RUNNER_TEMP or the temporary folder, never the checkout); keep it between runs "
                             "so unchanged incidents cost no model calls")
     check.add_argument("--no-blameless", action="store_true", help="skip the blameless-language rules")
+    check.add_argument("--review", action="store_true",
+                       help="ask the drafting model (same trusted configuration, endpoint and key; never for forks) to "
+                            "confirm or dismiss each blameless finding and point out missed blame; warnings and "
+                            "suggestions only, the exit status stays the rules'")
 
     post = sub.add_parser("post", help="stage 2: validate a result file and comment on the pull request",
                           description=("Stage 2 on a workflow_run event (or pull_request for same-repository "
@@ -86,7 +90,8 @@ def main(argv: list[str]) -> int:
             event=args.event, out=args.out, workspace=args.workspace, incident_dirs=args.incident_dir,
             provider=args.provider, drafts=not args.no_drafts, config=args.config or args.trusted_config,
             config_optional=not args.config and bool(args.trusted_config), model=args.model,
-            cache_dir=args.cache_dir, blameless=not args.no_blameless), out=sys.stdout, err=sys.stderr)
+            cache_dir=args.cache_dir, blameless=not args.no_blameless, review=args.review), out=sys.stdout,
+            err=sys.stderr)
     if args.stage == "post":
         return pr_post_command(PrPostRequest(
             results=args.results, event=args.event, bot_login=args.bot_login,

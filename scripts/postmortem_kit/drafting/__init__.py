@@ -1,5 +1,5 @@
 """`postmortem draft`: computed facts, per-section prompts, model providers, validation, redaction and
-the draft cache.
+the draft cache; and the model review of the blameless check (`lint --review`).
 
 Public names are listed in ``__all__`` and imported lazily on first use, so importing one
 of them loads only the module that defines it (the cold `postmortem check` path stays short).
@@ -37,6 +37,16 @@ _EXPORTS: dict[str, str] = {
     "ungrounded_figures": "postmortem_kit.drafting.grounding",
     "whole_incident_pass": "postmortem_kit.drafting.consistency",
     "load_config": "postmortem_kit.drafting.config",
+    "MISSED_RULE": "postmortem_kit.drafting.review_findings",
+    "Candidate": "postmortem_kit.drafting.review",
+    "ReviewOutcome": "postmortem_kit.drafting.review",
+    "ReviewReport": "postmortem_kit.drafting.review_findings",
+    "Reviewer": "postmortem_kit.drafting.review",
+    "lint_review_command": "postmortem_kit.drafting.review_findings",
+    "load_review_prompts": "postmortem_kit.drafting.review",
+    "make_reviewer": "postmortem_kit.drafting.review_findings",
+    "review_all": "postmortem_kit.drafting.review_findings",
+    "review_document": "postmortem_kit.drafting.review_findings",
     "load_prompts": "postmortem_kit.drafting.prompt_files",
     "nothing_to_draft": "postmortem_kit.drafting.sections",
     "render_json": "postmortem_kit.drafting.output",

@@ -114,6 +114,9 @@ def report(result, err: TextIO) -> None:
     if result.redacted:
         kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(result.redacted.items()))
         print(f"{PROG}: redacted before sending: {kinds}", file=err)
+    if result.redacted_output:  # counts by kind only: the values never reach a log
+        kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(result.redacted_output.items()))
+        print(f"{PROG}: redacted from the model's answers: {kinds}", file=err)
     for dropped in result.dropped:
         print(f"{PROG}: dropped {dropped.section}: {dropped.reason}", file=err)
 

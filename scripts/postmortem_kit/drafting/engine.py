@@ -154,7 +154,8 @@ def draft_incident(source: str | Path | SourceDocument, provider: Provider | str
     facts_view = redactor.redact_data(facts.to_dict())
     run_stats = _run_stats(provider, before, started)
     return DraftResult(doc.path, states, drafted, dropped, provenance, usage, facts, dict(redactor.counts),
-                       cache_hits=cache.hits, budget=run.budget.limit, facts_view=facts_view, stats=run_stats)
+                       cache_hits=cache.hits, budget=run.budget.limit, facts_view=facts_view, stats=run_stats,
+                       redacted_output=dict(run.outbound.counts))
 
 
 def _run_stats(provider: Provider, before: dict | None, started: float) -> dict[str, Any]:
@@ -226,7 +227,8 @@ class _Run:
         self.provider = provider
         self.prompts = prompts
         self.context = context
-        self.redactor = redactor
+        self.redactor = redactor  # everything sent to the model
+        self.outbound = Redactor(redactor.rules)  # everything the model sends back: same rules, own counts
         self.policy = policy
         self.cache = cache
         self.budget = budget
@@ -300,7 +302,7 @@ class _Run:
         policy = InertPolicy(self.policy.allowed_hosts, 500)
 
         def safe(text: str) -> str:
-            return " ".join(make_inert(self.redactor.redact(text), policy).split())
+            return " ".join(make_inert(self.outbound.redact(text), policy).split())
 
         return DroppedSection(section, safe(reason), [safe(problem) for problem in problems], usage)
 
@@ -330,8 +332,9 @@ class _Run:
     def _accept(self, section: str, value: Any, raw: Any) -> Verdict:
         if value is None:
             return Verdict(problems=["empty section"])
-        cleaned = clean_section(section, value, self.redactor, self.policy)
-        raw_redacted = self.redactor.redact_data(raw) if raw is not None else None
+        cleaned = clean_section(section, value, self.outbound, self.policy)
+        # The raw value (for checks that need it unescaped) is the same answer: redacted without counting twice.
+        raw_redacted = Redactor(self.redactor.rules).redact_data(raw) if raw is not None else None
         findings: list[Finding] = validate_section(section, cleaned, data=self.data, facts=self.facts,
                                                    path=self.doc.path, strict=self.strict, raw_value=raw_redacted)
         if self.strict and self.evidence is not None:

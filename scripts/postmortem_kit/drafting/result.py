@@ -77,6 +77,7 @@ class DraftResult:
     budget: int | None = None
     facts_view: dict[str, Any] = field(default_factory=dict)  # facts.to_dict(), redacted (it quotes inputs)
     stats: dict[str, Any] = field(default_factory=dict)  # HTTP requests, retries, tokens, seconds, format
+    redacted_output: dict[str, int] = field(default_factory=dict)  # type -> values redacted from the model's answers
 
     @property
     def requested(self) -> list[str]:
@@ -121,5 +122,6 @@ class DraftResult:
             "facts": self.facts_view,
             "usage": {**self.usage.to_dict(), "cache_hits": self.cache_hits, "token_budget": self.budget},
             "redacted": self.redacted,
+            "redacted_output": self.redacted_output,
             "stats": self.stats,
         }

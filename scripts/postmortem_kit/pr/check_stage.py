@@ -41,6 +41,7 @@ class CheckOptions:
     drafts: bool = True
     draft: DraftSettings = field(default_factory=DraftSettings)
     blameless: bool = True
+    review: bool = False  # the model review of the blameless findings (a workflow input; never the PR's files)
     summary_path: str | None = None
     output_path: str | None = None
 
@@ -76,7 +77,10 @@ def run_check(event: PrEvent, gh, options: CheckOptions, out: TextIO | None = No
             draft_config = load_draft_config(options.draft, options.workspace)
         provider = draft_config.resolved_provider()
 
-    entries, all_findings = check_files(listing, options, draft_config)
+    reviewer, report = _reviewer(options, draft_config, pull_ref.fork)
+    entries, all_findings = check_files(listing, options, draft_config, reviewer, report)
+    if report is not None:
+        notes += [f"model {line}" if line.startswith("review") else line for line in report.lines()]
     failing = [e for e in entries if e["outcome"] in ("failed", "unreadable")]
     exit_status = 1 if failing else 0
     result = {
@@ -102,7 +106,28 @@ def run_check(event: PrEvent, gh, options: CheckOptions, out: TextIO | None = No
     return CheckOutcome(result, exit_status, all_findings, notes)
 
 
-def check_files(listing: Listing, options: CheckOptions, draft_config) -> tuple[list[dict[str, Any]], list[Finding]]:
+def _reviewer(options: CheckOptions, draft_config, fork: bool):
+    """The model reviewer when the workflow asked for one (``--review``), from the trusted configuration."""
+    if not options.review or not options.blameless:
+        return None, None
+    from postmortem_kit.drafting import ReviewReport, make_reviewer
+
+    report = ReviewReport()
+    if fork:
+        report.notes.append("skipped: a pull request from a fork is never sent to a model")
+        return None, report
+    if draft_config is None:
+        from postmortem_kit.pr.drafts import load_draft_config
+
+        draft_config = load_draft_config(options.draft, options.workspace)
+    reviewer, why = make_reviewer(draft_config)
+    if reviewer is None:
+        report.notes.append(str(why))
+    return reviewer, report
+
+
+def check_files(listing: Listing, options: CheckOptions, draft_config, reviewer=None,
+                report=None) -> tuple[list[dict[str, Any]], list[Finding]]:
     entries: list[dict[str, Any]] = []
     all_findings: list[Finding] = []
     docs: dict[str, Any] = {}
@@ -115,6 +140,8 @@ def check_files(listing: Listing, options: CheckOptions, draft_config) -> tuple[
         docs[changed.path] = doc
     for finding in duplicate_ids(docs.items()):
         per_file[finding.path].append(finding)
+    if reviewer is not None:
+        _review(reviewer, report, docs, per_file)
     for changed in listing.files:
         if changed.deleted:
             entries.append(_entry(changed, None, [], FileDrafts(), None))
@@ -133,6 +160,22 @@ def check_files(listing: Listing, options: CheckOptions, draft_config) -> tuple[
             entry.update(review_material(doc.data, drafts))
         entries.append(entry)
     return entries, all_findings
+
+
+def _review(reviewer, report, docs: dict[str, Any], per_file: dict[str, list[Finding]]) -> None:
+    """The model's second opinion on each readable file: warnings and annotated messages only."""
+    from postmortem_kit.blameless import incident_prose
+    from postmortem_kit.drafting import review_document
+
+    for path, doc in docs.items():
+        findings = per_file[path]
+        if doc is None or not isinstance(doc.data, dict) or any(f.fatal for f in findings):
+            continue
+        try:
+            findings.extend(review_document(reviewer, incident_prose(doc, path), findings, report))
+        except Exception as error:  # noqa: BLE001 - the review is optional; the check's result stands
+            report.notes.append(f"{path}: failed: {type(error).__name__}")
+    report.redacted = dict(reviewer.redactor.counts)
 
 
 def _check_one(path: str, options: CheckOptions) -> tuple[Any, list[Finding]]:

@@ -30,6 +30,7 @@ class PrCheckRequest:
     model: str | None = None
     cache_dir: str | None = None
     blameless: bool = True
+    review: bool = False
 
 
 @dataclass
@@ -74,7 +75,7 @@ def pr_check_command(request: PrCheckRequest, *, out: TextIO, err: TextIO) -> in
         draft=DraftSettings(provider=request.provider, config_path=request.config,
                             config_optional=request.config_optional, model=request.model,
                             cache_dir=request.cache_dir, fork=event.pull.fork),
-        blameless=request.blameless)
+        blameless=request.blameless, review=request.review)
     try:
         gh = _client(event)
         outcome = run_check(event, gh, options)

@@ -11,6 +11,7 @@ from postmortem_kit.core import lazy_exports
 
 _EXPORTS: dict[str, str] = {
     "ELLIPSIS": "postmortem_kit.textsafety.untrusted",
+    "EntropyProfile": "postmortem_kit.textsafety.redaction_checks",
     "InertPolicy": "postmortem_kit.textsafety.untrusted",
     "RedactionConfigError": "postmortem_kit.textsafety.redaction",
     "Redactor": "postmortem_kit.textsafety.redaction",
@@ -19,6 +20,7 @@ _EXPORTS: dict[str, str] = {
     "clean_content": "postmortem_kit.textsafety.html_sanitize",
     "clean_document": "postmortem_kit.textsafety.html_sanitize",
     "code_span": "postmortem_kit.textsafety.untrusted",
+    "entropy_profiles": "postmortem_kit.textsafety.redaction",
     "hosts_in": "postmortem_kit.textsafety.untrusted",
     "inert": "postmortem_kit.textsafety.untrusted",
     "inline": "postmortem_kit.textsafety.untrusted",
@@ -30,6 +32,7 @@ _EXPORTS: dict[str, str] = {
     "plain": "postmortem_kit.textsafety.html_text",
     "safe_href": "postmortem_kit.textsafety.html_text",
     "safe_title": "postmortem_kit.textsafety.html_text",
+    "shannon_entropy": "postmortem_kit.textsafety.redaction_checks",
     "slug": "postmortem_kit.textsafety.html_text",
     "split_code": "postmortem_kit.textsafety.untrusted",
     "strip_html": "postmortem_kit.textsafety.untrusted",

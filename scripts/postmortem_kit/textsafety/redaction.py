@@ -4,15 +4,15 @@ The rules are data (``textsafety/redaction.yaml``, plus ``redaction.extra_patter
 from the configuration file).  Each match becomes a typed placeholder such as
 ``[REDACTED:aws-access-key]``; a rule may replace only one capture group so the
 surrounding name stays readable (``password=[REDACTED:password]``).  A few
-rules confirm a candidate in code first (``validate``): an IPv4/IPv6 candidate
-must be a real address (loopback and unspecified addresses are kept), a card
-number must pass the Luhn check.  Redaction is idempotent: placeholders never
-match a rule.
+rules confirm a candidate in code first (``validate``, ``entropy``; see
+``redaction_checks``): an IPv4/IPv6 candidate must be a real address (loopback
+and unspecified addresses are kept), a card number must pass the Luhn check,
+a generic token must look random (Shannon entropy, thresholds as data).
+Redaction is idempotent: placeholders never match a rule.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import re
 import threading
 from collections import Counter
@@ -21,6 +21,7 @@ from functools import cache
 from typing import Any, Callable, Iterable
 
 from postmortem_kit.core import PostmortemError, package_file
+from postmortem_kit.textsafety.redaction_checks import VALIDATORS, EntropyProfile
 
 RULES_FILE = "redaction.yaml"
 _FLAGS = {"ignorecase": re.IGNORECASE, "multiline": re.MULTILINE, "dotall": re.DOTALL}
@@ -34,63 +35,6 @@ def placeholder(kind: str) -> str:
     return f"[REDACTED:{kind}]"
 
 
-def _valid_ipv4(text: str) -> bool:
-    address = text.split("/", 1)[0]
-    try:
-        parsed = ipaddress.IPv4Address(address)
-    except ValueError:
-        return False
-    if "/" in text:
-        length = int(text.split("/", 1)[1])
-        if length > 32:
-            return False
-        if _network_prefix(text, length, 24):
-            return False  # a network (host bits zero, /24 or shorter) is topology, not a host: kept
-    return not (parsed.is_loopback or parsed.is_unspecified)
-
-
-def _network_prefix(text: str, length: int, longest: int) -> bool:
-    try:
-        return length <= longest and ipaddress.ip_network(text, strict=True) is not None
-    except ValueError:
-        return False
-
-
-def _valid_ipv6(text: str) -> bool:
-    address = text.split("%", 1)[0].split("/", 1)[0]
-    try:
-        parsed = ipaddress.IPv6Address(address)
-    except ValueError:
-        return False
-    if "/" in text:
-        length = int(text.rsplit("/", 1)[1])
-        if length > 128 or _network_prefix(text.split("%", 1)[0], length, 48):
-            return False
-    return not (parsed.is_loopback or parsed.is_unspecified)
-
-
-def _luhn(text: str) -> bool:
-    digits = [int(c) for c in text if c.isdigit()]
-    if not 13 <= len(digits) <= 19:
-        return False
-    total = 0
-    for index, digit in enumerate(reversed(digits)):
-        if index % 2:
-            digit *= 2
-            if digit > 9:
-                digit -= 9
-        total += digit
-    return total % 10 == 0
-
-
-def _phone(text: str) -> bool:
-    return 8 <= sum(c.isdigit() for c in text) <= 15
-
-
-VALIDATORS: dict[str, Callable[[str], bool]] = {"ipv4": _valid_ipv4, "ipv6": _valid_ipv6, "luhn": _luhn,
-                                                "phone": _phone}
-
-
 @dataclass(frozen=True)
 class RedactionRule:
     id: str
@@ -98,9 +42,15 @@ class RedactionRule:
     group: int = 0
     validate: Callable[[str], bool] | None = None
     description: str = ""
+    entropy: EntropyProfile | None = None
+
+    def accepts(self, secret: str) -> bool:
+        """The candidate passes the rule's code checks (validator and entropy profile, when set)."""
+        return ((self.validate is None or self.validate(secret))
+                and (self.entropy is None or self.entropy.random(secret)))
 
     @classmethod
-    def from_mapping(cls, entry: Any, where: str) -> RedactionRule:
+    def from_mapping(cls, entry: Any, where: str, profiles: dict[str, EntropyProfile] | None = None) -> RedactionRule:
         if not isinstance(entry, dict):
             raise RedactionConfigError(f"{where}: each redaction pattern is a mapping with id and regex")
         kind, regex = entry.get("id"), entry.get("regex")
@@ -127,21 +77,58 @@ class RedactionRule:
                                        f"(use {', '.join(VALIDATORS)})")
         if pattern.search(placeholder(kind)) or pattern.search("[REDACTED:x]"):
             raise RedactionConfigError(f"{where}: pattern {kind!r} matches the placeholder text itself")
+        profiles = entropy_profiles() if profiles is None else profiles
+        entropy = entry.get("entropy")
+        if entropy is not None and entropy not in profiles:
+            raise RedactionConfigError(f"{where}: pattern {kind!r}: unknown entropy profile {entropy!r} "
+                                       f"(use {', '.join(profiles)})")
         return cls(kind, pattern, group, VALIDATORS.get(validate) if validate else None,
-                   str(entry.get("description", "")))
+                   str(entry.get("description", "")), profiles[entropy] if entropy is not None else None)
 
 
 @cache
-def builtin_rules() -> tuple[RedactionRule, ...]:
+def _rules_file() -> tuple[str, dict]:
     import yaml
 
     path = package_file(__package__, RULES_FILE)
     with open(path, encoding="utf-8") as handle:
         loaded = yaml.safe_load(handle)
-    entries = loaded.get("patterns") if isinstance(loaded, dict) else None
+    if not isinstance(loaded, dict):
+        raise RedactionConfigError(f"{path}: expected a mapping with `patterns`")
+    return str(path), loaded
+
+
+@cache
+def entropy_profiles() -> dict[str, EntropyProfile]:
+    """The named entropy thresholds of ``redaction.yaml`` (``entropy_profiles``)."""
+    path, loaded = _rules_file()
+    entries = loaded.get("entropy_profiles") or {}
+    if not isinstance(entries, dict):
+        raise RedactionConfigError(f"{path}: `entropy_profiles` is a mapping of name to thresholds")
+    return {name: _profile(name, entry, path) for name, entry in entries.items()}
+
+
+def _profile(name: str, entry: Any, where: str) -> EntropyProfile:
+    if not isinstance(entry, dict):
+        raise RedactionConfigError(f"{where}: entropy profile {name!r} is a mapping")
+    try:
+        hex_bits = entry.get("hex_bits")
+        return EntropyProfile(name, int(entry["min_length"]), float(entry["bits"]),
+                              None if hex_bits is None else float(hex_bits), int(entry.get("classes", 1)))
+    except (KeyError, TypeError, ValueError) as error:
+        raise RedactionConfigError(f"{where}: entropy profile {name!r} needs min_length and bits (numbers): "
+                                   f"{error}") from None
+
+
+@cache
+def builtin_rules() -> tuple[RedactionRule, ...]:
+    path, loaded = _rules_file()
+    entries = loaded.get("patterns")
     if not isinstance(entries, list):
         raise RedactionConfigError(f"{path}: expected a `patterns` list")
-    return tuple(RedactionRule.from_mapping(entry, f"{path} pattern {index + 1}") for index, entry in enumerate(entries))
+    profiles = entropy_profiles()
+    return tuple(RedactionRule.from_mapping(entry, f"{path} pattern {index + 1}", profiles)
+                 for index, entry in enumerate(entries))
 
 
 class Redactor:
@@ -186,7 +173,7 @@ class Redactor:
         for rule in self.rules:
             def keep(match: re.Match[str], rule=rule) -> str:
                 secret = match.group(rule.group)
-                if rule.validate is None or rule.validate(secret):
+                if rule.accepts(secret):
                     hits.append((rule.id, secret))
                 return match.group(0)
             rule.pattern.sub(keep, text)
@@ -196,7 +183,7 @@ class Redactor:
 def _apply(rule: RedactionRule, text: str, found: Counter[str]) -> str:
     def replace(match: re.Match[str]) -> str:
         secret = match.group(rule.group)
-        if not secret or "[REDACTED:" in secret or (rule.validate is not None and not rule.validate(secret)):
+        if not secret or "[REDACTED:" in secret or not rule.accepts(secret):
             return match.group(0)  # nothing to hide, or already a placeholder
         found[rule.id] += 1
         if rule.group == 0:
