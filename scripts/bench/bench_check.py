@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import resource
 import shutil
 import statistics
 import subprocess
@@ -34,10 +35,20 @@ def tool(name: str) -> str:
     return found
 
 
+CPU: list[float] = []  # CPU seconds (user + system) of each timed command, in order
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def timed(command: list[str], expect: tuple[int, ...] = (0,)) -> float:
+    cpu = _children_cpu()
     started = time.perf_counter()
     result = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     elapsed = time.perf_counter() - started
+    CPU.append(_children_cpu() - cpu)
     if result.returncode not in expect:
         sys.exit(f"bench_check: {command[0]} exited {result.returncode}: {result.stderr.decode()[-500:]}")
     return elapsed
@@ -48,21 +59,23 @@ def median_of(command: list[str], repeat: int) -> float:
     return statistics.median(timed(command) for _ in range(repeat))
 
 
-def interleaved(ours: list[str], theirs: list[str], repeat: int) -> tuple[float, float, float]:
-    """Median times of the two commands run one after the other ``repeat`` times, and the median
-    of the per-pair ratios: the machine's speed drifts, so each ratio compares neighbours."""
+def interleaved(ours: list[str], theirs: list[str], repeat: int) -> tuple[float, float, float, float]:
+    """Median times of the two commands run one after the other ``repeat`` times, the median
+    of the per-pair ratios (the machine's speed drifts, so each ratio compares neighbours), and
+    the same median for CPU time, which moves less with the load of a shared machine."""
     timed(ours), timed(theirs)  # warm the page cache and .pyc files
-    pairs = []
+    pairs, cpu_pairs = [], []
     for index in range(repeat):
         if index % 2:
-            theirs_time = timed(theirs)
-            ours_time = timed(ours)
+            theirs_time, theirs_cpu = timed(theirs), CPU[-1]
+            ours_time, ours_cpu = timed(ours), CPU[-1]
         else:
-            ours_time = timed(ours)
-            theirs_time = timed(theirs)
+            ours_time, ours_cpu = timed(ours), CPU[-1]
+            theirs_time, theirs_cpu = timed(theirs), CPU[-1]
         pairs.append((ours_time, theirs_time))
+        cpu_pairs.append(ours_cpu / max(theirs_cpu, 1e-9))
     return (statistics.median(p[0] for p in pairs), statistics.median(p[1] for p in pairs),
-            statistics.median(p[0] / p[1] for p in pairs))
+            statistics.median(p[0] / p[1] for p in pairs), statistics.median(cpu_pairs))
 
 
 def make_files(directory: Path, count: int) -> list[Path]:
@@ -88,12 +101,13 @@ def main() -> int:
     # package while the baseline's installed one has them, so write ours first.
     compileall.compile_dir(str(ROOT / "scripts" / "postmortem_kit"), quiet=1)
 
-    one_ours, one_theirs, ratio = interleaved([ours, "check", str(EXAMPLE)],
+    one_ours, one_theirs, ratio, cpu_ratio = interleaved([ours, "check", str(EXAMPLE)],
                                               [theirs, "--schemafile", str(SCHEMA), str(EXAMPLE)], args.repeat)
     print(f"one file, cold process (median of {args.repeat}, runs alternated):")
     print(f"  postmortem check     {one_ours * 1000:8.1f} ms")
     print(f"  check-jsonschema     {one_theirs * 1000:8.1f} ms")
     print(f"  ratio                {ratio:8.2f}x   (median of the pairs' ratios; target <= 0.35)")
+    print(f"  CPU-time ratio       {cpu_ratio:8.2f}x   (user + system time, median of the pairs' ratios)")
 
     with tempfile.TemporaryDirectory() as tmp:
         files = make_files(Path(tmp), args.files)

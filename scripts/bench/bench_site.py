@@ -7,9 +7,10 @@ Both sites are built in this run from the same incidents (tests/support/incident
 * baseline: the same, with the plugin's ``search: builtin`` (material's own search: one JSON
   index of every incident page) and material's own search box.
 
-Reported: build wall time and peak RSS (the MkDocs process, and the Pagefind process apart),
-the largest page, and in headless Chromium for a few queries (a fresh browser context each, page
-just loaded): the bytes the search fetches and the time from typing the query to the first result.
+Reported: build wall time and CPU time, peak RSS sampled from /proc every 0.1 s (the MkDocs
+process, the Pagefind processes it starts, and their sum at the same instant), the largest page,
+and in headless Chromium for a few queries (a fresh browser context each, page just loaded):
+the bytes the search fetches and the time from typing the query to the first result.
 
     nice -n 19 python scripts/bench/bench_site.py --incidents 1000 [--queries 3]
 """
@@ -39,22 +40,75 @@ SITE = ROOT / "scripts/postmortem_kit/site"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 QUERIES = ["database connection", "certificate", "retry storm", "disk", "cache"]
-# Runs `mkdocs build` and prints the process's own peak RSS and its children's (Pagefind) at exit.
+# Runs `mkdocs build` and prints its CPU seconds (own, children) at exit.
 RUNNER = """
 import resource, runpy, sys
 sys.argv = ["mkdocs", "build", "--strict", "-f", sys.argv[1]]
 try:
     runpy.run_module("mkdocs", run_name="__main__")
 finally:
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    sys.stderr.write(f"\\nBENCH-RSS {own} {kids}\\n")
+    own, kids = (resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    sys.stderr.write(f"\\nBENCH-CPU {own.ru_utime + own.ru_stime} {kids.ru_utime + kids.ru_stime}\\n")
 """
+
+
+def _tree(root: int) -> list[int]:
+    """The process ``root`` and its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat[stat.rindex(")") + 2:].split()[1])
+            children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, []))
+    return found
+
+
+def _rss_kb(pid: int) -> tuple[int, bool]:
+    """(resident KB, is a Pagefind process)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return 0, False
+    found = re.search(r"^VmRSS:\s+(\d+) kB", status, re.M)
+    args = cmdline.split(b"\0")
+    is_pagefind = args[0].rsplit(b"/", 1)[-1] == b"pagefind" or b"-m\0pagefind\0" in cmdline
+    return (int(found[1]) if found else 0), is_pagefind
+
+
+class RssSampler(threading.Thread):
+    """Peak RSS of a process tree: the root, the Pagefind processes, and their sum at one instant."""
+
+    def __init__(self, root: int):
+        super().__init__(daemon=True)
+        self.root, self.done = root, threading.Event()
+        self.peak = {"mkdocs": 0, "pagefind": 0, "combined": 0}
+
+    def run(self):
+        while not self.done.wait(0.1):
+            own = kids = 0
+            for pid in _tree(self.root):
+                kb, is_pagefind = _rss_kb(pid)
+                if is_pagefind:
+                    kids += kb
+                else:
+                    own += kb
+            for key, value in (("mkdocs", own), ("pagefind", kids), ("combined", own + kids)):
+                self.peak[key] = max(self.peak[key], value)
 
 
 def write_config(path: Path, incidents: Path, site_dir: Path, search: str) -> None:
     config = {
         "INHERIT": str(ROOT / "mkdocs.yml"),
+        "docs_dir": str(SITE / "docs"),
         "site_dir": str(site_dir),
         "plugins": ["search", {"postmortems": {"dir": str(incidents), "followups_status": None, "search": search}}],
     }
@@ -63,32 +117,26 @@ def write_config(path: Path, incidents: Path, site_dir: Path, search: str) -> No
 
 def build(config: Path) -> dict:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    load = os.getloadavg()[0]
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", RUNNER, str(config)], cwd=ROOT, env=env, capture_output=True,
-                          text=True)
-    wall = time.perf_counter() - started
-    if done.returncode != 0:
-        sys.exit(f"mkdocs build -f {config} failed:\n{done.stderr[-3000:]}")
-    own, kids = map(int, re.search(r"BENCH-RSS (\d+) (\d+)", done.stderr).groups())
-    index = re.search(r"search index of \d+ page\(s\) written in ([0-9.]+) s", done.stderr)
-    return {"wall": wall, "rss_mb": own / 1024, "pagefind_s": float(index[1]) if index else 0.0}
-
-
-PAGEFIND_RUNNER = """
-import resource, subprocess, sys
-subprocess.run([sys.executable, "-m", "pagefind", "--site", sys.argv[1], "--exclude-selectors", "[data-search-exclude]"],
-               check=True, capture_output=True)
-print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-"""
-
-
-def pagefind_alone(site: Path) -> tuple[float, float]:
-    """(seconds, peak RSS MB) of Pagefind indexing the built site again, from a small parent process
-    (a child's peak RSS counts what it shares with its parent at fork, so MkDocs' own would show)."""
-    started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", PAGEFIND_RUNNER, str(site)], capture_output=True, text=True,
-                          check=True)
-    return time.perf_counter() - started, int(done.stdout.strip()) / 1024
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        process = subprocess.Popen([sys.executable, "-c", RUNNER, str(config)], cwd=ROOT, env=env, stdout=out,
+                                   stderr=err)
+        sampler = RssSampler(process.pid)
+        sampler.start()
+        returncode = process.wait()
+        wall = time.perf_counter() - started
+        sampler.done.set()
+        sampler.join()
+        err.seek(0)
+        stderr = err.read().decode("utf-8", "replace")
+    if returncode != 0:
+        sys.exit(f"mkdocs build -f {config} failed:\n{stderr[-3000:]}")
+    own, kids = map(float, re.search(r"BENCH-CPU ([0-9.]+) ([0-9.]+)", stderr).groups())
+    index = re.search(r"search index of \d+ page\(s\) written in ([0-9.]+) s", stderr)
+    return {"wall": wall, "cpu": own + kids, "load": (load, os.getloadavg()[0]),
+            "rss_mb": {key: kb / 1024 for key, kb in sampler.peak.items()},
+            "pagefind_s": float(index[1]) if index else 0.0}
 
 
 def largest_pages(site: Path, count: int = 3) -> list[tuple[int, str]]:
@@ -170,7 +218,6 @@ def main() -> int:
             write_config(config, incidents, work / f"site-{name}", name)
             results[name] = build(config)
             results[name]["largest"] = largest_pages(work / f"site-{name}")
-        results["pagefind"]["again_s"], results["pagefind"]["pagefind_rss_mb"] = pagefind_alone(work / "site-pagefind")
         index = work / "site-builtin" / "search" / "search_index.json"
         timeout = 120_000
         for name in ("pagefind", "builtin"):
@@ -179,10 +226,12 @@ def main() -> int:
               f"(load average {os.getloadavg()[0]:.1f} at the end)")
         for name in ("pagefind", "builtin"):
             r = results[name]
-            print(f"\n{name}: mkdocs build --strict {r['wall']:.1f} s wall, peak RSS {r['rss_mb']:.0f} MB (mkdocs process)"
-                  + (f"; of which Pagefind {r['pagefind_s']:.1f} s (run alone: {r['again_s']:.1f} s, "
-                     f"peak RSS {r['pagefind_rss_mb']:.0f} MB in its own process)"
-                     if name == "pagefind" else ""))
+            rss = r["rss_mb"]
+            print(f"\n{name}: mkdocs build --strict {r['wall']:.1f} s wall, {r['cpu']:.1f} s CPU (load average "
+                  f"{r['load'][0]:.1f} before, {r['load'][1]:.1f} after)"
+                  + (f"; of which Pagefind {r['pagefind_s']:.1f} s wall" if name == "pagefind" else ""))
+            print(f"  peak RSS: mkdocs {rss['mkdocs']:.0f} MB, Pagefind {rss['pagefind']:.0f} MB, "
+                  f"both at once {rss['combined']:.0f} MB")
             print("  largest pages: " + ", ".join(f"{path} {size / 1024:.0f} KB" for size, path in r["largest"]))
             for query, seconds, fetched in r["search"]:
                 print(f"  query {query!r}: first result {seconds:.2f} s, search fetched {fetched / 1024:.0f} KB")

@@ -83,3 +83,38 @@ def test_serve_watches_the_incident_folder(tmp_path):
         assert str((tmp_path / "postmortems").resolve()) in server._watched_paths
     finally:
         server.server_close()
+
+
+def test_a_serve_rebuild_makes_only_the_changed_incident_page(tmp_path):
+    """`mkdocs serve` keeps the plugin between builds: after one incident file changes, the rebuild
+    parses that file only and makes that incident's page only (counted, not timed)."""
+    import yaml
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from support.incident_factory import incident_yaml
+
+    config_path = team_repo(tmp_path)
+    write_incidents(tmp_path / "postmortems", 12, seed=15, start=20)
+    files = sorted((tmp_path / "postmortems").glob("*.yaml"))
+
+    def serve_build():
+        config = load_config(str(config_path))
+        config.plugins.on_startup(command="serve", dirty=False)
+        build(config, serve_url="http://127.0.0.1:8000/")
+        return config.plugins["postmortems"]
+
+    plugin = serve_build()
+    pages = sorted((tmp_path / "site" / "incidents").glob("INC-*/index.html"))
+    assert plugin.made.renders == len(pages) >= 10 and plugin.load_cache.parsed == len(files)
+    plugin = serve_build()  # nothing changed
+    assert plugin.made.renders == 0 and plugin.load_cache.parsed == len(files)
+
+    changed = next(path for path in files if (tmp_path / "site" / "incidents" / path.stem).is_dir())
+    data = yaml.safe_load(changed.read_text())
+    data["lesson"]["what_changed"] = "Rebuilt after a quokka review."
+    changed.write_text(incident_yaml(data), encoding="utf-8")
+    plugin = serve_build()
+    assert plugin.made.renders == 1 and plugin.load_cache.parsed == len(files) + 1
+    assert "quokka" in (tmp_path / "site" / "incidents" / changed.stem / "index.html").read_text()
+    assert "quokka" in (tmp_path / "site" / "lessons" / "index.html").read_text()  # listings are rebuilt

@@ -19,7 +19,8 @@ import re
 from typing import Any
 
 from postmortem_kit.blameless.edges import LEFT_EDGE, RIGHT_EDGE, source_digest  # noqa: F401  (re-exported)
-from postmortem_kit.blameless.regex_shapes import backtracking_risk, literal_prefixes
+from postmortem_kit.blameless.regex_shapes import backtracking_risk, collapsed_reach, literal_prefixes, literal_starts
+from postmortem_kit.blameless.regex_shapes import straight_quote_form as straight
 from postmortem_kit.core import required_literals
 
 FORMAT = 1
@@ -98,7 +99,7 @@ def compile_rule_file(raw: Any, digest: str, *, check: bool = True) -> dict:
     macros = dict(raw.get("macros") or {})
     macros["PARTICIPLE"] = _participle()
     contexts = raw["contexts"]
-    marker = "(?:" + expand(contexts["cause_markers"], macros) + ")"
+    marker = straight("(?:" + expand(contexts["cause_markers"], macros) + ")")
     rules = []
     for entry in raw["rules"]:
         rule = {key: entry[key] for key in _RULE_KEYS if key in entry}
@@ -107,24 +108,35 @@ def compile_rule_file(raw: Any, digest: str, *, check: bool = True) -> dict:
                 rule[key] = [str(word).lower() for word in lexicon[entry[key + "_lexicon"]]]
             elif key in entry:
                 rule[key] = [str(word).lower() for word in entry[key]]
+        # The regexes the scanner compiles read its prepared text (no curly quotes): "straight"
+        # forms are cheaper to compile and match the same there (regex_shapes.straight_quote_form).
         if entry.get("requires_before"):
-            rule["requires_before"] = spaces(str(entry["requires_before"]))
+            rule["requires_before"] = straight(spaces(str(entry["requires_before"])))
         if entry.get("pattern"):
             rule["pattern"] = expand(entry["pattern"], macros)
             edge = RIGHT_EDGE if entry.get("boundary", True) else ""
-            rule["body"] = "(?:" + rule["pattern"] + ")" + edge
+            rule["body"] = straight("(?:" + rule["pattern"] + ")" + edge)
             rule["prefixes"] = sorted(literal_prefixes(rule["body"], TRIGGER_LENGTH) or ())
             # Each top-level alternative with its own literal starts: at run time only the
             # alternatives that can start at a present word are compiled and tried.
             # "needs": literals every match of the alternative contains (regex_literals), so the
             # scanner skips it on a text without them before compiling anything.
             rule["alternatives"] = []
+            # "reach": how far past its start a match can end (whitespace collapsed); "starts": its
+            # longer literal starts.  Both are tested where the trigger word occurs.
             for alternative in top_level_alternatives(rule["pattern"]):
+                alternative = straight(alternative)
                 prefixes = sorted(literal_prefixes("(?:" + alternative + ")" + edge, TRIGGER_LENGTH) or ())
                 part = {"source": alternative, "prefixes": prefixes}
                 needs = required_literals(alternative, skip=tuple(prefixes))
                 if needs:
                     part["needs"] = needs
+                    reach = collapsed_reach(alternative)  # the needed words lie within this reach
+                    if reach is not None:
+                        part["reach"] = reach
+                starts = literal_starts("(?:" + alternative + ")" + edge)
+                if starts and any(len(start) > len(start.split(" ")[0]) + 1 for start in starts):
+                    part["starts"] = starts
                 rule["alternatives"].append(part)
         else:
             rule["pattern"] = ""
@@ -133,7 +145,7 @@ def compile_rule_file(raw: Any, digest: str, *, check: bool = True) -> dict:
         "format": FORMAT,
         "source_digest": digest,
         "lexicon": {name: sorted({str(word).lower() for word in lexicon[name]}) for name in _WORD_LISTS},
-        "meta": LEFT_EDGE + "(?:" + "|".join(spaces(m) for m in lexicon["meta_markers"]) + ")",
+        "meta": straight(LEFT_EDGE + "(?:" + "|".join(spaces(m) for m in lexicon["meta_markers"]) + ")"),
         "marker": {"body": marker, "prefixes": sorted(literal_prefixes(marker, TRIGGER_LENGTH) or ())},
         "contexts": {key: contexts[key] for key in ("cause_fields", "cause_subject_fields", "cause_headings")},
         "rules": rules,

@@ -12,3 +12,13 @@ def source_digest(data: bytes) -> str:
     import zlib
 
     return f"crc32:{zlib.crc32(data):08x}:{len(data)}"
+
+
+def collapse_space(text: str) -> str:
+    """``text`` with each run of whitespace as one space (the form of a rule's literal starts)."""
+    if not text:
+        return text
+    inner = " ".join(text.split())
+    if not inner:
+        return " "
+    return (" " if text[0].isspace() else "") + inner + (" " if text[-1].isspace() else "")

@@ -93,16 +93,16 @@ class Grammar(SubjectReader):
         """Start and end of the sentence around ``position`` (bounded to the window)."""
         low = max(0, position - WINDOW)
         start = low
-        for m in _SENTENCE_END.finditer(self.masked, low, position):
-            if m.group().startswith(".") and self._abbreviation(m.start()):
+        for m in _SENTENCE_END.finditer(self.masked[low:position]):  # a slice: its lookbehind sees no further
+            if m.group().startswith(".") and self._abbreviation(low + m.start()):
                 continue
-            start = m.end()
+            start = low + m.end()
         high = min(len(self.masked), position + WINDOW)
         end = high
-        for m in _SENTENCE_END.finditer(self.masked, position, high):
-            if m.group().startswith(".") and self._abbreviation(m.start()):
+        for m in _SENTENCE_END.finditer(self.masked[position:high]):
+            if m.group().startswith(".") and self._abbreviation(position + m.start()):
                 continue
-            end = m.start() + (1 if m.group()[0] in ".!?" else 0)
+            end = position + m.start() + (1 if m.group()[0] in ".!?" else 0)
             break
         return start, end
 
@@ -325,7 +325,7 @@ class Grammar(SubjectReader):
             if not possessive or not _NAME_SHAPE.match(base_text) or base in self.person_nouns \
                     or base in self.systems or base in self.stop:
                 continue
-            previous = _PREVIOUS_WORD.search(masked, max(0, at - 30), at)
+            previous = _PREVIOUS_WORD.search(masked[max(0, at - 30):at])
             if previous is not None and previous.group(1) in self.determiners:
                 continue
             found.append(Token("w", text, text.lower(), at, m.end()))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from postmortem_kit.blameless.edges import collapse_space
 from postmortem_kit.core import adjacent_runs
 
 try:  # Python 3.11 keeps the regex parser here
@@ -169,3 +170,155 @@ def _class_chars(items) -> set[str] | None:
         else:
             return None
     return chars if len(chars) <= 8 else None
+
+
+# --- Forms that are cheaper at run time ---------------------------------------------------------
+
+_CURLY = "’‘"
+_CURLY_CODES = frozenset(map(ord, _CURLY))
+_IGNORECASE = re.compile(r"\(\?[a-zA-Z-]*i")
+
+
+def straight_quote_form(pattern: str) -> str:
+    """``pattern`` for the scanner's text, in which curly apostrophes were made straight: curly
+    quotes are left out of the character classes that keep other members.
+
+    On such text both forms match the same, but a class holding a character above Latin-1
+    is compiled into a 64K-entry table (about 0.3 ms each), which made these classes a large
+    part of compiling a rule.  The new form is used only when Python parses it to exactly the
+    original minus those class members; otherwise the pattern is returned unchanged.
+    """
+    if not any(quote in pattern for quote in _CURLY):
+        return pattern
+    out: list[str] = []
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            out.append(pattern[index:index + 2])
+            index += 2
+        elif char == "[":
+            end = _class_end(pattern, index)
+            if end < 0:
+                return pattern
+            body = pattern[index + 1:end]
+            kept = body.translate({code: None for code in _CURLY_CODES})
+            out.append("[" + (kept if kept.lstrip("^") else body) + "]")
+            index = end + 1
+        else:
+            out.append(char)
+            index += 1
+    simpler = "".join(out)
+    try:
+        same = _without_curly(sre_parse.parse(simpler)) == _without_curly(sre_parse.parse(pattern))
+    except re.error:
+        return pattern
+    return simpler if same else pattern
+
+
+def _class_end(pattern: str, start: int) -> int:
+    """Index of the ``]`` closing the class that opens at ``start`` (-1 if none)."""
+    index = start + 1
+    if pattern[index:index + 1] == "^":
+        index += 1
+    if pattern[index:index + 1] == "]":
+        index += 1  # a leading ] is a member
+    while index < len(pattern):
+        if pattern[index] == "\\":
+            index += 2
+            continue
+        if pattern[index] == "]":
+            return index
+        index += 1
+    return -1
+
+
+def _without_curly(items):
+    """A comparable copy of a parsed pattern with curly quotes left out of its classes."""
+    out = []
+    for op, value in items:
+        if op == sre_constants.IN:
+            kept = [item for item in value if not (item[0] == sre_constants.LITERAL and item[1] in _CURLY_CODES)]
+            if len(kept) == 1 and kept[0][0] == sre_constants.LITERAL:
+                out.append((sre_constants.LITERAL, kept[0][1]))
+            elif len(kept) == 2 and kept[0][0] == sre_constants.NEGATE and kept[1][0] == sre_constants.LITERAL:
+                out.append((sre_constants.NOT_LITERAL, kept[1][1]))
+            else:
+                out.append((op, tuple(sorted(set(kept), key=repr))))
+        elif op == sre_constants.SUBPATTERN:
+            out.append((op, value[:-1] + (_without_curly(value[-1]),)))
+        elif op == sre_constants.BRANCH:
+            out.append((op, tuple(_without_curly(branch) for branch in value[1])))
+        elif op in _REPEATS or op == getattr(sre_constants, "POSSESSIVE_REPEAT", None):
+            out.append((op, (value[0], value[1], _without_curly(value[2]))))
+        elif op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT):
+            out.append((op, (value[0], _without_curly(value[1]))))
+        elif op == getattr(sre_constants, "ATOMIC_GROUP", None):
+            out.append((op, _without_curly(value)))
+        elif op == sre_constants.GROUPREF_EXISTS:
+            out.append((op, (value[0], _without_curly(value[1]), value[2] and _without_curly(value[2]))))
+        else:
+            out.append((op, value))
+    return tuple(out)
+
+
+def literal_starts(pattern: str, *, most: int = 200, lengths: tuple[int, ...] = (8, 10, 12, 14, 16, 20, 24, 32)) -> list[str] | None:
+    """The longest literal starts of ``pattern`` (whitespace collapsed, see ``collapse_space``)
+    that number at most ``most``, or None.
+
+    Every match of the pattern, whitespace collapsed, starts with one of them, so the scanner
+    can test them where a rule's trigger word occurs and compile the rule only when one fits.
+    """
+    if _IGNORECASE.search(pattern):
+        return None
+    best = None
+    for length in lengths:
+        found = literal_prefixes(pattern, length)
+        if found is None:
+            break
+        kept: set[str] = set()
+        for start in sorted({collapse_space(start) for start in found}, key=len):
+            # A start that extends a kept one adds nothing: the shorter one fits wherever it fits.
+            if not any(start[:size] in kept for size in range(1, len(start))):
+                kept.add(start)
+        if len(kept) > most:
+            break
+        best = sorted(kept)
+    return best
+
+
+def collapsed_reach(pattern: str) -> int | None:
+    """The longest a match of ``pattern`` can be once its whitespace runs are collapsed to one
+    space (see ``collapse_space``), or None when it has no bound.
+
+    Unbounded repeats are allowed only on whitespace (``backtracking_risk``), and a run of
+    whitespace collapses to one character, so a rule's reach past its trigger word is short:
+    the literals it needs must occur within it.
+    """
+    try:
+        width = _reach(list(sre_parse.parse(pattern)))
+    except re.error:
+        return None
+    return None if width == float("inf") else int(width)
+
+
+def _reach(items) -> float:
+    total = 0.0
+    for op, value in items:
+        if op in _SINGLE:
+            total += 1
+        elif op == sre_constants.SUBPATTERN:
+            total += _reach(list(value[-1]))
+        elif op == sre_constants.BRANCH:
+            total += max(_reach(list(branch)) for branch in value[1])
+        elif op in _REPEATS:
+            low, high, body = value
+            if high == sre_constants.MAXREPEAT:
+                total += 1 if len(body) == 1 and _whitespace_only(body) else float("inf")
+            else:
+                total += high * _reach(list(body))
+        elif op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT, sre_constants.AT):
+            continue
+        else:
+            return float("inf")
+    return total

@@ -4,7 +4,10 @@ The rules are edited in ``blameless/rules.yaml``; loading prefers the
 compiled form ``blameless/rules.compiled.json`` when the checksum it
 records matches the YAML (see ``blameless.compiler``), and compiles the YAML
 itself otherwise.  Each rule's regex is compiled the first time one of its
-trigger words occurs, so a run only pays for the rules its text can reach.
+trigger words occurs, so a run only pays for the rules its text can reach;
+for the first texts, an alternative is also left out (not compiled) when the
+text lacks its required literals or when none of its literal starts occurs
+where its trigger word does.
 """
 
 from __future__ import annotations
@@ -15,9 +18,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from postmortem_kit.blameless.edges import LEFT_EDGE, RIGHT_EDGE, source_digest  # noqa: F401 (re-exported)
+from postmortem_kit.blameless.edges import LEFT_EDGE, RIGHT_EDGE, collapse_space, source_digest  # noqa: F401
 from postmortem_kit.blameless.triggers import TriggerIndex
-from postmortem_kit.core import PostmortemError, brief, package_file
+from postmortem_kit.core import LazyRegex, PostmortemError, brief, package_file
 
 RULES_FILE = "rules.yaml"
 COMPILED_FILE = "rules.compiled.json"
@@ -72,7 +75,8 @@ class RuleSet:
                  marker: re.Pattern, meta: re.Pattern, cause_fields: re.Pattern, cause_subject_fields: re.Pattern,
                  cause_field_globs: tuple[str, ...], cause_headings: re.Pattern,
                  alternatives: dict[str, tuple[str, ...]],
-                 needs: dict[tuple[str, int], tuple[tuple[str, ...], ...]] | None = None):
+                 needs: dict[tuple[str, int], tuple] | None = None,
+                 starts: dict[tuple[str, int], tuple[str, ...]] | None = None):
         self.rules = rules
         self.by_id = {rule.id: rule for rule in rules}
         self.lexicon = lexicon
@@ -90,35 +94,36 @@ class RuleSet:
         self.searchers: dict[str, re.Pattern] = {}
         self.plans: dict[str, tuple] = {}
         self._parts: dict[tuple[str, tuple[int, ...]], re.Pattern] = {}
-        # Literals an alternative's match must contain (any one of each clause), per trigger key:
-        # [(entry position in the key's list, clauses)] for the entries that have any.
-        needs = needs or {}
-        self.key_needs: dict[str, tuple] = {}
-        for key, entries in triggers.rules.items():
-            listed = tuple((position, needs[(entry[0].id, entry[1])]) for position, entry in enumerate(entries)
-                           if entry is not None and needs.get((entry[0].id, entry[1])))
-            if listed:
-                self.key_needs[key] = listed
+        # Literals an alternative's match must contain (any one of each clause) and how far past
+        # its start a match reaches, per trigger key: [(entry position in the key's list,
+        # (clauses, reach))] for the entries that have any.
+        # Likewise the literal starts (whitespace collapsed) an alternative's match begins with.
+        self.key_needs = _per_key(triggers, needs or {})
+        self.key_starts = _per_key(triggers, starts or {})
         self._filtered_plans: dict[tuple[str, tuple[int, ...]], tuple] = {}
         self._filter_uses: dict[str, int] = {}
 
-    def plan_for(self, key: str, text: str, seen: dict[str, bool]) -> tuple:
+    def plan_for(self, key: str, text: str, seen: dict[str, bool], where=None) -> tuple:
         """The plan for ``key`` without the alternatives whose required literals are not all in
-        ``text`` (``seen`` remembers substring tests for this text): nothing is compiled for a
-        rule whose rarer words are absent.  The filter saves compiling in a short run (one file
-        from pre-commit); once a key has come up in many texts, its whole plan is compiled and
-        the substring tests stop, since a failing anchored match costs less than the tests."""
+        ``text`` (``seen`` remembers substring tests for this text), nor those none of whose
+        literal starts occurs at the positions ``where()`` returns (where the plan will be
+        tried): nothing is compiled for a rule whose rarer words are absent.  The filter saves
+        compiling in a short run (one file from pre-commit); once a key has come up in many
+        texts, its whole plan is compiled and the tests stop, since a failing anchored match
+        costs less than the tests."""
         found_plan = self.plans.get(key)
         if found_plan is not None:
             return found_plan
         listed = self.key_needs.get(key)
-        if listed is None:
+        starts = self.key_starts.get(key) if where is not None else None
+        if listed is None and starts is None:
             return self.plan(key)
         uses = self._filter_uses[key] = self._filter_uses.get(key, 0) + 1
         if uses > FILTERED_TEXTS:
             return self.plan(key)
         dropped = []
-        for position, clauses in listed:
+        near = []  # alternatives whose needed literals are in the text: are they within reach?
+        for position, (clauses, reach) in listed or ():
             for clause in clauses:
                 for literal in clause:
                     found = seen.get(literal)
@@ -129,8 +134,19 @@ class RuleSet:
                 else:
                     dropped.append(position)
                     break
+            else:
+                if reach is not None and where is not None:
+                    near.append((position, clauses, reach))
+        if (near or starts) and len(dropped) < len(self.triggers.rules[key]):
+            size = max([reach for _, _, reach in near] + [len(start) for _, options in starts or () for start in options])
+            windows = _windows(text, where(), size)
+            dropped.extend(position for position, clauses, reach in near if not any(
+                all(any(literal in window[:reach] for literal in clause) for clause in clauses) for window in windows))
+            dropped.extend(position for position, options in starts or ()
+                           if position not in dropped and not any(window.startswith(options) for window in windows))
         if not dropped:
             return self.plan(key)
+        dropped.sort()
         cache_key = (key, tuple(dropped))
         found_plan = self._filtered_plans.get(cache_key)
         if found_plan is None:
@@ -255,7 +271,8 @@ def from_compiled(compiled: dict[str, Any]) -> RuleSet:
     triggers = TriggerIndex()
     triggers.add(compiled["marker"]["prefixes"], None)
     alternatives: dict[str, tuple[str, ...]] = {}
-    needs: dict[tuple[str, int], tuple[tuple[str, ...], ...]] = {}
+    needs: dict[tuple[str, int], tuple] = {}  # (clauses, reach or None)
+    starts: dict[tuple[str, int], tuple[str, ...]] = {}
     for entry in compiled["rules"]:
         rule = _rule(entry)
         rules.append(rule)
@@ -265,22 +282,25 @@ def from_compiled(compiled: dict[str, Any]) -> RuleSet:
             for index, part in enumerate(parts):
                 triggers.add(part["prefixes"], (rule, index))
                 if part.get("needs"):
-                    needs[(rule.id, index)] = tuple(tuple(clause) for clause in part["needs"])
+                    needs[(rule.id, index)] = (tuple(tuple(clause) for clause in part["needs"]), part.get("reach"))
+                if part.get("starts"):
+                    starts[(rule.id, index)] = tuple(part["starts"])
     triggers.freeze()
     contexts = compiled["contexts"]
     return RuleSet(
         rules=rules,
         lexicon=lexicon,
         triggers=triggers,
-        marker=re.compile(compiled["marker"]["body"]),
+        marker=LazyRegex(compiled["marker"]["body"]),
         alternatives=alternatives,
         needs=needs,
-        meta=re.compile(compiled["meta"]),
+        starts=starts,
+        meta=LazyRegex(compiled["meta"]),
         cause_fields=_field_globs(contexts["cause_fields"]),
         cause_subject_fields=_field_globs(contexts["cause_subject_fields"]),
         cause_field_globs=tuple(contexts["cause_fields"]) + tuple(contexts["cause_subject_fields"]),
-        cause_headings=re.compile(r"\A#{1,6}[ \t]+(?:\d+[.)]?[ \t]+)?(?:"
-                                  + contexts["cause_headings"].replace(" ", r"\s+") + r")\b", re.IGNORECASE),
+        cause_headings=LazyRegex(r"\A#{1,6}[ \t]+(?:\d+[.)]?[ \t]+)?(?:"
+                                 + contexts["cause_headings"].replace(" ", r"\s+") + r")\b", re.IGNORECASE),
     )
 
 
@@ -313,7 +333,7 @@ def _rule(entry: dict) -> Rule:
         not_verbs=words("not_verbs") or frozenset(),
         weak_verbs=words("weak_verbs"),
         unknown_verbs=words("unknown_verbs"),
-        requires_before=re.compile(entry["requires_before"]) if entry.get("requires_before") else None,
+        requires_before=LazyRegex(entry["requires_before"]) if entry.get("requires_before") else None,
         schema=bool(entry.get("schema", False)),
         negated_verb_blames=bool(entry.get("negated_verb_blames", False)),
         hypothetical=bool(entry.get("hypothetical", False)),
@@ -328,4 +348,30 @@ def _field_globs(globs: list[str]) -> re.Pattern:
     for glob in globs:
         regex = re.escape(glob).replace(r"\[\]", r"\[\d+\]").replace(r"\*", r"[^.\[\]]+")
         parts.append(regex + r"(?:\[\d+\])?")
-    return re.compile("(?:" + "|".join(parts) + r")\Z")
+    return LazyRegex("(?:" + "|".join(parts) + r")\Z")
+
+
+def _per_key(triggers: TriggerIndex, by_part: dict) -> dict[str, tuple]:
+    """((position in the key's entries, value), ...) per trigger key, for the entries with a value."""
+    found: dict[str, tuple] = {}
+    for key, entries in triggers.rules.items():
+        listed = tuple((position, by_part[(entry[0].id, entry[1])]) for position, entry in enumerate(entries)
+                       if entry is not None and by_part.get((entry[0].id, entry[1])))
+        if listed:
+            found[key] = listed
+    return found
+
+
+def _windows(text: str, positions, size: int) -> list[str]:
+    """The text from each position on, whitespace collapsed, at least ``size`` characters long
+    (or to the end of the text)."""
+    windows = []
+    for position in positions:
+        span = size * 2
+        while True:
+            window = collapse_space(text[position:position + span])
+            if len(window) >= size or position + span >= len(text):
+                break
+            span *= 4
+        windows.append(window)
+    return windows

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import cache, partial
 from itertools import islice
 
 from postmortem_kit.blameless.grammar import Grammar, Phrase
@@ -159,23 +160,22 @@ def _hits(lowered: str, rules: RuleSet) -> list[tuple[int, Rule | None, re.Match
     word edges, and only their own rules are tried there (anchored).
     """
     index = rules.triggers
-    kinds = index.kind
     words = Counter(lowered.split())
     hits: list[tuple[int, int, Rule | None, re.Match]] = []
     literals: dict[str, bool] = {}  # substring tests already made on this text
-    finders = index.finders
+    plans = rules.plans
     for key, expected in index.present(lowered, words).items():
-        plan = rules.plan_for(key, lowered, literals)
-        if not plan:
+        plan = plans.get(key)  # a key's whole plan, once it has come up in many texts
+        if plan is None:
+            where = cache(partial(_where, lowered, index, key, expected))  # located once, if needed
+            plan = rules.plan_for(key, lowered, literals, where)
+            if not plan:
+                continue
+            positions = where()
+        elif not plan:
             continue
-        whole = kinds[key] == "word"
-        if whole and expected and (key in finders or expected >= _FINDER_AFTER or len(key) <= _SHORT_KEY):
-            # A whole word: the edge-checking finder skips the key inside other words ("is" in
-            # "this", "as" in "was") without a Python step for each; compiling it costs more than
-            # a few plain searches, so a longer, rarer word takes the loop below.
-            positions = [found.start() for found in islice(index.finder(key).finditer(lowered), expected)]
         else:
-            positions = _positions(lowered, key, whole, expected)
+            positions = _where(lowered, index, key, expected)
         for position in positions:
             for rank, rule, pattern in plan:
                 m = pattern.match(lowered, position)
@@ -183,6 +183,17 @@ def _hits(lowered: str, rules: RuleSet) -> list[tuple[int, Rule | None, re.Match
                     hits.append((position, rank, rule, m))
     hits.sort(key=lambda hit: (hit[0], hit[1]))
     return [(position, rule, m) for position, _, rule, m in hits]
+
+
+def _where(lowered: str, index, key: str, expected: int) -> list[int]:
+    """Where the rules of ``key`` are tried: each occurrence of the key at a word start."""
+    whole = index.kind[key] == "word"
+    if whole and expected and (key in index.finders or expected >= _FINDER_AFTER or len(key) <= _SHORT_KEY):
+        # A whole word: the edge-checking finder skips the key inside other words ("is" in
+        # "this", "as" in "was") without a Python step for each; compiling it costs more than
+        # a few plain searches, so a longer, rarer word takes the loop below.
+        return [found.start() for found in islice(index.finder(key).finditer(lowered), expected)]
+    return _positions(lowered, key, whole, expected)
 
 
 def _positions(lowered: str, key: str, whole: bool, expected: int) -> list[int]:

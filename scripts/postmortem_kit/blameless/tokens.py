@@ -18,7 +18,10 @@ _TOKEN = LazyRegex(
     r"|(?P<m>\x1a+)"
     r"|(?P<p>[.!?;:,()\[\]\"“”—–]|\s-\s|\n[ \t]*\n)"
 )
-_SENTENCE_END = LazyRegex(r"[.!?]+(?=[\s\"”')\]]|\Z)|\n[ \t]*\n|\n[ \t]*(?:[-*+]|\d{1,3}[.)]|#{1,6})[ \t]")
+# Sentence ends and the word before a position.  Both start only where a run of their characters starts
+# (the lookbehinds), so a long run of dots or letters is read once, not once per character; callers
+# apply them to a slice of the text (a window), where that is the same as the unguarded pattern.
+_SENTENCE_END = LazyRegex(r"(?<![.!?])[.!?]+(?=[\s\"”')\]]|\Z)|\n[ \t]*\n|\n[ \t]*(?:[-*+]|\d{1,3}[.)]|#{1,6})[ \t]")
 _ABBREVIATIONS = frozenset({"e.g", "i.e", "etc", "vs", "approx", "mr", "mrs", "ms", "dr", "no", "fig", "cf", "st", "inc", "ltd"})
 _CLAUSE_PUNCT = frozenset(".!?;:,()[]\"“”—–") | {" - "}
 _CONJUNCTIONS = frozenset({"and", "but", "so", "yet", "or", "because", "since", "while", "when", "whenever",
@@ -34,7 +37,7 @@ _NAME_SHAPE = LazyRegex(r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:[-'’][A-Za-zÀ-ÿ]
 _KNOWN = ("person", "named", "system", "weak", "activity")
 _NAME_CANDIDATE = LazyRegex(r"[A-ZÀ-ÖØ-Þ](?<![\w@'’-][A-ZÀ-ÖØ-Þ])[\w'’-]{0,40}")  # capitalised words
 _HANDLE_CANDIDATE = LazyRegex(r"@[\w.-]{1,40}|[A-Za-z0-9][\w.-]{0,40}@(?![\w.-])")
-_PREVIOUS_WORD = LazyRegex(r"([a-z'’-]+)\s+\Z")
+_PREVIOUS_WORD = LazyRegex(r"(?<![a-z'’-])([a-z'’-]+)\s+\Z")
 # Endings of ordinary nouns and adverbs; a capitalised first word with one of
 # these is not taken for an unlisted name ("Monitoring failed", "Traffic spiked").
 _NOT_NAME_ENDINGS = ("ing", "tion", "sion", "ment", "ness", "ity", "ism", "ance", "ence", "ure", "age", "ery", "ory",

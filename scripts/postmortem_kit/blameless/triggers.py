@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 
-# A word boundary that also treats @, apostrophes and hyphens as part of a word.
-_WORD_KEY = re.compile(r"[a-z0-9][a-z0-9'’-]*\Z")
-_TOKEN_WORDS = re.compile(r"[a-z0-9][a-z0-9'’-]*")
+# A word boundary that also treats @, apostrophes and hyphens as part of a word.  The scanner's
+# text has straight apostrophes only (scanner.prepare), so the classes leave out curly ones, which
+# would make each class cost a 64K-entry table to compile.
+_WORD_KEY = re.compile(r"[a-z0-9][a-z0-9'-]*\Z")
+_TOKEN_WORDS = re.compile(r"[a-z0-9][a-z0-9'-]*")
 
 
 class TriggerIndex:
@@ -90,11 +92,12 @@ class TriggerIndex:
         return found
 
     def finder(self, key: str) -> re.Pattern:
-        """Literal first (the regex engine jumps between occurrences), then the word edges."""
+        """Literal first (the regex engine jumps between occurrences), then the word edges
+        (for the scanner's text, whose apostrophes are straight)."""
         found = self.finders.get(key)
         if found is None:
-            left = f"(?<![\\w'’@-]{re.escape(key)})" if key[:1].isalnum() else ""
-            right = r"(?![\w'’-])" if self.kind[key] == "word" else ""
+            left = f"(?<![\\w'@-]{re.escape(key)})" if key[:1].isalnum() else ""
+            right = r"(?![\w'-])" if self.kind[key] == "word" else ""
             found = self.finders[key] = re.compile(re.escape(key) + left + right)
         return found
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from postmortem_kit.core import PostmortemError
@@ -12,8 +13,33 @@ class UsageError(PostmortemError):
     pass
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's formatter with the terminal width found as ``shutil.get_terminal_size`` finds
+    it: argparse builds a formatter for every argument added, and its own imports ``shutil``
+    (with bz2 and lzma), a few milliseconds of every cold `postmortem check`."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None):
+        super().__init__(prog, indent_increment, max_help_position, _columns() - 2 if width is None else width)
+
+
+def _columns() -> int:
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
 class ArgumentParser(argparse.ArgumentParser):
     """argparse, but errors raise UsageError so `main(argv)` can return 2."""
+
+    def __init__(self, *args, formatter_class: type = _Formatter, **kwargs):
+        super().__init__(*args, formatter_class=formatter_class, **kwargs)
 
     def error(self, message: str):  # type: ignore[override]
         raise UsageError(f"{self.prog}: {message}")

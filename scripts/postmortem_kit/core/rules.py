@@ -15,17 +15,16 @@ never list a rule the code does not have, or miss one it has.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable, Iterable
+from typing import Callable, Iterable, NamedTuple
 
 __all__ = ["RuleDoc", "declare", "declare_family", "registered"]
 
 SEVERITIES = ("error", "warning", "notice")
 
 
-@dataclass(frozen=True)
-class RuleDoc:
-    """What a person needs to know about one rule."""
+class RuleDoc(NamedTuple):
+    """What a person needs to know about one rule (immutable; a NamedTuple keeps ``dataclasses``
+    off the cold check path)."""
 
     id: str  # "<family>/<name>", e.g. "times/order", "blameless/BL012"
     severity: str  # the default severity (a policy may lower it, never raise it silently)

@@ -22,15 +22,19 @@ from __future__ import annotations
 
 import re
 
+from postmortem_kit.core.lazy_regex import LazyRegex
+
 INVISIBLE_CLASS = (
     "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f"
     "\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb\U000e0000-\U000e007f"
 )
 CONTROL_CLASS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
-INVISIBLE = re.compile(f"[{INVISIBLE_CLASS}]")
-CONTROL = re.compile(f"[{CONTROL_CLASS}]")
-HIDDEN = re.compile(f"[{INVISIBLE_CLASS}{CONTROL_CLASS}]")
-LINE_BREAKS = re.compile("\r\n|[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+# Compiled on first use: classes beyond Latin-1 cost a 64K-entry table each, and a clean
+# `postmortem check` prints no untrusted text.
+INVISIBLE = LazyRegex(f"[{INVISIBLE_CLASS}]")
+CONTROL = LazyRegex(f"[{CONTROL_CLASS}]")
+HIDDEN = LazyRegex(f"[{INVISIBLE_CLASS}{CONTROL_CLASS}]")
+LINE_BREAKS = LazyRegex("\r\n|[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
 GUARD = "\u00b7"  # a visible middle dot: the runner sees a line that does not start with `::`
 _COMMAND_START = re.compile(r"^([ \t]*)(?=::)", re.MULTILINE)

@@ -19,17 +19,15 @@ finding can point at the exact place.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from postmortem_kit.core.errors import PostmortemError
 from postmortem_kit.core.files import FileReadError, decode_text, read_text
 from postmortem_kit.core.findings import Finding
 from postmortem_kit.core.rules import declare
 from postmortem_kit.core.scalar_positions import ScalarSpan, line_starts
+from postmortem_kit.core.yaml_module import yaml  # PyYAML, with its costliest import-time regex primed
 
 SYNTAX = declare("yaml/syntax", "error", "The file is not valid YAML")
 TOO_DEEP = declare("yaml/too-deep", "error", "Nesting is deeper than an incident needs (a guard against hostile files)")
@@ -74,27 +72,45 @@ class YamlLoadError(PostmortemError):
         self.finding = finding
 
 
-@dataclass(slots=True)
 class NodeInfo:
-    line: int  # 1-based
-    column: int  # 1-based
-    start_index: int  # character offsets into the source text
-    end_index: int
-    style: str | None = None  # scalar style: None (plain), "'", '"', "|", ">"
+    """Where a node is (a plain slotted class: ``dataclasses`` is kept off the cold path)."""
+
+    __slots__ = ("line", "column", "start_index", "end_index", "style")
+
+    def __init__(self, line: int, column: int, start_index: int, end_index: int, style: str | None = None):
+        self.line = line  # 1-based
+        self.column = column  # 1-based
+        self.start_index = start_index  # character offsets into the source text
+        self.end_index = end_index
+        self.style = style  # scalar style: None (plain), "'", '"', "|", ">"
+
+    def __repr__(self) -> str:
+        return f"NodeInfo({self.line}, {self.column}, {self.start_index}, {self.end_index}, {self.style!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in self.__slots__)
+
+    __hash__ = None  # type: ignore[assignment]
 
 
-@dataclass
 class SourceDocument:
     """A loaded YAML file: plain data plus where each part came from."""
 
-    path: str
-    text: str
-    data: Any
-    nodes: dict[Path_, NodeInfo] = field(default_factory=dict)
-    keys: dict[Path_, NodeInfo] = field(default_factory=dict)
-    findings: list[Finding] = field(default_factory=list)
-    _spans: dict[Path_, ScalarSpan] = field(default_factory=dict, repr=False)
-    _line_starts: list[int] | None = field(default=None, repr=False)
+    def __init__(self, path: str, text: str, data: Any, nodes: dict[Path_, NodeInfo] | None = None,
+                 keys: dict[Path_, NodeInfo] | None = None, findings: list[Finding] | None = None):
+        self.path = path
+        self.text = text
+        self.data = data
+        self.nodes: dict[Path_, NodeInfo] = {} if nodes is None else nodes
+        self.keys: dict[Path_, NodeInfo] = {} if keys is None else keys
+        self.findings: list[Finding] = [] if findings is None else findings
+        self._spans: dict[Path_, ScalarSpan] = {}
+        self._line_starts: list[int] | None = None
+
+    def __repr__(self) -> str:
+        return f"SourceDocument(path={self.path!r}, findings={len(self.findings)})"
 
     def position(self, path: Path_) -> tuple[int, int]:
         """(line, column) of the value at ``path``, or of its nearest ancestor."""

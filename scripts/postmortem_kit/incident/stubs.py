@@ -20,15 +20,14 @@ in time linear in the line's length.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 STUB_PREFIX = "# stub: "
 STUB_NOTE = "(a drafted section replaces this line)"
 _STUB = re.compile(r"^# stub: ([a-z_]{1,40})(?: [^\n]{0,200})?$")
 
 
-@dataclass(frozen=True)
-class Stub:
+class Stub(NamedTuple):
     section: str
     line: int  # 1-based
     text: str  # the line as it is in the file (without its newline)

@@ -44,7 +44,7 @@ _FENCE = re.compile(r'^\s*(```|~~~|""")')
 _PART = re.compile(r"^(?P<label>[A-Za-z][A-Za-z' -]{1,40}?)\s*(?:\((?P<arg>[^()]*)\)\s*)?:\s*(?P<inline>.*)$")
 _PLACEHOLDER = re.compile(r"^\s*\[ENGINEER PASTES:.*\]\s*$", re.DOTALL | re.IGNORECASE)
 _SOURCE = re.compile(r"^\[(?P<source>[^\]]*)\]\s*")
-_AT_TIME = re.compile(r"\s*\(at (?P<time>[^()]+)\)\s*$")
+_AT_TIME = re.compile(r"(?<!\s)\s*\(at (?P<time>[^()]+)\)\s*$")
 # A list item: "- ", "* ", "+ ", "• " or "1. " / "1) "; an unmarked line that starts with a date or time is one too.
 _BULLET = re.compile(r"^(?:[-*+\u2022]|[0-9]{1,3}[.)])\s+")
 _TIME_FIRST = re.compile(r"^[\[*_`(]{0,3}(?:[0-9]{1,4}[-/.:]|[A-Za-z]{3,9}\.?\s[0-9])")
@@ -255,7 +255,7 @@ def _read_part(label: str, arg: str, inline: str, body: list[Line], data: dict[s
 _PURPOSE_SPLIT = re.compile(r"(?<!\s)\s+[-\u2013\u2014]\s+|:\s+|(?<!\s)\s+\(")
 _UPTIME = re.compile(r"(?P<n>\d{1,3}(?:\.\d+)?)\s*%")
 _LATENCY = re.compile(r"(?i)\bp(?P<p>\d{1,2}(?:\.\d+)?)\b[^0-9;,]{0,24}?(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>ms|s)\b")
-_LATENCY_BEFORE = re.compile(r"(?i)(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>ms|s)\b[^0-9;,p]{0,12}?\bp(?P<p>\d{1,2}(?:\.\d+)?)\b")
+_LATENCY_BEFORE = re.compile(r"(?i)(?<!\d)(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>ms|s)\b[^0-9;,p]{0,12}?\bp(?P<p>\d{1,2}(?:\.\d+)?)\b")
 _MINUTES = re.compile(r"(?i)(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>h|hours?|hrs?|m|mins?|minutes?)?(?![a-z])")
 
 

@@ -19,7 +19,7 @@ from postmortem_kit.rca.vocabulary import normalize, section_names, subheading_n
 
 # Linear: the text runs to its last character that is not a space or `#` (possessive, no lazy scan).
 _ATX = re.compile(r"^ {0,3}#{1,6}\s+(?P<text>(?:[^\s#]++|[\s#]++(?=[^\s#]))*+)[\s#]*$")
-_BOLD_LINE = re.compile(r"^\s*(?:\*\*|__)(?P<text>[^*_].*?)(?:\*\*|__)\s*:?\s*$")
+_BOLD_LINE = re.compile(r"^\s*+(?:\*\*|__)(?P<text>[^*_].*?)(?:\*\*|__)\s*+(?::\s*+)?$")  # possessive: linear
 _FENCE = re.compile(r'^\s*(?P<fence>```|~~~|""")')
 _REMARK = re.compile(r"\(([^()]*)\)")
 

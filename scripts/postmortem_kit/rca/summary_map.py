@@ -21,7 +21,7 @@ from postmortem_kit.rca.markdown_fields import Entry, ImportReport, section_titl
 from postmortem_kit.rca.times import Zone, iso_text, parse_spoken_duration, parse_stated_time, relative_in, zone_from_text
 
 SECTION = "summary"
-_SEVERITY = re.compile(r"(?i)\bsev(?:erity)?(?:\s*level)?\s*[-:#]?\s*(?P<level>[1-4])\b")
+_SEVERITY = re.compile(r"(?i)\bsev(?:erity)?(?:\s*+level)?\s*+(?:[-:#]\s*+)?(?P<level>[1-4])\b")  # possessive: linear
 _ALL_TIMES = re.compile(r"(?i)\b(?:all\s+)?times?\s+(?:are\s+)?(?:in\s+)?(?P<zone>[A-Za-z_]+(?:/[A-Za-z0-9_+-]+){0,2}"
                         r"|[+-]\d{2}:?\d{2}|(?:UTC|GMT)[+-]\d{1,2})\b")
 # Words that may follow a time and carry nothing beyond it ("7 minutes after the start").

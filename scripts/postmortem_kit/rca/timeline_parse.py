@@ -33,10 +33,13 @@ _START = re.compile(
     r"^(?:[-*+\u2022]\s+|[0-9]{1,3}[.)]\s+)?[*_`\[]*"
     r"(?:(?P<date>\d{4}-\d{2}-\d{2})(?:[ T]|,\s*)[*_`]*)?"
     r"(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2}))?(?:\s*(?P<ampm>[AaPp])\.?[Mm]\.?(?![A-Za-z]))?[*_`\]]*")
-_SEPARATOR = re.compile(r"\s+(?:-{1,2}|\u2013|\u2014|\|)\s+")
+# The lookbehinds below start a match only where a run of whitespace starts (the leftmost match starts
+# there anyway), so a long run is read once, not once per character.
+_SEPARATOR = re.compile(r"(?<!\s)\s+(?:-{1,2}|\u2013|\u2014|\|)\s+")
 _LEAD = re.compile(r"^\s*(?:-{1,2}|\u2013|\u2014|\||:)?\s*")
 _ZONE_LIKE = re.compile(r"[A-Z]{2,5}|[A-Za-z_]+/[A-Za-z0-9_/+-]+")
-_RESPONDER = re.compile(r"\s*\((?:responder|by):\s*(?P<who>[^()]+)\)\s*$", re.IGNORECASE)
+# `who` keeps its leading spaces (person() strips them): "\s*" before "[^()]+" would be two runs that can meet.
+_RESPONDER = re.compile(r"(?<!\s)\s*\((?:responder|by):(?P<who>[^()]+)\)\s*$", re.IGNORECASE)
 _DAY_LINE = re.compile(r"[#*_\s]*(\d{4}-\d{2}-\d{2})[*_:\s]*(?:\([^()]*\))?[*_:\s]*")
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
 _TABLE_COLUMNS = {"time": "time", "timestamp": "time", "date": "date", "event": "event", "what happened": "event",

@@ -38,9 +38,11 @@ CLOCK_PATTERN = re.compile(
     r"(?P<h>\d{1,2}):(?P<min>\d{2})(?::(?P<s>\d{2})(?:[.,]\d+)?)?(?:\s*(?P<ampm>[AaPp])\.?[Mm]\.?(?![A-Za-z]))?")
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})")
 _OFFSET = re.compile(r"(?:(?:UTC|GMT)\s*)?(?P<sign>[+\-\u2212])\s*(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?", re.IGNORECASE)
+# Applied with match() at the start of a stripped text, where the lookbehinds always hold; they keep a
+# search over a long run of spaces or letters linear (each run is read from its start only).
 ZONE_TOKEN = re.compile(
-    r"\(?\s*(?P<zone>(?:UTC|GMT)\s?[+\-\u2212]\d{1,2}(?::?\d{2})?(?![\d:]|\s?[A-Za-z])|[+\-\u2212]\d{2}:?\d{2}"
-    r"|[A-Za-z_]+(?:/[A-Za-z0-9_+-]+){1,2}|[A-Za-z]{1,5}(?![A-Za-z]))\s*\)?")
+    r"\(?(?<!\s)\s*(?P<zone>(?:UTC|GMT)\s?[+\-\u2212]\d{1,2}(?::?\d{2})?(?![\d:]|\s?[A-Za-z])|[+\-\u2212]\d{2}:?\d{2}"
+    r"|(?<![A-Za-z_])[A-Za-z_]+(?:/[A-Za-z0-9_+-]+){1,2}|[A-Za-z]{1,5}(?![A-Za-z]))\s*\)?")
 
 
 @dataclass(frozen=True)
@@ -319,7 +321,7 @@ _PART_BEFORE = re.compile(r"(?i)(?P<n>\d{1,5})\s?" + _UNIT + r"(?:\s|,\s|\sand\s
 
 
 _DURATION_PART = re.compile(
-    r"(?P<n>\d+(?:[.,]\d+)?)\s*(?P<unit>d|days?|h|hrs?|hours?|m|mins?|minutes?|s|secs?|seconds?)(?![a-z])", re.IGNORECASE)
+    r"(?<!\d)(?P<n>\d+(?:[.,]\d+)?)\s*(?P<unit>d|days?|h|hrs?|hours?|m|mins?|minutes?|s|secs?|seconds?)(?![a-z])", re.IGNORECASE)
 _DURATION_CLOCK = re.compile(r"^\s*(?P<h>\d{1,4}):(?P<m>\d{2})(?::(?P<s>\d{2}))?\b")
 
 

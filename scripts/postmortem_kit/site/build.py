@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from postmortem_kit.site.followups import EMPTY, load_status
 from postmortem_kit.site.html import Page, SiteData
 from postmortem_kit.site.links import Links
-from postmortem_kit.site.model import load_incidents
+from postmortem_kit.site.model import LoadCache, load_incidents
 from postmortem_kit.site.options import SiteOptions
 from postmortem_kit.site.pages import build_pages
 from postmortem_kit.site.similarity import similar_incidents
@@ -33,12 +33,14 @@ class SiteResult:
 
 
 def generate_site(options: SiteOptions, *, repo_url: str | None = None, edit_url_base: str | None = None,
-                  use_directory_urls: bool = True) -> SiteResult:
+                  use_directory_urls: bool = True, cache: LoadCache | None = None) -> SiteResult:
+    """Every page of the site: the listings written, each incident page lazy (``Page.load``);
+    ``cache`` (mkdocs serve) keeps the parsed files between builds."""
     problems: list[str] = []
     if not options.incidents_dir.is_dir():
         problems.append(f"{options.incidents_dir}: incident directory not found (postmortems plugin option `dir`)")
     incidents, file_problems, drafts_skipped = load_incidents(options.incidents_dir,
-                                                              publish_drafts=options.publish_drafts)
+                                                              publish_drafts=options.publish_drafts, cache=cache)
     problems.extend(str(problem) for problem in file_problems)
     status, status_problem = load_status(options.followups_status) if options.followups_status else (EMPTY, None)
     if status_problem:

@@ -43,10 +43,19 @@ class Page:
     search: bool = True  # False: left out of the search index
     hide: list[str] = field(default_factory=list)  # material's `hide` (toc, navigation)
     edit_uri: str | None = None  # path of the source file in the repository, for the edit link
+    # A lazy page (one per incident) has only its title and options until ``load()`` calls ``make``:
+    # the site does not hold every incident page's HTML at once.
+    make: Callable[[], Page] | None = field(default=None, repr=False)
+    digest: str = ""  # a lazy page's inputs: equal digests, equal pages (mkdocs serve keeps them)
+
+    def load(self) -> Page:
+        """The page with its Markdown and blocks (a new object for a lazy page; not kept)."""
+        return self.make() if self.make is not None else self
 
     def expanded_markdown(self) -> str:
         """The same page as one plain Markdown document (HTML blocks inline), e.g. for a baseline build."""
-        return _TOKEN.sub(lambda match: self.fragments[int(match[1])], self.markdown)
+        page = self.load()
+        return _TOKEN.sub(lambda match: page.fragments[int(match[1])], page.markdown)
 
     def render_fragments(self, html: str, searchable_only: bool = False) -> str:
         """The rendered page body with each token replaced by its HTML block (``searchable_only``:

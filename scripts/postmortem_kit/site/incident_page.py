@@ -9,8 +9,10 @@ an "Edit this incident" link to the YAML.  Sections the search index leaves out 
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import datetime
+from functools import partial
 
 from postmortem_kit.site import links as where
 from postmortem_kit.site.html import (
@@ -39,7 +41,35 @@ GAP_LABELS = {"missing-automation": "missing automation", "unclear-documentation
 
 
 class IncidentPageWriter(HtmlWriter):
+    _site_token: str | None = None
+
+    def lazy_page(self, incident: Incident) -> Page:
+        """The incident's page with its title and options only; ``Page.load()`` writes it.  Its
+        ``digest`` covers what the page shows: the incident file, its similar incidents' summaries,
+        the follow-up status and the site's links."""
+        if self._site_token is None:
+            site = self.site
+            status = (sorted(site.status.by_index.items()), sorted(site.status.by_action.items()))
+            self._site_token = repr((site.repo_url, site.edit_url_base, site.edit_path,
+                                     site.links.url(where.HOME), status))
+        similar = [(other.id, other.title, other.severity, start_date(other), round(score * 100))
+                   for other, score in self.site.similar.get(incident.id, [])]
+        digest = hashlib.blake2b(repr((incident.digest, incident.relative_path, incident.status, similar,
+                                       self._site_token)).encode(), digest_size=16).hexdigest()
+        return Page(where.incident(incident.id), self._title(incident), "", edit_uri=self._edit_uri(incident),
+                    make=partial(self.incident, incident), digest=digest)
+
+    @staticmethod
+    def _title(incident: Incident) -> str:
+        return safe_title(f"{incident.id} {incident.title}")
+
+    def _edit_uri(self, incident: Incident) -> str | None:
+        edit_path = self._edit_path(incident)
+        safe_path = re.fullmatch(r"[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*", edit_path) and ".." not in edit_path
+        return edit_path if safe_path else None
+
     def incident(self, incident: Incident) -> Page:
+        incident = incident.unpacked()  # the whole mapping, for this page only
         self.here = where.incident(incident.id)
         parts: list[str] = []
         add = parts.append
@@ -87,10 +117,7 @@ class IncidentPageWriter(HtmlWriter):
             add(f'<p class="pm-edit" data-search-exclude><a href="{edit}" rel="edit">Edit this incident</a> '
                 f'<span class="pm-muted">({text(self._edit_path(incident))})</span></p>')
             add("")
-        title = safe_title(f"{incident.id} {incident.title}")
-        edit_path = self._edit_path(incident)
-        safe_path = re.fullmatch(r"[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*", edit_path) and ".." not in edit_path
-        return make_page(self.here, title, parts, edit_uri=edit_path if safe_path else None)
+        return make_page(self.here, self._title(incident), parts, edit_uri=self._edit_uri(incident))
 
     def _edit_path(self, incident: Incident) -> str:
         prefix = f"{self.site.edit_path}/" if self.site.edit_path else ""

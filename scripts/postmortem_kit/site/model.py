@@ -10,9 +10,12 @@ problems, one clear line each, and skipped.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import pickle
 import re
-from dataclasses import dataclass, field
+import zlib
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
@@ -25,15 +28,25 @@ ID_PATTERN = re.compile(r"^INC-[0-9]{4}-[0-9]{4,6}$")
 SEVERITIES = ("SEV1", "SEV2", "SEV3", "SEV4")
 CATEGORIES = ("configuration-error", "code-bug", "capacity-issue", "dependency-failure")
 STATUSES = ("draft", "in-review", "published")
+# Sections every listing or the analytics page reads: kept unpacked (see Incident.packed)
+KEPT = ("lesson", "follow_ups")
+
+
+def pack(data: dict[str, Any]) -> bytes:
+    return zlib.compress(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL), 1)
 
 
 @dataclass
 class Incident:
-    """One incident as the site needs it: typed summary fields plus the raw mapping."""
+    """One incident as the site needs it: typed summary fields plus the raw mapping.
+
+    The raw mapping is held packed (pickled, compressed: a few KB instead of some 35 KB of Python
+    objects), since the site holds every incident at once; ``data`` unpacks it on each call, and
+    ``unpacked()`` gives a copy that holds it, for the time one incident page is being written."""
 
     id: str
     path: Path
-    data: dict[str, Any]
+    packed: bytes = field(repr=False)
     title: str
     status: str
     severity: str | None
@@ -48,6 +61,16 @@ class Incident:
     sort_key: tuple = field(default=(), repr=False)
     year: str = ""
     relative_path: str = ""  # the file's path inside the incident directory (for edit links)
+    kept: dict[str, Any] = field(default_factory=dict, repr=False)  # the KEPT sections
+    full: dict[str, Any] | None = field(default=None, repr=False)  # set on an unpacked() copy
+    digest: str = ""  # of the mapping: equal digests, equal pages
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.full if self.full is not None else pickle.loads(zlib.decompress(self.packed))
+
+    def unpacked(self) -> Incident:
+        return self if self.full is not None else replace(self, full=self.data)
 
     @property
     def time_to_detect(self) -> timedelta | None:
@@ -64,12 +87,15 @@ class Incident:
     def local(self, instant: datetime) -> datetime:
         return instant.astimezone(self.zone) if self.zone else instant
 
+    def _get(self, name: str) -> Any:
+        return (self.kept if name in KEPT and self.full is None else self.data).get(name)
+
     def section(self, name: str) -> dict[str, Any]:
-        value = self.data.get(name)
+        value = self._get(name)
         return value if isinstance(value, dict) else {}
 
     def items(self, name: str) -> list[dict[str, Any]]:
-        value = self.data.get(name)
+        value = self._get(name)
         return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
 
@@ -92,55 +118,86 @@ def incident_files(directory: Path) -> list[Path]:
     return sorted(Path(name) for name in walk(directory))
 
 
-def load_incidents(directory: Path, *, publish_drafts: bool = False) -> tuple[list[Incident], list[Problem], int]:
+class LoadCache:
+    """Kept between the builds of one ``mkdocs serve``: each file's outcome, keyed by its size and
+    modification time, so a rebuild parses only the files that changed (``parsed`` counts them)."""
+
+    def __init__(self):
+        self.entries: dict[Path, tuple[tuple[int, int], Any]] = {}
+        self.parsed = 0
+
+
+def load_incidents(directory: Path, *, publish_drafts: bool = False,
+                   cache: LoadCache | None = None) -> tuple[list[Incident], list[Problem], int]:
     """The incidents to publish (newest first), the problems found, and how many drafts were left out."""
     incidents: list[Incident] = []
     problems: list[Problem] = []
     seen: dict[str, Path] = {}
     drafts_skipped = 0
     for path in incident_files(directory):
+        outcome = _cached_read(path, cache)
+        if isinstance(outcome, Problem):
+            problems.append(outcome)
+            continue
+        incident_id, line, column, incident = outcome
         shown = _display_path(path)
-        try:
-            doc = load_yaml_file(str(path))
-        except YamlLoadError as error:
-            finding = error.finding
-            problems.append(Problem(shown, finding.line, finding.column, f"{finding.message} (not published)"))
-            continue
-        except OSError as error:
-            problems.append(Problem(shown, 1, 1, f"cannot read the file: {error.strerror or error} (not published)"))
-            continue
-        errors = [f for f in doc.findings if f.severity == "error"]
-        if errors:  # e.g. a duplicate key: YAML would keep only one of the two values
-            problems.append(Problem(shown, errors[0].line, errors[0].column, f"{errors[0].message} (not published)"))
-            continue
-        data = doc.data
-        if not isinstance(data, dict):
-            problems.append(Problem(shown, 1, 1, "the file is not a mapping of incident fields (not published)"))
-            continue
-        incident_id = data.get("id")
-        line, column = doc.position(("id",))
-        if not isinstance(incident_id, str) or not ID_PATTERN.match(incident_id):
-            problems.append(Problem(shown, line, column, f"id {plain(incident_id)!r} is not an incident id such "
-                                    "as INC-2026-0042 (not published)"))
-            continue
-        if path.stem != incident_id:
-            problems.append(Problem(shown, line, column, f"id {incident_id} does not match the file name "
-                                    f"{path.name} (not published)"))
-            continue
         if incident_id in seen:
             problems.append(Problem(shown, line, column, f"id {incident_id} is also used by "
                                     f"{_display_path(seen[incident_id])} (not published)"))
             continue
         seen[incident_id] = path
-        status = data.get("status") if data.get("status") in STATUSES else "draft"
-        if status == "draft" and not publish_drafts:
+        if incident.status == "draft" and not publish_drafts:
             drafts_skipped += 1
             continue
-        incident = build_incident(incident_id, path, data, status)
         incident.relative_path = path.relative_to(directory).as_posix()
         incidents.append(incident)
     incidents.sort(key=lambda incident: incident.sort_key, reverse=True)
     return incidents, problems, drafts_skipped
+
+
+def _cached_read(path: Path, cache: LoadCache | None):
+    if cache is None:
+        return _read(path)
+    try:
+        stat = path.stat()
+        key = (stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        return _read(path)
+    entry = cache.entries.get(path)
+    if entry is not None and entry[0] == key:
+        return entry[1]
+    cache.parsed += 1
+    outcome = _read(path)
+    cache.entries[path] = (key, outcome)
+    return outcome
+
+
+def _read(path: Path):
+    """One file: a Problem, or (id, line, column of the id, Incident)."""
+    shown = _display_path(path)
+    try:
+        doc = load_yaml_file(str(path))
+    except YamlLoadError as error:
+        finding = error.finding
+        return Problem(shown, finding.line, finding.column, f"{finding.message} (not published)")
+    except OSError as error:
+        return Problem(shown, 1, 1, f"cannot read the file: {error.strerror or error} (not published)")
+    errors = [f for f in doc.findings if f.severity == "error"]
+    if errors:  # e.g. a duplicate key: YAML would keep only one of the two values
+        return Problem(shown, errors[0].line, errors[0].column, f"{errors[0].message} (not published)")
+    data = doc.data
+    if not isinstance(data, dict):
+        return Problem(shown, 1, 1, "the file is not a mapping of incident fields (not published)")
+    incident_id = data.get("id")
+    line, column = doc.position(("id",))
+    if not isinstance(incident_id, str) or not ID_PATTERN.match(incident_id):
+        return Problem(shown, line, column, f"id {plain(incident_id)!r} is not an incident id such "
+                       "as INC-2026-0042 (not published)")
+    if path.stem != incident_id:
+        return Problem(shown, line, column, f"id {incident_id} does not match the file name "
+                       f"{path.name} (not published)")
+    status = data.get("status") if data.get("status") in STATUSES else "draft"
+    return incident_id, line, column, build_incident(incident_id, path, data, status)
 
 
 def build_incident(incident_id: str, path: Path, data: dict[str, Any], status: str) -> Incident:
@@ -160,10 +217,13 @@ def build_incident(incident_id: str, path: Path, data: dict[str, Any], status: s
     severity = summary.get("severity") if summary.get("severity") in SEVERITIES else None
     category = root.get("category") if root.get("category") in CATEGORIES else None
     title = plain(data.get("title")).strip() or incident_id
+    packed = pack(data)
     incident = Incident(
-        id=incident_id, path=path, data=data, title=title, status=status, severity=severity,
+        id=incident_id, path=path, packed=packed, title=title, status=status, severity=severity,
         category=category, services=_slugs(data.get("services")), tags=_slugs(data.get("tags")),
-        start=start, detection=detection, resolution=resolution, zone=zone, duration=duration)
+        start=start, detection=detection, resolution=resolution, zone=zone, duration=duration,
+        kept={name: data[name] for name in KEPT if name in data},
+        digest=hashlib.blake2b(packed, digest_size=12).hexdigest())
     stamp = start.timestamp() if start else float("-inf")
     incident.sort_key = (stamp, incident_id)
     incident.year = f"{incident.local(start):%Y}" if start else incident_id[4:8]

@@ -9,6 +9,7 @@ tags and services; the incident pages come from ``site_incident_page`` and the a
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from functools import partial
 
 from postmortem_kit.site import links as where
 from postmortem_kit.site.analytics import analytics_page
@@ -131,21 +132,30 @@ class ListingWriter(HtmlWriter):
     def table_pages(self, src: str, title: str, heading: str, incidents: list[Incident], *,
                     intro: list[str] = (), lessons: bool = False, after: list[str] = ()) -> list[Page]:
         """A listing of ``incidents`` as a table, ``page_size`` rows a page (``lessons``: each page's
-        lessons below its table)."""
+        lessons below its table); each page is lazy (written when ``Page.load`` is called)."""
         size = self.site.page_size
         groups = chunks(incidents, size)
         pages = []
-        for number, group in enumerate(groups, 1):
-            self.here = paged_src(src, number)
-            nav = pager(src, number, len(groups), self.link, len(incidents), size)
-            body = [heading, "", *intro, self.filter_bar(src), "", nav, self.incident_table(list(group)), nav, ""]
-            if lessons:
-                body += ["## Lessons", "", "".join(self.lesson_block(i) for i in group)
-                         or '<p class="pm-empty">No lessons yet.</p>', ""]
-            body += list(after)
+        for number in range(1, len(groups) + 1):
             shown = title if number == 1 else f"{title} (page {number})"
-            pages.append(make_page(self.here, safe_title(shown), body, search=False, hide=["navigation", "toc"]))
+            make = partial(self._table_page, src, safe_title(shown), heading, incidents, groups, number,
+                           list(intro), lessons, list(after))
+            pages.append(Page(paged_src(src, number), safe_title(shown), "", search=False,
+                              hide=["navigation", "toc"], make=make))
         return pages
+
+    def _table_page(self, src: str, title: str, heading: str, incidents: list[Incident], groups: list,
+                    number: int, intro: list[str], lessons: bool, after: list[str]) -> Page:
+        size = self.site.page_size
+        group = groups[number - 1]
+        self.here = paged_src(src, number)
+        nav = pager(src, number, len(groups), self.link, len(incidents), size)
+        body = [heading, "", *intro, self.filter_bar(src), "", nav, self.incident_table(list(group)), nav, ""]
+        if lessons:
+            body += ["## Lessons", "", "".join(self.lesson_block(i) for i in group)
+                     or '<p class="pm-empty">No lessons yet.</p>', ""]
+        body += after
+        return make_page(self.here, title, body, search=False, hide=["navigation", "toc"])
 
     def incident_index(self) -> list[Page]:
         after = []
@@ -177,18 +187,22 @@ class ListingWriter(HtmlWriter):
         with_lessons = [i for i in self.site.incidents if i.section("lesson")]
         size = max(10, self.site.page_size // 4)  # a lesson block is several rows' worth of text
         groups = chunks(with_lessons, size)
-        pages = []
-        for number, group in enumerate(groups, 1):
-            self.here = paged_src(where.LESSONS, number)
-            nav = pager(where.LESSONS, number, len(groups), self.link, len(with_lessons), size)
-            blocks = "".join(self.lesson_block(i) for i in group)
-            body = ["# Lessons", "", '<p class="pm-muted">Every incident lesson, newest first: '
-                    "what happened, why it matters, and what changed.</p>", "", nav,
-                    '<div class="pm-lessons">' + blocks + "</div>" if blocks
-                    else '<p class="pm-empty">No lessons yet.</p>', nav, ""]
-            title = "Lessons" if number == 1 else f"Lessons (page {number})"
-            pages.append(make_page(self.here, title, body, search=False, hide=["navigation", "toc"]))
-        return pages
+        return [Page(paged_src(where.LESSONS, number), "Lessons" if number == 1 else f"Lessons (page {number})", "",
+                     search=False, hide=["navigation", "toc"],
+                     make=partial(self._lessons_page, with_lessons, groups, number, size))
+                for number in range(1, len(groups) + 1)]
+
+    def _lessons_page(self, with_lessons: list[Incident], groups: list, number: int, size: int) -> Page:
+        group = groups[number - 1]
+        self.here = paged_src(where.LESSONS, number)
+        nav = pager(where.LESSONS, number, len(groups), self.link, len(with_lessons), size)
+        blocks = "".join(self.lesson_block(i) for i in group)
+        body = ["# Lessons", "", '<p class="pm-muted">Every incident lesson, newest first: '
+                "what happened, why it matters, and what changed.</p>", "", nav,
+                '<div class="pm-lessons">' + blocks + "</div>" if blocks
+                else '<p class="pm-empty">No lessons yet.</p>', nav, ""]
+        title = "Lessons" if number == 1 else f"Lessons (page {number})"
+        return make_page(self.here, title, body, search=False, hide=["navigation", "toc"])
 
     def tags(self) -> list[Page]:
         by_tag: dict[str, list[Incident]] = defaultdict(list)
@@ -242,5 +256,5 @@ def build_pages(site: SiteData) -> list[Page]:
     listings.here = where.ANALYTICS
     pages.append(analytics_page(site, listings))
     incident_pages = IncidentPageWriter(site)
-    pages.extend(incident_pages.incident(incident) for incident in site.incidents)
+    pages.extend(incident_pages.lazy_page(incident) for incident in site.incidents)
     return pages

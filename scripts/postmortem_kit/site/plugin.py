@@ -2,22 +2,29 @@
 
 Registered through the ``mkdocs.plugins`` entry point, so a repository only writes
 ``plugins: [search, postmortems]``; options are in ``site.options.PostmortemsConfig``.  Everything is
-generated in memory at build time (nothing generated is committed), and all state lives on the
-plugin instance:
+generated at build time (nothing generated is committed), and all state lives on the plugin
+instance:
 
+* ``on_startup`` keeps this instance for every build of one ``mkdocs serve``: its caches (parsed
+  incident files, made incident pages, see ``site.generated_page``) then make a rebuild parse and
+  write again only what an incident change touches;
 * ``on_config``  resolves the options, the repository links (``repo_url``, else the git remote) and
   puts the package's theme overrides and stylesheet in place (no paths to edit);
 * ``on_files``   loads the incidents and the optional follow-up status file, adds one generated
-  Markdown file per page under ``prefix`` and the package's assets;
+  Markdown file per page under ``prefix`` and the package's assets; an incident page is a
+  ``GeneratedPage`` whose body is made only when it is written (with Pagefind search);
 * ``on_page_markdown`` sets each generated page's title (inert text), search exclusion, hidden
   sidebars and edit link;
 * ``on_page_content`` sanitises the rendered Markdown and puts the page's HTML blocks in place of
   their tokens; for an indexed page it hands the search plugin only the searchable blocks, and
   ``on_page_context`` (after the search plugin's) gives the page its full body back;
-* ``on_post_page`` sanitises what the theme put around the body in its content ``<article>``;
+* ``on_page_context`` also makes a ``GeneratedPage``'s body just before the theme writes it;
+* ``on_post_page`` sanitises what the theme put around the body in its content ``<article>``, and
+  drops a ``GeneratedPage``'s body once written;
 * ``on_post_build`` writes the Pagefind search index (``search_index``; material's own index is left
   empty unless the ``search`` option is ``builtin``);
-* ``on_serve``   makes ``mkdocs serve`` rebuild when an incident file (or the status file) changes.
+* ``on_env`` / ``on_serve``: no template re-checks per page in a build; ``mkdocs serve`` rebuilds
+  when an incident file (or the status file) changes.
 
 A file that cannot be used is reported as one warning line with its path and position and left
 out; ``mkdocs build --strict`` then fails with MkDocs' own "Aborted with N warnings" message.
@@ -34,6 +41,7 @@ from mkdocs.structure.files import File, InclusionLevel
 
 from postmortem_kit.site import links as where
 from postmortem_kit.site import search_index
+from postmortem_kit.site.generated_page import GeneratedPage, MadeCache, MarkdownMemo
 from postmortem_kit.site.options import PostmortemsConfig, SiteOptions, site_options
 from postmortem_kit.site.repository import default_branch, default_edit_uri, edit_url_base, remote_url
 
@@ -55,6 +63,15 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.edit_base: str | None = None
         self.pages: dict = {}
         self.full_content: dict[str, str] = {}
+        self.serving = False
+        self.load_cache = None  # mkdocs serve: parsed incident files, kept between builds
+        self.made = None  # the incident pages made (site.generated_page.MadeCache)
+        self.memo = None
+
+    def on_startup(self, *, command, dirty, **kwargs):
+        # Defining on_startup keeps this plugin instance for all the builds of one `mkdocs serve`,
+        # so its caches see the previous build.
+        self.serving = command == "serve"
 
     def on_config(self, config, **kwargs):
         config_dir = Path(config.config_file_path or ".").resolve().parent
@@ -67,6 +84,14 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
                      "material's built-in search is used")
             self.options = replace(self.options, search=search_index.BUILTIN)
         self.pages, self.full_content = {}, {}
+        from postmortem_kit.site.model import LoadCache
+        from postmortem_kit.textsafety import clean_content
+
+        if self.load_cache is None or not self.serving:
+            self.load_cache = LoadCache() if self.serving else None
+            self.made = MadeCache(keep=self.serving)
+        self.made.renders = 0
+        self.memo = MarkdownMemo(config, lambda html: clean_content(html, keep_comments=True))
         if not config.repo_url:
             found = remote_url(config_dir)
             if found:
@@ -100,7 +125,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
 
         options = self.options
         result = generate_site(options, repo_url=config.repo_url, edit_url_base=self.edit_base,
-                               use_directory_urls=config.use_directory_urls)
+                               use_directory_urls=config.use_directory_urls, cache=self.load_cache)
         for problem in result.problems:
             log.warning(problem)
         for asset in self._assets():
@@ -108,8 +133,12 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             if files.get_file_from_path(uri) is None:
                 files.append(File.generated(config, uri, abs_src_path=str(asset), inclusion=InclusionLevel.INCLUDED))
         pages = {}
+        lazy = self._pagefind()  # material's built-in search needs every page's text in the first phase
         for page in result.pages:
-            page.fragments = [clean_content(fragment) for fragment in page.fragments]
+            if page.make is not None and (not lazy or page.src_uri in IN_NAV):  # MkDocs' nav makes its own pages
+                page = self.made.made(page, clean_content)
+            elif page.make is None:
+                page.fragments = [clean_content(fragment) for fragment in page.fragments]
             uri = options.prefix + page.src_uri
             existing = files.get_file_from_path(uri)
             if existing is not None:
@@ -119,9 +148,13 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             generated = File.generated(config, uri, content=page.markdown, inclusion=inclusion)
             generated.edit_uri = page.edit_uri
             files.append(generated)
+            if page.make is not None:
+                GeneratedPage(None, generated, config)  # becomes generated.page
             pages[uri] = page
         self.pages = pages
-        log.info(f"lessons site: {result.summary}")
+        self.made.retain(set(pages))
+        log.info(f"lessons site: {result.summary}"
+                 + (f"; {self.load_cache.parsed} file(s) parsed" if self.load_cache is not None else ""))
         return files
 
     def on_page_markdown(self, markdown, page, config, files, **kwargs):
@@ -138,7 +171,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
 
     def on_page_content(self, html, page, config, files, **kwargs):
         spec = self.pages.get(page.file.src_uri)
-        if spec is None:
+        if spec is None or isinstance(page, GeneratedPage):
             return html
         from postmortem_kit.textsafety import clean_content
 
@@ -155,6 +188,13 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
 
     @event_priority(-100)
     def on_page_context(self, context, page, config, nav, **kwargs):
+        if isinstance(page, GeneratedPage) and page.file.src_uri in self.pages:
+            from postmortem_kit.textsafety import clean_content
+
+            made = self.made.made(self.pages[page.file.src_uri], clean_content)
+            html, toc = self.memo.convert(made.markdown)
+            page.fill(made.render_fragments(html), toc)
+            return context
         full = self.full_content.pop(page.file.src_uri, None)
         if full is not None:
             page.content = full
@@ -168,6 +208,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         output = clean_document(output, page.content)
         if self._pagefind() and self.pages[page.file.src_uri].search:
             output = search_index.mark_body(output)
+        if isinstance(page, GeneratedPage):
+            page.drop()  # written: the page's HTML is not kept
         return output
 
     def on_post_build(self, config, **kwargs):
@@ -176,13 +218,20 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         from mkdocs.exceptions import PluginError
 
         try:
-            result = search_index.build_index(config.site_dir)
+            result = search_index.build_index(config.site_dir, self.options.prefix)
         except search_index.SearchIndexError as error:
             raise PluginError(str(error)) from None
         log.info(f"lessons site: search index of {result.pages} page(s) written in {result.seconds:.1f} s")
 
     def _pagefind(self) -> bool:
         return self.options is not None and self.options.search == search_index.PAGEFIND
+
+    def on_env(self, env, config, files, **kwargs):
+        # Outside `mkdocs serve` no template changes during the build: Jinja need not check each
+        # template file again for every page (10,000 incident pages: one stat per partial per page).
+        if not self.serving:
+            env.auto_reload = False
+        return env
 
     def on_serve(self, server, config, builder, **kwargs):
         options = self.options

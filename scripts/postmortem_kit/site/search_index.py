@@ -71,9 +71,11 @@ def mark_body(document: str) -> str:
     return document.replace(ARTICLE_OPEN, BODY_OPEN, 1)
 
 
-def build_index(site_dir: str | Path) -> IndexResult:
-    """Run Pagefind over the built site (its own process: its memory is not the build's)."""
-    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--exclude-selectors", EXCLUDE_SELECTORS]
+def build_index(site_dir: str | Path, prefix: str = "") -> IndexResult:
+    """Run Pagefind over the built site's incident pages (its own process: its memory is not the
+    build's); the listings are not even read (``--glob``)."""
+    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--exclude-selectors", EXCLUDE_SELECTORS,
+               "--glob", f"{prefix}incidents/**/*.html"]
     started = time.perf_counter()
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, check=False)

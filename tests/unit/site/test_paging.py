@@ -56,7 +56,7 @@ def test_a_one_page_listing_has_no_pager(tmp_path):
 
 def test_filter_block_holds_slugs_only(tmp_path):
     result = _site(tmp_path, 3, 10)
-    page = next(p for p in result.pages if p.src_uri.startswith("incidents/INC-"))
+    page = next(p for p in result.pages if p.src_uri.startswith("incidents/INC-")).load()
     block = next(f for f in page.fragments if "data-pagefind-filter" in f)
     assert block.startswith('<div class="pm-search-facets" hidden data-pagefind-ignore>')
     assert re.findall(r'data-pagefind-filter="(severity|year|category):', block)
