@@ -39,10 +39,13 @@ OUTPUT = ROOT / "scripts" / "postmortem_kit" / "blameless" / "confidence.json"
 
 def _all_high() -> None:
     """Score every blame rule as if it were high confidence (what the tiers are measured from)."""
-    from postmortem_kit.blameless import findings
+    from postmortem_kit.blameless import confidence, findings
     from postmortem_kit.blameless.confidence import HIGH
 
-    findings.tier_of = lambda rule_id: HIGH
+    # findings.severity_for imports tier_of from confidence when it needs it, so patch it there
+    # (patching only findings.tier_of silently measured every medium rule as 0/0).
+    confidence.tier_of = lambda rule_id: HIGH
+    findings.tier_of = confidence.tier_of
 
 
 def _count(counts, flagged_rules, blaming: bool, slot: int) -> None:

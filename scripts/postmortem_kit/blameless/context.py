@@ -71,7 +71,7 @@ def keep(rule, start: int, end: int, context: Context) -> bool:
     if subject_rule or rule.object in _NAMED_OBJECTS or rule.detector:
         if _names_are_entities(rule, text[start:end], before, context):
             return False
-    if subject_rule:
+    if subject_rule and rule.subject_scope != "possessor":  # a possessor is inside the match
         if _unevidenced_name(before, context):
             return False
         if _other_antecedent(text, start, end, before, context):
@@ -144,6 +144,7 @@ def _other_antecedent(text: str, start: int, end: int, before: str, context: Con
     return False
 
 
+_FORWARD = LazyRegex(r"\s+(?:forward|ahead)(?![\w'’-])", re.IGNORECASE)
 _ENABLING = LazyRegex(r"(?<![\w'’-])so(?:\s+that)?\s+(?:[\w'’-]{1,30}\s+){1,3}\Z", re.IGNORECASE)
 _COUNTERFACTUAL = LazyRegex(r"(?:could|might|would)(?:n['’]t|\s+not)?\s+(?:have|['’]ve)\s")
 
@@ -167,5 +168,7 @@ def _gerund_subject(before: str, context: Context) -> bool:
     word = first.group().lower()
     if not (word.endswith("ing") and len(word) > 4) or word in ("during", "nothing", "something", "anything",
                                                                  "everything", "being", "having"):
+        return False
+    if word in ("going", "moving", "looking") and _FORWARD.match(rest, first.end()):  # "Going forward I'll ..."
         return False
     return "," not in rest

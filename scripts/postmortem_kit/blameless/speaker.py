@@ -9,7 +9,11 @@ not covered by this: a person judging themselves ("I stupidly forgot") is blame.
 
 The test is textual and bounded: the match itself is about "we" ("if we had
 deployed", "had we not paused"), or the nearest subject pronoun before the match
-in its clause is "we".
+in its clause is "we".  A third party named between "we" and the end of the
+judgement is its target, and then "we" is only the speaker: "we will retrain the
+support team", "we will remind everyone to be more careful", "for a reason we
+don't understand, the employee decided", "we have taken action with that
+employee" are about those people, not about the organisation.
 """
 
 from __future__ import annotations
@@ -22,13 +26,26 @@ _WINDOW = 160
 _CLAUSE_BREAK = LazyRegex(r"[.!?;:\n]|\s(?:but|so|because|although|though|while|whereas|and then)\s")
 _PRONOUN = LazyRegex(r"(?<![\w'’-])(we|us|i|he|she|they|you|someone|somebody|nobody|anyone)(?![\w'’-])", re.IGNORECASE)
 _WE_IN_MATCH = LazyRegex(r"(?<![\w'’-])we(?![\w'’-])", re.IGNORECASE)
+_THIRD_PARTY = LazyRegex(
+    r"(?<![\w'’-])(?<!our )(?<!my )(?:he|she|him|her|them|someone|somebody|everyone|everybody|"
+    r"employees?|engineers?|operators?|staff|personnel|developers?|individuals?|contractors?|admins?|"
+    r"administrators?|technicians?|team|teams|people|person|on-call|reviewers?|approvers?|hires|newcomers|responders)(?![\w'’-])",
+    re.IGNORECASE,
+)
+_FOLLOWING = 60
 _PERSON_NAMED = LazyRegex(r"(?<![\w'’-])(?:[A-Z][a-z]{1,30}|@[\w-]{1,39})(?![\w'’-])")
 
 
 def organisation_subject(text: str, start: int, end: int) -> bool:
     """Is the match at ``text[start:end]`` said of the organisation as "we"?"""
     inside = text[start:end]
+    if _THIRD_PARTY.search(inside):
+        return False
     if _WE_IN_MATCH.search(inside):
+        after = text[end:end + _FOLLOWING]
+        after = after[:after.find(".")] if "." in after else after
+        if _THIRD_PARTY.search(after):
+            return False
         return not any(m.group(1).lower() not in ("we", "us") for m in _PRONOUN.finditer(inside))
     window_start = max(0, start - _WINDOW)
     before = text[window_start:start]
@@ -39,4 +56,5 @@ def organisation_subject(text: str, start: int, end: int) -> bool:
     pronouns = _PRONOUN.findall(clause)
     if not pronouns or pronouns[-1].lower() not in ("we", "us"):
         return False
-    return True
+    last_we = max(m.end() for m in _PRONOUN.finditer(clause) if m.group(1).lower() in ("we", "us"))
+    return not _THIRD_PARTY.search(clause[last_we:])

@@ -27,6 +27,7 @@ _LINE_START_NOT_HEADING = LazyRegex(r"[ \t]*(?:[-*+>|]|\d|@|\(|\[|`)")
 _LABEL = LazyRegex(r"\w[:=]\s")  # "Incident type: Human Error" is a field with a value, not a heading
 _WORD = LazyRegex(r"[^\W_][\w'’-]*")
 HEADING_MAX_WORDS = 6
+CONTINUED = frozenset({"BL084"})  # lead-ins whose list items continue them ("I should have:")
 
 
 def lint_text(text: str, path: str, *, markdown: bool = True, status: str = "draft",
@@ -47,6 +48,12 @@ def lint_text(text: str, path: str, *, markdown: bool = True, status: str = "dra
 
         context = Context(text, Entities(text, rules.lexicon), rules.lexicon)
         matches = [match for match in matches if keep(match.rule, match.start, match.start + len(match.text), context)]
+        if markdown and any(match.rule.id in CONTINUED for match in matches):
+            from postmortem_kit.blameless.continuation import continuations
+            from postmortem_kit.blameless.scanner import Match
+
+            matches = sorted(matches + continuations(text, matches, CONTINUED, Match, organisation_subject),
+                             key=lambda match: match.start)
     starts = line_starts(text)
 
     def position(offset: int) -> tuple[int, int]:
