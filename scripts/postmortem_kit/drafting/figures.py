@@ -46,6 +46,7 @@ SCALED = re.compile(r"(?<![\w.,])(\d+(?:\.\d+)?)\s?(k|K|M|bn|thousand|million|bi
 NUMBER = re.compile(r"(?<![\w.\-/:#])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?![\w\-/]|[.,:]\d)")
 ISO = re.compile(r"\b(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b")
 CLOCK = re.compile(r"(?<![\w.:])(\d{1,2}):(\d{2})(?![\w:]|\.\d)")
+CLOCK_SECONDS = re.compile(r"(?<![\w.:])(\d{1,2}):(\d{2}):\d{2}(?:\.\d{1,9})?(?![\w:])")  # 14:07:31 grounds 14:07
 CLOCKS_ANYWHERE = re.compile(r"(?<!\d)\d+(?::\d+)+|\b\d{4}-\d{2}\b")
 
 _MULTIPLIER = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "b": 1e9, "bn": 1e9, "billion": 1e9}

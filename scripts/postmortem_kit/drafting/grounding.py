@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from postmortem_kit.core import declare
-from postmortem_kit.drafting.figures import CLOCK, ISO, MONEY, SCALED, Derivations, Figure, find_figures, scale_factor, without_times
+from postmortem_kit.drafting.figures import CLOCK, CLOCK_SECONDS, ISO, MONEY, SCALED, Derivations, Figure, find_figures, scale_factor, without_times
 
 GROUNDING_RULE = declare("draft/grounding", "error", "A drafted figure, time, service or owner is not in the evidence",
                          doc="Every number, time, percentage, money amount, service name and owner in a drafted "
@@ -102,7 +102,7 @@ class Evidence:
             ev.dates.add(match.group(1))
             if match.group(2):
                 ev.clocks.add(f"{int(match.group(2))}:{match.group(3)}")
-        for match in CLOCK.finditer(text):
+        for match in (*CLOCK.finditer(text), *CLOCK_SECONDS.finditer(text)):
             ev.clocks.add(f"{int(match.group(1))}:{match.group(2)}")
         masked = without_times(text)  # parts of times are not figures
         for match in _ANY_NUMBER.finditer(masked):

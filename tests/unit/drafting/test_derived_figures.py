@@ -118,3 +118,18 @@ def test_one_responder_on_more_entries_than_the_inputs_give_them():
 ])
 def test_responders_the_inputs_support_pass(entries, moments):
     assert copied_responder(entries, evidence(**moments)) is None
+
+
+def test_a_clock_time_with_seconds_in_the_evidence_grounds_the_same_minute():
+    from postmortem_kit.drafting import ungrounded_figures
+
+    assert ungrounded_figures("the pool was exhausted at 14:07", ["pool exhausted 14:07:31 UTC"]) == []
+    assert ungrounded_figures("the pool was exhausted at 14:08", ["pool exhausted 14:07:31 UTC"]) == ["14:08"]
+
+
+def test_the_review_checklist_marks_exactly_what_drafting_would_reject():
+    from postmortem_kit.pr import ungrounded
+
+    evidence = [{"impact": "3 of 4 hosts failed; 1200 of 48000 requests errored", "duration": "90 minutes"}, {}]
+    draft = {"text": "75% of hosts failed, 2.5% of requests errored, for 1.5 hours; 120 users and $100,000,000 lost"}
+    assert ungrounded(draft, evidence) == ["120", "$100,000,000"]
