@@ -7,7 +7,7 @@ prose left as placeholders, no request).  Reported per provider:
 
 * validity rate: sections drafted (passed schema, consistency, blameless, grounding and the
   whole-incident check) out of sections requested;
-* grounding violations: draft/grounding and draft/copied-prompt problems found in any answer
+* grounding violations: draft/grounding, draft/responder-copied and draft/copied-prompt problems found in any answer
   (first answers and repairs), plus figures marked "not found in the evidence" in kept proposals;
 * blameless findings in any answer;
 * dropped sections by reason (the rule or error class);
@@ -90,7 +90,7 @@ def run(provider: str, paths: list[Path], args) -> dict:
         for gone in result.dropped:
             dropped[reason_class(gone.reason)] += 1
             text = " ".join([gone.reason, *gone.problems])
-            totals["grounding_violations"] += len(re.findall(r"\[draft/(?:grounding|copied-prompt)\]", text))
+            totals["grounding_violations"] += len(re.findall(r"\[draft/(?:grounding|copied-prompt|responder-copied)\]", text))
             totals["blameless_findings"] += len(re.findall(r"\[blameless/", text))
         for kept in result.drafted.values():
             totals["marked_not_found"] += len(kept.unverified)

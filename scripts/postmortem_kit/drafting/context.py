@@ -9,6 +9,8 @@ shares; ``evidence_for`` turns the same context (what the model saw) into the
 from __future__ import annotations
 
 import copy
+import re
+from collections import Counter
 from functools import cache
 from typing import Any
 
@@ -54,11 +56,41 @@ def known_owners(data: dict[str, Any], config: DraftConfig) -> list[str]:
     return found
 
 
-def evidence_for(context: PromptContext, facts: IncidentFacts, owners: list[str]) -> Evidence:
+_NOT_MOMENTS = frozenset({"authors", "owner", "owners", "follow_ups", "tracking"})
+_HANDLE = re.compile(r"(?<![\w.])@([A-Za-z0-9][\w.-]*)")
+
+
+def attributed_moments(data: dict[str, Any]) -> Counter:
+    """Moments the incident attributes to each person: one per ``responder`` value (inputs and the
+    sections people wrote) and one per ``@handle`` named in other text.  Authors, owners and
+    follow-ups are not moments of the incident."""
+    found: Counter = Counter()
+
+    def walk(node: Any, key: str | None = None) -> None:
+        if isinstance(node, dict):
+            for child_key, child in node.items():
+                if child_key not in _NOT_MOMENTS:
+                    walk(child, child_key)
+        elif isinstance(node, list):
+            for child in node:
+                walk(child, key)
+        elif isinstance(node, str) and key == "responder":
+            if node.strip():
+                found[node.strip().lstrip("@").lower()] += 1
+        elif isinstance(node, str):
+            found.update(handle.rstrip(".-").lower() for handle in _HANDLE.findall(node))
+
+    walk(data)
+    return found
+
+
+def evidence_for(context: PromptContext, facts: IncidentFacts, owners: list[str],
+                 attributed: Counter | None = None) -> Evidence:
     """The evidence drafted sections are grounded in: every context field the prompt carried."""
     minutes = [d.total_seconds() / 60 for d in (facts.total_duration, facts.time_to_detect,
                                                 facts.time_to_resolve) if d is not None]
-    return Evidence.build(list(context.__dict__.values()), minutes=minutes, owners=owners)
+    return Evidence.build(list(context.__dict__.values()), minutes=minutes, owners=owners,
+                          attributed=attributed if attributed is not None else Counter())
 
 
 @cache

@@ -41,8 +41,8 @@ from postmortem_kit.core import (
 from postmortem_kit.drafting.cache import DraftCache, cache_key, default_cache_dir
 from postmortem_kit.drafting.config import DraftConfig
 from postmortem_kit.drafting.consistency import whole_incident_pass
-from postmortem_kit.drafting.context import evidence_for, known_owners, own_text, prompt_context
-from postmortem_kit.drafting.grounding import COPIED_RULE, GROUNDING_RULE, section_grounding
+from postmortem_kit.drafting.context import attributed_moments, evidence_for, known_owners, own_text, prompt_context
+from postmortem_kit.drafting.grounding import rule_for, section_grounding
 from postmortem_kit.drafting.output import section_yaml
 from postmortem_kit.drafting.prompt_files import PromptSet, build_messages, load_prompts, repair_messages
 from postmortem_kit.drafting.providers import ModelAnswer, Provider, SectionRequest, Usage, make_provider
@@ -120,7 +120,7 @@ def draft_incident(source: str | Path | SourceDocument, provider: Provider | str
 
     run = _Run(doc, data, facts, provider, prompts, context, redactor, policy, cache,
                TokenBudget(config.token_budget if provider.makes_calls else None))
-    run.evidence = evidence_for(context, facts, known_owners(data, config))
+    run.evidence = evidence_for(context, facts, known_owners(data, config), attributed_moments(data))
     run.own = own_text(prompts)
     run.progress = progress
     run.total = len(todo)
@@ -340,8 +340,7 @@ class _Run:
         if self.strict and self.evidence is not None:
             problems, marks = section_grounding(section, cleaned, self.evidence, self.own)
             for where, message in problems:
-                rule = COPIED_RULE if message.startswith("repeats") else GROUNDING_RULE
-                findings.append(Finding(self.doc.path, 1, 1, rule, "error", message,
+                findings.append(Finding(self.doc.path, 1, 1, rule_for(message), "error", message,
                                         field=dotted_path((section, *where))))
             with self._lock:
                 self.marks[section] = [f"{dotted_path((section, *where))}: {message}" for where, message in marks]

@@ -19,7 +19,8 @@ Rules (docs/guide/drafting.md, "Grounding"):
   incident or in ``draft.owners``.
 * **Our own text.** Eight or more consecutive words from our prompts or schema
   descriptions that the evidence does not contain, a whole value copied from
-  them, or most of the words of an example our prompts give, mean the model
+  them (except a phrase a prompt asks for verbatim: say "not quantified in the
+  data"), or most of the words of an example our prompts give, mean the model
   copied instructions instead of writing from the evidence.
 
 ``ungrounded_figures(text, sources)`` is the public entry point for one text.
@@ -28,11 +29,13 @@ Rules (docs/guide/drafting.md, "Grounding"):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from postmortem_kit.core import declare
+from postmortem_kit.drafting.figures import CLOCK, CLOCK_SECONDS, ISO, MONEY, SCALED, Derivations, Figure, find_figures, scale_factor, without_times
 
 GROUNDING_RULE = declare("draft/grounding", "error", "A drafted figure, time, service or owner is not in the evidence",
                          doc="Every number, time, percentage, money amount, service name and owner in a drafted "
@@ -41,35 +44,23 @@ COPIED_RULE = declare("draft/copied-prompt", "error", "A draft repeats our promp
                       doc="Eight or more consecutive words of the drafting prompts or schema descriptions, or most "
                           "of a prompt's example, in a draft that the evidence does not contain.")
 
+RESPONDER_RULE = declare("draft/responder-copied", "error", "One responder is put on (nearly) every drafted timeline entry",
+                         doc="A drafted timeline of three or more entries names one responder on every entry (one "
+                             "entry in five may differ) while the inputs attribute the moments to several people "
+                             "and the draft names no one else, or to nobody, or to that responder fewer times.")
+
 NOT_FOUND = "not found in the evidence"
 SHINGLE = 8
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-_ISO = re.compile(r"\b(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b")
-_CLOCK = re.compile(r"(?<![\w.:])(\d{1,2}):(\d{2})(?![\w:]|\.\d)")
-_SCALE = r"(?:\s?(?:k|K|m|M|bn|B|thousand|million|billion)\b)?"
-_MONEY = re.compile(r"(?:[$€£]\s?(?P<a>\d[\d,]*(?:\.\d+)?)(?P<sa>" + _SCALE + r")|"
-                    r"(?<![\d,.])(?P<b>\d[\d,]*(?:\.\d+)?)(?P<sb>" + _SCALE + r")\s?(?:USD|EUR|GBP|dollars|euros)\b)")
-_PERCENT = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?(?:%|percent\b)")
-_DURATION = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)[\s-]?(minutes?|mins?|hours?|hrs?|h|seconds?|secs?|s|ms|days?)\b",
-                       re.IGNORECASE)
-_NUMBER = re.compile(r"(?<![\w.\-/:#])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?![\w\-/]|[.,:]\d)")
 _ANY_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_CLOCKS_ANYWHERE = re.compile(r"(?<!\d)\d+(?::\d+)+|\b\d{4}-\d{2}\b")
 _SERVICE = re.compile(r"`([A-Za-z][\w.-]{1,59})`|(?<![\w.-])([a-z][a-z0-9]*(?:-[a-z0-9]+)+)(?![\w-]|\.\w)")
 _SERVICE_SUFFIX = re.compile(r"-(?:api|service|svc|db|gateway|gw|worker|proxy|queue|cache|cluster|server|"
                              r"app|web|backend|frontend|job|cron|lb|store|broker|mq|sql|redis|kafka)$|\d")
-_MULTIPLIER = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "b": 1e9, "bn": 1e9, "billion": 1e9}
+_HANDLE = re.compile(r"(?<![\w.])@([a-z0-9][a-z0-9._-]*(?:/[a-z0-9][a-z0-9._-]*)?)")
 _EXAMPLE = re.compile(r'(?:for example|e\.g\.|such as)[ (]*"([^"\n]{12,200})"', re.IGNORECASE)
+_SANCTIONED = re.compile(r'\b(?:say|write|answer)[ :]*"([^"\n]{4,120})"', re.IGNORECASE)
 _STOP = frozenset("the a an of and or to in on at for by with from is was were be been it its this that "
                   "as are not no into per".split())
-
-
-def _value(digits: str, decimals: str | None = "", scale: str | None = "") -> float:
-    number = float(digits.replace(",", "") + (decimals or ""))
-    factor = _MULTIPLIER.get((scale or "").strip().lower(), 1.0)
-    if (scale or "").strip() == "M":
-        factor = 1e6
-    return number * factor
 
 
 def _words(text: str) -> list[str]:
@@ -78,6 +69,10 @@ def _words(text: str) -> list[str]:
 
 def _shingles(words: list[str], size: int = SHINGLE) -> set[tuple[str, ...]]:
     return {tuple(words[i:i + size]) for i in range(len(words) - size + 1)}
+
+
+def _person(name: str) -> str:
+    return name.strip().lstrip("@").lower()
 
 
 @dataclass
@@ -91,20 +86,25 @@ class Evidence:
     owners: set[str] = field(default_factory=set)
     shingles: set[tuple[str, ...]] = field(default_factory=set)
     words: set[str] = field(default_factory=set)
+    derived: Derivations = field(default_factory=Derivations)
+    attributed: Counter = field(default_factory=Counter)  # person -> moments the inputs attribute to them
 
     @classmethod
-    def build(cls, sources: Iterable[str], *, minutes: Iterable[float] = (), owners: Iterable[str] = ()) -> Evidence:
-        """Evidence from source texts; ``minutes`` are the computed durations (total, to detect, to resolve)."""
+    def build(cls, sources: Iterable[str], *, minutes: Iterable[float] = (), owners: Iterable[str] = (),
+              attributed: Mapping[str, int] | None = None, derive: bool = True) -> Evidence:
+        """Evidence from source texts; ``minutes`` are the computed durations (total, to detect, to resolve);
+        ``attributed`` counts the moments the inputs attribute to each person (default: their @mentions);
+        ``derive=False`` leaves out the derived figures (to measure what the derivations add)."""
         text = "\n".join(s for s in sources if s)
         lower = text.lower()
         ev = cls(text=lower)
-        for match in _ISO.finditer(text):
+        for match in ISO.finditer(text):
             ev.dates.add(match.group(1))
             if match.group(2):
                 ev.clocks.add(f"{int(match.group(2))}:{match.group(3)}")
-        for match in _CLOCK.finditer(text):
+        for match in (*CLOCK.finditer(text), *CLOCK_SECONDS.finditer(text)):
             ev.clocks.add(f"{int(match.group(1))}:{match.group(2)}")
-        masked = _CLOCKS_ANYWHERE.sub(" ", _ISO.sub(" ", text))  # parts of times are not figures
+        masked = without_times(text)  # parts of times are not figures
         for match in _ANY_NUMBER.finditer(masked):
             raw = match.group(0)
             for candidate in {raw.replace(",", ""), raw.split(",")[0]}:
@@ -112,25 +112,37 @@ class Evidence:
                     ev.numbers.add(float(candidate))
                 except ValueError:
                     pass
-        for match in _MONEY.finditer(masked):
-            ev.numbers.add(_value(match.group("a") or match.group("b"), "", match.group("sa") or match.group("sb")))
-        for match in re.finditer(r"(?<![\d.])(\d+(?:\.\d+)?)\s?(k|K|M|bn|thousand|million|billion)\b", masked):
-            ev.numbers.add(_value(match.group(1), "", match.group(2)))
+        for match in MONEY.finditer(masked):
+            ev.numbers.add(float((match.group("a") or match.group("b")).replace(",", ""))
+                           * scale_factor(match.group("sa") or match.group("sb")))
+        for match in SCALED.finditer(masked):
+            ev.numbers.add(float(match.group(1)) * scale_factor(match.group(2)))
         ev.spans = {round(m, 3) for m in minutes}
+        ev.derived = Derivations.build(text if derive else "", durations=tuple(m * 60 for m in ev.spans))
         ev.tokens = {t.strip("._/-") for t in re.findall(r"[a-z0-9._/-]+", lower)} - {""}
-        ev.owners = {o.lower().lstrip("@") for o in owners if o}
-        ev.owners |= set(re.findall(r"(?<![\w.])@([a-z0-9][a-z0-9._-]*(?:/[a-z0-9][a-z0-9._-]*)?)", lower))
+        ev.owners = {_person(o) for o in owners if o}
+        handles = _HANDLE.findall(lower)
+        ev.owners |= set(handles)
         ev.owners |= {t for t in ev.tokens if t.startswith(("team-", "team_")) or t.endswith(("-team", "_team"))}
+        ev.attributed = Counter({_person(k): v for k, v in attributed.items()}) if attributed is not None \
+            else Counter(handles)
         words = _words(text)
         ev.words = set(words)
         ev.shingles = _shingles(words)
         return ev
 
     def has_number(self, value: float) -> bool:
-        return any(abs(value - known) < 1e-9 for known in self.numbers)
+        return value in self.numbers or any(abs(value - known) < 1e-9 for known in self.numbers)
 
     def has_span(self, minutes: float, tolerance: float = 0.5, *, numbers: bool = True) -> bool:
         return (numbers and self.has_number(minutes)) or any(abs(minutes - span) <= tolerance for span in self.spans)
+
+    def grounded(self, figure: Figure) -> bool:
+        """A figure is grounded when the evidence states its number, or it is a stated or derived
+        figure of its kind within its rounding (``figures.Derivations``)."""
+        if figure.plain and figure.number < 10 and "." not in figure.text:
+            return True  # counts of steps and items
+        return self.has_number(figure.number) or self.derived.holds(figure)
 
 
 def _as_evidence(sources: Evidence | str | Iterable[str]) -> Evidence:
@@ -142,58 +154,36 @@ def _as_evidence(sources: Evidence | str | Iterable[str]) -> Evidence:
 
 
 def ungrounded_figures(text: str, sources: Evidence | str | Iterable[str]) -> list[str]:
-    """The figures in ``text`` (money, percentages, counts, durations, times, dates) not found in ``sources``.
+    """The figures in ``text`` (money, percentages, counts, durations, sizes, times, dates) not found in
+    ``sources`` nor derivable from them (``figures.Derivations``).
 
     ``sources`` is an ``Evidence`` (reuse it for many texts) or the source texts.  Each
     figure is returned as written, in order of appearance, once.
     """
     ev = _as_evidence(sources)
-    found: list[str] = []
-    rest = text
+    found: list[tuple[int, str]] = []
 
-    def flag(match_text: str) -> None:
-        if match_text not in found:
-            found.append(match_text)
+    def flag(start: int, match_text: str) -> None:
+        if all(match_text != known for _, known in found):
+            found.append((start, match_text))
 
     def mask(match: re.Match[str]) -> str:
         return " " * len(match.group(0))
 
-    for match in _ISO.finditer(rest):
+    for match in ISO.finditer(text):
         if match.group(1) not in ev.dates:
-            flag(match.group(0))
+            flag(match.start(), match.group(0))
         elif match.group(2) and f"{int(match.group(2))}:{match.group(3)}" not in ev.clocks:
-            flag(match.group(0))
-    rest = _ISO.sub(mask, rest)
-    for match in _MONEY.finditer(rest):
-        if not ev.has_number(_value(match.group("a") or match.group("b"), "", match.group("sa") or match.group("sb"))):
-            flag(match.group(0).strip())
-    rest = _MONEY.sub(mask, rest)
-    for match in _PERCENT.finditer(rest):
-        if not ev.has_number(float(match.group(1))):
-            flag(match.group(0))
-    rest = _PERCENT.sub(mask, rest)
-    for match in _CLOCK.finditer(rest):
+            flag(match.start(), match.group(0))
+    rest = ISO.sub(mask, text)
+    for match in CLOCK.finditer(rest):
         hours, mins = int(match.group(1)), int(match.group(2))
         if f"{hours}:{match.group(2)}" not in ev.clocks and not ev.has_span(hours * 60 + mins, 0, numbers=False):
-            flag(match.group(0))
-    rest = _CLOCK.sub(mask, rest)
-    for match in _DURATION.finditer(rest):
-        value = float(match.group(1))
-        unit = match.group(2).lower()
-        if ev.has_number(value):
-            continue
-        minutes = value * 60 if unit.startswith("h") else value if unit.startswith("m") and unit != "ms" else None
-        if minutes is not None and ev.has_span(minutes, 0.5 if unit.startswith("m") else 30.0):
-            continue
-        flag(match.group(0))
-    rest = _DURATION.sub(mask, rest)
-    for match in _NUMBER.finditer(rest):
-        value = _value(match.group(1), match.group(2))
-        if value < 10 and not match.group(2):
-            continue
-        if not ev.has_number(value):
-            flag(match.group(0))
-    return found
+            flag(match.start(), match.group(0))
+    for figure in find_figures(CLOCK.sub(mask, rest)):
+        if not ev.grounded(figure):
+            flag(figure.start, figure.text)
+    return [match_text for _, match_text in sorted(found)]
 
 
 def unknown_services(text: str, ev: Evidence) -> list[str]:
@@ -211,6 +201,43 @@ def owner_known(owner: str, ev: Evidence) -> bool:
     return owner.lower().lstrip("@").strip() in ev.owners
 
 
+def copied_responder(entries: Any, ev: Evidence) -> str | None:
+    """Why a drafted timeline's responders look copied onto every entry (None when they do not).
+
+    The pattern: three or more entries, and one responder on at least three of them and on all but
+    one in five (``entries - entries // 5``).  It is a problem when the inputs attribute moments to
+    two or more people and the draft names nobody else, or attribute fewer moments to that responder
+    than the draft does (none at all included).  ``ev.attributed`` counts the moments per person.
+    """
+    if not isinstance(entries, list) or len(entries) < 3:
+        return None
+    named = [_person(e["responder"]) for e in entries
+             if isinstance(e, dict) and isinstance(e.get("responder"), str) and e["responder"].strip()]
+    if not named:
+        return None
+    top, count = Counter(named).most_common(1)[0]
+    if count < 3 or count < len(entries) - len(entries) // 5:
+        return None
+    people = sorted(person for person, moments in ev.attributed.items() if moments > 0)
+    stated = ev.attributed.get(top, 0)
+    if len(people) >= 2 and set(named) == {top}:
+        why = f"the inputs attribute its moments to {len(people)} people ({', '.join(people[:5])})"
+    elif stated < count:
+        why = (f"the inputs attribute {stated} moment{'s' if stated != 1 else ''} to {top}" if people
+               else "the inputs attribute no moment to anyone")
+    else:
+        return None
+    return (f"one responder, {top!r}, is on {count} of {len(entries)} timeline entries, but {why}: "
+            "name a responder only where the inputs say who acted, otherwise null")
+
+
+def rule_for(message: str) -> str:
+    """The rule a grounding problem reports under."""
+    if message.startswith("repeats"):
+        return COPIED_RULE
+    return RESPONDER_RULE if message.startswith("one responder") else GROUNDING_RULE
+
+
 # --------------------------------------------------------------------------- our own text
 
 
@@ -221,19 +248,21 @@ class OwnText:
     shingles: set[tuple[str, ...]]
     normalized: str
     examples: list[list[str]]
+    sanctioned: frozenset[str] = frozenset()  # phrases our prompts ask for verbatim (say "not quantified ...")
 
     @classmethod
     def build(cls, texts: Iterable[str]) -> OwnText:
         texts = [t for t in texts if t]
         shingles: set[tuple[str, ...]] = set()
         examples: list[list[str]] = []
+        sanctioned = {" ".join(_words(m.group(1))) for text in texts for m in _SANCTIONED.finditer(text)}
         for text in texts:
             shingles |= _shingles(_words(text))
             for match in _EXAMPLE.finditer(text):
                 content = [w for w in _words(match.group(1)) if w not in _STOP]
                 if len(content) >= 4:
                     examples.append(content)
-        return cls(shingles, " " + " ".join(_words(" ".join(texts))) + " ", examples)
+        return cls(shingles, " " + " ".join(_words(" ".join(texts))) + " ", examples, frozenset(sanctioned))
 
     def copied(self, text: str, ev: Evidence) -> str | None:
         """Why ``text`` looks copied from our prompts (None when it does not)."""
@@ -243,7 +272,7 @@ class OwnText:
             if shingle in self.shingles and shingle not in ev.shingles:
                 return f"repeats our prompt text verbatim ({' '.join(shingle)!r})"
         if 4 <= len(words) < SHINGLE and f" {' '.join(words)} " in self.normalized and not all(
-                w in ev.words for w in words):
+                w in ev.words for w in words) and " ".join(words) not in self.sanctioned:
             return f"repeats an instruction from our prompt as the value ({' '.join(words)!r})"
         present = set(words)
         for example in self.examples:
@@ -283,6 +312,10 @@ def section_grounding(section: str, value: Any, ev: Evidence, own: OwnText | Non
     problems: list[tuple[tuple, str]] = []
     marks: list[tuple[tuple, str]] = []
     factual = section in FACTUAL
+    if section == "timeline":
+        copied = copied_responder(value, ev)
+        if copied:
+            problems.append(((), copied))
     for where, text in strings_in(value):
         name = next((part for part in reversed(where) if isinstance(part, str)), section)
         if name in _SKIP_FIELDS:

@@ -155,7 +155,7 @@ SOURCES = ["About 9,300 card payments failed; 212 tickets; 5xx rate 64% from 10:
 ])
 def test_ungrounded_figures(text, expected):
     assert ungrounded_figures(text, Evidence.build(SOURCES, minutes=[53])) == expected
-    assert ungrounded_figures(text, SOURCES) == [*expected, *(["1 hour"] if "1 hour" in text else [])]
+    assert ungrounded_figures(text, SOURCES) == expected  # "1 hour": the 53 minutes the text states, rounded
 
 
 def test_services_and_owners():
@@ -174,12 +174,15 @@ def test_copied_prompt_text():
     assert own.copied("The connection pool was capped at 5 connections per pod.", ev)
     assert own.copied("Pool capped at 5 connections per pod, connection limits", ev)
     assert own.copied("the certificate chain was not trusted by card-gateway", ev) is None
+    asked = OwnText.build(['Do not invent money figures; say "not quantified in the data" instead.'])
+    assert asked.copied("Not quantified in the data.", ev) is None  # the phrase the prompt asks for
+    assert asked.copied("Do not invent money figures.", ev)
     pool = Evidence.build(["the connection pool was capped at 5 connections per pod in the config"])
     assert own.copied("The connection pool was capped at 5 connections per pod.", pool) is None
 
 
 @pytest.mark.parametrize("unit", ["1", "1,", "a-", "$1", "1k ", "`", "10:", "2026-04-07T", "1.", "1%", "1 min ",
-                                  "@a ", "team-", "word "])
+                                  "@a ", "team-", "word ", "1 GB ", "1 of 2\n", "1\n", "1.5 hours "])
 def test_grounding_time_grows_linearly_on_adversarial_text(unit):
     ev = Evidence.build(SOURCES)
     own = OwnText.build(["for example \"a b c d e f g h\""])
@@ -193,5 +196,6 @@ def test_grounding_time_grows_linearly_on_adversarial_text(unit):
         own.copied(text, ev)
         return time.perf_counter() - began
 
-    small, large = run(2_000), run(20_000)
-    assert large < max(small, 0.01) * 40  # ten times the text: about ten times the time, never a hundred
+    # Best of three each (the machine is shared): ten times the text, about ten times the time, never a hundred.
+    small, large = min(run(2_000) for _ in range(3)), min(run(20_000) for _ in range(3))
+    assert large < max(small, 0.01) * 40
