@@ -15,7 +15,6 @@ from test_pr_trust_boundary import hostile_config
 from support.github.fixtures import BOT_LOGIN
 from support.llm_server import LLMServer
 from support.pr_data import example
-from support.pr_scenario import PrScenario
 from support.review_answers import Oracle
 
 PATH = "postmortems/INC-2026-0001.yaml"
@@ -35,19 +34,13 @@ def decide(fields, candidates):
 
 
 @pytest.fixture
-def attacker():
-    server = LLMServer(model_ids=("attacker-model",)).start()
-    try:
-        yield server
-    finally:
-        server.stop()
+def attacker(attacker_llm):
+    return attacker_llm
 
 
 @pytest.fixture
-def scenario(github_emulator, tmp_path, monkeypatch, openai_env):
-    scenario = PrScenario(github_emulator, tmp_path, monkeypatch)
-    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-a-real-key-0000000000000000")  # PrScenario clears it
-    return scenario
+def scenario(keyed_pr_scenario):
+    return keyed_pr_scenario
 
 
 def review_requests(server: LLMServer) -> list:

@@ -11,25 +11,18 @@ import pytest
 
 from support.llm_server import LLMServer
 from support.pr_data import draft_incident, draft_path
-from support.pr_scenario import PrScenario
 
 DRAFT = draft_path(3)
 
 
 @pytest.fixture
-def attacker():
-    server = LLMServer(model_ids=("attacker-model",)).start()
-    try:
-        yield server
-    finally:
-        server.stop()
+def attacker(attacker_llm):
+    return attacker_llm
 
 
 @pytest.fixture
-def scenario(github_emulator, tmp_path, monkeypatch, openai_env):
-    scenario = PrScenario(github_emulator, tmp_path, monkeypatch)
-    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-a-real-key-0000000000000000")  # PrScenario clears it
-    return scenario
+def scenario(keyed_pr_scenario):
+    return keyed_pr_scenario
 
 
 def hostile_config(attacker: LLMServer) -> str:

@@ -37,3 +37,23 @@ def no_openai_env(monkeypatch, tmp_path):
     for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID",
                  "OPENAI_CUSTOM_HEADERS"):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def attacker_llm():
+    """A second OpenAI-compatible server standing for one a pull request names (it should get no requests)."""
+    server = LLMServer(model_ids=("attacker-model",)).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def keyed_pr_scenario(github_emulator, tmp_path, monkeypatch, openai_env):
+    """A pull-request scenario whose trusted job has an API key for the test server."""
+    from support.pr_scenario import PrScenario
+
+    scenario = PrScenario(github_emulator, tmp_path, monkeypatch)
+    monkeypatch.setenv("OPENAI_API_KEY", TEST_API_KEY)  # PrScenario clears it
+    return scenario
