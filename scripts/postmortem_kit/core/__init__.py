@@ -11,6 +11,8 @@ from postmortem_kit.core.lazy import lazy_exports
 
 _EXPORTS: dict[str, str] = {
     "write_atomic": "postmortem_kit.core.files",
+    "newline_of": "postmortem_kit.core.files",
+    "require_unchanged": "postmortem_kit.core.files",
     "lazy_exports": "postmortem_kit.core.lazy",
     "brief": "postmortem_kit.core.report_formats",
     "location": "postmortem_kit.core.report_formats",

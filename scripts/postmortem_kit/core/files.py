@@ -146,6 +146,24 @@ def write_atomic(path: str | Path, data: bytes | str) -> None:
         raise
 
 
+def newline_of(text: str | bytes) -> str:
+    """The newline a file uses: ``\r\n`` when every line ends with it, else ``\n``."""
+    crlf, lf = ("\r\n", "\n") if isinstance(text, str) else (b"\r\n", b"\n")
+    return "\r\n" if crlf in text and text.count(crlf) == text.count(lf) else "\n"
+
+
+def require_unchanged(path: str | Path, original: bytes, error: type[PostmortemError], doing: str) -> bytes:
+    """The file's bytes, if it still holds ``original`` (what was read before the work); otherwise
+    ``error`` saying nothing was written, so a write never overwrites an edit made meanwhile."""
+    try:
+        current = Path(path).read_bytes()
+    except OSError as problem:
+        raise error(f"{path}: cannot read the file again: {problem.strerror or problem}") from None
+    if current != original:
+        raise error(f"{path}: the file changed while {doing}; nothing was written, run again")
+    return current
+
+
 def _umask() -> int:
     """The process umask, read without changing it (os.umask would race with other threads)."""
     try:

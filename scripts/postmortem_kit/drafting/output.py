@@ -23,7 +23,7 @@ from typing import Any, Callable
 
 import yaml
 
-from postmortem_kit.core import PostmortemError, YamlLoadError, load_yaml_text, resolve_plain, write_atomic
+from postmortem_kit.core import PostmortemError, YamlLoadError, load_yaml_text, newline_of, require_unchanged, resolve_plain, write_atomic
 
 
 class DraftOutputError(PostmortemError):
@@ -84,14 +84,8 @@ def append_sections(path: str | Path, original: bytes, original_data: dict[str, 
                     block: str, sections: dict[str, Any]) -> bytes:
     """Append ``block`` (YAML text of ``sections``) to ``path``; return the bytes appended."""
     path = Path(path)
-    try:
-        current = path.read_bytes()
-    except OSError as error:
-        raise DraftOutputError(f"{path}: cannot read the file again: {error.strerror or error}") from None
-    if current != original:
-        raise DraftOutputError(f"{path}: the file changed while drafting; nothing was written, run again")
-    crlf = b"\r\n" in current and current.count(b"\r\n") == current.count(b"\n")
-    newline = "\r\n" if crlf else "\n"
+    current = require_unchanged(path, original, DraftOutputError, "drafting")
+    newline = newline_of(current)
     body = block.replace("\n", newline)
     expected = {**original_data, **sections}
     text = current.decode("utf-8")
@@ -126,8 +120,7 @@ def write_sections(path: str | Path, original: bytes, original_data: dict[str, A
     stubs = find_stubs(text, tuple(sections))
     placed = [name for name in sections if name in stubs]
     if placed:
-        crlf = "\r\n" in text and text.count("\r\n") == text.count("\n")
-        newline = "\r\n" if crlf else "\n"
+        newline = newline_of(text)
         new_text = replace_stubs(text, {name: blocks[name].replace("\n", newline) for name in placed})
         try:
             combined = load_yaml_text(new_text, str(path))
@@ -135,8 +128,7 @@ def write_sections(path: str | Path, original: bytes, original_data: dict[str, A
             combined = None
         if combined is None or combined.findings or combined.data != {**original_data, **{n: sections[n] for n in placed}}:
             raise DraftOutputError(f"{path}: the drafted sections do not fit on their stub lines; nothing was written")
-        if path.read_bytes() != original:
-            raise DraftOutputError(f"{path}: the file changed while drafting; nothing was written, run again")
+        require_unchanged(path, original, DraftOutputError, "drafting")
         write_atomic(path, new_text.encode("utf-8"))
         original, original_data = new_text.encode("utf-8"), combined.data
     rest = [name for name in sections if name not in placed]

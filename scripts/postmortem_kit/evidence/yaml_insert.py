@@ -17,7 +17,7 @@ import copy
 from pathlib import Path
 from typing import Any
 
-from postmortem_kit.core import SourceDocument, YamlLoadError, load_yaml_text, write_atomic
+from postmortem_kit.core import SourceDocument, YamlLoadError, load_yaml_text, newline_of, require_unchanged, write_atomic
 from postmortem_kit.evidence.model import SECTIONS, EvidenceError
 from postmortem_kit.incident import dump_incident
 
@@ -57,7 +57,7 @@ def insert_entries(doc: SourceDocument, additions: dict[str, list[dict[str, Any]
     if missing:
         offset, addition = _add_keys(doc, missing)
         inserts.append((offset, 1, addition))
-    newline = "\r\n" if "\r\n" in text and text.count("\r\n") == text.count("\n") else "\n"
+    newline = newline_of(text)
     out = text
     # From the end backwards; at one offset, list items go before new keys (they belong to the list above).
     for offset, _, addition in sorted(inserts, key=lambda item: item[:2], reverse=True):
@@ -168,10 +168,5 @@ def _reindent(lines: list[str], old: int, new: int) -> list[str]:
 def write_atomically(path: str | Path, original: bytes, text: str) -> None:
     """Replace ``path`` with ``text`` through a temporary file and a rename, if it still holds ``original``."""
     path = Path(path)
-    try:
-        current = path.read_bytes()
-    except OSError as error:
-        raise EvidenceError(f"{path}: cannot read the file again: {error.strerror or error}") from None
-    if current != original:
-        raise EvidenceError(f"{path}: the file changed while the evidence was read; nothing was written, run again")
+    require_unchanged(path, original, EvidenceError, "the evidence was read")
     write_atomic(path, text)

@@ -226,7 +226,7 @@ def review_material(data: dict[str, Any], drafts: FileDrafts) -> dict[str, Any]:
     figures of each draft that the evidence lacks, and the review criteria with the drafts placed."""
     from postmortem_kit.incident import analysis_sections, compute_facts
     from postmortem_kit.pr.drafts import value_hash
-    from postmortem_kit.pr.grounding import ungrounded
+    from postmortem_kit.pr.grounding import known_figures, ungrounded
     from postmortem_kit.pr.review_criteria import evaluate
 
     sections = {name: value_hash(data[name]) for name in analysis_sections() if name in data}
@@ -234,7 +234,7 @@ def review_material(data: dict[str, Any], drafts: FileDrafts) -> dict[str, Any]:
         facts = compute_facts(data).to_dict()
     except Exception:  # noqa: BLE001 - facts are a help for the checklist, never a reason to fail
         facts = {}
-    evidence = [data.get("inputs"), facts]
+    evidence = known_figures([data.get("inputs"), facts])
     for draft in drafts.drafts:
         if draft["section"] in drafts.every:
             draft["ungrounded"] = ungrounded(drafts.every[draft["section"]], evidence)

@@ -32,13 +32,20 @@ def _strings(value: Any) -> Iterable[str]:
             stack.extend(reversed(list(node)))
 
 
-def ungrounded(draft: Any, evidence: Iterable[Any]) -> list[str]:
-    """The figures of ``draft`` (a section's value) that ``evidence`` (values such as the inputs
-    mapping and the computed facts) neither states nor lets one derive, first occurrence order,
-    each once, at most 20."""
+def known_figures(evidence: Iterable[Any]) -> Any:
+    """The drafting ``Evidence`` of ``evidence`` (values such as the inputs mapping and the computed
+    facts): build it once and pass it to ``ungrounded`` for every section of a file."""
+    from postmortem_kit.drafting import Evidence
+
+    return Evidence.build([text for value in evidence for text in _strings(value)])
+
+
+def ungrounded(draft: Any, evidence: Any) -> list[str]:
+    """The figures of ``draft`` (a section's value) that ``evidence`` (``known_figures(...)``, or the
+    values themselves) neither states nor lets one derive, first occurrence order, each once, at most 20."""
     from postmortem_kit.drafting import Evidence, ungrounded_figures
 
-    known = Evidence.build([text for value in evidence for text in _strings(value)])
+    known = evidence if isinstance(evidence, Evidence) else known_figures(evidence)
     marks: list[str] = []
     for text in _strings(draft):
         for figure in ungrounded_figures(text, known):
