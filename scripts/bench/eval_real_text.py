@@ -23,6 +23,12 @@ precision (blaming = positive class), recall on clearly blaming sentences, recal
 sentences, false alarms per 100 sentences, and per-kind counts of false alarms (clean kinds) and
 misses (blaming kinds).
 
+A partial corpus is scored on what it holds: labels whose sentence text is missing are skipped, and
+document mode scores only sentences of documents whose text is present.  The report starts with the
+coverage ("scored N of 3806 labelled sentences in D of 117 documents; B blaming, C clear"), and each
+mode repeats it when it scores fewer sentences.  ``scripts/bench/rebuild_real_text.py`` rebuilds the
+corpus from the documents' public sources.
+
 Sentence text is printed only to a terminal (false alarms and misses, ``--examples`` per kind).
 It is never written by ``--json``, and it is suppressed automatically when standard output is a
 file inside this repository.
@@ -90,8 +96,9 @@ def load_corpus(texts: Path, labels_path: Path) -> tuple[list[dict], dict[str, s
         if sentence is not None and sha(sentence["text"]) == label["sha256"]:
             stats["matched"] += 1
         else:
-            same_doc = [s for s in by_sha.get(label["sha256"], []) if s["doc"] == label["doc"]]
-            candidates = same_doc or by_sha.get(label["sha256"], [])
+            # Only the label's own document: a same-worded sentence elsewhere says nothing about
+            # this document (a partial corpus must not borrow text across documents).
+            candidates = [s for s in by_sha.get(label["sha256"], []) if s["doc"] == label["doc"]]
             if not candidates:
                 stats["missing"] += 1
                 continue
@@ -108,7 +115,34 @@ def load_corpus(texts: Path, labels_path: Path) -> tuple[list[dict], dict[str, s
         else:
             stats["docs_missing"] += 1
     stats["labels"] = len(labels)
+    stats["label_documents"] = len({label["doc"] for label in labels})
     return items, docs, dict(stats)
+
+
+def coverage(items: list[dict], stats: dict) -> dict:
+    """How much of the labelled corpus has text: a partial corpus is scored on what is there."""
+    return {
+        "labels": stats.get("labels", 0),
+        "label_documents": stats.get("label_documents", 0),
+        "scored_sentences": len(items),
+        "documents": len({item["doc"] for item in items}),
+        "blaming": sum(bool(item["blaming"]) for item in items),
+        "clear_blaming": sum(bool(item["blaming"] and item["clear"]) for item in items),
+        "labels_without_text": stats.get("missing", 0),
+        "matched_by_sha_only": stats.get("matched_by_sha", 0),
+        "documents_without_text": stats.get("docs_missing", 0),
+    }
+
+
+def coverage_line(summary: dict) -> str:
+    return (f"scored {summary['scored_sentences']} of {summary['labels']} labelled sentences in "
+            f"{summary['documents']} of {summary['label_documents']} documents; "
+            f"{summary['blaming']} blaming, {summary['clear_blaming']} clear")
+
+
+def document_items(items: list[dict], docs: dict[str, str]) -> list[dict]:
+    """The sentences document mode can score: those with an offset into a document that has text."""
+    return [item for item in items if item["start"] is not None and item["sentence_doc"] in docs]
 
 
 def _lint(text: str, path: str, rules):
@@ -280,30 +314,26 @@ def main(argv: list[str] | None = None) -> int:
     rules = load_rules(args.rules)
     modes = ("sentence", "document") if args.mode == "both" else (args.mode,)
     results, timing, unmapped = {}, {}, {}
+    mode_items, mode_summary = {}, {}
     for mode in modes:
+        scored = items if mode == "sentence" else document_items(items, docs)
+        mode_items[mode] = scored
+        mode_summary[mode] = coverage(scored, stats)
         began = time.perf_counter()
         if mode == "sentence":
-            findings = sentence_findings(items, rules)
+            findings = sentence_findings(scored, rules)
         else:
-            findings, unmapped[mode] = document_findings(items, docs, rules)
+            findings, unmapped[mode] = document_findings(scored, docs, rules)
         timing[mode] = time.perf_counter() - began
-        results[mode] = {level: score(items, findings, level) for level in LEVELS}
+        results[mode] = {level: score(scored, findings, level) for level in LEVELS}
 
-    summary = {
-        "labels": stats.get("labels", 0),
-        "scored_sentences": len(items),
-        "documents": len({i["doc"] for i in items}),
-        "blaming": sum(i["blaming"] for i in items),
-        "clear_blaming": sum(i["clear"] for i in items),
-        "labels_without_text": stats.get("missing", 0),
-        "matched_by_sha_only": stats.get("matched_by_sha", 0),
-        "documents_without_text": stats.get("docs_missing", 0),
-    }
+    summary = coverage(items, stats)
     if args.json:
         out = {"corpus": summary, "modes": {}}
         for mode, levels in results.items():
             out["modes"][mode] = {level: {k: v for k, v in r.items() if not k.startswith("_")}
                                   for level, r in levels.items()}
+            out["modes"][mode]["coverage"] = mode_summary[mode]
             out["modes"][mode]["seconds"] = round(timing[mode], 2)
             if mode in unmapped:
                 out["modes"][mode]["unmapped_findings"] = unmapped[mode]
@@ -314,16 +344,18 @@ def main(argv: list[str] | None = None) -> int:
     if show_text and stdout_inside_repo():
         show_text = False
         print("(standard output is a file inside the repository: sentence text suppressed)")
-    print(f"real-postmortem corpus: {summary['scored_sentences']} sentences in {summary['documents']} documents, "
-          f"{summary['blaming']} blaming ({summary['clear_blaming']} clearly blaming)")
+    print(f"real-postmortem corpus: {coverage_line(summary)}")
     if summary["labels_without_text"] or summary["documents_without_text"]:
-        print(f"WARNING: {summary['labels_without_text']} labels have no matching sentence text and "
-              f"{summary['documents_without_text']} documents have no text; they are not scored.")
+        print(f"WARNING: partial corpus: {summary['labels_without_text']} labels have no matching sentence text "
+              f"and {summary['documents_without_text']} documents with matched sentences have no document text; "
+              f"they are not scored.")
     if summary["matched_by_sha_only"]:
         print(f"note: {summary['matched_by_sha_only']} labels matched by SHA-256 only (index moved)")
     for mode in modes:
         extra = f", {unmapped[mode]} findings outside any sentence" if mode in unmapped else ""
         print(f"mode {mode} ({timing[mode]:.1f}s{extra}):")
+        if mode_summary[mode]["scored_sentences"] != summary["scored_sentences"]:
+            print(f"  {coverage_line(mode_summary[mode])}")
         for level in LEVELS:
             print_report(mode, results[mode][level], examples=args.examples, show_text=show_text)
     return 0
