@@ -40,16 +40,32 @@ from eval_real_text import DEFAULT_LABELS, DEFAULT_TEXTS, load_jsonl, sha  # noq
 _LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
 _BOLD = re.compile(r"\*\*|__")
 _CODE = re.compile(r"`")
+_FOOTNOTE_REF = re.compile(r"\[\^[^\]\s]+\](?!:)")
+_FOOTNOTE_DEF = re.compile(r"^\[\^[^\]\s]+\]:[ \t]*", re.M)
+_REF_LINK = re.compile(r"!?\[([^\]\n]*)\]\[[^\]\n]*\]")
+_HTML_TAG = re.compile(r"</?[A-Za-z][^<>\n]*>")
+_QUOTE = re.compile(r"^[ \t]*>[ \t]?", re.M)
 _BOUNDARY = re.compile(r"(?<=[.!?])[ \t]+|\n|\|")
 _BLOCK_MARKER = re.compile(r"[ \t]*(?:#{1,6}[ \t]+|[-*+][ \t]+|\d{1,3}[.)][ \t]+|>[ \t]*)+")
 _FRONT_MATTER = re.compile(r"\A(?:---|\+\+\+)[ \t]*\n.*?\n(?:---|\+\+\+)[ \t]*(?:\n|\Z)", re.S)
 
-VARIANTS = {
-    "links-as-text": lambda text: _LINK.sub(r"\1", text),
-    "as-published": lambda text: text,
-    "links-and-bold-as-text": lambda text: _BOLD.sub("", _LINK.sub(r"\1", text)),
-    "plain": lambda text: _CODE.sub("", _BOLD.sub("", _LINK.sub(r"\1", text))),
+# Inline clean-ups, applied in this order when a variant names them.
+_STEPS = {
+    "links": lambda text: _REF_LINK.sub(r"\1", _LINK.sub(r"\1", text)),
+    "footnotes": lambda text: _FOOTNOTE_DEF.sub("", _FOOTNOTE_REF.sub("", text)),
+    "tags": lambda text: _HTML_TAG.sub("", text),
+    "quotes": lambda text: _QUOTE.sub("", text),
+    "bold": lambda text: _BOLD.sub("", text),
+    "code": lambda text: _CODE.sub("", text),
 }
+VARIANTS = ("links", "", "links footnotes", "links footnotes tags", "links footnotes tags quotes",
+            "links quotes", "links bold", "links bold code", "links footnotes tags quotes bold code")
+
+
+def clean(text: str, variant: str) -> str:
+    for step in variant.split():
+        text = _STEPS[step](text)
+    return text
 
 
 def strip_front_matter(text: str) -> str:
@@ -73,7 +89,7 @@ def _trimmed(text: str, a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
-def candidates(text: str, wanted: set[str], max_pieces: int = 5) -> dict[str, list[tuple[int, int]]]:
+def candidates(text: str, wanted: set[str], max_pieces: int = 12) -> dict[str, list[tuple[int, int]]]:
     """Positions (start, end) of every candidate span whose hash is wanted, in document order."""
     found: dict[str, list[tuple[int, int]]] = defaultdict(list)
     cut = pieces(text)
@@ -110,13 +126,13 @@ def assign(labels: list[dict], found: dict[str, list[tuple[int, int]]]) -> dict[
     return result
 
 
-def rebuild_document(source: str, labels: list[dict], max_pieces: int = 5) -> tuple[str, str, dict[int, tuple[int, int]]]:
+def rebuild_document(source: str, labels: list[dict], max_pieces: int = 12) -> tuple[str, str, dict[int, tuple[int, int]]]:
     """Best cleaning variant of one document: (variant name, document text, label index -> span)."""
     body = strip_front_matter(source)
     wanted = {label["sha256"] for label in labels}
     best = ("", body, {})
-    for name, clean in VARIANTS.items():
-        text = clean(body)
+    for name in VARIANTS:
+        text = clean(body, name)
         spans = assign(labels, candidates(text, wanted, max_pieces))
         if len(spans) > len(best[2]):
             best = (name, text, spans)
@@ -129,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="directory of fetched documents, one <doc>.md per labelled document")
     parser.add_argument("--out", type=Path, default=DEFAULT_TEXTS, help=f"corpus directory (default {DEFAULT_TEXTS})")
     parser.add_argument("--labels", type=Path, default=DEFAULT_LABELS, help="labels JSONL (no text)")
-    parser.add_argument("--max-pieces", type=int, default=5, help="longest candidate, in pieces (default 5)")
+    parser.add_argument("--max-pieces", type=int, default=12, help="longest candidate, in pieces (default 12)")
     args = parser.parse_args(argv)
 
     if not args.sources.is_dir():
