@@ -44,6 +44,7 @@ _FOOTNOTE_REF = re.compile(r"\[\^[^\]\s]+\](?!:)")
 _FOOTNOTE_DEF = re.compile(r"^\[\^[^\]\s]+\]:[ \t]*", re.M)
 _REF_LINK = re.compile(r"!?\[([^\]\n]*)\]\[[^\]\n]*\]")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^<>\n]*>")
+_EMPHASIS = re.compile(r"(?<![\w*_])[*_](?=\S)(.+?)(?<=\S)[*_](?![\w*_])")
 _QUOTE = re.compile(r"^[ \t]*>[ \t]?", re.M)
 _BOUNDARY = re.compile(r"(?<=[.!?])[ \t]+|\n|\|")
 _BLOCK_MARKER = re.compile(r"[ \t]*(?:#{1,6}[ \t]+|[-*+][ \t]+|\d{1,3}[.)][ \t]+|>[ \t]*)+")
@@ -57,9 +58,11 @@ _STEPS = {
     "quotes": lambda text: _QUOTE.sub("", text),
     "bold": lambda text: _BOLD.sub("", text),
     "code": lambda text: _CODE.sub("", text),
+    "emphasis": lambda text: _EMPHASIS.sub(r"\1", text),
 }
 VARIANTS = ("links", "", "links footnotes", "links footnotes tags", "links footnotes tags quotes",
-            "links quotes", "links bold", "links bold code", "links footnotes tags quotes bold code")
+            "links quotes", "links bold", "links bold code", "links footnotes tags quotes bold code",
+            "links footnotes tags quotes bold code emphasis")
 
 
 def clean(text: str, variant: str) -> str:
