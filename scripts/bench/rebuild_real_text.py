@@ -142,17 +142,38 @@ def rebuild_document(source: str, labels: list[dict], max_pieces: int = 12) -> t
     return best
 
 
+def matched_only(labels: list[dict], variant: str, text: str,
+                 spans: dict[int, tuple[int, int]]) -> tuple[str, str, dict[int, tuple[int, int]]]:
+    """Keep only the matched sentences of a candidate excerpt, in label order, one paragraph each."""
+    parts, kept, pos = [], {}, 0
+    for label in sorted(labels, key=lambda item: item["index"]):
+        if label["index"] not in spans:
+            continue
+        start, end = spans[label["index"]]
+        sentence = text[start:end]
+        kept[label["index"]] = (pos, pos + len(sentence))
+        parts.append(sentence)
+        pos += len(sentence) + 2
+    return f"{variant}, matched only", "\n\n".join(parts) + "\n", kept
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sources", type=Path, required=True,
-                        help="directory of fetched documents, one <doc>.md per labelled document")
+    parser.add_argument("--sources", type=Path, nargs="+", required=True,
+                        help="directories of fetched documents, one <doc>.md per labelled document; "
+                             "when several hold a document, the copy matching most labels wins")
+    parser.add_argument("--matched-only", type=Path, nargs="*", default=[],
+                        help="directories whose documents are candidate excerpts (for example several "
+                             "guessed forms of a quoted sentence): only the matched sentences are kept, "
+                             "one paragraph each")
     parser.add_argument("--out", type=Path, default=DEFAULT_TEXTS, help=f"corpus directory (default {DEFAULT_TEXTS})")
     parser.add_argument("--labels", type=Path, default=DEFAULT_LABELS, help="labels JSONL (no text)")
     parser.add_argument("--max-pieces", type=int, default=12, help="longest candidate, in pieces (default 12)")
     args = parser.parse_args(argv)
 
-    if not args.sources.is_dir():
-        print(f"rebuild_real_text: {args.sources} is not a directory of fetched sources", file=sys.stderr)
+    missing = [str(path) for path in [*args.sources, *args.matched_only] if not path.is_dir()]
+    if missing:
+        print(f"rebuild_real_text: not a directory of fetched sources: {', '.join(missing)}", file=sys.stderr)
         return 2
     labels = load_jsonl(args.labels)
     by_doc: dict[str, list[dict]] = defaultdict(list)
@@ -164,10 +185,19 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'doc':60} {'sentences':>11} {'blaming':>9} {'clear':>7}  variant")
     for doc in sorted(by_doc):
         doc_labels = by_doc[doc]
-        source = args.sources / f"{doc}.md"
-        if not source.is_file():
+        best = None
+        for directory in [*args.sources, *args.matched_only]:
+            source = directory / f"{doc}.md"
+            if not source.is_file():
+                continue
+            found = rebuild_document(source.read_text(encoding="utf-8"), doc_labels, args.max_pieces)
+            if directory in args.matched_only:
+                found = matched_only(doc_labels, *found)
+            if best is None or len(found[2]) > len(best[2]):
+                best = found
+        if best is None:
             continue
-        variant, text, spans = rebuild_document(source.read_text(encoding="utf-8"), doc_labels, args.max_pieces)
+        variant, text, spans = best
         if not spans:
             print(f"{doc:60} {'0/' + str(len(doc_labels)):>11}  (no sentence matched)")
             continue

@@ -147,3 +147,31 @@ def test_rebuild_finds_sentences_in_a_source_with_markup(tmp_path, capsys):
 
     items, docs, _ = eval_real_text.load_corpus(out, labels)
     assert len(items) == 4 and set(docs) == {"alpha"}
+
+
+def test_rebuild_keeps_only_matched_sentences_of_guessed_excerpts(tmp_path, capsys):
+    labels = tmp_path / "labels.jsonl"
+    _write_labels(labels)
+    sources, guesses = tmp_path / "sources", tmp_path / "guesses"
+    sources.mkdir()
+    guesses.mkdir()
+    (sources / "beta.md").write_text("## Summary\n\nUnrelated words only.\n", encoding="utf-8")
+    # several guessed forms of a quoted sentence; only the exact one is kept
+    (guesses / "beta.md").write_text(
+        '"The operator should have noticed the warning,"\n\nThe operator should have noticed the warning.\n\n'
+        "## Summary\n\nThe certificate expired on a Sunday\n", encoding="utf-8")
+    out = tmp_path / "corpus"
+
+    assert rebuild_real_text.main(["--sources", str(sources), "--matched-only", str(guesses),
+                                   "--out", str(out), "--labels", str(labels)]) == 0
+    assert "matched only" in capsys.readouterr().out
+    document = (out / "docs" / "beta.md").read_text(encoding="utf-8")
+    assert document == "## Summary\n\nThe operator should have noticed the warning.\n"
+    rows = [json.loads(line) for line in (out / "sentences.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(row["index"], document[row["start"]:row["end"]]) for row in rows] == [
+        (0, "## Summary"), (2, "The operator should have noticed the warning.")]
+
+
+def test_rebuild_rejects_a_missing_sources_directory(tmp_path, capsys):
+    assert rebuild_real_text.main(["--sources", str(tmp_path / "absent"), "--out", str(tmp_path / "out")]) == 2
+    assert "not a directory" in capsys.readouterr().err
