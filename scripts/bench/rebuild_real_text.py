@@ -37,12 +37,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from eval_real_text import DEFAULT_LABELS, DEFAULT_TEXTS, load_jsonl, sha  # noqa: E402
 
-_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)\s]*\)")
 _BOLD = re.compile(r"\*\*|__")
 _CODE = re.compile(r"`")
 _FOOTNOTE_REF = re.compile(r"\[\^[^\]\s]+\](?!:)")
 _FOOTNOTE_DEF = re.compile(r"^\[\^[^\]\s]+\]:[ \t]*", re.M)
-_REF_LINK = re.compile(r"!?\[([^\]\n]*)\]\[[^\]\n]*\]")
+_REF_LINK = re.compile(r"!?\[([^\]]*)\]\[[^\]\n]*\]")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^<>\n]*>")
 _EMPHASIS = re.compile(r"(?<![\w*_])[*_](?=\S)(.+?)(?<=\S)[*_](?![\w*_])")
 _QUOTE = re.compile(r"^[ \t]*>[ \t]?", re.M)
@@ -129,13 +129,34 @@ def assign(labels: list[dict], found: dict[str, list[tuple[int, int]]]) -> dict[
     return result
 
 
+_BLOCK_BREAK = re.compile(r"(\n[ \t]*\n)")
+
+
+def _blockwise(body: str, wanted: set[str], max_pieces: int) -> str:
+    """The document with each blank-line-separated block cleaned by the variant matching most in it."""
+    parts = _BLOCK_BREAK.split(body)
+    for number in range(0, len(parts), 2):
+        best_count, best_text = -1, parts[number]
+        for name in VARIANTS:
+            text = clean(parts[number], name)
+            count = len(candidates(text, wanted, max_pieces))
+            if count > best_count:
+                best_count, best_text = count, text
+        parts[number] = best_text
+    return "".join(parts)
+
+
 def rebuild_document(source: str, labels: list[dict], max_pieces: int = 12) -> tuple[str, str, dict[int, tuple[int, int]]]:
-    """Best cleaning variant of one document: (variant name, document text, label index -> span)."""
+    """Best cleaning of one document: (variant name, document text, label index -> span).
+
+    Each variant is tried on the whole document, and one more text takes, block by block, the
+    variant matching most in that block (a document can mix footnotes with quoted lists)."""
     body = strip_front_matter(source)
     wanted = {label["sha256"] for label in labels}
     best = ("", body, {})
-    for name in VARIANTS:
-        text = clean(body, name)
+    texts = [(name, clean(body, name)) for name in VARIANTS]
+    texts.append(("per block", _blockwise(body, wanted, max_pieces)))
+    for name, text in texts:
         spans = assign(labels, candidates(text, wanted, max_pieces))
         if len(spans) > len(best[2]):
             best = (name, text, spans)
