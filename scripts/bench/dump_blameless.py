@@ -44,6 +44,7 @@ def _finding_line(source: str, finding) -> str:
 
 def _incident_corpus(directory: Path, files: int) -> list[str]:
     from bench_blameless import generate
+
     from postmortem_kit.checks import check_file
 
     generate(directory, files)

@@ -29,6 +29,7 @@ occurrences, not the number of patterns times the text.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from typing import Any, Iterable
 
 from postmortem_kit.core import LazyRegex
@@ -80,6 +81,8 @@ class Entities:
         self.people = {word.lower() for value in people for word in re.split(r"[\s,@._-]+", value) if word}
         self._title: set[str] | None = None
         self._known: dict[str, bool] = {}
+        self._ticks: list[int] | None = None  # positions of backticks, listed on first need
+        self._breaks: list[int] = []
 
     def __contains__(self, word: str) -> bool:
         base = _base(word)
@@ -128,14 +131,31 @@ class Entities:
                 return True
         return False
 
+    def _in_code_span(self, start: int) -> bool:
+        """Is ``start`` after an odd number of backticks on its line?  The backticks and line breaks
+        are listed once per text, so each question is two binary searches (not a count from the line's
+        start, which made a long one-line text quadratic)."""
+        ticks = self._ticks
+        if ticks is None:
+            text = self.text
+            ticks = self._ticks = [i for i, c in enumerate(text) if c == "`"] if "`" in text else []
+            self._breaks = [i for i, c in enumerate(text) if c == "\n"] if ticks else []
+        if not ticks:
+            return False
+        line_start = 0
+        row = bisect_left(self._breaks, start)
+        if row:
+            line_start = self._breaks[row - 1] + 1
+        return (bisect_left(ticks, start) - bisect_left(ticks, line_start)) % 2 == 1
+
     def _usage_evidence(self, base: str) -> bool:
         text = self.text
         for start, end in self._occurrences(base):
             if start and text[start - 1] in _CODE_JOINERS or end < len(text) and text[end] in _CODE_JOINERS \
                     and end + 1 < len(text) and not text[end + 1].isspace():
                 return True
-            if text.count("`", text.rfind("\n", 0, start) + 1, start) % 2 == 1:
-                return True  # inside a code span
+            if self._in_code_span(start):
+                return True
             previous = _PREVIOUS_WORD.search(text, max(0, start - 40), start)
             if previous is not None and previous.group(1).lower() in _DETERMINERS:
                 return True

@@ -11,9 +11,6 @@ length of the text, and the whole scan is linear.
 from __future__ import annotations
 
 import re
-from collections import Counter
-from functools import cache, partial
-from itertools import islice
 
 from postmortem_kit.blameless.grammar import Grammar, Phrase
 from postmortem_kit.blameless.mask import mask_inline
@@ -156,76 +153,31 @@ def _recheck(hits: list, lowered: str, rules: RuleSet) -> list:
     return kept
 
 
-_WORDISH = frozenset("_'’@-")
-_FINDER_AFTER = 8  # occurrences of a trigger word from which a compiled finder pays off
-_SHORT_KEY = 3  # words this short hide inside many others: a compiled finder pays off at once
-
-
 def _hits(lowered: str, rules: RuleSet) -> list[tuple[int, Rule | None, re.Match]]:
     """Every place a rule's regex matches, tried only where one of its literal starts occurs.
 
-    The text is split into words once; keys whose word is absent cost
-    nothing, present keys are located by a literal-first regex that checks
-    word edges, and only their own rules are tried there (anchored).
+    The trigger index locates every key of the text in one pass (``TriggerIndex.locate``);
+    keys that do not occur cost nothing, and only a key's own rules are tried at its
+    positions (anchored).
     """
-    index = rules.triggers
-    words = Counter(lowered.split())
     hits: list[tuple[int, int, Rule | None, re.Match]] = []
     literals: dict[str, bool] = {}  # substring tests already made on this text
     plans = rules.plans
-    for key, expected in index.present(lowered, words).items():
+    for key, positions in rules.triggers.locate(lowered).items():
         plan = plans.get(key)  # a key's whole plan, once it has come up in many texts
         if plan is None:
-            where = cache(partial(_where, lowered, index, key, expected))  # located once, if needed
-            plan = rules.plan_for(key, lowered, literals, where)
-            if not plan:
-                continue
-            positions = where()
-        elif not plan:
-            continue
-        else:
-            positions = _where(lowered, index, key, expected)
-        for position in positions:
-            for rank, rule, pattern in plan:
+            plan = rules.plan_for(key, lowered, literals, positions.copy)
+        for rank, rule, pattern in plan:
+            for position in positions:
                 m = pattern.match(lowered, position)
                 if m is not None:
                     hits.append((position, rank, rule, m))
-    hits.sort(key=lambda hit: (hit[0], hit[1]))
+    hits.sort(key=_position_rank)
     return [(position, rule, m) for position, _, rule, m in hits]
 
 
-def _where(lowered: str, index, key: str, expected: int) -> list[int]:
-    """Where the rules of ``key`` are tried: each occurrence of the key at a word start."""
-    whole = index.kind[key] == "word"
-    if whole and expected and (key in index.finders or expected >= _FINDER_AFTER or len(key) <= _SHORT_KEY):
-        # A whole word: the edge-checking finder skips the key inside other words ("is" in
-        # "this", "as" in "was") without a Python step for each; compiling it costs more than
-        # a few plain searches, so a longer, rarer word takes the loop below.
-        return [found.start() for found in islice(index.finder(key).finditer(lowered), expected)]
-    return _positions(lowered, key, whole, expected)
-
-
-def _positions(lowered: str, key: str, whole: bool, expected: int) -> list[int]:
-    """Where ``key`` occurs at a word start (and, for a whole word, a word end), at most
-    ``expected`` times (0: no limit)."""
-    positions = []
-    edge = key[0].isalnum()
-    size = len(key)
-    length = len(lowered)
-    position = lowered.find(key)
-    while position >= 0:
-        if edge and position and (lowered[position - 1].isalnum() or lowered[position - 1] in _WORDISH):
-            position = lowered.find(key, position + 1)
-            continue
-        after = position + size
-        if whole and after < length and (lowered[after].isalnum() or lowered[after] in "'’-"):
-            position = lowered.find(key, after)
-            continue
-        positions.append(position)
-        if len(positions) == expected:
-            break  # every word that carries the key has been seen: no need to search on
-        position = lowered.find(key, position + 1)
-    return positions
+def _position_rank(hit: tuple) -> tuple[int, int]:
+    return hit[0], hit[1]
 
 
 def _group(m: re.Match, name: str) -> tuple[int, int]:

@@ -1,33 +1,40 @@
 """Where blameless rules can start: an index from literal trigger words to the rules they open.
 
-A text is split into words once; a key whose word is absent costs nothing,
-and a present key is located and tried only with its own rules.
+A text is split into tokens once and every key is located in that one pass
+(``locate``); a key whose word is absent costs nothing, and a present key is
+tried only with its own rules.
 """
 
 from __future__ import annotations
 
 import re
+from itertools import accumulate, compress
+from operator import itemgetter
 
 # A word boundary that also treats @, apostrophes and hyphens as part of a word.  The scanner's
 # text has straight apostrophes only (scanner.prepare), so the classes leave out curly ones, which
 # would make each class cost a 64K-entry table to compile.
 _WORD_KEY = re.compile(r"[a-z0-9][a-z0-9'-]*\Z")
 _TOKEN_WORDS = re.compile(r"[a-z0-9][a-z0-9'-]*")
+_WORDISH = frozenset("_'’@-")  # a key right after one of these is inside a word
+_MEMO_LIMIT = 200_000  # tokens remembered per run
+_PLUS_ONE = (1).__add__  # a token's length plus its separating space
+_offset = itemgetter(1)
 
 
 class TriggerIndex:
     """Where rules can start: literal keys (the start of each rule's literal prefixes).
 
-    A text is split into words once; a key whose word is absent costs
-    nothing, and a present key is located and tried only with its own rules.
+    A text is split into tokens once and every key is located in that pass;
+    a key whose word is absent costs nothing, and a present key is tried
+    only with its own rules.
     """
 
     def __init__(self):
         self.rules: dict[str, list] = {}  # key -> rules (None = cause marker), in file order
         self.kind: dict[str, str] = {}  # word (a whole word), start (a word start) or text (anything)
-        self.memo: dict[str, tuple[str, ...]] = {}
+        self.memo: dict[str, tuple[tuple[str, int], ...]] = {}  # token -> (key, offset in the token), ...
         self.carriers: set[str] = set()  # tokens in memo that carry at least one key
-        self.finders: dict[str, re.Pattern] = {}
 
     def add(self, prefixes, rule) -> None:
         for prefix in prefixes:
@@ -62,52 +69,65 @@ class TriggerIndex:
         self.starts = {size: frozenset(keys) for size, keys in starts.items()}
         self.texts_by_char = texts
 
-    def present(self, text: str, words) -> dict[str, int]:
-        """Keys that occur in ``text``, with how many words carry each (0: unknown, search to the end).
+    def locate(self, text: str) -> dict[str, list[int]]:
+        """Where each key occurs in ``text`` (the scanner's lower-cased text), in order of position.
 
-        ``words`` counts the whitespace-separated tokens of the text.  Which
-        keys a token carries is remembered across texts (incident prose reuses
-        a vocabulary of a few thousand words), so the work per text is a few
-        set operations plus the tokens seen for the first time.
+        One pass: the text is split at spaces (line breaks and tabs made spaces first) and the
+        positions of its tokens follow from their lengths; which keys a token carries, and where
+        inside it, is remembered across texts (incident prose reuses a vocabulary of a few
+        thousand words), so the work per text is a split, a set difference and a step per token
+        that carries a key, however many keys there are.  A key counts where it starts a word (the
+        character before it is not a letter, digit, ``_``, ``'``, ``@`` or ``-``); a whole-word key
+        also needs a word end after it (no letter, digit, ``_``, ``'`` or ``-``).
         """
+        spaced = text.replace("\n", " ")
+        if "\t" in spaced or "\r" in spaced:
+            spaced = spaced.replace("\t", " ").replace("\r", " ")
+        parts = spaced.split(" ")
         memo = self.memo
-        tokens = words.keys()
-        unseen = tokens - memo.keys()
-        if unseen and len(memo) < 200_000:
-            for token in unseen:
-                keys = self._keys_of(token)
-                memo[token] = keys
-                if keys:
-                    self.carriers.add(token)
-        found: dict[str, int] = {}
-        for token in (tokens & self.carriers) | (unseen if len(memo) >= 200_000 else set()):
-            count = words[token]
-            for key in memo.get(token) or self._keys_of(token):
-                found[key] = found.get(key, 0) + count
-        for char, keys in self.texts_by_char.items():
-            if char in text:
-                for key in keys:
-                    if len(keys) == 1 or key in text:
-                        found[key] = 0
+        carriers = self.carriers
+        unseen = set(parts) - memo.keys()
+        if unseen:
+            if len(memo) < _MEMO_LIMIT:
+                for token in unseen:
+                    spots = memo[token] = self._spots_of(token)
+                    if spots:
+                        carriers.add(token)
+            else:  # a memo this large: this text's new tokens are looked at, not remembered
+                memo = {**memo, **{token: self._spots_of(token) for token in unseen}}
+                carriers = carriers | {token for token in unseen if memo[token]}
+        found: dict[str, list[int]] = {}
+        starts = accumulate(map(_PLUS_ONE, map(len, parts)), initial=0)
+        for token, start in compress(zip(parts, starts), map(carriers.__contains__, parts)):
+            for key, offset in memo[token]:
+                at = found.get(key)
+                if at is None:
+                    found[key] = [start + offset]
+                else:
+                    at.append(start + offset)
         return found
 
-    def finder(self, key: str) -> re.Pattern:
-        """Literal first (the regex engine jumps between occurrences), then the word edges
-        (for the scanner's text, whose apostrophes are straight)."""
-        found = self.finders.get(key)
-        if found is None:
-            left = f"(?<![\\w'@-]{re.escape(key)})" if key[:1].isalnum() else ""
-            right = r"(?![\w'-])" if self.kind[key] == "word" else ""
-            found = self.finders[key] = re.compile(re.escape(key) + left + right)
-        return found
-
-    def _keys_of(self, token: str) -> tuple[str, ...]:
-        """Keys carried by a token ("(again)," holds the word "again")."""
-        keys = []
-        for word in _TOKEN_WORDS.findall(token):
-            if word in self.words:
-                keys.append(word)
+    def _spots_of(self, token: str) -> tuple[tuple[str, int], ...]:
+        """(key, offset) of every key occurrence in a space-free token ("(again)," holds "again" at 1)."""
+        spots = []
+        for m in _TOKEN_WORDS.finditer(token):
+            at = m.start()
+            if at and (token[at - 1].isalnum() or token[at - 1] in _WORDISH):
+                continue  # inside a word ("x_again", "@again", "éagain")
+            word = m.group()
+            after = m.end()
+            if word in self.words and not (after < len(token) and (token[after].isalnum() or token[after] == "_")):
+                spots.append((word, at))
             for size, starts in self.starts.items():
                 if word[:size] in starts:
-                    keys.append(word[:size])
-        return tuple(keys)
+                    spots.append((word[:size], at))
+        for char, keys in self.texts_by_char.items():
+            if char in token:
+                for key in keys:
+                    at = token.find(key)
+                    while at >= 0:
+                        if not (key[0].isalnum() and at and (token[at - 1].isalnum() or token[at - 1] in _WORDISH)):
+                            spots.append((key, at))
+                        at = token.find(key, at + 1)
+        spots.sort(key=_offset)
+        return tuple(spots)
