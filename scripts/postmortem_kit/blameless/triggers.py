@@ -8,7 +8,7 @@ tried only with its own rules.
 from __future__ import annotations
 
 import re
-from itertools import accumulate, compress
+from itertools import compress, filterfalse
 from operator import itemgetter
 
 # A word boundary that also treats @, apostrophes and hyphens as part of a word.  The scanner's
@@ -18,7 +18,6 @@ _WORD_KEY = re.compile(r"[a-z0-9][a-z0-9'-]*\Z")
 _TOKEN_WORDS = re.compile(r"[a-z0-9][a-z0-9'-]*")
 _WORDISH = frozenset("_'’@-")  # a key right after one of these is inside a word
 _MEMO_LIMIT = 200_000  # tokens remembered per run
-_PLUS_ONE = (1).__add__  # a token's length plus its separating space
 _offset = itemgetter(1)
 
 
@@ -72,13 +71,13 @@ class TriggerIndex:
     def locate(self, text: str) -> dict[str, list[int]]:
         """Where each key occurs in ``text`` (the scanner's lower-cased text), in order of position.
 
-        One pass: the text is split at spaces (line breaks and tabs made spaces first) and the
-        positions of its tokens follow from their lengths; which keys a token carries, and where
-        inside it, is remembered across texts (incident prose reuses a vocabulary of a few
-        thousand words), so the work per text is a split, a set difference and a step per token
-        that carries a key, however many keys there are.  A key counts where it starts a word (the
-        character before it is not a letter, digit, ``_``, ``'``, ``@`` or ``-``); a whole-word key
-        also needs a word end after it (no letter, digit, ``_``, ``'`` or ``-``).
+        One pass: the text is split at spaces (line breaks and tabs made spaces first); which
+        keys a token carries, and where inside it, is remembered across texts (incident prose
+        reuses a vocabulary of a few thousand words), so the work per text is a split, a look-up
+        per token and a short search per token that carries a key, however many keys there are.
+        A key counts where it starts a word (the character before it is not a letter, digit,
+        ``_``, ``'``, ``@`` or ``-``); a whole-word key also needs a word end after it (no letter,
+        digit, ``_``, ``'`` or ``-``).
         """
         spaced = text.replace("\n", " ")
         if "\t" in spaced or "\r" in spaced:
@@ -86,7 +85,7 @@ class TriggerIndex:
         parts = spaced.split(" ")
         memo = self.memo
         carriers = self.carriers
-        unseen = set(parts) - memo.keys()
+        unseen = set(filterfalse(memo.__contains__, parts))
         if unseen:
             if len(memo) < _MEMO_LIMIT:
                 for token in unseen:
@@ -96,15 +95,27 @@ class TriggerIndex:
             else:  # a memo this large: this text's new tokens are looked at, not remembered
                 memo = {**memo, **{token: self._spots_of(token) for token in unseen}}
                 carriers = carriers | {token for token in unseen if memo[token]}
+        # Each token that carries a key is found after the previous one: the first occurrence
+        # that is a whole token (spaces or the text's ends around it) is the right one, since any
+        # whole-token occurrence in between would itself be a carrier.
         found: dict[str, list[int]] = {}
-        starts = accumulate(map(_PLUS_ONE, map(len, parts)), initial=0)
-        for token, start in compress(zip(parts, starts), map(carriers.__contains__, parts)):
+        find = spaced.find
+        length = len(spaced)
+        cursor = 0
+        for token in compress(parts, map(carriers.__contains__, parts)):
+            size = len(token)
+            at = find(token, cursor)
+            while at > 0 and spaced[at - 1] != " " or 0 <= at and at + size < length and spaced[at + size] != " ":
+                at = find(token, at + 1)
+            if at < 0:  # cannot happen (the token is in the text); never loop on it
+                continue
+            cursor = at + size
             for key, offset in memo[token]:
-                at = found.get(key)
-                if at is None:
-                    found[key] = [start + offset]
+                listed = found.get(key)
+                if listed is None:
+                    found[key] = [at + offset]
                 else:
-                    at.append(start + offset)
+                    listed.append(at + offset)
         return found
 
     def _spots_of(self, token: str) -> tuple[tuple[str, int], ...]:
