@@ -37,15 +37,20 @@ def find_blame(doc: SourceDocument, path: str | None = None, status: str = "in-r
     regions: list[Region] = []
     offset = 0
     roots = _cause_roots(rules)
+    contexts = _path_contexts(rules)
     step = len(SEPARATOR)
     for where, text in items:
         starts.append(offset)
         if where[0] in roots:
-            cause, cause_subject = _field_context(rules, tuple("[]" if isinstance(part, int) else part for part in where))
-            if cause or cause_subject:
-                regions.append(Region(offset, offset + len(text), cause, cause_subject))
+            context = contexts.get(where)
+            if context is None:
+                context = _field_context(rules, tuple("[]" if isinstance(part, int) else part for part in where))
+                if len(contexts) < _PATH_CONTEXTS:
+                    contexts[where] = context
+            if context[0] or context[1]:
+                regions.append(Region(offset, offset + len(text), context[0], context[1]))
         offset += len(text) + step
-    joined = SEPARATOR.join(text for _, text in items)
+    joined = SEPARATOR.join([text for _, text in items])
     lowered, hits = raw_hits(joined, rules)
     # Mask only the strings with a hit; a name found in another cause field is checked against
     # the masking of its own string afterwards (names in quotes or code do not count).
@@ -53,7 +58,11 @@ def find_blame(doc: SourceDocument, path: str | None = None, status: str = "in-r
     if not wanted and not regions:
         matches = []
     else:
-        masked = SEPARATOR.join(mask_inline(text) if index in wanted else text for index, (_, text) in enumerate(items))
+        if wanted:
+            masked = SEPARATOR.join([mask_inline(text) if index in wanted else text
+                                     for index, (_, text) in enumerate(items)])
+        else:
+            masked = joined  # masking only removes matches, and there are none to remove
         matches = scan(joined, rules=rules, regions=regions, masked=masked, hits=hits)
         matches = [match for match in matches if not _masked_later(match, wanted, starts, items)]
     if matches:  # the second look (entities, subjects, speaker) only for texts with a match
@@ -168,6 +177,18 @@ def _cause_roots(rules: RuleSet) -> frozenset[str]:
         roots = frozenset(re.split(r"[.\[]", glob, maxsplit=1)[0] for glob in rules.cause_field_globs)
         _ROOTS[id(rules)] = roots
     return roots
+
+
+_PATH_CONTEXTS = 50_000  # field paths (with their list indexes) remembered per rule set
+_BY_PATH: dict[int, dict[tuple, tuple[bool, bool]]] = {}
+
+
+def _path_contexts(rules: RuleSet) -> dict[tuple, tuple[bool, bool]]:
+    """{field path: (cause field, cause-subject field)} for this rule set, filled as paths come up."""
+    found = _BY_PATH.get(id(rules))
+    if found is None:
+        found = _BY_PATH[id(rules)] = {}
+    return found
 
 
 def _field_context(rules: RuleSet, generic: tuple) -> tuple[bool, bool]:

@@ -295,6 +295,7 @@ def _detectors(rules: RuleSet, grammar: Grammar, causes, cause_subjects) -> list
     return found
 
 
+_POSSESSIVE_END = LazyRegex(r"(?:'s|s'|’s|')\Z")
 _FIRST_WORDS = LazyRegex(r"\s*(?:(?:the|a|an|our|one|this|that|their|his|her)\s+)?([\w@'’.-]{1,40})"
                           r"(?:\s+([\w@'’.-]{1,40}))?(?:\s+([\w@'’.-]{1,40}))?")
 
@@ -307,7 +308,7 @@ def _may_start_with_person(grammar: Grammar, start: int, end: int) -> bool:
     for index, word in enumerate(m.groups()):
         if not word:
             continue
-        base = re.sub(r"(?:'s|s'|’s|')\Z", "", word)
+        base = _POSSESSIVE_END.sub("", word) if "'" in word or "’" in word else word
         if "@" in word or base in grammar.person_nouns or base in grammar.pronouns or base in grammar.weak \
                 or base in grammar.names or grammar.original[m.start(index + 1)].isupper() and index == 0 and \
                 base not in grammar.not_names and base not in grammar.systems:
