@@ -1,0 +1,155 @@
+"""The one-pass trigger locator and the per-run caches of the blameless check (issue 17, cost).
+
+``TriggerIndex.locate`` replaces one substring search per present key with one split of the
+text and a memo of which keys each token carries.  It must find exactly the positions the
+definition gives: every occurrence of a key at a word start (and, for a whole-word key, at a
+word end), whatever the whitespace, punctuation and letters around it.  The caches (the token
+memo, field contexts per exact path, code-span positions of the document entities) must never
+change a finding.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from postmortem_kit.blameless import triggers as blameless_triggers
+from postmortem_kit.blameless.document import find_blame
+from postmortem_kit.blameless.entities import Entities
+from postmortem_kit.blameless.rules import from_compiled, load_rules
+from postmortem_kit.blameless.scanner import prepare
+from postmortem_kit.core import load_yaml_text, package_file
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+EXAMPLE = Path(__file__).resolve().parents[3] / "postmortems" / "INC-2026-0001.yaml"
+_BEFORE = frozenset("_'’@-")  # a key right after one of these is inside a word
+
+
+def _reference(index, text: str) -> dict[str, list[int]]:
+    """The definition, key by key, with plain substring searches over the whole text."""
+    found = {}
+    for key, kind in index.kind.items():
+        positions = []
+        at = text.find(key)
+        while at >= 0:
+            before = text[at - 1] if at else " "
+            after = text[at + len(key)] if at + len(key) < len(text) else " "
+            starts_word = not key[0].isalnum() or not (before.isalnum() or before in _BEFORE)
+            ends_word = kind != "word" or not (after.isalnum() or after in "_'-")
+            if starts_word and ends_word:
+                positions.append(at)
+            at = text.find(key, at + 1)
+        if positions:
+            found[key] = positions
+    return found
+
+
+def _fresh_index():
+    """A rule set of its own, so the token memo starts empty."""
+    compiled = json.loads(package_file("postmortem_kit.blameless", "rules.compiled.json").read_text(encoding="utf-8"))
+    return from_compiled(compiled).triggers
+
+
+def _labelled_texts() -> list[str]:
+    texts = []
+    for data_file in sorted(DATA.glob("*.jsonl")):
+        for line in data_file.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                texts.append(json.loads(line)["text"])
+    return texts
+
+
+TRICKY = [
+    "",
+    "   ",
+    "for",
+    "for\tthe\rrecord\n\nno one\u00a0failed to look",  # tabs, carriage returns, no-break space
+    "error_rate error-prone error's errors  error",  # underscore, hyphen, apostrophe, plural
+    "@was x_was éwas was_ was' (was) was.was w/o tired, (again) [again]",
+    "didn't didn’t didnt did-not did  not  did\u2003not",
+    "failed failing fails failed-over failedx xfailed",
+    "no-one no one noone no\u200bone",  # a zero-width space is not whitespace for str.split
+    "for for for for for for for for for for for for for",  # many occurrences of one token
+    "before information forgot for. for, (for) 'for' \"for\"",
+]
+
+
+def test_locate_finds_what_the_definition_gives_on_tricky_text():
+    index = load_rules().triggers
+    for text in TRICKY:
+        lowered = prepare(text, masked=text)
+        assert index.locate(lowered) == _reference(index, lowered), text
+
+
+def test_locate_finds_what_the_definition_gives_on_the_labelled_sets():
+    index = _fresh_index()
+    texts = _labelled_texts()
+    assert len(texts) > 1000
+    for text in texts:
+        lowered = prepare(text, masked=text)
+        assert index.locate(lowered) == _reference(index, lowered), text[:80]
+    # joined as incident prose is joined (paragraph breaks), with the memo now warm
+    joined = prepare("\n\n".join(texts[:300]), masked="\n\n".join(texts[:300]))
+    assert index.locate(joined) == _reference(index, joined)
+
+
+def test_the_token_memo_is_a_cache_only(monkeypatch):
+    """Past its size limit the memo stops growing and answers stay the same."""
+    texts = [prepare(text, masked=text) for text in _labelled_texts()[:400]]
+    warm = _fresh_index()
+    expected = [warm.locate(text) for text in texts]
+    assert warm.memo and warm.carriers <= warm.memo.keys()
+    monkeypatch.setattr(blameless_triggers, "_MEMO_LIMIT", 0)
+    full = _fresh_index()
+    assert [full.locate(text) for text in texts] == expected
+    assert not full.memo and not full.carriers
+
+
+def test_locate_scales_linearly_with_many_carriers():
+    index = load_rules().triggers
+    small, large = ("for no was " * 2_000), ("for no was " * 8_000)
+    index.locate(small)
+
+    def best(text):
+        times = []
+        for _ in range(3):
+            started = time.process_time()
+            index.locate(text)
+            times.append(time.process_time() - started)
+        return min(times)
+
+    assert best(large) <= 10 * best(small) + 0.05
+
+
+def test_code_spans_of_document_entities_match_the_line_count_definition():
+    lexicon = load_rules().lexicon
+    text = "Use `Kiam` here\nand `Flux `twice` on\none line`` with ` odd\n`Atlas` Atlas\n"
+    entities = Entities(text, lexicon)
+    for start in range(len(text)):
+        line_start = text.rfind("\n", 0, start) + 1
+        assert entities._in_code_span(start) == (text.count("`", line_start, start) % 2 == 1), start
+    assert not Entities("no ticks at all", lexicon)._in_code_span(5)
+
+
+def test_field_contexts_remembered_per_path_give_the_same_findings():
+    """The second check of a file reads the field contexts from the per-path cache."""
+    text = EXAMPLE.read_text(encoding="utf-8").replace(
+        "The readiness probe checked database reachability but not pool saturation.",
+        "Dana ignored the alert and the engineer failed to check the pool size.")
+    doc = load_yaml_text(text, "x.yaml")
+    first = [f.to_dict() for f in find_blame(doc, "x.yaml")]
+    second = [f.to_dict() for f in find_blame(load_yaml_text(text, "x.yaml"), "x.yaml")]
+    assert first and first == second
+
+
+@pytest.mark.parametrize("spaces", [" ", "  ", "\n", "\t", " \n\t "])
+def test_findings_do_not_depend_on_the_whitespace_between_words(spaces):
+    from postmortem_kit.blameless import lint_text
+
+    words = "The on-call engineer failed to check the alert because of human error".split(" ")
+    found = lint_text(spaces.join(words), "x.md", markdown=False)
+    assert {f.rule for f in found} == {f.rule for f in lint_text(" ".join(words), "x.md", markdown=False)}
+    assert found
