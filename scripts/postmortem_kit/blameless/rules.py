@@ -100,6 +100,7 @@ class RuleSet:
         # Likewise the literal starts (whitespace collapsed) an alternative's match begins with.
         self.key_needs = _per_key(triggers, needs or {})
         self.key_starts = _per_key(triggers, starts or {})
+        triggers.key_starts = self.key_starts  # the locator keeps a key only where one of them fits
         self._filtered_plans: dict[tuple[str, tuple[int, ...]], tuple] = {}
         self._filter_uses: dict[str, int] = {}
 

@@ -34,6 +34,10 @@ class TriggerIndex:
         self.kind: dict[str, str] = {}  # word (a whole word), start (a word start) or text (anything)
         self.memo: dict[str, tuple[tuple[str, int], ...]] = {}  # token -> (key, offset in the token), ...
         self.carriers: set[str] = set()  # tokens in memo that carry at least one key
+        self.key_starts: dict[str, tuple] = {}  # key -> ((entry position, literal starts), ...), see RuleSet
+        self.options: dict[str, tuple[str, ...] | None] = {}
+        self.narrowed: set[str] = set()  # carriers with a key that has literal starts for all its rules
+        self.pairs: dict[tuple[str, str | None], tuple[tuple[str, int], ...]] = {}  # (token, next) -> spots kept
 
     def add(self, prefixes, rule) -> None:
         for prefix in prefixes:
@@ -92,17 +96,24 @@ class TriggerIndex:
                     spots = memo[token] = self._spots_of(token)
                     if spots:
                         carriers.add(token)
+                        if [key for key, _ in spots if self._options(key) is not None]:
+                            self.narrowed.add(token)
             else:  # a memo this large: this text's new tokens are looked at, not remembered
                 memo = {**memo, **{token: self._spots_of(token) for token in unseen}}
                 carriers = carriers | {token for token in unseen if memo[token]}
         # Each token that carries a key is found after the previous one: the first occurrence
         # that is a whole token (spaces or the text's ends around it) is the right one, since any
         # whole-token occurrence in between would itself be a carrier.
+        # A key whose rules all declare their literal starts is kept only where the token and the
+        # next one fit one of them (remembered per pair of tokens).
         found: dict[str, list[int]] = {}
         find = spaced.find
         length = len(spaced)
+        last = len(parts) - 1
+        narrowed, pairs = self.narrowed, self.pairs
         cursor = 0
-        for token in compress(parts, map(carriers.__contains__, parts)):
+        for index in compress(range(len(parts)), map(carriers.__contains__, parts)):
+            token = parts[index]
             size = len(token)
             at = find(token, cursor)
             while at > 0 and spaced[at - 1] != " " or 0 <= at and at + size < length and spaced[at + size] != " ":
@@ -110,13 +121,51 @@ class TriggerIndex:
             if at < 0:  # cannot happen (the token is in the text); never loop on it
                 continue
             cursor = at + size
-            for key, offset in memo[token]:
+            spots = memo[token]
+            if token in narrowed:
+                pair = (token, parts[index + 1] if index < last else None)
+                kept = pairs.get(pair)
+                if kept is None:
+                    kept = tuple(spot for spot in spots if self._may_start(token[spot[1]:], pair[1], spot[0]))
+                    if len(pairs) < _MEMO_LIMIT:
+                        pairs[pair] = kept
+                spots = kept
+            for key, offset in spots:
                 listed = found.get(key)
                 if listed is None:
                     found[key] = [at + offset]
                 else:
                     listed.append(at + offset)
         return found
+
+    def _options(self, key: str) -> tuple[str, ...] | None:
+        """The literal starts (whitespace collapsed) every match of ``key``'s rules begins with, or
+        None when one of them has none (or the key also opens the cause marker)."""
+        if key in self.options:
+            return self.options[key]
+        listed = dict(self.key_starts.get(key, ()))
+        entries = self.rules.get(key, ())
+        options = None
+        if entries and all(entry is not None and position in listed for position, entry in enumerate(entries)):
+            options = tuple(sorted({start for starts in listed.values() for start in starts}))
+        self.options[key] = options
+        return options
+
+    def _may_start(self, rest: str, following: str | None, key: str) -> bool:
+        """Can a match of ``key``'s rules start here?  ``rest`` is the token from the key on,
+        ``following`` the next token ("" after a run of spaces, None at the end of the text)."""
+        options = self.options.get(key)
+        if options is None or following == "":
+            return True  # a rule without literal starts, or the next word is further on
+        seen = rest if following is None else rest + " " + following
+        if " ".join(seen.split()) != seen:
+            return True  # other whitespace inside the tokens
+        size = len(seen)
+        for start in options:
+            if start.startswith(seen) if len(start) > size else seen.startswith(start):
+                if len(start) <= size or start[size] == " ":
+                    return True
+        return False
 
     def _spots_of(self, token: str) -> tuple[tuple[str, int], ...]:
         """(key, offset) of every key occurrence in a space-free token ("(again)," holds "again" at 1)."""
