@@ -101,35 +101,36 @@ class TriggerIndex:
             else:  # a memo this large: this text's new tokens are looked at, not remembered
                 memo = {**memo, **{token: self._spots_of(token) for token in unseen}}
                 carriers = carriers | {token for token in unseen if memo[token]}
-        # Each token that carries a key is found after the previous one: the first occurrence
-        # that is a whole token (spaces or the text's ends around it) is the right one, since any
-        # whole-token occurrence in between would itself be a carrier.
+        # Each token that carries a key is found after the previous one, as a whole token (spaces
+        # around it in the padded text): any occurrence in between would itself have been taken.
         # A key whose rules all declare their literal starts is kept only where the token and the
-        # next one fit one of them (remembered per pair of tokens).
+        # next one fit one of them (remembered per pair of tokens); such a token is searched for
+        # together with the next one, so the occurrences left out are never searched for.
         found: dict[str, list[int]] = {}
-        find = spaced.find
-        length = len(spaced)
+        find = (" " + spaced + " ").find
         last = len(parts) - 1
         narrowed, pairs = self.narrowed, self.pairs
         cursor = 0
         for index in compress(range(len(parts)), map(carriers.__contains__, parts)):
             token = parts[index]
-            size = len(token)
-            at = find(token, cursor)
-            while at > 0 and spaced[at - 1] != " " or 0 <= at and at + size < length and spaced[at + size] != " ":
-                at = find(token, at + 1)
-            if at < 0:  # cannot happen (the token is in the text); never loop on it
-                continue
-            cursor = at + size
             spots = memo[token]
+            following = parts[index + 1] if index < last else None
             if token in narrowed:
-                pair = (token, parts[index + 1] if index < last else None)
+                pair = (token, following)
                 kept = pairs.get(pair)
                 if kept is None:
-                    kept = tuple(spot for spot in spots if self._may_start(token[spot[1]:], pair[1], spot[0]))
+                    kept = tuple(spot for spot in spots if self._may_start(token[spot[1]:], following, spot[0]))
                     if len(pairs) < _MEMO_LIMIT:
                         pairs[pair] = kept
+                if not kept:
+                    continue
                 spots = kept
+                at = len(spaced) - len(token) if following is None else find(f" {token} {following} ", cursor)
+            else:
+                at = len(spaced) - len(token) if following is None else find(f" {token} ", cursor)
+            if at < 0:  # cannot happen (the token is in the text)
+                continue
+            cursor = at + 1 + len(token)
             for key, offset in spots:
                 listed = found.get(key)
                 if listed is None:
