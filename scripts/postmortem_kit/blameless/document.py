@@ -61,9 +61,9 @@ def find_blame(doc: SourceDocument, path: str | None = None, status: str = "in-r
         if wanted:
             masked = SEPARATOR.join([mask_inline(text) if index in wanted else text
                                      for index, (_, text) in enumerate(items)])
-        else:
-            masked = joined  # masking only removes matches, and there are none to remove
-        matches = scan(joined, rules=rules, regions=regions, masked=masked, hits=hits)
+            matches = scan(joined, rules=rules, regions=regions, masked=masked, hits=hits)
+        else:  # masking only removes matches, and there are none to remove: the text is as read
+            matches = scan(joined, rules=rules, regions=regions, masked=joined, hits=hits, lowered=lowered)
         matches = [match for match in matches if not _masked_later(match, wanted, starts, items)]
     if matches:  # the second look (entities, subjects, speaker) only for texts with a match
         from postmortem_kit.blameless.context import Context, keep

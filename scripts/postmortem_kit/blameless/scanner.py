@@ -71,7 +71,7 @@ def prepare(text: str, *, masked: str | None = None) -> str:
 def scan(text: str, *, rules: RuleSet | None = None, regions: list[Region] | None = None,
          masked: str | None = None, cause_spans: list[tuple[int, int]] | None = None,
          meta_spans: list[tuple[int, int]] | None = None, dedupe: bool = True,
-         hits: list | None = None) -> list[Match]:
+         hits: list | None = None, lowered: str | None = None) -> list[Match]:
     """Every rule match in ``text``, in order of position.
 
     ``masked`` is the text after masking (for Markdown, the caller masks
@@ -81,9 +81,11 @@ def scan(text: str, *, rules: RuleSet | None = None, regions: list[Region] | Non
     negatable rules are off, since a heading names a topic, not a claim.
     ``hits`` are rule hits found on the unmasked text (see ``raw_hits``): they
     are re-checked against the masked text instead of searching again.
+    ``lowered`` is ``prepare(text, masked=masked)`` when the caller has it already.
     """
     rules = rules or load_rules()
-    lowered = prepare(text, masked=masked)
+    if lowered is None:
+        lowered = prepare(text, masked=masked)
     grammar = Grammar(text, lowered, rules.lexicon)
     matches: list[Match] = []
     causes: list[tuple[int, int]] = list(cause_spans or [])
