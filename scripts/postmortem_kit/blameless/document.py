@@ -108,10 +108,53 @@ def prose_items(data) -> list[tuple[tuple, str]]:
 
     The same walk, but each schema shape is reduced once to the children that
     can hold prose, so subtrees without any (the pasted inputs: events, logs,
-    metrics) are never entered.
+    metrics) are never entered.  Strings are taken where they are met (most
+    values are), and only containers are walked further, to a bounded depth
+    (deeper ones, which only a recursive schema allows, go on the stack walk).
     """
     found: list[tuple[tuple, str]] = []
-    stack: list[tuple] = [(data, _plan(root_shape()), ())]
+    plan = _plan(root_shape())
+    if type(data) is str:
+        if plan[0]:
+            found.append(((), data))
+    else:
+        _walk(data, plan, (), found, 0)
+    return found
+
+
+_DEPTH = 40  # containers walked by recursion; deeper ones (a recursive schema) by _walk_stack
+
+
+def _walk(value, plan, path: tuple, found: list, depth: int) -> None:
+    if depth > _DEPTH:
+        found.extend(_walk_stack(value, plan, path))
+        return
+    _, children, additional, items = plan
+    kind = type(value)
+    if kind is dict:
+        for key, child in value.items():
+            child_plan = children.get(key) or additional
+            if child_plan is None:
+                continue
+            if type(child) is str:
+                if child_plan[0]:
+                    found.append((path + (key,), child))
+            else:
+                _walk(child, child_plan, path + (key,), found, depth + 1)
+    elif kind is list and items is not None:
+        prose = items[0]
+        for index, child in enumerate(value):
+            if type(child) is str:
+                if prose:
+                    found.append((path + (index,), child))
+            else:
+                _walk(child, items, path + (index,), found, depth + 1)
+
+
+def _walk_stack(data, root: tuple, base: tuple) -> list[tuple[tuple, str]]:
+    """The same walk with an explicit stack (no recursion), for very deep data."""
+    found: list[tuple[tuple, str]] = []
+    stack: list[tuple] = [(data, root, base)]
     while stack:
         value, plan, path = stack.pop()
         prose, children, additional, items = plan

@@ -201,3 +201,15 @@ def test_findings_do_not_depend_on_the_whitespace_between_words(spaces):
     found = lint_text(spaces.join(words), "x.md", markdown=False)
     assert {f.rule for f in found} == {f.rule for f in lint_text(" ".join(words), "x.md", markdown=False)}
     assert found
+
+
+@pytest.mark.parametrize("depth", [0, 1, 2, 40])
+def test_prose_items_is_the_same_walk_at_any_depth_limit(monkeypatch, depth):
+    """Past the depth limit the walk goes on with an explicit stack; the strings and their order stay."""
+    from postmortem_kit.blameless import document
+
+    data = load_yaml_text(EXAMPLE.read_text(encoding="utf-8"), "x.yaml").data
+    expected = document._walk_stack(data, document._plan(document.root_shape()), ())
+    assert len(expected) > 50
+    monkeypatch.setattr(document, "_DEPTH", depth)
+    assert document.prose_items(data) == expected
