@@ -91,16 +91,19 @@ class TriggerIndex:
         carriers = self.carriers
         unseen = set(filterfalse(memo.__contains__, parts))
         if unseen:
-            if len(memo) < _MEMO_LIMIT:
-                for token in unseen:
-                    spots = memo[token] = self._spots_of(token)
-                    if spots:
-                        carriers.add(token)
-                        if [key for key, _ in spots if self._options(key) is not None]:
-                            self.narrowed.add(token)
-            else:  # a memo this large: this text's new tokens are looked at, not remembered
-                memo = {**memo, **{token: self._spots_of(token) for token in unseen}}
-                carriers = carriers | {token for token in unseen if memo[token]}
+            if len(memo) + len(unseen) > _MEMO_LIMIT and memo:
+                # A memo this large (a very long run of varied text): start it again, so it
+                # stays bounded and every text still costs a look-up per token.
+                memo.clear()
+                carriers.clear()
+                self.narrowed.clear()
+                unseen = set(parts)
+            for token in unseen:
+                spots = memo[token] = self._spots_of(token)
+                if spots:
+                    carriers.add(token)
+                    if [key for key, _ in spots if self._options(key) is not None]:
+                        self.narrowed.add(token)
         # Each token that carries a key is found after the previous one, as a whole token (spaces
         # around it in the padded text): any occurrence in between would itself have been taken.
         # A key whose rules all declare their literal starts is kept only where the token and the
@@ -120,8 +123,9 @@ class TriggerIndex:
                 kept = pairs.get(pair)
                 if kept is None:
                     kept = tuple(spot for spot in spots if self._may_start(token[spot[1]:], following, spot[0]))
-                    if len(pairs) < _MEMO_LIMIT:
-                        pairs[pair] = kept
+                    if len(pairs) >= _MEMO_LIMIT:
+                        pairs.clear()  # bounded, like the token memo
+                    pairs[pair] = kept
                 if not kept:
                     continue
                 spots = kept
