@@ -4,7 +4,7 @@ Evidence per rule (a rule counts once per sentence or item it flags):
 
 * real text: the hand-labelled public postmortems of ``eval_real_text.py`` (texts kept outside
   the repository; both modes, a sentence flagged in either counts once);
-* synthetic: the held-out sets ``tests/data/blameless-heldout*.jsonl`` and the paraphrased
+* synthetic: the held-out sets ``tests/data/blameless-heldout*.jsonl``, the development set 3 and the paraphrased
   real-world classes ``tests/data/blameless-real-classes.jsonl``.
 
 Only findings that could be errors are counted: blame rules (``severity: error``) on text that is not
@@ -32,7 +32,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "scripts" / "bench"))
 
-SYNTHETIC = ["blameless-heldout.jsonl", "blameless-heldout-2.jsonl", "blameless-real-classes.jsonl"]
+SYNTHETIC = ["blameless-heldout.jsonl", "blameless-heldout-2.jsonl", "blameless-real-classes.jsonl",
+             "blameless-dev-3.jsonl"]
 REAL_MIN, SYNTHETIC_MIN = 0.8, 0.95
 OUTPUT = ROOT / "scripts" / "postmortem_kit" / "blameless" / "confidence.json"
 
@@ -91,10 +92,19 @@ def _precision(tp: int, fp: int) -> float | None:
     return round(tp / (tp + fp), 3) if tp + fp else None
 
 
-def tiers(counts: dict, rule_ids: list[str]) -> dict:
+def tiers(counts: dict, rule_ids: list[str], previous: dict | None = None) -> dict:
+    """Tier per rule.  A rule with no finding at all in this run (another rule now reports the
+    same phrases first, e.g. a new, narrower rule) keeps the tier of its previous measurement
+    instead of dropping to ``medium`` for lack of evidence."""
     result = {}
+    previous = previous or {}
     for rule_id in rule_ids:
         real_tp, real_fp, syn_tp, syn_fp = counts.get(rule_id, [0, 0, 0, 0])
+        before = previous.get(rule_id)
+        if not (real_tp or real_fp or syn_tp or syn_fp) and before and before.get("tier") == "high" \
+                and (sum(before.get("real", [])) + sum(before.get("synthetic", [])) or before.get("kept")):
+            result[rule_id] = {"tier": "high", "real": [0, 0], "synthetic": [0, 0], "kept": True}
+            continue
         real_p, syn_p = _precision(real_tp, real_fp), _precision(syn_tp, syn_fp)
         high = (real_p is None or real_p >= REAL_MIN) and (syn_p is None or syn_p >= SYNTHETIC_MIN) \
             and real_tp + syn_tp > 0
@@ -124,13 +134,14 @@ def main(argv: list[str] | None = None) -> int:
 
     rule_ids = [rule.id for rule in load_rules().rules if rule.severity == "error"]
     counts, corpus = measure(args.texts)
-    table = tiers(counts, rule_ids)
+    previous = json.loads(OUTPUT.read_text(encoding="utf-8")).get("rules", {}) if OUTPUT.exists() else {}
+    table = tiers(counts, rule_ids, previous)
     data = {"comment": "written by scripts/bench/calibrate_blameless.py; counts are [true, false] findings",
             "thresholds": {"real_precision": REAL_MIN, "synthetic_precision": SYNTHETIC_MIN},
             "corpus": corpus, "tiers": summary(table), "rules": table}
     for rule_id, row in table.items():
         print(f"{rule_id}  {row['tier']:<6}  real {row['real'][0]}/{row['real'][1]}  "
-              f"synthetic {row['synthetic'][0]}/{row['synthetic'][1]}")
+              f"synthetic {row['synthetic'][0]}/{row['synthetic'][1]}" + ("  (no finding; tier kept)" if row.get("kept") else ""))
     print(json.dumps(data["tiers"]))
     if args.write:
         OUTPUT.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")

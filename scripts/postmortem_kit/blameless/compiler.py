@@ -43,7 +43,7 @@ _WORD_LISTS = ("person_nouns", "person_pronouns", "weak_pronouns", "negative_sub
 _RULE_KEYS = ("id", "category", "message", "suggestions", "severity", "rationale", "subject", "subject_scope",
               "object", "negatable", "context", "person_in_sentence", "sentence_start", "verb_before", "weak_ok",
               "boundary", "detector", "schema", "schema_phrases", "examples", "negated_verb_blames",
-              "hypothetical", "nominal")
+              "hypothetical", "nominal", "person_evidence")
 
 
 def top_level_alternatives(pattern: str) -> list[str]:

@@ -32,7 +32,7 @@ _CAPITAL = LazyRegex(r"(?<![\w@'’-])([A-Z][\w'’-]{0,39})")
 _RELATIVE = LazyRegex(r"([A-Za-z][\w'’-]{0,39})\s+(?:that|which)\s+\Z")
 _PREVIOUS = LazyRegex(r"([A-Za-z][\w'’-]{0,39})\s+\Z")
 _YOU_MODAL = LazyRegex(r"(?<![\w'’-])you\s+(?:can|could|may|might|should|will|would|need\s+to|have\s+to|must)\s+"
-                       r"(?:also\s+|still\s+|just\s+|then\s+|always\s+)?\Z", re.IGNORECASE)
+                       r"(?:(?:also|still|just|then|always|[a-z]{2,20}ly)\s+){0,2}\Z", re.IGNORECASE)
 _SUBJECT_RULES = ("person", "not-system", "person-or-owner", "named")
 _NAMED_OBJECTS = ("named", "named-direct", "person")
 _KEYWORDS = frozenset({"root", "cause", "causes", "contributing", "factor", "factors", "lesson", "lessons", "learned",
@@ -71,6 +71,8 @@ def keep(rule, start: int, end: int, context: Context) -> bool:
     if subject_rule or rule.object in _NAMED_OBJECTS or rule.detector:
         if _names_are_entities(rule, text[start:end], before, context):
             return False
+    if rule.person_evidence and rule.detector and not _person_evidence(text[start:end], context):
+        return False
     if subject_rule and rule.subject_scope != "possessor":  # a possessor is inside the match
         if _unevidenced_name(before, context):
             return False
@@ -127,6 +129,32 @@ def _unevidenced_name(before: str, context: Context) -> bool:
     if _POSSESSIVE.sub("", word).lower() in context.given:
         return False
     return context.is_entity(word)
+
+_EVIDENCE_WORDS = LazyRegex(r"@?[A-Za-z][\w'’.-]{0,39}@?")
+
+
+def _person_evidence(matched: str, context: Context) -> bool:
+    """Positive evidence that a name a detector found is one person (``person_evidence: true``):
+    a handle, a listed given name, a role or a person the document declares (authors,
+    responders, owner); a capitalised possessive alone ("Rustup's") is not enough, and the
+    organisation ("We") or a group ("Teams") is not one person.  Subject
+    and object rules are checked the same way by the scanner (``Grammar.person_evidence``)."""
+    for word in _EVIDENCE_WORDS.findall(matched):
+        word = word.rstrip(".")
+        base = _POSSESSIVE.sub("", word).lower()
+        if len(word) > 1 and (word.startswith("@") or word.endswith("@")):
+            return True
+        if base in _GROUP_WORDS or base.endswith("s") and base[:-1] in context.people:
+            continue  # "We had no runbook", "Teams were encouraged to": the organisation or a group
+        if context.is_person_word(word) or base in getattr(context.entities, "people", ()):
+            return True
+    return False
+
+
+_GROUP_WORDS = frozenset({"we", "us", "our", "ours", "they", "them", "their", "teams", "people", "everyone",
+                          "everybody", "all", "staff", "folks", "you", "dev", "devs", "ops", "devops", "qa", "support",
+                          "security", "it", "sales", "legal", "finance", "marketing"})
+
 
 def _other_antecedent(text: str, start: int, end: int, before: str, context: Context) -> bool:
     """A relative pronoun or a participle whose subject is the non-person noun right before it."""

@@ -253,6 +253,22 @@ class Grammar(SubjectReader):
 
 
 
+    def person_evidence(self, phrase: Phrase, *, weak_ok: bool = False) -> bool:
+        """Positive evidence that a phrase is a person, not a capitalised product or company: a
+        role or pronoun, a handle, or a listed given name ("Nimbus dropped the routes" has none);
+        with ``weak_ok``, "they" too."""
+        if phrase.cls == "person" or phrase.possessive_person and not phrase.possessive_named \
+                or weak_ok and phrase.cls == "weak":
+            return True
+        if phrase.start < 0:
+            return False
+        for token in self.tokens(phrase.start, phrase.end):
+            lower = _POSSESSIVE.sub("", token.lower)
+            if token.kind == "w" and (lower.startswith("@") or lower.endswith("@") or lower in self.names
+                                      or lower in self.person_nouns or lower in self.pronouns):
+                return True
+        return False
+
     def previous_word(self, position: int) -> Token | None:
         tokens = self.tokens(position - 40, position)
         return tokens[-1] if tokens and tokens[-1].kind == "w" else None

@@ -38,7 +38,7 @@ _RULE_DEFAULTS = {
     "boundary": True, "detector": None, "verbs": None, "not_verbs": frozenset(), "weak_verbs": None,
     "unknown_verbs": None, "requires_before": None, "schema": False, "schema_phrases": (), "body": "",
     "examples": None, "negated_verb_blames": False, "hypothetical": False,
-    "nominal": False,
+    "nominal": False, "person_evidence": False,
 }
 
 
@@ -339,6 +339,7 @@ def _rule(entry: dict) -> Rule:
         negated_verb_blames=bool(entry.get("negated_verb_blames", False)),
         hypothetical=bool(entry.get("hypothetical", False)),
         nominal=bool(entry.get("nominal", False)),
+        person_evidence=bool(entry.get("person_evidence", False)),
         schema_phrases=tuple(entry.get("schema_phrases") or ()),
         examples={"flag": list(examples.get("flag") or []), "clean": list(examples.get("clean") or [])},
     )

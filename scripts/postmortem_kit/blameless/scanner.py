@@ -116,11 +116,13 @@ def scan(text: str, *, rules: RuleSet | None = None, regions: list[Region] | Non
 
 def _order(match: Match) -> tuple[int, int, int, int]:
     """Position first; on the same phrase a high-confidence rule wins over a medium one, then a
-    rule anchored on the words before it (requires_before) over a general one (BL113 over BL083)."""
+    rule anchored on the words before it (requires_before) or needing a named person with evidence
+    (person_evidence) over a general one (BL113 and BL121 over BL083)."""
     from postmortem_kit.blameless.confidence import HIGH, tier_of  # read only when a match was made
 
     return (match.start, -match.end, 0 if tier_of(match.rule.id) == HIGH else 1,
-            0 if match.rule.requires_before is not None else 1)
+            0 if match.rule.requires_before is not None or match.rule.person_evidence and match.rule.subject == "named"
+            else 1)
 
 
 def _marker_span(grammar: Grammar, m: re.Match) -> tuple[int, int]:
@@ -231,7 +233,7 @@ def _evaluate(rule: Rule, m: re.Match, grammar: Grammar, rules: RuleSet, causes)
         obj_start, obj_end = objects[0]
         # A group that ends the match is lazy and says nothing about where the phrase ends.
         phrase = grammar.noun_phrase_at(obj_start, obj_end if obj_end < end else None)
-        if not object_ok(phrase, rule.object):
+        if not object_ok(phrase, rule.object) or rule.person_evidence and not grammar.person_evidence(phrase):
             return None
         if obj_end >= end and phrase.end > obj_start:
             end = phrase.end  # report the whole person ("made by the release engineer"), not the lazy minimum
@@ -249,6 +251,8 @@ def _evaluate(rule: Rule, m: re.Match, grammar: Grammar, rules: RuleSet, causes)
             subject = agent
         if rule.subject_scope == "possessor" and subject.end == start and subject.cls in ("person", "named", "weak"):
             start = subject.start
+        if rule.person_evidence and not grammar.person_evidence(subject, weak_ok=weak_ok):
+            return None
         if rule.hypothetical and hypothetical(subject, start, grammar):
             return None
         if rule.nominal and not nominal(subject, grammar):
@@ -339,3 +343,6 @@ def _dedupe(matches: list[Match]) -> list[Match]:
             continue
         kept.append(match)
     return kept
+
+
+dedupe = _dedupe  # for callers that filter matches before deduplicating (Markdown headings)

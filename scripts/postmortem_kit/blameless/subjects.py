@@ -44,6 +44,8 @@ class SubjectReader:
                 i -= 1
                 continue
             break
+        if i >= 0 and tokens[i].kind == "w" and tokens[i].lower in ("what", "whatever"):
+            return Phrase("system", tokens[i].start, tokens[i].end)  # "explaining |what| broke": a thing
         if i >= 0 and tokens[i].kind == "w" and (tokens[i].lower in self.verb_forms or tokens[i].lower.endswith("ed")) \
                 and self.word_class(tokens, i)[0] == "unknown":
             # "the alert that the engineer ignored |should have|": the subject is the relative's antecedent
@@ -344,6 +346,8 @@ class SubjectReader:
                     break
                 if lower in ("who", "whom", "whose"):
                     break
+                if indexes and len(lower) > 4 and lower.endswith("ed") and self.word_class(tokens, i)[0] == "unknown":
+                    break  # "Rafaela |turned| off": a past tense ends the phrase
             indexes.append(i)
             i += 1
             if token.kind == "w" and _POSSESSIVE.sub("", lower) in self.any_pronoun:

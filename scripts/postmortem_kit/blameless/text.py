@@ -17,7 +17,7 @@ from bisect import bisect_right
 from postmortem_kit.blameless.findings import make_finding
 from postmortem_kit.blameless.mask import markdown_block_spans, mask_inline
 from postmortem_kit.blameless.rules import RuleSet, load_rules
-from postmortem_kit.blameless.scanner import scan
+from postmortem_kit.blameless.scanner import Region, dedupe, scan
 from postmortem_kit.blameless.suppress import find_markers
 from postmortem_kit.core import Finding, LazyRegex, line_starts
 
@@ -26,6 +26,9 @@ _SETEXT = LazyRegex(r"^([^\n]+)\n[ \t]{0,3}(?:=+|-+)[ \t]*$", re.MULTILINE)
 _LINE_START_NOT_HEADING = LazyRegex(r"[ \t]*(?:[-*+>|]|\d|@|\(|\[|`)")
 _LABEL = LazyRegex(r"\w[:=]\s")  # "Incident type: Human Error" is a field with a value, not a heading
 _WORD = LazyRegex(r"[^\W_][\w'’-]*")
+# The start of a list item or paragraph: its first words are the subject of a cause statement.
+_ITEM_START = LazyRegex(r"^[ \t]{0,3}(?:(?:[-*+]|\d{1,3}[.)])[ \t]+)?(?=[^\s#|>`<])", re.MULTILINE)
+_LESSONS = LazyRegex(r"lesson|learn|takeaway", re.IGNORECASE)
 HEADING_MAX_WORDS = 6
 CONTINUED = frozenset({"BL084"})  # lead-ins whose list items continue them ("I should have:")
 
@@ -38,9 +41,11 @@ def lint_text(text: str, path: str, *, markdown: bool = True, status: str = "dra
     masked = mask_inline(text, spans=list(blocks))
     headings = heading_spans(text, markdown=markdown)
     causes = cause_sections(text, rules) if markdown else []
-    matches = scan(text, rules=rules, masked=masked, cause_spans=causes, meta_spans=headings)
-    if markdown:
-        matches = [match for match in matches if not crosses_block(text, match.start, match.end, headings)]
+    subjects = cause_item_regions(text, causes) if causes else None
+    matches = scan(text, rules=rules, masked=masked, cause_spans=causes, meta_spans=headings, regions=subjects,
+                   dedupe=not markdown)
+    if markdown:  # drop matches that run across a heading before one phrase's matches are deduplicated
+        matches = dedupe([match for match in matches if not crosses_block(text, match.start, match.end, headings)])
     if matches:  # the second look (entities, subjects, speaker) only for texts with a match
         from postmortem_kit.blameless.context import Context, keep
         from postmortem_kit.blameless.entities import Entities
@@ -132,3 +137,19 @@ def cause_sections(text: str, rules: RuleSet) -> list[tuple[int, int]]:
                 break
         sections.append((end, stop))
     return sections
+
+
+def cause_item_regions(text: str, sections: list[tuple[int, int]]) -> list[Region]:
+    """Each list item and paragraph of a root-cause or contributing-factor section, as a cause
+    statement whose first subject is read ("- Priya merged the change without review").
+    Lessons sections are left out: their items are advice ("Engineers can now ...")."""
+    regions = []
+    for start, stop in sections:
+        if _LESSONS.search(text, text.rfind("\n", 0, max(0, start - 1)) + 1, start):
+            continue
+        for m in _ITEM_START.finditer(text, start, stop):
+            paragraph = m.start() <= start + 1 or text[max(0, m.start() - 2):m.start()] == "\n\n"
+            if m.group().strip() or paragraph:  # a list item, or the first line of a paragraph
+                line_end = text.find("\n", m.end(), stop)
+                regions.append(Region(m.end(), stop if line_end < 0 else line_end, cause=True, cause_subject=True))
+    return regions
