@@ -29,6 +29,10 @@ _WORD = LazyRegex(r"[^\W_][\w'’-]*")
 # The start of a list item or paragraph: its first words are the subject of a cause statement.
 _ITEM_START = LazyRegex(r"^[ \t]{0,3}(?:(?:[-*+]|\d{1,3}[.)])[ \t]+)?(?=[^\s#|>`<])", re.MULTILINE)
 _LESSONS = LazyRegex(r"lesson|learn|takeaway", re.IGNORECASE)
+# "Contributing factors:" alone on a line (bold or not), and the list lines (or blank lines) after it.
+_LABEL_LINE = LazyRegex(r"^[ \t]{0,3}(?:\*\*|__)?([A-Za-z][A-Za-z '’-]{2,40}?)(?:\*\*|__)?:(?:\*\*|__)?[ \t]*$",
+                        re.MULTILINE)
+_LIST_LINE = LazyRegex(r"\n(?:[ \t]*|[ \t]{0,3}(?:[-*+]|\d{1,3}[.)])[ \t]+([^\n]{0,2000})|[ \t]{2,}[^\n]{0,2000})(?=\n|\Z)")
 HEADING_MAX_WORDS = 6
 CONTINUED = frozenset({"BL084"})  # lead-ins whose list items continue them ("I should have:")
 
@@ -122,9 +126,11 @@ def _standalone_lines(text: str):
 
 
 def cause_sections(text: str, rules: RuleSet) -> list[tuple[int, int]]:
-    """Sections under a root-cause, contributing-factor or lessons heading."""
+    """Sections under a root-cause, contributing-factor or lessons heading, and lists under a
+    label line of the same name ("Contributing factors:" or "**Root cause:**" alone on a line)."""
+    sections = _label_lists(text, rules) if ":" in text else []
     if "#" not in text:
-        return []
+        return sections
     headings = [(m.start(), m.end(), len(m.group(1)), m.group(0).strip()) for m in _ATX.finditer(text)]
     sections = []
     for index, (start, end, level, line) in enumerate(headings):
@@ -136,6 +142,23 @@ def cause_sections(text: str, rules: RuleSet) -> list[tuple[int, int]]:
                 stop = later_start
                 break
         sections.append((end, stop))
+    return sorted(sections)
+
+
+def _label_lists(text: str, rules: RuleSet) -> list[tuple[int, int]]:
+    sections = []
+    for m in _LABEL_LINE.finditer(text):
+        if not rules.cause_headings.match("# " + m.group(1).strip()):
+            continue
+        end = position = m.end()
+        line = _LIST_LINE.match(text, position)
+        while line is not None and line.end() > position:  # anchored: each line is read once
+            position = line.end()
+            if line.group(1):
+                end = position
+            line = _LIST_LINE.match(text, position)
+        if end > m.end():
+            sections.append((m.end(), end))
     return sections
 
 
