@@ -116,13 +116,11 @@ def scan(text: str, *, rules: RuleSet | None = None, regions: list[Region] | Non
 
 def _order(match: Match) -> tuple[int, int, int, int]:
     """Position first; on the same phrase a high-confidence rule wins over a medium one, then a
-    rule anchored on the words before it (requires_before) or needing a named person with evidence
-    (person_evidence) over a general one (BL113 and BL121 over BL083)."""
+    rule anchored on the words before it (requires_before) over a general one (BL113 over BL083)."""
     from postmortem_kit.blameless.confidence import HIGH, tier_of  # read only when a match was made
 
     return (match.start, -match.end, 0 if tier_of(match.rule.id) == HIGH else 1,
-            0 if match.rule.requires_before is not None or match.rule.person_evidence and match.rule.subject == "named"
-            else 1)
+            0 if match.rule.requires_before is not None else 1)
 
 
 def _marker_span(grammar: Grammar, m: re.Match) -> tuple[int, int]:
