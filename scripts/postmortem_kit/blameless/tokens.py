@@ -14,7 +14,7 @@ NEAR = 100  # characters read before a match for its subject
 
 _TOKEN = LazyRegex(
     r"(?P<n>\d+(?:[:.,/-]\d+)*(?:am|pm|h|m|s|ms|%)?(?![\w]))"
-    r"|(?P<w>@?[^\W_][\w'’@-]*|@[\w.-]+)"
+    r"|(?P<w>@[\w-]+(?:\.[\w-]+)+|@?[^\W_][\w'’@-]*|@[\w.-]+)"  # a handle may hold dots (@nadia.k)
     r"|(?P<m>\x1a+)"
     r"|(?P<p>[.!?;:,()\[\]\"“”—–]|\s-\s|\n[ \t]*\n)"
 )
