@@ -167,7 +167,8 @@ def _other_antecedent(text: str, start: int, end: int, before: str, context: Con
     if first is not None and first.group().lower().endswith("ing"):
         previous = _PREVIOUS.search(before[-60:])
         if previous is not None and previous.group(1).lower() not in ("was", "were", "is", "are", "been", "be",
-                                                                      "and", "by", "of", "for", "while", "when"):
+                                                                      "and", "by", "of", "for", "while", "when",
+                                                                      "keep", "keeps", "kept", "continued", "began"):
             return not context.is_person_word(previous.group(1)) and not _looks_named(previous.group(1), context)
     return False
 

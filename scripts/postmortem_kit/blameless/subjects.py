@@ -185,8 +185,8 @@ class SubjectReader:
 
     def _skippable(self, lower: str) -> bool:
         lower = lower.replace("’", "'")
-        if lower in self.aux or lower.endswith("n't") or lower in ("not", "never"):
-            return True
+        if lower in self.aux or lower.endswith("n't") or lower in ("not", "never", "keep", "keeps", "kept"):
+            return True  # "the developers |keep| ignoring": "keep" + -ing is part of the verb group
         return len(lower) > 4 and lower.endswith("ly") and lower not in self.person_nouns
 
     def _read_left(self, tokens: list[Token], i: int) -> tuple[list[int], int]:
