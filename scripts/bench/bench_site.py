@@ -7,12 +7,16 @@ Both sites are built in this run from the same incidents (tests/support/incident
 * baseline: the same, with the plugin's ``search: builtin`` (material's own search: one JSON
   index of every incident page) and material's own search box.
 
-Reported: build wall time and CPU time, peak RSS sampled from /proc every 0.1 s (the MkDocs
-process, the Pagefind processes it starts, and their sum at the same instant), the largest page,
-and in headless Chromium for a few queries (a fresh browser context each, page just loaded):
-the bytes the search fetches and the time from typing the query to the first result.
+Reported: build wall time and CPU time, split between the MkDocs process, the page workers it
+forks and Pagefind (each process's CPU read from /proc while it runs); peak RSS sampled from
+/proc every 0.1 s (the MkDocs process with its workers, the Pagefind processes, and their sum at
+the same instant), the peak PSS of MkDocs and its workers together (pages shared copy-on-write
+counted once), the load average during the build; the largest page, and in headless Chromium
+for a few queries (a fresh browser context each, page just loaded): the bytes the search
+fetches and the time from typing the query to the first result.
 
     nice -n 19 python scripts/bench/bench_site.py --incidents 1000 [--queries 3]
+    nice -n 19 python scripts/bench/bench_site.py --incidents 10000 --build-only   # our build only, no browser
 """
 
 from __future__ import annotations
@@ -71,38 +75,74 @@ def _tree(root: int) -> list[int]:
     return found
 
 
-def _rss_kb(pid: int) -> tuple[int, bool]:
-    """(resident KB, is a Pagefind process)."""
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _process(pid: int) -> tuple[int, bool, float] | None:
+    """(resident KB, is a Pagefind process, CPU seconds so far), None once it is gone."""
     try:
         status = Path(f"/proc/{pid}/status").read_text()
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
-        return 0, False
+        return None
     found = re.search(r"^VmRSS:\s+(\d+) kB", status, re.M)
     args = cmdline.split(b"\0")
     is_pagefind = args[0].rsplit(b"/", 1)[-1] == b"pagefind" or b"-m\0pagefind\0" in cmdline
-    return (int(found[1]) if found else 0), is_pagefind
+    fields = stat[stat.rindex(")") + 2:].split()
+    cpu = (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
+    return (int(found[1]) if found else 0), is_pagefind, cpu
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0
+    found = re.search(r"^Pss:\s+(\d+) kB", rollup, re.M)
+    return int(found[1]) if found else 0
 
 
 class RssSampler(threading.Thread):
-    """Peak RSS of a process tree: the root, the Pagefind processes, and their sum at one instant."""
+    """Peak RSS of a process tree (the MkDocs process with its workers, the Pagefind processes, and
+    their sum at one instant), peak PSS of MkDocs and its workers, each process's last CPU seconds,
+    and the 1-minute load average seen while it ran."""
 
     def __init__(self, root: int):
         super().__init__(daemon=True)
         self.root, self.done = root, threading.Event()
-        self.peak = {"mkdocs": 0, "pagefind": 0, "combined": 0}
+        self.peak = {"mkdocs": 0, "pagefind": 0, "combined": 0, "pss": 0}
+        self.cpu: dict[int, tuple[str, float]] = {}  # pid -> (mkdocs | worker | pagefind, CPU seconds)
+        self.loads: list[float] = []
 
     def run(self):
+        tick = 0
         while not self.done.wait(0.1):
-            own = kids = 0
+            tick += 1
+            own = kids = pss = 0
             for pid in _tree(self.root):
-                kb, is_pagefind = _rss_kb(pid)
+                seen = _process(pid)
+                if seen is None:
+                    continue
+                kb, is_pagefind, cpu = seen
+                kind = "pagefind" if is_pagefind else "mkdocs" if pid == self.root else "worker"
+                self.cpu[pid] = (kind, cpu)
                 if is_pagefind:
                     kids += kb
                 else:
                     own += kb
-            for key, value in (("mkdocs", own), ("pagefind", kids), ("combined", own + kids)):
+                    if tick % 5 == 0:  # smaps_rollup walks the page tables: twice a second
+                        pss += _pss_kb(pid)
+            for key, value in (("mkdocs", own), ("pagefind", kids), ("combined", own + kids), ("pss", pss)):
                 self.peak[key] = max(self.peak[key], value)
+            if tick % 50 == 0:
+                self.loads.append(os.getloadavg()[0])
+
+    def cpu_split(self) -> dict[str, float]:
+        split = {"mkdocs": 0.0, "worker": 0.0, "pagefind": 0.0}
+        for kind, seconds in self.cpu.values():
+            split[kind] += seconds
+        return split
 
 
 def write_config(path: Path, incidents: Path, site_dir: Path, search: str) -> None:
@@ -134,8 +174,10 @@ def build(config: Path) -> dict:
         sys.exit(f"mkdocs build -f {config} failed:\n{stderr[-3000:]}")
     own, kids = map(float, re.search(r"BENCH-CPU ([0-9.]+) ([0-9.]+)", stderr).groups())
     index = re.search(r"search index of \d+ page\(s\) written in ([0-9.]+) s", stderr)
-    return {"wall": wall, "cpu": own + kids, "load": (load, os.getloadavg()[0]),
-            "rss_mb": {key: kb / 1024 for key, kb in sampler.peak.items()},
+    split = sampler.cpu_split()
+    split["mkdocs"] = own  # exact (getrusage); the children's split is the last /proc sample of each
+    return {"wall": wall, "cpu": own + kids, "load": (load, os.getloadavg()[0]), "loads": sampler.loads,
+            "cpu_split": split, "rss_mb": {key: kb / 1024 for key, kb in sampler.peak.items()},
             "pagefind_s": float(index[1]) if index else 0.0}
 
 
@@ -199,11 +241,27 @@ def measure_search(site: Path, queries: list[str], timeout_ms: int) -> list[tupl
         server.server_close()
 
 
+def report_build(incidents: int, r: dict) -> None:
+    split, rss = r["cpu_split"], r["rss_mb"]
+    loads = r["loads"] or [r["load"][1]]
+    print(f"incidents: {incidents}; machine: {os.cpu_count()} cores, shared with other jobs")
+    print(f"mkdocs build --strict: {r['wall']:.1f} s wall, {r['cpu']:.1f} s CPU: MkDocs process "
+          f"{split['mkdocs']:.1f} s, page workers {split['worker']:.1f} s, Pagefind {split['pagefind']:.1f} s "
+          f"(Pagefind {r['pagefind_s']:.1f} s wall)")
+    print(f"load average: {r['load'][0]:.1f} before, {min(loads):.1f}-{max(loads):.1f} during, "
+          f"{r['load'][1]:.1f} after")
+    print(f"peak RSS: MkDocs with workers {rss['mkdocs']:.0f} MB, Pagefind {rss['pagefind']:.0f} MB, "
+          f"both at once {rss['combined']:.0f} MB; peak PSS of MkDocs with workers {rss['pss']:.0f} MB")
+    print("largest pages: " + ", ".join(f"{path} {size / 1024:.0f} KB" for size, path in r["largest"]))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--incidents", type=int, default=1000)
     parser.add_argument("--queries", type=int, default=3)
     parser.add_argument("--keep", type=Path, help="keep the built sites in this folder")
+    parser.add_argument("--build-only", action="store_true",
+                        help="build our site only (no built-in search baseline, no browser)")
     args = parser.parse_args()
     queries = QUERIES[: args.queries]
     with tempfile.TemporaryDirectory(prefix="bench-site-") as tmp:
@@ -213,11 +271,14 @@ def main() -> int:
         if not incidents.is_dir():
             write_incidents(incidents, args.incidents, status="mixed")
         results = {}
-        for name in ("pagefind", "builtin"):
+        for name in ("pagefind",) if args.build_only else ("pagefind", "builtin"):
             config = work / f"{name}.yml"
             write_config(config, incidents, work / f"site-{name}", name)
             results[name] = build(config)
             results[name]["largest"] = largest_pages(work / f"site-{name}")
+        if args.build_only:
+            report_build(args.incidents, results["pagefind"])
+            return 0
         index = work / "site-builtin" / "search" / "search_index.json"
         timeout = 120_000
         for name in ("pagefind", "builtin"):

@@ -42,6 +42,7 @@ from mkdocs.structure.files import File, InclusionLevel
 from postmortem_kit.site import links as where
 from postmortem_kit.site import search_index
 from postmortem_kit.site.generated_page import GeneratedPage, MadeCache, MarkdownMemo
+from postmortem_kit.site.page_shell import SHELL_TEMPLATE, PageShells
 from postmortem_kit.site.options import PostmortemsConfig, SiteOptions, site_options
 from postmortem_kit.site.repository import default_branch, default_edit_uri, edit_url_base, remote_url
 
@@ -67,6 +68,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.load_cache = None  # mkdocs serve: parsed incident files, kept between builds
         self.made = None  # the incident pages made (site.generated_page.MadeCache)
         self.memo = None
+        self.shells = None  # the theme's page shell per layout (site.page_shell), one build at a time
 
     def on_startup(self, *, command, dirty, **kwargs):
         # Defining on_startup keeps this plugin instance for all the builds of one `mkdocs serve`,
@@ -167,6 +169,9 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         if spec.hide:
             page.meta["hide"] = list(spec.hide)
         page.edit_url = self.edit_base + spec.edit_uri if self.edit_base and spec.edit_uri else None
+        if isinstance(page, GeneratedPage):  # the theme's page comes from a shell (site.page_shell)
+            page.theme_template = page.meta.get("template", "main.html")
+            page.meta["template"] = SHELL_TEMPLATE
         return markdown
 
     def on_page_content(self, html, page, config, files, **kwargs):
@@ -194,6 +199,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             made = self.made.made(self.pages[page.file.src_uri], clean_content)
             html, toc = self.memo.convert(made.markdown)
             page.fill(made.render_fragments(html), toc)
+            self.shells.prepare(page, context)
             return context
         full = self.full_content.pop(page.file.src_uri, None)
         if full is not None:
@@ -213,6 +219,9 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         return output
 
     def on_post_build(self, config, **kwargs):
+        if self.shells is not None:
+            log.debug(f"lessons site: {self.shells.filled} page(s) from a shell, {self.shells.rendered} through "
+                      f"the template, {self.shells.fallbacks} layout(s) fell back to the template")
         if not self._pagefind():
             return
         from mkdocs.exceptions import PluginError
@@ -231,6 +240,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         # template file again for every page (10,000 incident pages: one stat per partial per page).
         if not self.serving:
             env.auto_reload = False
+        self.shells = PageShells(env)
+        self.shells.install()
         return env
 
     def on_serve(self, server, config, builder, **kwargs):
