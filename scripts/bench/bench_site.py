@@ -78,8 +78,8 @@ def _tree(root: int) -> list[int]:
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def _process(pid: int) -> tuple[int, bool, float] | None:
-    """(resident KB, is a Pagefind process, CPU seconds so far), None once it is gone."""
+def _process(pid: int) -> tuple[int, bytes, float] | None:
+    """(resident KB, command line, CPU seconds so far), None once it is gone."""
     try:
         status = Path(f"/proc/{pid}/status").read_text()
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
@@ -87,11 +87,9 @@ def _process(pid: int) -> tuple[int, bool, float] | None:
     except OSError:
         return None
     found = re.search(r"^VmRSS:\s+(\d+) kB", status, re.M)
-    args = cmdline.split(b"\0")
-    is_pagefind = args[0].rsplit(b"/", 1)[-1] == b"pagefind" or b"-m\0pagefind\0" in cmdline
     fields = stat[stat.rindex(")") + 2:].split()
     cpu = (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
-    return (int(found[1]) if found else 0), is_pagefind, cpu
+    return (int(found[1]) if found else 0), cmdline, cpu
 
 
 def _pss_kb(pid: int) -> int:
@@ -117,6 +115,7 @@ class RssSampler(threading.Thread):
 
     def run(self):
         tick = 0
+        root = _process(self.root)
         while not self.done.wait(0.1):
             tick += 1
             own = kids = pss = 0
@@ -124,7 +123,9 @@ class RssSampler(threading.Thread):
                 seen = _process(pid)
                 if seen is None:
                     continue
-                kb, is_pagefind, cpu = seen
+                kb, cmdline, cpu = seen
+                # a forked page worker has the MkDocs process's command line; any other child is Pagefind's
+                is_pagefind = pid != self.root and (root is None or cmdline != root[1])
                 kind = "pagefind" if is_pagefind else "mkdocs" if pid == self.root else "worker"
                 self.cpu[pid] = (kind, cpu)
                 if is_pagefind:

@@ -20,7 +20,15 @@ from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
-from postmortem_kit.core import YamlLoadError, brief, load_yaml_file
+from postmortem_kit.core import (
+    NOT_PLAIN,
+    YamlLoadError,
+    brief,
+    load_plain,
+    load_yaml_file,
+    load_yaml_text,
+    read_source,
+)
 from postmortem_kit.incident import format_duration, incident_zone, parse_duration, parse_timestamp, walk
 from postmortem_kit.textsafety import plain, slug
 
@@ -142,6 +150,8 @@ def load_incidents(directory: Path, *, publish_drafts: bool = False,
         incident_id, line, column, incident = outcome
         shown = _display_path(path)
         if incident_id in seen:
+            if line is None:
+                line, column = id_position(path)
             problems.append(Problem(shown, line, column, f"id {incident_id} is also used by "
                                     f"{_display_path(seen[incident_id])} (not published)"))
             continue
@@ -173,15 +183,26 @@ def _cached_read(path: Path, cache: LoadCache | None):
 
 
 def _read(path: Path):
-    """One file: a Problem, or (id, line, column of the id, Incident)."""
+    """One file: a Problem, or (id, line, column of the id, Incident); line and column are None when
+    the file took the fast path (``core.yaml_plain``): ``id_position`` finds them if needed."""
     shown = _display_path(path)
     try:
-        doc = load_yaml_file(str(path))
+        text = read_source(str(path))
     except YamlLoadError as error:
-        finding = error.finding
-        return Problem(shown, finding.line, finding.column, f"{finding.message} (not published)")
+        return _load_problem(shown, error)
     except OSError as error:
         return Problem(shown, 1, 1, f"cannot read the file: {error.strerror or error} (not published)")
+    data = load_plain(text)
+    if data is not NOT_PLAIN and isinstance(data, dict):
+        incident_id = data.get("id")
+        if isinstance(incident_id, str) and ID_PATTERN.match(incident_id) and path.stem == incident_id:
+            status = data.get("status") if data.get("status") in STATUSES else "draft"
+            return incident_id, None, None, build_incident(incident_id, path, data, status)
+    # anything unusual (or a problem to report with its position): the full loader
+    try:
+        doc = load_yaml_text(text, str(path))
+    except YamlLoadError as error:
+        return _load_problem(shown, error)
     errors = [f for f in doc.findings if f.severity == "error"]
     if errors:  # e.g. a duplicate key: YAML would keep only one of the two values
         return Problem(shown, errors[0].line, errors[0].column, f"{errors[0].message} (not published)")
@@ -198,6 +219,19 @@ def _read(path: Path):
                        f"{path.name} (not published)")
     status = data.get("status") if data.get("status") in STATUSES else "draft"
     return incident_id, line, column, build_incident(incident_id, path, data, status)
+
+
+def _load_problem(shown: str, error: YamlLoadError) -> Problem:
+    finding = error.finding
+    return Problem(shown, finding.line, finding.column, f"{finding.message} (not published)")
+
+
+def id_position(path: Path) -> tuple[int, int]:
+    """(line, column) of the file's id, for a problem about it (the full loader, with positions)."""
+    try:
+        return load_yaml_file(str(path)).position(("id",))
+    except (YamlLoadError, OSError):
+        return 1, 1
 
 
 def build_incident(incident_id: str, path: Path, data: dict[str, Any], status: str) -> Incident:
