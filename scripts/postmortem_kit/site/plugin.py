@@ -42,6 +42,7 @@ from mkdocs.structure.files import File, InclusionLevel
 from postmortem_kit.site import links as where
 from postmortem_kit.site import search_index
 from postmortem_kit.site.generated_page import GeneratedPage, MadeCache, MarkdownMemo
+from postmortem_kit.site.page_pool import PagePool, PoolError
 from postmortem_kit.site.page_shell import SHELL_TEMPLATE, PageShells
 from postmortem_kit.site.options import PostmortemsConfig, SiteOptions, site_options
 from postmortem_kit.site.repository import default_branch, default_edit_uri, edit_url_base, remote_url
@@ -65,6 +66,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.pages: dict = {}
         self.full_content: dict[str, str] = {}
         self.serving = False
+        self.dirty = False
+        self.pool = None  # page workers for this build (site.page_pool), None: bodies made in-process
         self.load_cache = None  # mkdocs serve: parsed incident files, kept between builds
         self.made = None  # the incident pages made (site.generated_page.MadeCache)
         self.memo = None
@@ -74,6 +77,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         # Defining on_startup keeps this plugin instance for all the builds of one `mkdocs serve`,
         # so its caches see the previous build.
         self.serving = command == "serve"
+        self.dirty = bool(dirty)
 
     def on_config(self, config, **kwargs):
         config_dir = Path(config.config_file_path or ".").resolve().parent
@@ -193,18 +197,32 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
 
     @event_priority(-100)
     def on_page_context(self, context, page, config, nav, **kwargs):
-        if isinstance(page, GeneratedPage) and page.file.src_uri in self.pages:
-            from postmortem_kit.textsafety import clean_content
+        uri = page.file.src_uri
+        if isinstance(page, GeneratedPage) and uri in self.pages:
+            if self.pool is not None and self.pool.covers(uri):
+                from mkdocs.exceptions import PluginError
 
-            made = self.made.made(self.pages[page.file.src_uri], clean_content)
-            html, toc = self.memo.convert(made.markdown)
-            page.fill(made.render_fragments(html), toc)
+                try:
+                    content, toc = self.pool.take(uri)
+                except PoolError as error:
+                    raise PluginError(str(error)) from None
+            else:
+                content, toc = self._body(uri)
+            page.fill(content, toc)
             self.shells.prepare(page, context)
             return context
         full = self.full_content.pop(page.file.src_uri, None)
         if full is not None:
             page.content = full
         return context
+
+    def _body(self, uri: str):
+        """A generated page's body and table of contents (in a page worker, or in-process)."""
+        from postmortem_kit.textsafety import clean_content
+
+        made = self.made.made(self.pages[uri], clean_content)
+        html, toc = self.memo.convert(made.markdown)
+        return made.render_fragments(html), toc
 
     def on_post_page(self, output, page, config, **kwargs):
         if page.file.src_uri not in self.pages:
@@ -219,6 +237,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         return output
 
     def on_post_build(self, config, **kwargs):
+        self._close_pool()  # every page is written: the workers are gone before Pagefind starts
         if self.shells is not None:
             log.debug(f"lessons site: {self.shells.filled} page(s) from a shell, {self.shells.rendered} through "
                       f"the template, {self.shells.fallbacks} layout(s) fell back to the template")
@@ -242,7 +261,20 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             env.auto_reload = False
         self.shells = PageShells(env)
         self.shells.install()
+        self._close_pool()
+        if not self.serving and not self.dirty:  # every page is read: fork the page workers
+            uris = [file.src_uri for file in files.documentation_pages()
+                    if isinstance(file.page, GeneratedPage) and file.src_uri in self.pages]
+            self.pool = PagePool.start(uris, self._body)
         return env
+
+    def on_build_error(self, error, **kwargs):
+        self._close_pool(kill=True)
+
+    def _close_pool(self, kill: bool = False) -> None:
+        if self.pool is not None:
+            self.pool.close(kill=kill)
+            self.pool = None
 
     def on_serve(self, server, config, builder, **kwargs):
         options = self.options
