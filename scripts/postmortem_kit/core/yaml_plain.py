@@ -17,6 +17,7 @@ from typing import Any
 
 from postmortem_kit.core.yaml_module import yaml
 from postmortem_kit.core.yaml_source import MAX_DEPTH, MAX_NUMBER_CHARS, resolve_plain
+from postmortem_kit.core.yaml_source import _too_large_number as too_large_number
 
 NOT_PLAIN = object()
 _Parser = getattr(yaml, "CSafeLoader", None)
@@ -69,19 +70,19 @@ def _consume(parser) -> Any:
                         continue
                     frame[1] = _NO_KEY
                     if not event.style and tag is None:
-                        if len(value) > MAX_NUMBER_CHARS:
+                        if len(value) > MAX_NUMBER_CHARS and too_large_number(value):
                             return NOT_PLAIN
                         value = resolve_plain(value)
                     container[key] = value
                     continue
                 if not event.style and tag is None:
-                    if len(value) > MAX_NUMBER_CHARS:
+                    if len(value) > MAX_NUMBER_CHARS and too_large_number(value):
                         return NOT_PLAIN
                     value = resolve_plain(value)
                 container.append(value)
                 continue
             if not event.style and tag is None:
-                if len(value) > MAX_NUMBER_CHARS:
+                if len(value) > MAX_NUMBER_CHARS and too_large_number(value):
                     return NOT_PLAIN
                 value = resolve_plain(value)
             root = value

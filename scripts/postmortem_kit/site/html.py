@@ -246,10 +246,16 @@ def median_minutes(deltas: Iterable[timedelta | None]) -> str:
     return minutes_text(timedelta(minutes=statistics.median(values)))
 
 
-_BLOCK_END = re.compile(r"(</(?:td|th|tr|dt|dd|li|p|h3|h4|summary|table|div|dl|ul|ol|thead|tbody)>)(?=<)")
+_BLOCK_TAGS = ("td", "th", "tr", "dt", "dd", "li", "p", "h3", "h4", "summary", "table", "div", "dl", "ul", "ol",
+               "thead", "tbody")
+# closing tag directly followed by a tag -> with a line break between them (plain replaces: no regex per match)
+_BLOCK_BREAKS = tuple((f"</{name}><", f"</{name}>\n<") for name in _BLOCK_TAGS)
 
 
 def tidy(markdown: str) -> str:
     """Line breaks between block elements (the search index then keeps words of adjacent cells apart)
     and table headers kept out of the search index."""
-    return _BLOCK_END.sub("\\1\n", markdown).replace("<thead>", "<thead data-search-exclude>")
+    for closed, broken in _BLOCK_BREAKS:
+        while closed in markdown:  # again for a run of one tag ("</td></td><": the first match takes the "<")
+            markdown = markdown.replace(closed, broken)
+    return markdown.replace("<thead>", "<thead data-search-exclude>")

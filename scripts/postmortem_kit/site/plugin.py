@@ -68,6 +68,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.serving = False
         self.dirty = False
         self.pool = None  # page workers for this build (site.page_pool), None: bodies made in-process
+        self.worker_pages = 0  # pages given to the workers in the last build
         self.load_cache = None  # mkdocs serve: parsed incident files, kept between builds
         self.made = None  # the incident pages made (site.generated_page.MadeCache)
         self.memo = None
@@ -266,6 +267,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             uris = [file.src_uri for file in files.documentation_pages()
                     if isinstance(file.page, GeneratedPage) and file.src_uri in self.pages]
             self.pool = PagePool.start(uris, self._body)
+            self.worker_pages = len(uris) if self.pool is not None else 0
         return env
 
     def on_build_error(self, error, **kwargs):

@@ -1,0 +1,135 @@
+"""The build's fast paths write the site the slow paths write.
+
+* The theme's page shell (site/page_shell.py) against material's template for every page, and
+  forked page workers (site/page_pool.py) against bodies made in-process: the same files, byte
+  for byte (nav active states, titles, canonical URLs, edit links, relative links at every depth).
+* A worker that fails or dies stops the build with one clear error naming the page, and leaves no
+  process behind; without ``fork`` the pages are made in-process.
+
+Real MkDocs builds in this process (so the switches can be set), Pagefind included."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
+
+from postmortem_kit.site import page_pool, page_shell
+from postmortem_kit.site.plugin import PostmortemsPlugin
+from support.incident_factory import incident_yaml, write_incidents
+from support.site_fixtures import hostile_incident, write_config
+
+
+@pytest.fixture(scope="module")
+def incidents(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("workers") / "postmortems"
+    write_incidents(folder, 36, seed=23, status="mixed")
+    data = hostile_incident()
+    (folder / f"{data['id']}.yaml").write_text(incident_yaml(data), encoding="utf-8")
+    return folder
+
+
+def site_build(tmp_path: Path, incidents: Path, name: str, **options) -> PostmortemsPlugin:
+    path = write_config(tmp_path, incidents, site_dir=tmp_path / name, name=f"{name}.yml", publish_drafts=True,
+                        **options)
+    config = json.loads(path.read_text(encoding="utf-8"))
+    config["site_url"] = "https://lessons.example.org/team/"  # canonical URLs on every page
+    path.write_text(json.dumps(config), encoding="utf-8")
+    loaded = load_config(str(path))
+    build(loaded)
+    return loaded.plugins["postmortems"]
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {path.relative_to(root).as_posix(): path.read_bytes() for path in root.rglob("*")
+            if path.is_file() and "pagefind" not in path.relative_to(root).parts}
+
+
+def test_shell_and_workers_write_the_site_the_template_writes(tmp_path, incidents, monkeypatch):
+    monkeypatch.setattr(page_shell, "ENABLED", False)
+    monkeypatch.setattr(page_pool, "MIN_PAGES", 10 ** 9)
+    slow = site_build(tmp_path, incidents, "slow")
+    assert slow.shells.filled == 0 and slow.worker_pages == 0
+
+    monkeypatch.setattr(page_shell, "ENABLED", True)
+    monkeypatch.setattr(page_pool, "MIN_PAGES", 1)
+    monkeypatch.setattr(page_pool.os, "cpu_count", lambda: 2)
+    fast = site_build(tmp_path, incidents, "fast")
+    assert fast.worker_pages > 30  # every generated page came from a worker
+    assert fast.shells.filled > 20 and fast.shells.fallbacks == 0
+
+    before, after = tree(tmp_path / "slow"), tree(tmp_path / "fast")
+    assert sorted(before) == sorted(after)
+    differing = [name for name in before if before[name] != after[name]]
+    assert not differing, f"{len(differing)} file(s) differ, e.g. {differing[:3]}"
+    first = sorted(incidents.glob("*.yaml"))[0].stem
+    page = (tmp_path / "fast" / "incidents" / first / "index.html").read_text(encoding="utf-8")
+    assert f'<link rel="canonical" href="https://lessons.example.org/team/incidents/{first}/">' in page
+
+
+def test_a_layout_the_shell_cannot_reproduce_is_rendered_by_the_template(tmp_path, incidents, monkeypatch):
+    """A theme override that transforms the title: the check against the template catches it."""
+    overrides = tmp_path / "overrides"
+    overrides.mkdir()
+    (overrides / "main.html").write_text('{% extends "base.html" %}{% block extrahead %}'
+                                         "{% if page %}<meta name=\"x-title\" content=\"{{ page.meta.title | upper }}\">{% endif %}"
+                                         "{% endblock %}", encoding="utf-8")
+
+    def themed(name: str) -> PostmortemsPlugin:
+        path = write_config(tmp_path, incidents, site_dir=tmp_path / name, name=f"{name}.yml")
+        config = json.loads(path.read_text(encoding="utf-8"))
+        config["theme"] = {"name": "material", "custom_dir": str(overrides)}
+        path.write_text(json.dumps(config), encoding="utf-8")
+        loaded = load_config(str(path))
+        build(loaded)
+        return loaded.plugins["postmortems"]
+
+    monkeypatch.setattr(page_shell, "ENABLED", False)
+    themed("template")
+    monkeypatch.setattr(page_shell, "ENABLED", True)
+    shelled = themed("shell")
+    assert shelled.shells.fallbacks > 0
+    assert tree(tmp_path / "template") == tree(tmp_path / "shell")
+
+
+def test_without_fork_the_pages_are_made_in_process(tmp_path, incidents, monkeypatch):
+    monkeypatch.setattr(page_pool, "MIN_PAGES", 1)
+    monkeypatch.delattr(os, "fork")
+    plugin = site_build(tmp_path, incidents, "nofork")
+    assert plugin.worker_pages == 0
+    first = sorted(incidents.glob("*.yaml"))[0].stem
+    assert (tmp_path / "nofork" / "incidents" / first / "index.html").is_file()
+
+
+@pytest.mark.parametrize("fault", ["dies", "raises"])
+def test_a_failing_worker_stops_the_build_with_a_clear_error(tmp_path, incidents, monkeypatch, caplog, fault):
+    monkeypatch.setattr(page_pool, "MIN_PAGES", 1)
+    monkeypatch.setattr(page_pool.os, "cpu_count", lambda: 2)
+    victim = f"incidents/{sorted(incidents.glob('*.yaml'))[9].stem}.md"
+    parent = os.getpid()
+    body = PostmortemsPlugin._body
+
+    def faulty(self, uri):
+        if os.getpid() != parent and uri == victim:  # only in a worker
+            if fault == "dies":
+                os._exit(7)
+            raise ValueError("a page that cannot be made")
+        return body(self, uri)
+
+    monkeypatch.setattr(PostmortemsPlugin, "_body", faulty)
+    caplog.set_level(logging.ERROR)
+    with pytest.raises(Abort):
+        site_build(tmp_path, incidents, "broken")
+    errors = "\n".join(record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR)
+    expected = "stopped unexpectedly (exit status 7)" if fault == "dies" else \
+        f"failed on {victim}: ValueError: a page that cannot be made"
+    assert expected in errors and victim in errors and "not completely written" in errors
+    assert "Traceback" not in errors
+    with pytest.raises(ChildProcessError):  # every worker was reaped
+        os.waitpid(-1, os.WNOHANG)
