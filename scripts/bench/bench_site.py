@@ -115,7 +115,6 @@ class RssSampler(threading.Thread):
 
     def run(self):
         tick = 0
-        root = _process(self.root)
         while not self.done.wait(0.1):
             tick += 1
             own = kids = pss = 0
@@ -124,9 +123,12 @@ class RssSampler(threading.Thread):
                 if seen is None:
                     continue
                 kb, cmdline, cpu = seen
-                # a forked page worker has the MkDocs process's command line; any other child is Pagefind's
-                is_pagefind = pid != self.root and (root is None or cmdline != root[1])
+                # Pagefind: `python -m pagefind` and the binary it starts; any other child is a forked page worker
+                args = cmdline.split(b"\0")
+                is_pagefind = args[0].rsplit(b"/", 1)[-1].startswith(b"pagefind") or b"-m\0pagefind\0" in cmdline
                 kind = "pagefind" if is_pagefind else "mkdocs" if pid == self.root else "worker"
+                if not cmdline and pid in self.cpu:  # a zombie has no command line: keep what it was
+                    kind = self.cpu[pid][0]
                 self.cpu[pid] = (kind, cpu)
                 if is_pagefind:
                     kids += kb
