@@ -38,6 +38,8 @@ CATEGORIES = ("configuration-error", "code-bug", "capacity-issue", "dependency-f
 STATUSES = ("draft", "in-review", "published")
 # Sections every listing or the analytics page reads: kept unpacked (see Incident.packed)
 KEPT = ("lesson", "follow_ups")
+READERS = 2  # processes that read the files of a large site (not under mkdocs serve: see _read_forked)
+MIN_FORKED = 400
 
 
 def pack(data: dict[str, Any]) -> bytes:
@@ -142,8 +144,10 @@ def load_incidents(directory: Path, *, publish_drafts: bool = False,
     problems: list[Problem] = []
     seen: dict[str, Path] = {}
     drafts_skipped = 0
-    for path in incident_files(directory):
-        outcome = _cached_read(path, cache)
+    paths = incident_files(directory)
+    outcomes = _read_forked(paths) if cache is None else None
+    for number, path in enumerate(paths):
+        outcome = outcomes[number] if outcomes is not None else _cached_read(path, cache)
         if isinstance(outcome, Problem):
             problems.append(outcome)
             continue
@@ -163,6 +167,31 @@ def load_incidents(directory: Path, *, publish_drafts: bool = False,
         incidents.append(incident)
     incidents.sort(key=lambda incident: incident.sort_key, reverse=True)
     return incidents, problems, drafts_skipped
+
+
+def _read_forked(paths: list[Path]) -> list | None:
+    """Every file's outcome, read by ``READERS`` forked processes (``site.forking``), in order; None
+    (read them in this process) for a few files, without ``fork``, or if a reader fails."""
+    from postmortem_kit.site import forking
+
+    if len(paths) < MIN_FORKED or not forking.can_fork() or (os.cpu_count() or 1) < 2:
+        return None
+    try:
+        workers = forking.start(READERS, [paths[number::READERS] for number in range(READERS)], _read)
+    except OSError:
+        return None
+    try:
+        outcomes = []
+        for number, path in enumerate(paths):
+            item, outcome = workers[number % READERS].receive()
+            if item != path:  # pragma: no cover - a reader out of step
+                raise forking.WorkerError(f"reader sent {item} for {path}")
+            outcomes.append(outcome)
+    except forking.WorkerError:
+        forking.finish(workers, kill=True)
+        return None
+    forking.finish(workers)
+    return outcomes
 
 
 def _cached_read(path: Path, cache: LoadCache | None):

@@ -4,7 +4,8 @@ Making a generated page's body (the incident's HTML blocks, cleaned, converted a
 is most of a build's work at 10,000 incidents; writing a page (the theme shell, the final clean,
 the file) is the rest.  ``PagePool.start`` forks ``WORKERS`` processes once MkDocs has read every
 page (``on_env``) and hands them the generated pages round-robin in the order MkDocs will write
-them; each sends back ``(content, toc tokens)``.  The plugin's ``on_page_context`` takes a
+them, but for every ``MAIN_EVERY``-th page, which the build process makes itself between
+writing the others; each worker sends back ``(content, toc tokens)``.  The plugin's ``on_page_context`` takes a
 page's body from its worker (``take``) instead of making it.  The output is the same as the
 in-process path's (tests/integration/test_site_workers.py builds a site both ways).
 
@@ -28,6 +29,9 @@ log = logging.getLogger("mkdocs.plugins.postmortems")
 
 WORKERS = 2
 MIN_PAGES = 200  # fewer pages: forking costs more than it saves
+# Every MAIN_EVERY-th page is made by the build process itself, which would otherwise wait for the
+# workers (its own part of a page, the theme shell, the final clean and the file, is the smaller one).
+MAIN_EVERY = 4
 
 Body = tuple[str, list[dict[str, Any]]]  # page content, table-of-contents tokens
 
@@ -42,6 +46,7 @@ class PagePool:
         self._owner = owner  # page -> worker number
         self._early: dict[str, Body] = {}  # received before MkDocs asked for them (another order)
         self._left = len(owner)
+        self.size = len(owner)  # pages given to the workers
 
     @classmethod
     def start(cls, uris: list[str], make: Callable[[str], Body], count: int = WORKERS) -> PagePool | None:
@@ -49,14 +54,15 @@ class PagePool:
         count = min(count, os.cpu_count() or 1)
         if count < 2 or len(uris) < MIN_PAGES or not forking.can_fork():
             return None
-        shares = [uris[number::count] for number in range(count)]
+        given = [uri for index, uri in enumerate(uris) if index % MAIN_EVERY != MAIN_EVERY - 1]
+        shares = [given[number::count] for number in range(count)]
         try:
             workers = forking.start(count, shares, make)
         except OSError as error:  # no processes or pipes left: the in-process path still works
             log.info(f"lessons site: page workers not started ({error}); pages are made in-process")
             return None
         owner = {uri: number for number, share in enumerate(shares) for uri in share}
-        log.debug(f"lessons site: {len(uris)} page(s) made by {count} page workers")
+        log.debug(f"lessons site: {len(given)} of {len(uris)} page(s) made by {count} page workers")
         return cls(workers, owner)
 
     def covers(self, uri: str) -> bool:

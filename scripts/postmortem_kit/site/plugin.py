@@ -267,7 +267,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             uris = [file.src_uri for file in files.documentation_pages()
                     if isinstance(file.page, GeneratedPage) and file.src_uri in self.pages]
             self.pool = PagePool.start(uris, self._body)
-            self.worker_pages = len(uris) if self.pool is not None else 0
+            self.worker_pages = self.pool.size if self.pool is not None else 0
         return env
 
     def on_build_error(self, error, **kwargs):

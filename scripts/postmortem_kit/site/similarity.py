@@ -50,6 +50,7 @@ def tokens(text: str) -> list[str]:
 
 
 def incident_text(incident: Incident) -> Iterable[str]:
+    incident = incident.unpacked()  # one unpacking of the mapping for the two sections read here
     yield incident.title
     root = incident.section("root_cause")
     for key in ("primary", "technical_details", "why_it_happened", "why_not_caught"):
@@ -105,7 +106,8 @@ def similar_incidents(incidents: list[Incident], limit: int = 3) -> dict[str, li
         exact = []
         for _, other in shortlist:  # the full cosine, not only over the strongest terms
             theirs = vectors[other]
-            score = sum(weight * theirs.get(term, 0.0) for term, weight in vector.items())
+            # the terms they share, in this vector's order: the same sum as over every term (the others add 0.0)
+            score = sum([weight * theirs[term] for term, weight in vector.items() if term in theirs])
             if score >= MIN_SCORE:
                 exact.append((other, score))
         exact.sort(key=lambda item: (-item[1], item[0]))
