@@ -20,7 +20,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
-from postmortem_kit.site import page_pool, page_shell
+from postmortem_kit.site import model, page_pool, page_shell
 from postmortem_kit.site.plugin import PostmortemsPlugin
 from support.incident_factory import incident_yaml, write_incidents
 from support.site_fixtures import hostile_incident, write_config
@@ -54,11 +54,13 @@ def tree(root: Path) -> dict[str, bytes]:
 def test_shell_and_workers_write_the_site_the_template_writes(tmp_path, incidents, monkeypatch):
     monkeypatch.setattr(page_shell, "ENABLED", False)
     monkeypatch.setattr(page_pool, "MIN_PAGES", 10 ** 9)
+    monkeypatch.setattr(model, "MIN_FORKED", 10 ** 9)
     slow = site_build(tmp_path, incidents, "slow")
     assert slow.shells.filled == 0 and slow.worker_pages == 0
 
     monkeypatch.setattr(page_shell, "ENABLED", True)
     monkeypatch.setattr(page_pool, "MIN_PAGES", 1)
+    monkeypatch.setattr(model, "MIN_FORKED", 1)  # the files read by forked readers too
     monkeypatch.setattr(page_pool.os, "cpu_count", lambda: 2)
     fast = site_build(tmp_path, incidents, "fast")
     assert fast.worker_pages > 20  # pages made by the workers (every fourth by the build process)
