@@ -3,8 +3,8 @@
 Making a generated page's body (the incident's HTML blocks, cleaned, converted and put in place)
 is most of a build's work at 10,000 incidents; writing a page (the theme shell, the final clean,
 the file) is the rest.  ``PagePool.start`` forks ``WORKERS`` processes once MkDocs has read every
-page (``on_env``) and hands them the generated pages round-robin in the order MkDocs will write
-them, but for every ``MAIN_EVERY``-th page, which the build process makes itself between
+page (``on_env``) and hands them the incident pages round-robin in the order MkDocs will write
+them (the listing pages are made by the build process, whose listing caches they share), but for every ``MAIN_EVERY``-th page, which the build process makes itself between
 writing the others; each worker sends back ``(content, toc tokens)``.  The plugin's ``on_page_context`` takes a
 page's body from its worker (``take``) instead of making it.  The output is the same as the
 in-process path's (tests/integration/test_site_workers.py builds a site both ways).

@@ -264,8 +264,11 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.shells.install()
         self._close_pool()
         if not self.serving and not self.dirty:  # every page is read: fork the page workers
+            # incident pages only: a listing page reads the listing caches of the build process (its rows
+            # and lesson blocks), which a worker would build again in its own memory
             uris = [file.src_uri for file in files.documentation_pages()
-                    if isinstance(file.page, GeneratedPage) and file.src_uri in self.pages]
+                    if isinstance(file.page, GeneratedPage) and self.pages.get(file.src_uri) is not None
+                    and self.pages[file.src_uri].digest]
             self.pool = PagePool.start(uris, self._body)
             self.worker_pages = self.pool.size if self.pool is not None else 0
         return env
