@@ -61,6 +61,7 @@ def test_shell_and_workers_write_the_site_the_template_writes(tmp_path, incident
     monkeypatch.setattr(page_shell, "ENABLED", True)
     monkeypatch.setattr(page_pool, "MIN_PAGES", 1)
     monkeypatch.setattr(model, "MIN_FORKED", 1)  # the files read by forked readers too
+    monkeypatch.setattr(page_pool, "WINDOW", 7)  # several pairs of workers, one after the other
     monkeypatch.setattr(page_pool.os, "cpu_count", lambda: 2)
     fast = site_build(tmp_path, incidents, "fast")
     assert fast.worker_pages > 20  # incident pages made by the workers (every fourth by the build process)
@@ -112,6 +113,7 @@ def test_without_fork_the_pages_are_made_in_process(tmp_path, incidents, monkeyp
 @pytest.mark.parametrize("fault", ["dies", "raises"])
 def test_a_failing_worker_stops_the_build_with_a_clear_error(tmp_path, incidents, monkeypatch, caplog, fault):
     monkeypatch.setattr(page_pool, "MIN_PAGES", 1)
+    monkeypatch.setattr(page_pool, "WINDOW", 5)  # the failing page is in a later pair's window
     monkeypatch.setattr(page_pool.os, "cpu_count", lambda: 2)
     victim = f"incidents/{sorted(incidents.glob('*.yaml'))[9].stem}.md"
     parent = os.getpid()

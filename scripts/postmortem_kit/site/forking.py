@@ -102,7 +102,8 @@ class Worker:
 def start(count: int, shares: list[list[Any]], work: Callable[[Any], Any]) -> list[Worker]:
     """Fork ``count`` workers; worker ``n`` sends ``(item, work(item))`` for each item of
     ``shares[n]``, in order, then exits.  The caller keeps ``gc`` frozen until ``finish``."""
-    gc.collect()
+    if not gc.get_freeze_count():  # the first of several starts: no garbage into the frozen generation
+        gc.collect()
     gc.freeze()
     workers: list[Worker] = []
     try:
@@ -123,11 +124,13 @@ def start(count: int, shares: list[list[Any]], work: Callable[[Any], Any]) -> li
     return workers
 
 
-def finish(workers: Iterable[Worker], kill: bool = False) -> None:
-    """Close the pipes and reap the workers (``kill``: stop them first); let ``gc`` see everything again."""
+def finish(workers: Iterable[Worker], kill: bool = False, unfreeze: bool = True) -> None:
+    """Close the pipes and reap the workers (``kill``: stop them first); ``unfreeze``: let ``gc`` see
+    everything again (not yet if more workers are to be forked)."""
     for worker in workers:
         worker.close(kill=kill)
-    gc.unfreeze()
+    if unfreeze:
+        gc.unfreeze()
 
 
 def _run(fd: int, items: list[Any], work: Callable[[Any], Any]) -> None:  # pragma: no cover - in the child

@@ -1,20 +1,25 @@
 """Page bodies made by forked workers while MkDocs writes pages, so the build uses every core.
 
-Making a generated page's body (the incident's HTML blocks, cleaned, converted and put in place)
-is most of a build's work at 10,000 incidents; writing a page (the theme shell, the final clean,
-the file) is the rest.  ``PagePool.start`` forks ``WORKERS`` processes once MkDocs has read every
-page (``on_env``) and hands them the incident pages round-robin in the order MkDocs will write
-them (the listing pages are made by the build process, whose listing caches they share), but for every ``MAIN_EVERY``-th page, which the build process makes itself between
-writing the others; each worker sends back ``(content, toc tokens)``.  The plugin's ``on_page_context`` takes a
-page's body from its worker (``take``) instead of making it.  The output is the same as the
-in-process path's (tests/integration/test_site_workers.py builds a site both ways).
+Making an incident page's body (its HTML blocks, cleaned, converted and put in place) is most of
+a build's work at 10,000 incidents; writing a page (the theme shell, the final clean, the file)
+is the rest.  Once MkDocs has read every page (``on_env``), ``PagePool.start`` forks ``WORKERS``
+processes and hands them the incident pages round-robin in the order MkDocs will write them;
+each sends back ``(content, toc tokens)`` and the plugin's ``on_page_context`` takes a page's
+body from its worker (``take``) instead of making it.
 
-Workers are used for ``mkdocs build`` only (not ``mkdocs serve``, whose caches make one page at
-a time, nor ``--dirty``), on Linux (``forking.can_fork``), and for ``MIN_PAGES`` pages or more;
-otherwise, and whenever forking fails, the plugin makes the bodies in-process.  A worker that
-fails or dies stops the build with a ``PluginError`` naming the page; the pool is closed
-(workers stopped and reaped) when the last page is taken, before Pagefind runs, and on a build
-error.
+* Every ``MAIN_EVERY``-th incident page is made by the build process itself, and so are the
+  listing pages (they read its listing caches): otherwise it would wait for the workers.
+* A fresh pair of workers is forked for every ``WINDOW`` pages: a worker's memory stays shared
+  with the build process only until the worker touches it (a reference count is a write), and
+  after a few thousand pages it has touched most of the incidents.
+
+The output is the same as the in-process path's (tests/integration/test_site_workers.py builds a
+site both ways).  Workers are used for ``mkdocs build`` only (not ``mkdocs serve``, whose caches
+make one page at a time, nor ``--dirty``), on Linux (``forking.can_fork``), and for
+``MIN_PAGES`` pages or more; otherwise, and whenever forking fails at the start, the plugin makes
+the bodies in-process.  A worker that fails or dies stops the build with a ``PluginError`` naming
+the page; the pool is closed (workers stopped and reaped) when the last page is taken, before
+Pagefind runs, and on a build error.
 """
 
 from __future__ import annotations
@@ -32,6 +37,9 @@ MIN_PAGES = 200  # fewer pages: forking costs more than it saves
 # Every MAIN_EVERY-th page is made by the build process itself, which would otherwise wait for the
 # workers (its own part of a page, the theme shell, the final clean and the file, is the smaller one).
 MAIN_EVERY = 4
+# A fresh pair of workers (forked again) for every WINDOW pages: a worker's memory shared with the build
+# process stays shared only until it touches it, and after some thousand pages it has touched most of it.
+WINDOW = 1000
 
 Body = tuple[str, list[dict[str, Any]]]  # page content, table-of-contents tokens
 
@@ -41,12 +49,18 @@ class PoolError(Exception):
 
 
 class PagePool:
-    def __init__(self, workers: list[forking.Worker], owner: dict[str, int]):
-        self._workers = workers
-        self._owner = owner  # page -> worker number
+    """The worker pages of one build, made by a fresh pair of workers per ``WINDOW`` pages."""
+
+    def __init__(self, windows: list[list[str]], make: Callable[[str], Body], count: int):
+        self._windows, self._make, self._count = windows, make, count
+        self._window_of = {uri: index for index, window in enumerate(windows) for uri in window}
+        self._current = -1
+        self._workers: list[forking.Worker] = []
+        self._owner: dict[str, int] = {}  # page of the current window not received yet -> its worker
         self._early: dict[str, Body] = {}  # received before MkDocs asked for them (another order)
-        self._left = len(owner)
-        self.size = len(owner)  # pages given to the workers
+        self._left = len(self._window_of)
+        self._frozen = False
+        self.size = self._left  # pages given to the workers
 
     @classmethod
     def start(cls, uris: list[str], make: Callable[[str], Body], count: int = WORKERS) -> PagePool | None:
@@ -55,45 +69,77 @@ class PagePool:
         if count < 2 or len(uris) < MIN_PAGES or not forking.can_fork():
             return None
         given = [uri for index, uri in enumerate(uris) if index % MAIN_EVERY != MAIN_EVERY - 1]
-        shares = [given[number::count] for number in range(count)]
+        pool = cls([given[at:at + WINDOW] for at in range(0, len(given), WINDOW)], make, count)
         try:
-            workers = forking.start(count, shares, make)
+            pool._open(0)
         except OSError as error:  # no processes or pipes left: the in-process path still works
+            pool.close(kill=True)
             log.info(f"lessons site: page workers not started ({error}); pages are made in-process")
             return None
-        owner = {uri: number for number, share in enumerate(shares) for uri in share}
-        log.debug(f"lessons site: {len(given)} of {len(uris)} page(s) made by {count} page workers")
-        return cls(workers, owner)
+        log.debug(f"lessons site: {len(given)} of {len(uris)} page(s) made by page workers, "
+                  f"{count} at a time, {len(pool._windows)} pair(s)")
+        return pool
 
     def covers(self, uri: str) -> bool:
-        return uri in self._owner
+        return uri in self._window_of
 
     def take(self, uri: str) -> Body:
         """The page's body from its worker (``PoolError`` if that worker failed or stopped)."""
+        index = self._window_of.pop(uri)
         found = self._early.pop(uri, None)
-        worker = self._workers[self._owner.pop(uri)]
         try:
-            while found is None:
-                item, body = worker.receive()
-                if item == uri:
-                    found = body
-                else:
-                    self._early[item] = body
+            if found is None:
+                if index != self._current:
+                    self._advance(index)
+                found = self._receive(uri)
+            if not self._owner and self._workers:  # this window is done: its workers exit
+                self._reap()
         except forking.WorkerError as error:
             self.close(kill=True)
             raise PoolError(f"{error} (while making {uri}); the site was not completely written") from None
+        except OSError as error:
+            self.close(kill=True)
+            raise PoolError(f"page workers could not be started ({error}) for {uri}; "
+                            "the site was not completely written") from None
         self._left -= 1
         if not self._left:
             self.close()
         return found
 
+    def _open(self, index: int) -> None:
+        window = self._windows[index]
+        shares = [window[number::self._count] for number in range(self._count)]
+        self._frozen = True
+        self._workers = forking.start(self._count, shares, self._make)
+        self._owner = {uri: number for number, share in enumerate(shares) for uri in share}
+        self._current = index
+
+    def _receive(self, uri: str) -> Body:
+        worker = self._workers[self._owner.pop(uri)]
+        while True:
+            item, body = worker.receive()
+            if item == uri:
+                return body
+            self._owner.pop(item, None)
+            self._early[item] = body
+
+    def _advance(self, index: int) -> None:
+        """Keep what the current workers still owe, reap them and fork the pair for window ``index``."""
+        for uri in list(self._owner):
+            if uri in self._owner:
+                self._early[uri] = self._receive(uri)
+        self._reap()
+        self._open(index)
+
+    def _reap(self) -> None:
+        workers, self._workers = self._workers, []
+        forking.finish(workers, unfreeze=False)
+        for worker in workers:
+            if worker.status:  # pragma: no cover - every page arrived, then the worker failed
+                log.warning(f"lessons site: page worker {worker.number} exited with status {worker.status}")
+
     def close(self, kill: bool = False) -> None:
         """Stop (``kill``, or pages still due) or reap the workers; idempotent."""
         workers, self._workers = self._workers, []
-        if not workers:
-            return
-        early = kill or bool(self._left)
-        forking.finish(workers, kill=early)
-        for worker in workers if not early else ():
-            if worker.status:  # pragma: no cover - every page arrived, then the worker failed
-                log.warning(f"lessons site: page worker {worker.number} exited with status {worker.status}")
+        forking.finish(workers, kill=kill or bool(self._owner), unfreeze=self._frozen)
+        self._frozen = False
