@@ -27,6 +27,7 @@ import http.server
 import json
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -277,6 +278,9 @@ def main() -> int:
         for name in ("pagefind",) if args.build_only else ("pagefind", "builtin"):
             config = work / f"{name}.yml"
             write_config(config, incidents, work / f"site-{name}", name)
+            # a clean build, as in CI: a kept site from an earlier run is removed first (not timed; MkDocs
+            # would spend minutes deleting 10,000 pages one by one)
+            shutil.rmtree(work / f"site-{name}", ignore_errors=True)
             results[name] = build(config)
             results[name]["largest"] = largest_pages(work / f"site-{name}")
         if args.build_only:
