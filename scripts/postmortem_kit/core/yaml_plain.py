@@ -43,7 +43,7 @@ def load_plain(text: str) -> Any:
 def _consume(parser) -> Any:
     # stack entries: [container, pending key or _NO_KEY]
     stack: list[list] = []
-    root: Any = None
+    root: list = [None]  # the document's top value (a list: _attach sets it)
     documents = 0
     get_event = parser.get_event
     while True:
@@ -52,59 +52,29 @@ def _consume(parser) -> Any:
             break
         kind = type(event)
         if kind is _SCALAR:
-            if event.anchor is not None:
-                return NOT_PLAIN
             tag = event.tag
-            if tag is not None and tag != "!":
+            if event.anchor is not None or (tag is not None and tag != "!"):
                 return NOT_PLAIN
             value = event.value
-            if stack:
-                frame = stack[-1]
-                container = frame[0]
-                if type(container) is dict:
-                    key = frame[1]
-                    if key is _NO_KEY:
-                        if value in container:
-                            return NOT_PLAIN  # a duplicate key: the full loader reports it
-                        frame[1] = value
-                        continue
-                    frame[1] = _NO_KEY
-                    if not event.style and tag is None:
-                        if len(value) > MAX_NUMBER_CHARS and too_large_number(value):
-                            return NOT_PLAIN
-                        value = resolve_plain(value)
-                    container[key] = value
-                    continue
-                if not event.style and tag is None:
-                    if len(value) > MAX_NUMBER_CHARS and too_large_number(value):
-                        return NOT_PLAIN
-                    value = resolve_plain(value)
-                container.append(value)
+            if stack and stack[-1][1] is _NO_KEY and type(stack[-1][0]) is dict:  # a key
+                if value in stack[-1][0]:
+                    return NOT_PLAIN  # a duplicate key: the full loader reports it
+                stack[-1][1] = value
                 continue
             if not event.style and tag is None:
                 if len(value) > MAX_NUMBER_CHARS and too_large_number(value):
                     return NOT_PLAIN
                 value = resolve_plain(value)
-            root = value
+            _attach(stack, root, value)
         elif kind is _MAP_START or kind is _SEQ_START:
             if event.anchor is not None or (event.tag is not None and event.tag != "!"):
                 return NOT_PLAIN
             if len(stack) >= MAX_DEPTH:
                 return NOT_PLAIN
-            container = {} if kind is _MAP_START else []
-            if stack:
-                frame = stack[-1]
-                parent = frame[0]
-                if type(parent) is dict:
-                    key = frame[1]
-                    if key is _NO_KEY:
-                        return NOT_PLAIN  # a list or mapping as a key
-                    frame[1] = _NO_KEY
-                    parent[key] = container
-                else:
-                    parent.append(container)
-            else:
-                root = container
+            if stack and stack[-1][1] is _NO_KEY and type(stack[-1][0]) is dict:
+                return NOT_PLAIN  # a list or mapping as a key
+            container: Any = {} if kind is _MAP_START else []
+            _attach(stack, root, container)
             stack.append([container, _NO_KEY])
         elif kind is _MAP_END or kind is _SEQ_END:
             stack.pop()
@@ -116,4 +86,16 @@ def _consume(parser) -> Any:
             break
         elif kind is yaml.AliasEvent:
             return NOT_PLAIN
-    return root
+    return root[0]
+
+
+def _attach(stack: list[list], root: list, value: Any) -> None:
+    if not stack:
+        root[0] = value
+        return
+    frame = stack[-1]
+    if type(frame[0]) is dict:
+        frame[0][frame[1]] = value
+        frame[1] = _NO_KEY
+    else:
+        frame[0].append(value)

@@ -42,9 +42,9 @@ from mkdocs.structure.files import File, InclusionLevel
 from postmortem_kit.site import links as where
 from postmortem_kit.site import search_index
 from postmortem_kit.site.generated_page import GeneratedPage, MadeCache, MarkdownMemo
+from postmortem_kit.site.options import PostmortemsConfig, SiteOptions, site_options
 from postmortem_kit.site.page_pool import PagePool, PoolError
 from postmortem_kit.site.page_shell import SHELL_TEMPLATE, PageShells
-from postmortem_kit.site.options import PostmortemsConfig, SiteOptions, site_options
 from postmortem_kit.site.repository import default_branch, default_edit_uri, edit_url_base, remote_url
 
 log = logging.getLogger("mkdocs.plugins.postmortems")
