@@ -110,6 +110,25 @@ def test_without_fork_the_pages_are_made_in_process(tmp_path, incidents, monkeyp
     assert (tmp_path / "nofork" / "incidents" / first / "index.html").is_file()
 
 
+def test_with_another_thread_running_the_pages_are_made_in_process(tmp_path, incidents, monkeypatch):
+    """Another plugin's thread could hold a lock a forked worker would wait on forever: no fork then."""
+    import threading
+
+    monkeypatch.setattr(page_pool, "MIN_PAGES", 1)
+    monkeypatch.setattr(model, "MIN_FORKED", 1)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    other.start()
+    try:
+        plugin = site_build(tmp_path, incidents, "threaded")
+    finally:
+        stop.set()
+        other.join()
+    assert plugin.worker_pages == 0
+    first = sorted(incidents.glob("*.yaml"))[0].stem
+    assert (tmp_path / "threaded" / "incidents" / first / "index.html").is_file()
+
+
 @pytest.mark.parametrize("fault", ["dies", "raises"])
 def test_a_failing_worker_stops_the_build_with_a_clear_error(tmp_path, incidents, monkeypatch, caplog, fault):
     monkeypatch.setattr(page_pool, "MIN_PAGES", 1)

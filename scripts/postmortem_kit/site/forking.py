@@ -35,8 +35,11 @@ class WorkerError(Exception):
 
 
 def can_fork() -> bool:
-    """Whether workers can be forked here (Linux: ``fork`` is safe for this single-threaded build)."""
-    return sys.platform.startswith("linux") and hasattr(os, "fork")
+    """Whether workers can be forked here: Linux, and no other thread in this process (a child forked
+    while another thread holds a lock, say another plugin's thread pool, could wait on it forever)."""
+    import threading
+
+    return sys.platform.startswith("linux") and hasattr(os, "fork") and threading.active_count() == 1
 
 
 class Worker:

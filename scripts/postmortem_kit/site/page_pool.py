@@ -15,7 +15,8 @@ body from its worker (``take``) instead of making it.
 
 The output is the same as the in-process path's (tests/integration/test_site_workers.py builds a
 site both ways).  Workers are used for ``mkdocs build`` only (not ``mkdocs serve``, whose caches
-make one page at a time, nor ``--dirty``), on Linux (``forking.can_fork``), and for
+make one page at a time, nor ``--dirty``), on Linux with no other thread running
+(``forking.can_fork``), and for
 ``MIN_PAGES`` pages or more; otherwise, and whenever forking fails at the start, the plugin makes
 the bodies in-process.  A worker that fails or dies stops the build with a ``PluginError`` naming
 the page; the pool is closed (workers stopped and reaped) when the last page is taken, before
