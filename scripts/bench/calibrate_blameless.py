@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "scripts" / "bench"))
 
 SYNTHETIC = ["blameless-heldout.jsonl", "blameless-heldout-2.jsonl", "blameless-real-classes.jsonl",
-             "blameless-dev-3.jsonl"]
+             "blameless-dev-3.jsonl", "blameless-dev-4.jsonl"]
 REAL_MIN, SYNTHETIC_MIN = 0.8, 0.95
 OUTPUT = ROOT / "scripts" / "postmortem_kit" / "blameless" / "confidence.json"
 

@@ -39,6 +39,12 @@ from postmortem_kit.blameless.tokens import (
 )
 
 
+# Department names that are also names of work or systems ("write operations", "the networking
+# stack"): a group of people only when capitalised and followed by a verb only people do.
+_DEPARTMENTS = frozenset(("operations", "engineering", "networking", "infrastructure", "management", "leadership",
+                          "product", "it", "facilities", "procurement"))
+
+
 class Grammar(SubjectReader):
     """Grammar questions about one text (original case + masked, lower-cased copy)."""
 
@@ -67,6 +73,7 @@ class Grammar(SubjectReader):
         self.fault_adjectives = lexicon["fault_adjectives"]
         self.judgement_adjectives = lexicon["judgement_adjectives"]
         self.demonstratives = lexicon["demonstratives"]
+        self.human_verbs = lexicon["human_verbs"]
         self._tokens: dict[tuple[int, int], list[Token]] = {}
         self.plain_words = _plain_words(lexicon)
 
@@ -161,6 +168,8 @@ class Grammar(SubjectReader):
                     and not self._team_like(tokens, index):
                 return "unknown", possessive
             return "person", possessive
+        if base in _DEPARTMENTS and text[:1].isupper() and self._human_verb_next(tokens, index):
+            return "person", possessive  # "Operations overlooked", "Engineering forgot": a department acting
         if base in self.activities:
             return "activity", possessive
         if base in self.systems or (base.endswith("s") and base[:-1] in self.systems) or base in self.products:
@@ -168,6 +177,14 @@ class Grammar(SubjectReader):
         if base.endswith(_AGENT_SUFFIXES) and len(base) > 5 and base.isalpha():
             return "system", possessive  # rebalancer, scheduler, compactor: tools (people are listed)
         return "unknown", possessive
+
+    def _human_verb_next(self, tokens: list[Token], index: int) -> bool:
+        if index + 1 < len(tokens):
+            nxt = tokens[index + 1]
+        else:  # the window ends at the word (a subject read leftwards from the verb)
+            after = self.tokens(tokens[index].end, tokens[index].end + 30)
+            nxt = after[0] if after else None
+        return nxt is not None and nxt.kind == "w" and nxt.lower in self.human_verbs
 
     def _team_like(self, tokens: list[Token], index: int) -> bool:
         """Words like 'support' or 'security' name people only when they stand alone as a subject."""
@@ -267,7 +284,18 @@ class Grammar(SubjectReader):
             if token.kind == "w" and (lower.startswith("@") or lower.endswith("@") or lower in self.names
                                       or lower in self.person_nouns or lower in self.pronouns):
                 return True
-        return False
+        return phrase.cls == "named" and self._name_with_human_verb(phrase)
+
+    def _name_with_human_verb(self, phrase: Phrase) -> bool:
+        """One capitalised, name-shaped word followed by a verb only people do ("Dagny assumed",
+        "Tavish forgot"): evidence from the sentence itself.  Documents that declare the word as a
+        service or product clear it later (``context._names_are_entities``)."""
+        words = [token for token in self.tokens(phrase.start, phrase.end) if token.kind == "w"]
+        if len(words) != 1 or not _NAME_SHAPE.match(_POSSESSIVE.sub("", words[0].text)) \
+                or _POSSESSIVE.search(words[0].lower):
+            return False
+        after = self.tokens(phrase.end, phrase.end + 40)
+        return bool(after) and after[0].kind == "w" and after[0].lower in self.human_verbs
 
     def previous_word(self, position: int) -> Token | None:
         tokens = self.tokens(position - 40, position)

@@ -66,13 +66,14 @@ def subject_of(rule: Rule, start: int, grammar: Grammar) -> Phrase:
     return left if left.cls != "none" else clause
 
 
-_CONDITION = LazyRegex(r"(?<![\w'’-])(?:if|unless|had|with|without|once|given)\s+")
+_CONDITION = LazyRegex(r"(?<![\w'’-])(?:if|unless|had|with|without|once|given|because|since)\s+")
 
 
 def hypothetical(subject: Phrase, start: int, grammar: Grammar) -> bool:
     """A "would have noticed" that is not a verdict: its person is a hypothetical one ("a
     second reviewer would have caught it") or its condition is a system ("if the alert had
-    paged", "with a burn-rate alert")."""
+    paged", "with a burn-rate alert"); a belief explained by a system is not a verdict either
+    ("because the dashboard showed stale data, the engineer believed ...")."""
     if grammar.hypothetical_person(subject):
         return True
     sentence_start, sentence_end = grammar.sentence(start)
