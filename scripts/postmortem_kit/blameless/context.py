@@ -71,7 +71,8 @@ def keep(rule, start: int, end: int, context: Context) -> bool:
     if subject_rule or rule.object in _NAMED_OBJECTS or rule.detector:
         if _names_are_entities(rule, text[start:end], before, context):
             return False
-    if rule.person_evidence and rule.detector and not _person_evidence(text[start:end], context):
+    if rule.person_evidence and rule.detector and not _person_evidence(text[start:end], context) \
+            and not _personal_pronoun_after(text, end):
         return False
     if subject_rule and rule.subject_scope != "possessor":  # a possessor is inside the match
         if _unevidenced_name(before, context):
@@ -149,6 +150,17 @@ def _person_evidence(matched: str, context: Context) -> bool:
         if context.is_person_word(word) or base in getattr(context.entities, "people", ()):
             return True
     return False
+
+
+_PERSONAL_AFTER = LazyRegex(r"(?i)(?<![\w'’-])(?:he|she|his|her|him|himself|herself)(?![\w'’-])")
+_SENTENCE_STOP = LazyRegex(r"[.!?](?:\s|$)|\n")
+
+
+def _personal_pronoun_after(text: str, end: int) -> bool:
+    """"he"/"she"/"his"/"her" later in the same sentence points back to a person ("Root cause: Mirela
+    overwrote the file with her local copy"); systems are "it"."""
+    stop = _SENTENCE_STOP.search(text, end, end + 200)
+    return _PERSONAL_AFTER.search(text, end, stop.start() if stop else min(len(text), end + 200)) is not None
 
 
 _GROUP_WORDS = frozenset({"we", "us", "our", "ours", "they", "them", "their", "teams", "people", "everyone",

@@ -45,6 +45,12 @@ _DEPARTMENTS = frozenset(("operations", "engineering", "networking", "infrastruc
                           "product", "it", "facilities", "procurement"))
 
 
+_PERSONAL = frozenset(("he", "she", "his", "her", "him", "hers", "himself", "herself"))
+# Heads that name a group of people after a department or a role ("the networking group", "the
+# on-call rotation"), and a thing otherwise ("the consumer group", "the key rotation").
+_GROUP_HEADS = frozenset(("group", "groups", "rotation", "crew", "squad", "desk", "unit", "department"))
+
+
 class Grammar(SubjectReader):
     """Grammar questions about one text (original case + masked, lower-cased copy)."""
 
@@ -168,6 +174,10 @@ class Grammar(SubjectReader):
                     and not self._team_like(tokens, index):
                 return "unknown", possessive
             return "person", possessive
+        if base in _GROUP_HEADS and index > 0 and tokens[index - 1].kind == "w" \
+                and tokens[index - 1].lower != "security" \
+                and (tokens[index - 1].lower in _DEPARTMENTS or tokens[index - 1].lower in self.person_nouns):
+            return "person", possessive  # "the networking group", "the on-call rotation"
         if base in _DEPARTMENTS and text[:1].isupper() and self._human_verb_next(tokens, index):
             return "person", possessive  # "Operations overlooked", "Engineering forgot": a department acting
         if base in self.activities:
@@ -288,14 +298,19 @@ class Grammar(SubjectReader):
 
     def _name_with_human_verb(self, phrase: Phrase) -> bool:
         """One capitalised, name-shaped word followed by a verb only people do ("Dagny assumed",
-        "Tavish forgot"): evidence from the sentence itself.  Documents that declare the word as a
+        "Tavish forgot") or referred to by "he"/"she"/"his"/"her": evidence from the sentence itself.  Documents that declare the word as a
         service or product clear it later (``context._names_are_entities``)."""
         words = [token for token in self.tokens(phrase.start, phrase.end) if token.kind == "w"]
         if len(words) != 1 or not _NAME_SHAPE.match(_POSSESSIVE.sub("", words[0].text)) \
                 or _POSSESSIVE.search(words[0].lower):
             return False
         after = self.tokens(phrase.end, phrase.end + 40)
-        return bool(after) and after[0].kind == "w" and after[0].lower in self.human_verbs
+        if after and after[0].kind == "w" and after[0].lower in self.human_verbs:
+            return True
+        # A personal pronoun later in the same sentence ("Mirela overwrote the file with her local
+        # copy"): systems are "it"/"its", so "he"/"she"/"his"/"her" points back to a person.
+        _, end = self.sentence(phrase.end)
+        return any(token.kind == "w" and token.lower in _PERSONAL for token in self.tokens(phrase.end, end))
 
     def previous_word(self, position: int) -> Token | None:
         tokens = self.tokens(position - 40, position)
