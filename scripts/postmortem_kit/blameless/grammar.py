@@ -38,7 +38,6 @@ from postmortem_kit.blameless.tokens import (
     _plain_words,
 )
 
-
 # Department names that are also names of work or systems ("write operations", "the networking
 # stack"): a group of people only when capitalised and followed by a verb only people do.
 _DEPARTMENTS = frozenset(("operations", "engineering", "networking", "infrastructure", "management", "leadership",
