@@ -199,6 +199,9 @@ def _looks_named(word: str, context: Context) -> bool:
     return word[:1].isupper() and not context.is_entity(word)
 
 
+_DEPARTMENT_NOUNS = frozenset(("engineering", "networking", "marketing", "accounting"))
+
+
 def _gerund_subject(before: str, context: Context) -> bool:
     """The clause opens with a gerund and no comma closes it: the gerund phrase is the subject."""
     lead = _LEAD.match(before)
@@ -208,7 +211,8 @@ def _gerund_subject(before: str, context: Context) -> bool:
         return False
     word = first.group().lower()
     if not (word.endswith("ing") and len(word) > 4) or word in ("during", "nothing", "something", "anything",
-                                                                 "everything", "being", "having"):
+                                                                 "everything", "being", "having") \
+            or word in _DEPARTMENT_NOUNS and rest[first.end():].strip() == "":  # "Engineering forgot to"
         return False
     if word in ("going", "moving", "looking") and _FORWARD.match(rest, first.end()):  # "Going forward I'll ..."
         return False
