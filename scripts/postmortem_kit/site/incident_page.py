@@ -4,7 +4,8 @@ Summary card, impact, root cause with contributing factors, the timeline as a ta
 time zone, prevention by horizon, monitoring and testing, follow-ups with their issue links and
 status, lesson, communication, system gaps, similar past incidents, the raw inputs (drafts only) and
 an "Edit this incident" link to the YAML.  Sections the search index leaves out carry
-``data-search-exclude``.
+``data-search-exclude`` (material's index) and sit in a ``data-pagefind-ignore`` block (Pagefind's,
+which also leaves out the timeline).
 """
 
 from __future__ import annotations
@@ -89,18 +90,20 @@ class IncidentPageWriter(HtmlWriter):
         add(filter_block(incident))
         add("")
         # The search index keeps what a reader looks an incident up by (summary, impact, root cause,
-        # timeline, lesson); the other sections are left out of it to keep the index lean.
-        for name, method, searchable in (
-                ("Impact", self.impact, True), ("Root cause", self.root_cause, True),
-                ("Timeline", self.timeline, True), ("Prevention", self.prevention, False),
-                ("Monitoring and testing", self.monitoring, False), ("Follow-ups", self.follow_ups, False),
-                ("Lesson", self.lesson, True), ("Communication", self.communication, False),
-                ("System gaps", self.blameless, False)):
+        # lesson); the other sections are left out of it to keep the index lean.  `searchable`: in
+        # material's built-in index; `indexed`: in Pagefind's (whose memory and bytes per query grow
+        # with the text: the timeline is the largest part and stays out).
+        for name, method, searchable, indexed in (
+                ("Impact", self.impact, True, True), ("Root cause", self.root_cause, True, True),
+                ("Timeline", self.timeline, True, False), ("Prevention", self.prevention, False, False),
+                ("Monitoring and testing", self.monitoring, False, False),
+                ("Follow-ups", self.follow_ups, False, False), ("Lesson", self.lesson, True, True),
+                ("Communication", self.communication, False, False), ("System gaps", self.blameless, False, False)):
             html_part = method(incident)
             if html_part:
                 add(f"## {name}" + ("" if searchable else " { data-search-exclude }"))
                 add("")
-                add(html_part)
+                add(html_part if indexed else f'<div class="pm-unindexed" data-pagefind-ignore>{html_part}</div>')
                 add("")
         add("## Similar past incidents { data-search-exclude }")
         add("")

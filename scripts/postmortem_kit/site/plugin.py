@@ -21,8 +21,8 @@ instance:
 * ``on_page_context`` also makes a ``GeneratedPage``'s body just before the theme writes it;
 * ``on_post_page`` sanitises what the theme put around the body in its content ``<article>``, and
   drops a ``GeneratedPage``'s body once written;
-* ``on_post_build`` writes the Pagefind search index (``search_index``; material's own index is left
-  empty unless the ``search`` option is ``builtin``);
+* ``on_post_build`` writes the Pagefind search index in shards (``search_index``; material's own
+  index is left empty unless the ``search`` option is ``builtin``);
 * ``on_env`` / ``on_serve``: no template re-checks per page in a build; ``mkdocs serve`` rebuilds
   when an incident file (or the status file) changes.
 
@@ -73,6 +73,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.made = None  # the incident pages made (site.generated_page.MadeCache)
         self.memo = None
         self.shells = None  # the theme's page shell per layout (site.page_shell), one build at a time
+        self.search_pages = search_index.SearchPages()  # the pages written for the search index
 
     def on_startup(self, *, command, dirty, **kwargs):
         # Defining on_startup keeps this plugin instance for all the builds of one `mkdocs serve`,
@@ -91,6 +92,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
                      "material's built-in search is used")
             self.options = replace(self.options, search=search_index.BUILTIN)
         self.pages, self.full_content = {}, {}
+        self.search_pages = search_index.SearchPages()
         from postmortem_kit.site.model import LoadCache
         from postmortem_kit.textsafety import clean_content
 
@@ -232,7 +234,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
 
         output = clean_document(output, page.content)
         if self._pagefind() and self.pages[page.file.src_uri].search:
-            output = search_index.mark_body(output)
+            output = self.search_pages.add(output, page.file.dest_uri)
         if isinstance(page, GeneratedPage):
             page.drop()  # written: the page's HTML is not kept
         return output
@@ -247,10 +249,13 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         from mkdocs.exceptions import PluginError
 
         try:
-            result = search_index.build_index(config.site_dir, self.options.prefix)
+            result = search_index.build_index(config.site_dir, self.search_pages, self.options.search_shard_pages)
         except search_index.SearchIndexError as error:
             raise PluginError(str(error)) from None
-        log.info(f"lessons site: search index of {result.pages} page(s) written in {result.seconds:.1f} s")
+        finally:
+            self.search_pages = search_index.SearchPages()
+        log.info(f"lessons site: search index of {result.pages} page(s) written in {result.seconds:.1f} s "
+                 f"({len(result.bundles)} bundle(s))")
 
     def _pagefind(self) -> bool:
         return self.options is not None and self.options.search == search_index.PAGEFIND

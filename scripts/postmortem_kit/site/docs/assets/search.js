@@ -1,9 +1,14 @@
 /* The lessons site's search: Pagefind behind material's header search box.
  *
- * pagefind/pagefind.js is imported on first use (focus or a keyboard shortcut); a query fetches
- * only the index chunks and result fragments it needs. Everything taken from the index is put on
- * the page as text (excerpts: text plus <mark>), and result links must stay on this site.
- * Opened from file://, browsers refuse to load the index: the box then says search needs a server.
+ * On first use (focus or a keyboard shortcut) the box reads pagefind/pm-search.json, the manifest the
+ * build writes: the index comes in several bundles (one per shard of incident pages, so that the
+ * build's Pagefind runs stay small), and the filter values with their counts. It imports the first
+ * bundle's pagefind.js and merges the others into it (Pagefind's mergeIndex, one wasm for all), so a
+ * query searches every shard and fetches only the index chunks and result fragments it needs. The
+ * filter menus are built from the manifest (asking Pagefind would fetch every shard's filter index).
+ * Everything taken from the index is put on the page as text (excerpts: text plus <mark>), and
+ * result links must stay on this site. Opened from file://, browsers refuse to load the index: the
+ * box then says search needs a server. A site without incident pages has no bundle: no results.
  */
 (function () {
   "use strict";
@@ -23,6 +28,17 @@
 
   function say(message) { meta.textContent = message; }
 
+  /* No incident page, no bundle: every search finds nothing. */
+  var EMPTY = { search: function () { return Promise.resolve({ results: [] }); } };
+
+  /* The manifest's bundles: the first is pagefind/ itself (""), the others its numbered folders. */
+  function bundlesOf(manifest) {
+    var names = (manifest && Array.isArray(manifest.bundles)) ? manifest.bundles : [];
+    return names.filter(function (name, at) {
+      return typeof name === "string" && (at === 0 ? name === "" : /^[0-9]+\/$/.test(name));
+    });
+  }
+
   function load() {
     if (pagefind) return Promise.resolve(pagefind);
     if (loading) return loading;
@@ -32,10 +48,27 @@
       return Promise.reject(new Error("file://"));
     }
     var bundle = siteUrl(root.getAttribute("data-pm-bundle"));
-    loading = import(bundle.href + "pagefind.js").then(function (module) {
-      return module.options({ baseUrl: siteUrl(root.getAttribute("data-pm-root")).pathname,
-                              highlightParam: "highlight" }).then(function () { return module.init(); })
-        .then(function () { pagefind = module; buildFilters(); return module; });
+    var settings = { baseUrl: siteUrl(root.getAttribute("data-pm-root")).pathname, highlightParam: "highlight" };
+    var manifest = null;
+    loading = fetch(bundle.href + "pm-search.json").then(function (response) {
+      if (!response.ok) throw new Error("HTTP " + response.status + " for pm-search.json");
+      return response.json();
+    }).then(function (found) {
+      manifest = found || {};
+      var bundles = bundlesOf(manifest);
+      if (!bundles.length) return EMPTY;
+      return import(bundle.href + "pagefind.js").then(function (module) {
+        return module.options(settings).then(function () {
+          // the first bundle's init and the merges run together: each merge waits for the one wasm
+          return Promise.all([module.init()].concat(bundles.slice(1).map(function (name) {
+            return module.mergeIndex(new URL(name, bundle).pathname, settings);
+          })));
+        }).then(function () { return module; });
+      });
+    }).then(function (module) {
+      pagefind = module;
+      buildFilters(manifest.filters);
+      return module;
     }, function (error) {
       loading = null;
       say("The search index could not be loaded (" + error.message + ").");
@@ -44,32 +77,31 @@
     return loading;
   }
 
-  function buildFilters() {
-    pagefind.filters().then(function (available) {
-      FACETS.forEach(function (facet) {
-        var values = available[facet[0]];
-        if (!values || !Object.keys(values).length) return;
-        var label = document.createElement("label");
-        label.className = "pm-search-filter";
-        label.appendChild(document.createTextNode(facet[1] + " "));
-        var select = document.createElement("select");
-        select.name = facet[0];
-        select.setAttribute("data-pm-search-filter", facet[0]);
-        var any = document.createElement("option");
-        any.value = "";
-        any.textContent = "any";
-        select.appendChild(any);
-        Object.keys(values).sort().forEach(function (value) {
-          var option = document.createElement("option");
-          option.value = value;
-          option.textContent = value + " (" + values[value] + ")";
-          select.appendChild(option);
-        });
-        select.addEventListener("change", function () { run(); });
-        label.appendChild(select);
-        filterBox.appendChild(label);
-        selects[facet[0]] = select;
+  function buildFilters(available) {
+    if (!available || typeof available !== "object") return;
+    FACETS.forEach(function (facet) {
+      var values = available[facet[0]];
+      if (!values || typeof values !== "object" || !Object.keys(values).length) return;
+      var label = document.createElement("label");
+      label.className = "pm-search-filter";
+      label.appendChild(document.createTextNode(facet[1] + " "));
+      var select = document.createElement("select");
+      select.name = facet[0];
+      select.setAttribute("data-pm-search-filter", facet[0]);
+      var any = document.createElement("option");
+      any.value = "";
+      any.textContent = "any";
+      select.appendChild(any);
+      Object.keys(values).sort().forEach(function (value) {
+        var option = document.createElement("option");
+        option.value = value;
+        option.textContent = value + " (" + Number(values[value]) + ")";
+        select.appendChild(option);
       });
+      select.addEventListener("change", function () { run(); });
+      label.appendChild(select);
+      filterBox.appendChild(label);
+      selects[facet[0]] = select;
     });
   }
 
