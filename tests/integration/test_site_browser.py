@@ -7,13 +7,17 @@ Screenshots go to test-artifacts/ (gitignored).
 
 from __future__ import annotations
 
+import gzip
+import json
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from support.site_fixtures import ARTIFACTS, HOSTILE_ID, MARMOSET_ID, MARMOSET_WORD, serve_directory
+from support.incident_factory import incident_yaml, write_incidents
+from support.site_fixtures import (ARTIFACTS, HOSTILE_ID, MARMOSET_ID, MARMOSET_WORD, build_site, hostile_incident,
+                                   marmoset_incident, serve_directory)
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -237,3 +241,107 @@ def test_search_from_a_file_url_says_it_needs_a_server(browser, lessons_site):
         assert "needs the site served over HTTP" in page.locator("#pm-search-meta").inner_text()
     finally:
         context.close()
+
+
+# ---------------------------------------------------------------- the index in shards
+
+
+@pytest.fixture(scope="module")
+def sharded_site(tmp_path_factory):
+    """A small site indexed three pages a shard: several bundles merged in the browser."""
+    base = tmp_path_factory.mktemp("sharded-site")
+    incidents = base / "postmortems"
+    write_incidents(incidents, 9, seed=5, status="published")
+    for data in (hostile_incident(), marmoset_incident()):
+        (incidents / f"{data['id']}.yaml").write_text(incident_yaml(data), encoding="utf-8")
+    site = build_site(base, incidents, search_shard_pages=3)
+    bundle = site.root / "pagefind"
+    manifest = json.loads((bundle / "pm-search.json").read_text(encoding="utf-8"))
+    where = {}  # incident URL -> the bundle that indexes it
+    for name in manifest["bundles"]:
+        for path in (bundle / name / "fragment").glob("*.pf_fragment"):
+            record = json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])
+            where[record["url"]] = name
+    with serve_directory(site.root) as url:
+        yield url, manifest, where
+
+
+def _bundle_of(where: dict, href: str) -> str:
+    return where[urlsplit(href).path]
+
+
+def test_a_query_finds_pages_in_every_shard(session, sharded_site):
+    url, manifest, where = sharded_site
+    assert len(manifest["bundles"]) == 4 and manifest["pages"] == 11
+    marmoset = f"/incidents/{MARMOSET_ID}/"
+    assert where[marmoset] != ""  # the word is only in a merged bundle
+    page = session.page
+    page.goto(f"{url}/")
+    results = _search(page, MARMOSET_WORD)
+    assert MARMOSET_ID in results.first.locator("a").first.get_attribute("href")
+    assert f"/pagefind/{where[marmoset]}index/" in " ".join(session.requests)
+    # a word of every page: results from every bundle, counted once each
+    box = page.locator("input.md-search__input")
+    box.fill("")
+    box.press_sequentially("incident", delay=20)
+    page.wait_for_function("() => document.getElementById('pm-search-meta').textContent.includes('11 matching')")
+    shown = page.locator(".md-search-result__item a.md-search-result__link")
+    hrefs = [shown.nth(i).get_attribute("href") for i in range(shown.count())]
+    assert len(hrefs) == 10 and len({_bundle_of(where, href) for href in hrefs}) == 4
+    assert not session.errors, session.errors
+    assert not session.blocked, session.blocked
+
+
+def test_filters_work_across_shards(session, sharded_site):
+    url, manifest, where = sharded_site
+    page = session.page
+    page.goto(f"{url}/")
+    page.locator("input.md-search__input").click()
+    severity = page.locator('select[data-pm-search-filter="severity"]')
+    severity.wait_for(state="attached")
+    # the menus come from the manifest: every value with its count over all the shards
+    options = [severity.locator("option").nth(i).inner_text() for i in range(severity.locator("option").count())]
+    assert options == ["any"] + [f"{value} ({count})" for value, count in sorted(manifest["filters"]["severity"].items())]
+    value, count = max(manifest["filters"]["severity"].items(), key=lambda item: item[1])
+    severity.select_option(value)  # no words: every incident of that severity
+    expected = f"{count} matching incident" + ("s" if count > 1 else "")
+    page.wait_for_function(f"() => document.getElementById('pm-search-meta').textContent.startsWith('{expected}')")
+    shown = page.locator(".md-search-result__item a.md-search-result__link")
+    hrefs = [shown.nth(i).get_attribute("href") for i in range(shown.count())]
+    assert len(hrefs) == min(count, 10) and len({_bundle_of(where, href) for href in hrefs}) > 1
+    for href in hrefs[:2]:
+        session.page.goto(href)
+        assert value in page.locator(".pm-summary, article").first.inner_text()
+    assert not session.errors, session.errors
+
+
+def test_hostile_text_from_a_merged_bundle_stays_text(session, sharded_site):
+    url, _, where = sharded_site
+    assert where[f"/incidents/{HOSTILE_ID}/"] != ""
+    page = session.page
+    page.goto(f"{url}/")
+    results = _search(page, "hostile")
+    assert HOSTILE_ID in results.first.locator("a").first.get_attribute("href")
+    page.wait_for_timeout(500)
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.evaluate("document.getElementById('injected') === null")
+    assert page.evaluate("document.querySelectorAll('#pm-search-list script, #pm-search-list img, "
+                         "#pm-search-list iframe, #pm-search-list [onerror], #pm-search-list [onclick]').length") == 0
+    assert session.dialogs == [] and session.blocked == []
+
+
+def test_a_site_without_incidents_finds_nothing_cleanly(session, tmp_path):
+    incidents = tmp_path / "postmortems"
+    incidents.mkdir()
+    site = build_site(tmp_path, incidents)
+    assert json.loads((site.root / "pagefind" / "pm-search.json").read_text(encoding="utf-8"))["bundles"] == []
+    with serve_directory(site.root) as url:
+        page = session.page
+        page.goto(f"{url}/")
+        box = page.locator("input.md-search__input")
+        box.click()
+        box.press_sequentially("anything", delay=20)
+        page.wait_for_function("() => document.getElementById('pm-search-meta').textContent === 'No matching incidents'")
+        assert page.locator(".md-search-result__item").count() == 0
+        assert not any("pagefind.js" in request for request in session.requests)
+    assert not session.errors, session.errors

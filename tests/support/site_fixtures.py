@@ -138,9 +138,10 @@ class BuiltSite:
         return path.read_text(encoding="utf-8")
 
     def search_index(self) -> list[dict[str, Any]]:
-        """The Pagefind index's page records (url, content, meta, filters), from its fragment files."""
+        """The Pagefind index's page records (url, content, meta, filters), from the fragment files of
+        every bundle (one per shard of pages)."""
         records = []
-        for path in sorted((self.root / "pagefind" / "fragment").glob("*.pf_fragment")):
+        for path in sorted((self.root / "pagefind").glob("**/fragment/*.pf_fragment")):
             data = gzip.decompress(path.read_bytes())
             assert data.startswith(b"pagefind_dcd"), path
             records.append(json.loads(data[len(b"pagefind_dcd"):]))

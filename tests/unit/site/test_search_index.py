@@ -1,0 +1,137 @@
+"""The search index in shards: which pages go to which Pagefind run, the manifest the search box
+reads, and real Pagefind runs over a few small pages (one bundle per shard, merged bundles pruned,
+no temporary folder left behind, an empty site gets an empty manifest)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+from mkdocs.config.base import ValidationError
+
+from postmortem_kit.site import search_index
+from postmortem_kit.site.options import PostmortemsConfig, site_options
+from postmortem_kit.site.search_index import MANIFEST, SearchPages, build_index, bundle_name, shards
+
+
+def _page(title: str, words: str, filters: dict[str, list[str]], before: str = "") -> str:
+    spans = "".join(f'<span data-pagefind-filter="{name}:{value}"></span>'
+                    for name, values in filters.items() for value in values)
+    return (f"<!doctype html><html lang=\"en\"><head><title>{title}</title></head><body>"
+            f"<nav>navigation words</nav>{search_index.ARTICLE_OPEN}<h1>{title}</h1>{before}"
+            f'<div class="pm-search-facets" hidden data-pagefind-ignore>{spans}</div>'
+            f"<p>{words}</p><p data-search-exclude>excludedword</p>"
+            f'<div class="pm-unindexed" data-pagefind-ignore><p>timelineword</p></div></article></body></html>')
+
+
+def test_shards_are_the_sorted_pages_in_runs_of_the_size():
+    paths = [f"incidents/INC-{n}/index.html" for n in (5, 1, 4, 2, 3, 1)]
+    assert shards(paths, 2) == [["incidents/INC-1/index.html", "incidents/INC-2/index.html"],
+                                ["incidents/INC-3/index.html", "incidents/INC-4/index.html"],
+                                ["incidents/INC-5/index.html"]]
+    assert shards(paths, 500) == [sorted(set(paths))]
+    assert shards([], 3) == []
+    assert [len(group) for group in shards(paths, 1)] == [1] * 5
+    assert [bundle_name(n) for n in range(3)] == ["", "1/", "2/"]
+
+
+def test_search_pages_marks_the_article_and_counts_the_filter_values():
+    pages = SearchPages()
+    # page text cannot hold a raw "<": a facet block quoted in an incident's text is not read
+    quoted = '<p>&lt;div class="pm-search-facets" hidden&gt; data-pagefind-filter="severity:SEV9"</p>'
+    first = pages.add(_page("One", "alpha", {"severity": ["SEV1"], "tag": ["dns", "tls"]}, before=quoted),
+                      "incidents/INC-1/index.html")
+    pages.add(_page("Two", "beta", {"severity": ["SEV1"], "tag": ["dns"], "year": ["2025"]}),
+              "incidents/INC-2/index.html")
+    pages.add("<html><body>no facets</body></html>", "incidents/INC-3/index.html")
+    assert search_index.BODY_OPEN in first and search_index.ARTICLE_OPEN not in first
+    assert pages.paths == [f"incidents/INC-{n}/index.html" for n in (1, 2, 3)]
+    manifest = pages.manifest(["", "1/"])
+    assert manifest == {"version": 1, "pages": 3, "bundles": ["", "1/"],
+                        "filters": {"severity": {"SEV1": 2}, "tag": {"dns": 2, "tls": 1}, "year": {"2025": 1}}}
+
+
+def _site(tmp_path: Path, count: int) -> tuple[Path, SearchPages]:
+    site = tmp_path / "site"
+    pages = SearchPages()
+    for n in range(count):
+        relative = f"incidents/INC-{n:02d}/index.html"
+        path = site / relative
+        path.parent.mkdir(parents=True)
+        document = pages.add(_page(f"Incident {n}", f"common word{n}",
+                                   {"severity": [f"SEV{n % 2 + 1}"], "year": ["2024"]}), relative)
+        path.write_text(document, encoding="utf-8")
+    (site / "index.html").write_text(_page("Home", "listing", {}), encoding="utf-8")  # not noted: not indexed
+    return site, pages
+
+
+def _records(bundle: Path) -> list[dict]:
+    records = []
+    for path in sorted((bundle / "fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(path.read_bytes())
+        records.append(json.loads(data[len(b"pagefind_dcd"):]))
+    return records
+
+
+def test_build_index_writes_one_bundle_per_shard_and_the_manifest(tmp_path):
+    site, pages = _site(tmp_path, 5)
+    (site / "pagefind" / "9").mkdir(parents=True)  # an earlier build's bundle goes
+    result = build_index(site, pages, shard_pages=2)
+    assert result.pages == 5 and result.bundles == ("", "1/", "2/")
+    bundle = site / "pagefind"
+    manifest = json.loads((bundle / MANIFEST).read_text(encoding="utf-8"))
+    assert manifest["bundles"] == ["", "1/", "2/"] and manifest["pages"] == 5
+    assert manifest["filters"] == {"severity": {"SEV1": 3, "SEV2": 2}, "year": {"2024": 5}}
+    assert not (bundle / "9").exists()
+    urls = {name: sorted(r["url"] for r in _records(bundle / name)) for name in ("", "1", "2")}
+    assert urls == {"": ["/incidents/INC-00/", "/incidents/INC-01/"],
+                    "1": ["/incidents/INC-02/", "/incidents/INC-03/"], "2": ["/incidents/INC-04/"]}
+    # the same URLs as one run over the site would give; only the article, without the ignored parts
+    record = _records(bundle / "2")[0]
+    assert "word4" in record["content"] and "navigation" not in record["content"]
+    assert "excludedword" not in record["content"] and "timelineword" not in record["content"]
+    assert record["filters"] == {"severity": ["SEV1"], "year": ["2024"]}
+    # the first bundle is complete; a merged one keeps only its index
+    assert (bundle / "pagefind.js").is_file() and list(bundle.glob("wasm.*.pagefind"))
+    assert sorted(p.name for p in (bundle / "1").iterdir() if p.suffix != ".pf_meta") == \
+        ["filter", "fragment", "index", "pagefind-entry.json"]
+    assert len(list((bundle / "1").glob("*.pf_meta"))) == 1
+    # the hard-linked folders are gone; the pages are untouched
+    assert sorted(p.name for p in site.iterdir()) == ["incidents", "index.html", "pagefind"]
+    assert (site / "incidents/INC-04/index.html").stat().st_nlink == 1
+
+
+def test_an_empty_site_gets_an_empty_manifest_and_no_pagefind_run(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    result = build_index(site, SearchPages(), shard_pages=2)
+    assert result.pages == 0 and result.bundles == ()
+    manifest = json.loads((site / "pagefind" / MANIFEST).read_text(encoding="utf-8"))
+    assert manifest == {"version": 1, "pages": 0, "bundles": [], "filters": {}}
+    assert sorted(p.name for p in (site / "pagefind").iterdir()) == [MANIFEST]
+
+
+def test_a_failing_pagefind_is_a_clear_error(tmp_path, monkeypatch):
+    site, pages = _site(tmp_path, 1)
+    monkeypatch.setattr(search_index, "_command", lambda: [str(tmp_path / "no-such-pagefind")])
+    with pytest.raises(search_index.SearchIndexError, match="pagefind could not start"):
+        build_index(site, pages)
+    assert sorted(p.name for p in site.iterdir()) == ["incidents", "index.html"]  # no folder left behind
+
+
+def test_release_memory_runs_anywhere():
+    search_index.release_memory()
+
+
+def test_shard_size_option(tmp_path):
+    assert site_options({}, tmp_path).search_shard_pages == 500
+    assert site_options({"search_shard_pages": 3}, tmp_path).search_shard_pages == 3
+    for bad in (0, True, "many"):
+        config = PostmortemsConfig()
+        config.load_dict({"search_shard_pages": bad})
+        failed, _ = config.validate()
+        assert failed and failed[0][0] == "search_shard_pages", bad
+    with pytest.raises(ValidationError):
+        PostmortemsConfig.search_shard_pages.run_validation(-1)
