@@ -49,6 +49,9 @@
     }
     var bundle = siteUrl(root.getAttribute("data-pm-bundle"));
     var settings = { baseUrl: siteUrl(root.getAttribute("data-pm-root")).pathname, highlightParam: "highlight" };
+    // Pagefind searches on this thread (noWorker): its worker script repeats pagefind.js (40 KB more
+    // per first query); the wasm work of a query over these small chunks takes milliseconds.
+    var primary = { baseUrl: settings.baseUrl, highlightParam: settings.highlightParam, noWorker: true };
     var manifest = null;
     loading = fetch(bundle.href + "pm-search.json").then(function (response) {
       if (!response.ok) throw new Error("HTTP " + response.status + " for pm-search.json");
@@ -58,7 +61,7 @@
       var bundles = bundlesOf(manifest);
       if (!bundles.length) return EMPTY;
       return import(bundle.href + "pagefind.js").then(function (module) {
-        return module.options(settings).then(function () {
+        return module.options(primary).then(function () {
           // the first bundle's init and the merges run together: each merge waits for the one wasm
           return Promise.all([module.init()].concat(bundles.slice(1).map(function (name) {
             return module.mergeIndex(new URL(name, bundle).pathname, settings);
@@ -161,15 +164,25 @@
       return module.search(query || null, filters ? { filters: filters } : {});
     }).then(function (search) {
       if (mine !== serial || !search) return null;
-      return Promise.all(search.results.slice(0, SHOWN).map(function (r) { return r.data(); }))
-        .then(function (rows) {
+      // The results' fragments load together and are shown in rank order as they arrive: the first
+      // result shows as soon as its own fragment is in; the count once all are.
+      var cleared = false, shown = Promise.resolve();
+      search.results.slice(0, SHOWN).forEach(function (result) {
+        var row = result.data();
+        shown = shown.then(function () { return row; }).then(function (data) {
           if (mine !== serial) return;
-          list.textContent = "";
-          rows.forEach(function (row) { var item = render(row); if (item) list.appendChild(item); });
-          var count = search.results.length;
-          say(count === 0 ? "No matching incidents" : count === 1 ? "1 matching incident" :
-              count + " matching incidents" + (count > SHOWN ? " (the first " + SHOWN + " shown)" : ""));
+          if (!cleared) { list.textContent = ""; cleared = true; }
+          var item = render(data);
+          if (item) list.appendChild(item);
         });
+      });
+      return shown.then(function () {
+        if (mine !== serial) return;
+        if (!cleared) list.textContent = "";
+        var count = search.results.length;
+        say(count === 0 ? "No matching incidents" : count === 1 ? "1 matching incident" :
+            count + " matching incidents" + (count > SHOWN ? " (the first " + SHOWN + " shown)" : ""));
+      });
     }).catch(function () { /* the reason is already shown */ });
   }
 
