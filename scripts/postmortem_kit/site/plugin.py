@@ -248,6 +248,12 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             return
         from mkdocs.exceptions import PluginError
 
+        # Every page is written: the page specs (and, outside `mkdocs serve`, the made pages and the
+        # Markdown memo) are not needed again, and Pagefind runs better beside a smaller process.
+        self.pages, self.full_content = {}, {}
+        if not self.serving:
+            self.made = self.memo = None
+
         try:
             result = search_index.build_index(config.site_dir, self.search_pages, self.options.search_shard_pages)
         except search_index.SearchIndexError as error:
