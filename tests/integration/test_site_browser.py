@@ -16,8 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from support.incident_factory import incident_yaml, write_incidents
-from support.site_fixtures import (ARTIFACTS, HOSTILE_ID, MARMOSET_ID, MARMOSET_WORD, build_site, hostile_incident,
-                                   marmoset_incident, serve_directory)
+from support.site_fixtures import ARTIFACTS, HOSTILE_ID, MARMOSET_ID, MARMOSET_WORD, build_site, hostile_incident, marmoset_incident, serve_directory
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -95,7 +94,15 @@ def _search(page, word: str):
     box.press_sequentially(word, delay=40)
     # results for a prefix of the word may show first: wait for the ones of the whole word
     page.wait_for_selector(f'.md-search-result__item a[href*="highlight={word.lower()}"]', timeout=15_000)
+    # results are shown in rank order as they arrive, the count once all are
+    page.wait_for_function(_ALL_SHOWN, timeout=15_000)
     return page.locator(".md-search-result__item")
+
+
+_ALL_SHOWN = """() => {
+  const counted = document.getElementById('pm-search-meta').textContent.match(/^(\\d+) matching/);
+  return counted && document.querySelectorAll('.md-search-result__item').length === Math.min(+counted[1], 10);
+}"""
 
 
 def test_search_finds_the_incident_and_its_page_shows_the_timeline(session, site_url):
@@ -343,5 +350,5 @@ def test_a_site_without_incidents_finds_nothing_cleanly(session, tmp_path):
         box.press_sequentially("anything", delay=20)
         page.wait_for_function("() => document.getElementById('pm-search-meta').textContent === 'No matching incidents'")
         assert page.locator(".md-search-result__item").count() == 0
-        assert not any("pagefind.js" in request for request in session.requests)
+        assert any(request.endswith("/pagefind/pm-search.json") for request in session.requests)
     assert not session.errors, session.errors

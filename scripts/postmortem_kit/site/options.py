@@ -15,7 +15,7 @@ plugins:
       chart_months: 24                 # months shown by the per-month charts
       search: pagefind                 # or builtin: material's own (one JSON index of every page)
       page_size: 200                   # incidents per page of each list (they paginate)
-      search_shard_pages: 500          # incident pages per Pagefind run (its memory grows with them)
+      search_shard_pages: 1000         # incident pages per Pagefind run (its memory grows with them)
 ```
 
 MkDocs validates them (``PostmortemsConfig``): an unknown key (a typo such as ``publish_draft``) or a
@@ -89,7 +89,7 @@ class PostmortemsConfig(base.Config):
     chart_months = _Count(24, 3, 240)
     search = c.Choice(("pagefind", "builtin"), default="pagefind")
     page_size = _Count(200, 10, 5000)
-    search_shard_pages = _Count(500, 1, 1_000_000)
+    search_shard_pages = _Count(1000, 1, 1_000_000)
 
 
 @dataclass(frozen=True)
@@ -104,14 +104,14 @@ class SiteOptions:
     prefix: str = ""
     search: str = "pagefind"
     page_size: int = 200
-    search_shard_pages: int = 500
+    search_shard_pages: int = 1000
 
 
 def site_options(config: PostmortemsConfig | dict, config_dir: Path) -> SiteOptions:
     """The validated options with paths resolved against the folder of mkdocs.yml."""
     values = {"dir": "postmortems", "prefix": "", "publish_drafts": False, "followups_status": None,
               "edit_path": None, "latest": 10, "similar": 3, "chart_months": 24, "search": "pagefind",
-              "page_size": 200, "search_shard_pages": 500, **dict(config)}
+              "page_size": 200, "search_shard_pages": 1000, **dict(config)}
     incidents_dir = _resolve(values["dir"], config_dir)
     edit_path = values["edit_path"]
     if edit_path is None:

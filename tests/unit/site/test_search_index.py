@@ -31,7 +31,7 @@ def test_shards_are_the_sorted_pages_in_runs_of_the_size():
     assert shards(paths, 2) == [["incidents/INC-1/index.html", "incidents/INC-2/index.html"],
                                 ["incidents/INC-3/index.html", "incidents/INC-4/index.html"],
                                 ["incidents/INC-5/index.html"]]
-    assert shards(paths, 500) == [sorted(set(paths))]
+    assert shards(paths, 1000) == [sorted(set(paths))]
     assert shards([], 3) == []
     assert [len(group) for group in shards(paths, 1)] == [1] * 5
     assert [bundle_name(n) for n in range(3)] == ["", "1/", "2/"]
@@ -126,7 +126,7 @@ def test_release_memory_runs_anywhere():
 
 
 def test_shard_size_option(tmp_path):
-    assert site_options({}, tmp_path).search_shard_pages == 500
+    assert site_options({}, tmp_path).search_shard_pages == 1000
     assert site_options({"search_shard_pages": 3}, tmp_path).search_shard_pages == 3
     for bad in (0, True, "many"):
         config = PostmortemsConfig()

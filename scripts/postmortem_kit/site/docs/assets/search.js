@@ -53,6 +53,13 @@
     // per first query); the wasm work of a query over these small chunks takes milliseconds.
     var primary = { baseUrl: settings.baseUrl, highlightParam: settings.highlightParam, noWorker: true };
     var manifest = null;
+    // The first bundle (always pagefind/ itself) starts loading while the manifest, which names the
+    // others, is read. A site without incidents has no bundle: the manifest says so, and the failed
+    // import is not an error.
+    var first = import(bundle.href + "pagefind.js").then(function (module) {
+      return module.options(primary).then(function () { return module.init(); }).then(function () { return module; });
+    });
+    first.catch(function () {});
     loading = fetch(bundle.href + "pm-search.json").then(function (response) {
       if (!response.ok) throw new Error("HTTP " + response.status + " for pm-search.json");
       return response.json();
@@ -60,13 +67,11 @@
       manifest = found || {};
       var bundles = bundlesOf(manifest);
       if (!bundles.length) return EMPTY;
-      return import(bundle.href + "pagefind.js").then(function (module) {
-        return module.options(primary).then(function () {
-          // the first bundle's init and the merges run together: each merge waits for the one wasm
-          return Promise.all([module.init()].concat(bundles.slice(1).map(function (name) {
-            return module.mergeIndex(new URL(name, bundle).pathname, settings);
-          })));
-        }).then(function () { return module; });
+      return first.then(function (module) {
+        // each merged bundle loads its own metadata and shares the first one's wasm
+        return Promise.all(bundles.slice(1).map(function (name) {
+          return module.mergeIndex(new URL(name, bundle).pathname, settings);
+        })).then(function () { return module; });
       });
     }).then(function (module) {
       pagefind = module;
