@@ -166,9 +166,12 @@ def _hits(lowered: str, rules: RuleSet) -> list[tuple[int, Rule | None, re.Match
     literals: dict[str, bool] = {}  # substring tests already made on this text
     plans = rules.plans
     for key, positions in rules.triggers.locate(lowered).items():
-        plan = plans.get(key)  # a key's whole plan, once it has come up in many texts
-        if plan is None:
-            plan = rules.plan_for(key, lowered, literals, positions.copy)
+        if type(key) is tuple:  # (key, entries left out): the next word fits none of their starts
+            plan = rules.plan_without(*key, lowered, literals, positions.copy)
+        else:
+            plan = plans.get(key)  # a key's whole plan, once it has come up in many texts
+            if plan is None:
+                plan = rules.plan_for(key, lowered, literals, positions.copy)
         for rank, rule, pattern in plan:
             for position in positions:
                 m = pattern.match(lowered, position)

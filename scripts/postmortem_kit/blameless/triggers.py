@@ -36,7 +36,8 @@ class TriggerIndex:
         self.carriers: set[str] = set()  # tokens in memo that carry at least one key
         self.key_starts: dict[str, tuple] = {}  # key -> ((entry position, literal starts), ...), see RuleSet
         self.options: dict[str, tuple[str, ...] | None] = {}
-        self.narrowed: set[str] = set()  # carriers with a key that has literal starts for all its rules
+        self.narrowed: set[str] = set()  # carriers with a key that has literal starts for all or some of its rules
+        self.partial: dict[str, tuple] = {}  # key -> entries with literal starts, when not all have them
         self.pairs: dict[tuple[str, str | None], tuple[tuple[str, int], ...]] = {}  # (token, next) -> spots kept
 
     def add(self, prefixes, rule) -> None:
@@ -102,7 +103,7 @@ class TriggerIndex:
                 spots = memo[token] = self._spots_of(token)
                 if spots:
                     carriers.add(token)
-                    if [key for key, _ in spots if self._options(key) is not None]:
+                    if [key for key, _ in spots if self._options(key) is not None or self._partial(key)]:
                         self.narrowed.add(token)
         # Each token that carries a key is found after the previous one, as a whole token (spaces
         # around it in the padded text): any occurrence in between would itself have been taken.
@@ -122,7 +123,7 @@ class TriggerIndex:
                 pair = (token, following)
                 kept = pairs.get(pair)
                 if kept is None:
-                    kept = tuple(spot for spot in spots if self._may_start(token[spot[1]:], following, spot[0]))
+                    kept = self._kept(token, following, spots)
                     if len(pairs) >= _MEMO_LIMIT:
                         pairs.clear()  # bounded, like the token memo
                     pairs[pair] = kept
@@ -156,10 +157,42 @@ class TriggerIndex:
         self.options[key] = options
         return options
 
+    def _partial(self, key: str) -> tuple:
+        """((entry position, its literal starts), ...) for a key some of whose rules declare
+        literal starts and some do not (``was``: "was not ..." but also "was <any>ly blamed"):
+        where the next token fits none of an entry's starts, that entry is left out there."""
+        found = self.partial.get(key)
+        if found is None:
+            found = () if self._options(key) is not None else tuple(
+                (position, tuple(sorted(starts))) for position, starts in self.key_starts.get(key, ()))
+            self.partial[key] = found
+        return found
+
+    def _kept(self, token: str, following: str | None, spots) -> tuple:
+        """The spots of ``token`` where a rule can start, given the next token.  A spot of a key
+        with only some entries narrowed comes back as ((key, entry positions left out), offset)
+        when any are left out, so the scanner tries only the key's other rules there."""
+        kept = []
+        for spot in spots:
+            key, offset = spot
+            if self.options.get(key) is not None:
+                if self._may_start(token[offset:], following, key):
+                    kept.append(spot)
+                continue
+            partial = self._partial(key)
+            left_out = tuple(position for position, starts in partial
+                             if not self._fits(token[offset:], following, starts)) if partial else ()
+            kept.append(((key, left_out), offset) if left_out else spot)
+        return tuple(kept)
+
     def _may_start(self, rest: str, following: str | None, key: str) -> bool:
         """Can a match of ``key``'s rules start here?  ``rest`` is the token from the key on,
         ``following`` the next token ("" after a run of spaces, None at the end of the text)."""
-        options = self.options.get(key)
+        return self._fits(rest, following, self.options.get(key))
+
+    @staticmethod
+    def _fits(rest: str, following: str | None, options: tuple[str, ...] | None) -> bool:
+        """Can a match that begins with one of ``options`` start at ``rest`` (then ``following``)?"""
         if options is None or following == "":
             return True  # a rule without literal starts, or the next word is further on
         seen = rest if following is None else rest + " " + following

@@ -145,6 +145,23 @@ def test_the_filters_change_no_finding(monkeypatch, compiled, texts):
     assert rules._filtered_plans, "the filters dropped nothing: the test would prove nothing"
     plain_rules = blameless_rules.from_compiled(compiled)
     plain_rules.key_needs, plain_rules.key_starts = {}, {}
+    plain_rules.triggers.key_starts = plain_rules.key_starts  # no narrowing by the next word either
     plain = [[(m.rule.id, m.start, m.end) for m in blameless_scan.scan(text, rules=plain_rules)] for text in texts]
     assert filtered == plain
     assert not plain_rules._filtered_plans
+
+
+def test_leaving_out_entries_by_the_next_word_changes_no_finding(monkeypatch, compiled, texts):
+    """With whole plans compiled from the first text, a key some of whose entries declare literal
+    starts (``was``, ``not``) is tried without those that cannot start at a place: same findings
+    as with no narrowing at all, and the narrowing did leave entries out."""
+    monkeypatch.setattr(blameless_rules, "FILTERED_TEXTS", 0)
+    rules = blameless_rules.from_compiled(compiled)
+    narrowed = [[(m.rule.id, m.start, m.end) for m in blameless_scan.scan(text, rules=rules)] for text in texts]
+    assert any(type(key) is tuple for text in texts for key in rules.triggers.locate(blameless_scan.prepare(text)))
+    assert any(len(left_out) for (_, left_out) in rules._filtered_plans)
+    plain_rules = blameless_rules.from_compiled(compiled)
+    plain_rules.key_needs, plain_rules.key_starts = {}, {}
+    plain_rules.triggers.key_starts = plain_rules.key_starts
+    plain = [[(m.rule.id, m.start, m.end) for m in blameless_scan.scan(text, rules=plain_rules)] for text in texts]
+    assert narrowed == plain
