@@ -34,6 +34,7 @@ def find_blame(doc: SourceDocument, path: str | None = None, status: str = "in-r
     if not items:
         return []
     starts: list[int] = []
+    texts: list[str] = []
     regions: list[Region] = []
     offset = 0
     roots = _cause_roots(rules)
@@ -41,6 +42,7 @@ def find_blame(doc: SourceDocument, path: str | None = None, status: str = "in-r
     step = len(SEPARATOR)
     for where, text in items:
         starts.append(offset)
+        texts.append(text)
         if where[0] in roots:
             context = contexts.get(where)
             if context is None:
@@ -50,7 +52,7 @@ def find_blame(doc: SourceDocument, path: str | None = None, status: str = "in-r
             if context[0] or context[1]:
                 regions.append(Region(offset, offset + len(text), context[0], context[1]))
         offset += len(text) + step
-    joined = SEPARATOR.join([text for _, text in items])
+    joined = SEPARATOR.join(texts)
     lowered, hits = raw_hits(joined, rules)
     # Mask only the strings with a hit; a name found in another cause field is checked against
     # the masking of its own string afterwards (names in quotes or code do not count).
@@ -59,8 +61,9 @@ def find_blame(doc: SourceDocument, path: str | None = None, status: str = "in-r
         matches = []
     else:
         if wanted:
-            masked = SEPARATOR.join([mask_inline(text) if index in wanted else text
-                                     for index, (_, text) in enumerate(items)])
+            for index in wanted:
+                texts[index] = mask_inline(texts[index])
+            masked = SEPARATOR.join(texts)
             matches = scan(joined, rules=rules, regions=regions, masked=masked, hits=hits)
         else:  # masking only removes matches, and there are none to remove: the text is as read
             matches = scan(joined, rules=rules, regions=regions, masked=joined, hits=hits, lowered=lowered)
