@@ -10,9 +10,10 @@ Both sites are built in this run from the same incidents (tests/support/incident
 Reported: build wall time and CPU time, split between the MkDocs process, the page workers it
 forks and Pagefind (each process's CPU read from /proc while it runs); peak RSS sampled from
 /proc every 0.1 s (the MkDocs process with its workers, the Pagefind processes, and their sum at
-the same instant), the peak PSS of MkDocs and its workers together (pages shared copy-on-write
-counted once), the load average during the build; the largest page, and in headless Chromium
-for a few queries (a fresh browser context each, page just loaded): the bytes the search
+the same instant), the peak PSS of MkDocs and its workers together and of every process at one
+instant (pages shared copy-on-write counted once: RSS counts a forked worker's inherited pages
+again), the load average during the build; the largest page, and in headless Chromium for a few
+queries (a fresh browser context each, page just loaded): the bytes the search
 fetches (until every result is shown) and the time from typing the query to the first result, by
 the driver's clock and by the page's own.
 
@@ -111,7 +112,7 @@ class RssSampler(threading.Thread):
     def __init__(self, root: int):
         super().__init__(daemon=True)
         self.root, self.done = root, threading.Event()
-        self.peak = {"mkdocs": 0, "pagefind": 0, "combined": 0, "pss": 0}
+        self.peak = {"mkdocs": 0, "pagefind": 0, "combined": 0, "pss": 0, "pss_all": 0}
         self.cpu: dict[int, tuple[str, float]] = {}  # pid -> (mkdocs | worker | pagefind, CPU seconds)
         self.loads: list[float] = []
 
@@ -119,7 +120,7 @@ class RssSampler(threading.Thread):
         tick = 0
         while not self.done.wait(0.1):
             tick += 1
-            own = kids = pss = 0
+            own = kids = pss = pss_pagefind = 0
             for pid in _tree(self.root):
                 seen = _process(pid)
                 if seen is None:
@@ -134,11 +135,14 @@ class RssSampler(threading.Thread):
                 self.cpu[pid] = (kind, cpu)
                 if is_pagefind:
                     kids += kb
+                    if tick % 5 == 0:
+                        pss_pagefind += _pss_kb(pid)
                 else:
                     own += kb
                     if tick % 5 == 0:  # smaps_rollup walks the page tables: twice a second
                         pss += _pss_kb(pid)
-            for key, value in (("mkdocs", own), ("pagefind", kids), ("combined", own + kids), ("pss", pss)):
+            for key, value in (("mkdocs", own), ("pagefind", kids), ("combined", own + kids), ("pss", pss),
+                               ("pss_all", pss + pss_pagefind)):
                 self.peak[key] = max(self.peak[key], value)
             if tick % 50 == 0:
                 self.loads.append(os.getloadavg()[0])
@@ -282,7 +286,8 @@ def report_build(incidents: int, r: dict) -> None:
     print(f"load average: {r['load'][0]:.1f} before, {min(loads):.1f}-{max(loads):.1f} during, "
           f"{r['load'][1]:.1f} after")
     print(f"peak RSS: MkDocs with workers {rss['mkdocs']:.0f} MB, Pagefind {rss['pagefind']:.0f} MB, "
-          f"both at once {rss['combined']:.0f} MB; peak PSS of MkDocs with workers {rss['pss']:.0f} MB")
+          f"both at once {rss['combined']:.0f} MB; peak PSS of MkDocs with workers {rss['pss']:.0f} MB, "
+          f"of every process at one instant {rss['pss_all']:.0f} MB")
     print("largest pages: " + ", ".join(f"{path} {size / 1024:.0f} KB" for size, path in r["largest"]))
 
 
@@ -329,7 +334,8 @@ def main() -> int:
                   f"{r['load'][0]:.1f} before, {r['load'][1]:.1f} after)"
                   + (f"; of which Pagefind {r['pagefind_s']:.1f} s wall" if name == "pagefind" else ""))
             print(f"  peak RSS: mkdocs {rss['mkdocs']:.0f} MB, Pagefind {rss['pagefind']:.0f} MB, "
-                  f"both at once {rss['combined']:.0f} MB")
+                  f"both at once {rss['combined']:.0f} MB; peak PSS (shared pages counted once): MkDocs with "
+                  f"workers {rss['pss']:.0f} MB, every process at one instant {rss['pss_all']:.0f} MB")
             print("  largest pages: " + ", ".join(f"{path} {size / 1024:.0f} KB" for size, path in r["largest"]))
             print(f"  queries (load average {r['search_load'][0]:.1f} before, {r['search_load'][1]:.1f} after):")
             for query, seconds, in_page, fetched in r["search"]:
