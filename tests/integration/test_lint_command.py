@@ -44,7 +44,7 @@ def test_markdown_findings_with_positions(run_cli, document):
     assert code == 1
     findings = json.loads(out)
     got = [(f["line"], f["column"], f["match"], f["rule"]) for f in findings]
-    assert got == [(6, 22, "failed to notice", "blameless/BL014"), (10, 1, "Tomasz", "blameless/BL075")]
+    assert got == [(6, 22, "failed to notice", "blameless/BL014"), (10, 1, "Tomasz", "blameless/BL076")]
     for finding in findings:
         assert finding["severity"] == "warning" and finding["suggestion"] and finding["category"]
         assert finding["end_column"] == finding["column"] + len(finding["match"])
@@ -52,10 +52,10 @@ def test_markdown_findings_with_positions(run_cli, document):
 
 def test_severity_error_applies_the_published_policy(run_cli, document):
     code, out, _ = run_cli("lint", "--format", "json", "--severity", "error", str(document))
-    # BL075 (a name in a cause) is a medium-confidence rule: a warning even under the published policy
-    # (issue 17: it was wrong on real postmortems, where such names were products and vendors).
+    # BL076 (a cause statement that starts with a person) needs evidence of a person, here a listed given
+    # name (issue 17: without it such names were products and vendors), and is high-confidence: an error.
     severities = {f["rule"]: f["severity"] for f in json.loads(out)}
-    assert code == 1 and severities == {"blameless/BL014": "error", "blameless/BL075": "warning"}
+    assert code == 1 and severities == {"blameless/BL014": "error", "blameless/BL076": "error"}
 
 
 def test_text_github_and_sarif_formats(run_cli, document):
@@ -67,7 +67,7 @@ def test_text_github_and_sarif_formats(run_cli, document):
     code, out, _ = run_cli("lint", "--format", "sarif", str(document))
     sarif = json.loads(out)
     results = sarif["runs"][0]["results"]
-    assert {r["ruleId"] for r in results} == {"blameless/BL014", "blameless/BL075"}
+    assert {r["ruleId"] for r in results} == {"blameless/BL014", "blameless/BL076"}
     assert results[0]["locations"][0]["physicalLocation"]["region"]["startColumn"] == 22
 
 

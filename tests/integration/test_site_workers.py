@@ -62,6 +62,9 @@ def site_build(tmp_path: Path, incidents: Path, name: str, **options) -> Postmor
     config["site_url"] = "https://lessons.example.org/team/"  # canonical URLs on every page
     path.write_text(json.dumps(config), encoding="utf-8")
     loaded = load_config(str(path))
+    # as `mkdocs build` does: MkDocs keeps a plugin that defines on_startup for the whole process, so
+    # without this call an earlier test's `serve` would still be the command here (no workers then)
+    loaded.plugins.on_startup(command="build", dirty=False)
     build(loaded)
     return loaded.plugins["postmortems"]
 
@@ -110,6 +113,7 @@ def test_a_layout_the_shell_cannot_reproduce_is_rendered_by_the_template(tmp_pat
         config["theme"] = {"name": "material", "custom_dir": str(overrides)}
         path.write_text(json.dumps(config), encoding="utf-8")
         loaded = load_config(str(path))
+        loaded.plugins.on_startup(command="build", dirty=False)
         build(loaded)
         return loaded.plugins["postmortems"]
 
