@@ -15,11 +15,8 @@ from postmortem_kit.blameless.confidence import HIGH, MEDIUM, calibration, tier_
 from postmortem_kit.blameless.entities import document_entities
 from postmortem_kit.blameless.speaker import organisation_subject
 from postmortem_kit.core import load_yaml_text
+from support.blameless_findings import published_errors as errors
 from support.examples import example_text
-
-
-def errors(text: str) -> list:
-    return [f for f in lint_text(text, "x.md", status="published") if f.severity == "error" and not f.suppressed]
 
 
 def found(text: str) -> list:

@@ -11,11 +11,7 @@ import time
 import pytest
 
 from postmortem_kit.blameless import lint_text
-
-
-def errors(text: str) -> list:
-    return [f for f in lint_text(text, "x.md", status="published") if f.severity == "error" and not f.suppressed]
-
+from support.blameless_findings import published_errors as errors
 
 # ------------------------------------------------------------------------- list continuations
 
