@@ -13,3 +13,10 @@ def published_errors(text: str) -> list:
 def published_error_rules(text: str) -> list[str]:
     """The rule ids of :func:`published_errors`, in order."""
     return [finding.rule for finding in published_errors(text)]
+
+
+def twins(classes: list[tuple[str, str, str]]):
+    """Parametrize a test over ``(class name, blaming sentence, clean twin)`` rows, one id per class."""
+    import pytest
+
+    return pytest.mark.parametrize("name,blaming,clean", classes, ids=[row[0] for row in classes])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from support.blameless_findings import published_error_rules as errors
+from support.blameless_findings import twins
 
 CLASSES = [
     # (class, blaming, clean twin)
@@ -79,12 +80,12 @@ CLASSES = [
 ]
 
 
-@pytest.mark.parametrize("name,blaming,clean", CLASSES, ids=[c[0] for c in CLASSES])
+@twins(CLASSES)
 def test_blaming_sentence_is_an_error(name, blaming, clean):
     assert errors(blaming), f"{name}: not flagged: {blaming}"
 
 
-@pytest.mark.parametrize("name,blaming,clean", CLASSES, ids=[c[0] for c in CLASSES])
+@twins(CLASSES)
 def test_clean_twin_is_not(name, blaming, clean):
     assert not errors(clean), f"{name}: flagged {errors(clean)}: {clean}"
 

@@ -13,6 +13,7 @@ import pytest
 
 from postmortem_kit.blameless import lint_text
 from support.blameless_findings import published_error_rules as errors
+from support.blameless_findings import twins
 
 CLASSES = [
     # (class, blaming, clean twin)
@@ -76,12 +77,12 @@ CLASSES = [
 ]
 
 
-@pytest.mark.parametrize("name,blaming,clean", CLASSES, ids=[c[0] for c in CLASSES])
+@twins(CLASSES)
 def test_blaming_sentence_is_an_error(name, blaming, clean):
     assert errors(blaming), name
 
 
-@pytest.mark.parametrize("name,blaming,clean", CLASSES, ids=[c[0] for c in CLASSES])
+@twins(CLASSES)
 def test_clean_twin_is_not(name, blaming, clean):
     assert errors(clean) == [], name
 
