@@ -21,6 +21,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -547,6 +548,17 @@ def set_path(value: Any, dotted: str, replacement: Any) -> None:
 # --------------------------------------------------------------------------- the server
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """A client that closes its kept-alive connection (the openai client after a timeout or at exit)
+    is normal for a server, not an error: the stdlib would print a traceback on the tests' stderr,
+    which the command-line tests read as the program's own."""
+
+    def handle_error(self, request, client_address):
+        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError, ConnectionAbortedError)):
+            return
+        super().handle_error(request, client_address)
+
+
 class LLMServer:
     """Start with ``start()`` (or as a context manager); ``base_url`` ends in ``/v1``."""
 
@@ -570,7 +582,7 @@ class LLMServer:
         class Handler(_Handler):
             owner = server
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd = _QuietServer(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
                                         name="llm-server", daemon=True)
