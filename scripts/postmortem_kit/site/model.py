@@ -47,6 +47,11 @@ def pack(data: dict[str, Any]) -> bytes:
     return zlib.compress(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL), 1)
 
 
+def unpack(blob: bytes) -> dict[str, Any]:
+    """What ``pack`` packed."""
+    return pickle.loads(zlib.decompress(blob))
+
+
 @dataclass
 class Incident:
     """One incident as the site needs it: typed summary fields plus the raw mapping.
@@ -78,7 +83,7 @@ class Incident:
 
     @property
     def data(self) -> dict[str, Any]:
-        return self.full if self.full is not None else pickle.loads(zlib.decompress(self.packed))
+        return self.full if self.full is not None else unpack(self.packed)
 
     def unpacked(self) -> Incident:
         return self if self.full is not None else replace(self, full=self.data)
@@ -100,7 +105,7 @@ class Incident:
 
     def _get(self, name: str) -> Any:
         if name in KEPT and self.full is None:
-            return pickle.loads(zlib.decompress(self.kept)).get(name) if self.kept else None
+            return unpack(self.kept).get(name) if self.kept else None
         return self.data.get(name)
 
     def section(self, name: str) -> dict[str, Any]:
