@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 
 from postmortem_kit.blameless.mask import MASK
+from postmortem_kit.blameless.roles import deciding_body, tool_role
 from postmortem_kit.blameless.subjects import SubjectReader
 from postmortem_kit.blameless.tokens import (
     _ABBREVIATIONS,
@@ -168,6 +169,9 @@ class Grammar(SubjectReader):
             return "weak", possessive
         if self._is_name(tokens, index, base, base_text, possessive):
             return "named", possessive
+        before = tokens[index - 1].lower if index > 0 and tokens[index - 1].kind == "w" else None
+        if tool_role(base, before, self.systems, self.products):
+            return "system", possessive  # "the backup agent", "the certificate manager": software
         if base in self.person_nouns or (base.endswith("s") and base[:-1] in self.person_nouns):
             if base in ("support", "security", "finance", "legal", "marketing", "sales", "ops", "shift", "pilot", "lead") \
                     and not self._team_like(tokens, index):
@@ -177,6 +181,8 @@ class Grammar(SubjectReader):
                 and tokens[index - 1].lower != "security" \
                 and (tokens[index - 1].lower in _DEPARTMENTS or tokens[index - 1].lower in self.person_nouns):
             return "person", possessive  # "the networking group", "the on-call rotation"
+        if deciding_body(base, before):
+            return "person", possessive  # "the change board waved it through"
         if base in _DEPARTMENTS and text[:1].isupper() and self._human_verb_next(tokens, index):
             return "person", possessive  # "Operations overlooked", "Engineering forgot": a department acting
         if base in self.activities:
@@ -245,8 +251,6 @@ class Grammar(SubjectReader):
     # ------------------------------------------------------------ phrases
 
 
-
-
     def is_fault(self, phrase: Phrase, *, demonstrative: bool = False) -> bool:
         """Does the phrase name a failure or a faulty artefact ("the mistake", "the wrong
         snapshot"), or, with ``demonstrative``, stand for the incident ("this one", "that")?"""
@@ -267,16 +271,6 @@ class Grammar(SubjectReader):
         words = [token.lower for token in self.tokens(phrase.start, phrase.end) if token.kind == "w"]
         return bool(words) and words[0] in ("a", "an", "another") and \
             not any(w in self.judgement_adjectives or w in ("more", "better") for w in words)
-
-
-
-
-
-
-
-
-
-
 
 
     def person_evidence(self, phrase: Phrase, *, weak_ok: bool = False) -> bool:

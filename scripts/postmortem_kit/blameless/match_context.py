@@ -61,7 +61,9 @@ def subject_of(rule: Rule, start: int, grammar: Grammar) -> Phrase:
     if left.satisfies(rule.subject) and left.cls not in ("unknown", "none"):
         return left
     clause = grammar.clause_subject(start)
-    if clause.cls == "negative" or clause.satisfies(rule.subject) and clause.cls not in ("unknown", "none"):
+    # "They ran the script against production": a rule that accepts "they" accepts it as the clause subject too.
+    if clause.cls == "negative" or clause.satisfies(rule.subject, weak_ok=rule.weak_ok) \
+            and clause.cls not in ("unknown", "none"):
         return clause
     return left if left.cls != "none" else clause
 

@@ -1,0 +1,33 @@
+"""Role and group words whose class depends on the word before them.
+
+"The change board" and "the review panel" are people deciding; "the circuit board" and "the
+control panel" are things.  "The backup agent" and "the certificate manager" are software; "the
+support agent" and "the release manager" are people.  Grammar.word_class asks these two questions
+about the noun before a head; both look at one token, so they cost nothing measurable.
+"""
+
+from __future__ import annotations
+
+# A board or panel of people that decides on changes, after a word naming what it decides on.
+DECIDING_BODIES = frozenset(("board", "boards", "panel", "panels"))
+BODY_QUALIFIERS = frozenset(("change", "review", "advisory", "approval", "architecture", "release", "design",
+                             "safety", "security", "governance", "steering", "risk", "cab"))
+
+# Role words that also name software when a system noun stands before them, unless that noun names
+# a field people work in ("the release manager", "the support agent").
+TOOL_ROLES = frozenset(("agent", "agents", "manager", "managers"))
+PEOPLE_MODIFIERS = frozenset(("release", "releases", "change", "changes", "deploy", "deployment", "build", "incident",
+                              "product", "project", "program", "service", "support", "account", "delivery",
+                              "engineering", "escalation", "network", "security", "test", "qa", "data", "platform",
+                              "feature", "migration", "rollout", "vendor", "provider", "on-call", "shift"))
+
+
+def deciding_body(head: str, before: str | None) -> bool:
+    """"the change board", "the review panel": a group of people."""
+    return head in DECIDING_BODIES and before in BODY_QUALIFIERS
+
+
+def tool_role(head: str, before: str | None, systems: frozenset[str], products: frozenset[str]) -> bool:
+    """"the backup agent", "the certificate manager": software, not a person."""
+    return head in TOOL_ROLES and before is not None and (before in systems or before in products) \
+        and before not in PEOPLE_MODIFIERS
