@@ -337,13 +337,22 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _dedupe(matches: list[Match]) -> list[Match]:
-    """One finding per phrase: drop matches that overlap an earlier, kept one."""
+    """One finding per phrase: drop matches that overlap an earlier, kept one, except that a
+    high-confidence match replaces an overlapping medium one (a warning never hides an error)."""
     kept: list[Match] = []
     for match in matches:
         if kept and match.start < kept[-1].end:
+            if _outranks(match, kept[-1]):
+                kept[-1] = match
             continue
         kept.append(match)
     return kept
+
+
+def _outranks(match: Match, other: Match) -> bool:
+    from postmortem_kit.blameless.confidence import HIGH, tier_of  # read only when two matches overlap
+
+    return match.rule.id != other.rule.id and tier_of(match.rule.id) == HIGH and tier_of(other.rule.id) != HIGH
 
 
 dedupe = _dedupe  # for callers that filter matches before deduplicating (Markdown headings)
