@@ -1,0 +1,118 @@
+"""Sixth round (s7-engine, issue 17): open subjects and frames for the weak classes of blind set 6.
+
+Own wording, not copied from any corpus, the development sets or a blind set.  Classes that extend
+a high-confidence rule (group and occupation nouns, "they" as a clause subject, "without" + any
+step of diligence, shortcuts, self-approval, untested changes, leaked secrets) must be errors in a
+published incident; the new rules BL137-BL141 are measured only in-sample, so they are warnings
+(``medium``) until real text shows their precision.  Every class has a clean twin.
+"""
+from __future__ import annotations
+
+import pytest
+
+from postmortem_kit.blameless import lint_text
+from support.blameless_findings import published_error_rules as errors
+from support.blameless_findings import twins
+
+ERROR_CLASSES = [
+    # (class, blaming, clean twin)
+    ("'they' as the clause subject of a wrong target",
+     "They applied the purge to production instead of the sandbox.",
+     "The purge job applied the change to production instead of the sandbox because its profile defaulted to prod."),
+    ("wrong target with 'rather than' and a local copy",
+     "The analyst ran the backfill on the live database rather than her local one.",
+     "The analyst ran the backfill on her local database, as the runbook says."),
+    ("collective noun: a help desk",
+     "The helpdesk ignored the outage reports for most of the morning.",
+     "The helpdesk forwarded the outage reports to the on-call within minutes."),
+    ("collective noun: a change board",
+     "The change board ignored the rollback concerns raised in the meeting.",
+     "The circuit board ignored the reset signal after the power dip."),
+    ("occupation outside engineering titles",
+     "The bookkeeper ignored the reconciliation warning twice.",
+     "The bookkeeper reported the reconciliation warning to finance."),
+    ("software named 'agent' or 'manager' after a system noun",
+     "The release manager ignored the failing smoke test.",
+     "The package manager ignored the pinned version in the lock file."),
+    ("'without' + a step of diligence, with 'they'",
+     "They rotated the keys without telling the mobile team.",
+     "The keys rotated without a restart because the loader watches the file."),
+    ("'without' + opening or escalating",
+     "The duty engineer closed the incident without escalating to the vendor.",
+     "The incident closed automatically without escalation once the alert resolved."),
+    ("omission idiom: never got round to",
+     "The storage squad never got round to testing the restore.",
+     "The storage squad tested the restore every quarter."),
+    ("shortcuts",
+     "The contractor took a shortcut and edited the table by hand.",
+     "The new tool gives operators a shortcut to the edit history."),
+    ("self-approval",
+     "The team lead approved his own change during the freeze.",
+     "The team lead approved the change after two reviews."),
+    ("untested change without a determiner",
+     "They pushed untested configuration to every region.",
+     "The pipeline pushed untested configuration to every region because the test stage was skipped by a path filter."),
+    ("leaking a secret",
+     "The intern leaked the signing key in a public paste.",
+     "The monitoring scanner reported leaked signing keys on a paste site."),
+    ("diligence nouns after a possessive person",
+     "The root cause was the operator's disregard for the freeze.",
+     "The root cause was the scheduler's disregard for the freeze window, a known bug."),
+]
+
+WARNING_CLASSES = [
+    # (class, rule, blaming, clean twin)
+    ("destructive passive with a person agent", "blameless/BL137",
+     "The DNS zone was wiped by an administrator during the migration.",
+     "The DNS zone was wiped by the sync job during the migration."),
+    ("never + any participle with a person agent", "blameless/BL138",
+     "The fallback route was never enabled by the network team.",
+     "The fallback route was never enabled by the controller because its flag was off."),
+    ("premature act with a person subject", "blameless/BL139",
+     "The on-call engineer failed over before the replica had caught up.",
+     "The cluster manager failed over before the replica had caught up."),
+    ("premature act in the passive", "blameless/BL139",
+     "The cutover was started by the release captain before the backup had finished.",
+     "The cutover was started by the scheduler before the backup had finished."),
+    ("nominal diligence with a person agent", "blameless/BL140",
+     "Inadequate care from the reviewers let the broken schema through.",
+     "Inadequate care in the schema tooling let the broken migration through."),
+    ("letting something lapse", "blameless/BL141",
+     "The on-call let the error budget run out without saying anything.",
+     "The rate limiter let the queue fill up because its limit was too high."),
+]
+
+
+def _warnings(text: str) -> list[str]:
+    return [f.rule for f in lint_text(text, "x.md", status="published") if f.severity == "warning" and not f.suppressed]
+
+
+@twins(ERROR_CLASSES)
+def test_blaming_sentence_is_an_error(name, blaming, clean):
+    assert errors(blaming), f"{name}: not flagged: {blaming}"
+
+
+@twins(ERROR_CLASSES)
+def test_clean_twin_is_not(name, blaming, clean):
+    assert not errors(clean), f"{name}: flagged {errors(clean)}: {clean}"
+
+
+@pytest.mark.parametrize("name,rule,blaming,clean", WARNING_CLASSES, ids=[row[0] for row in WARNING_CLASSES])
+def test_new_rules_warn_on_blame_and_not_on_the_twin(name, rule, blaming, clean):
+    assert rule in _warnings(blaming), f"{name}: {rule} not a warning on: {blaming}"
+    assert not errors(clean) and rule not in _warnings(clean), f"{name}: flagged: {clean}"
+
+
+def test_a_warning_never_hides_an_error_on_the_same_phrase():
+    # BL139 (medium) starts at the same word as BL128 (high) and runs longer.
+    assert "blameless/BL128" in errors("She deleted the production table before the backup had finished.")
+
+
+@pytest.mark.parametrize("text", [
+    "It looked at first as if the release engineer had skipped a step, until the pipeline bug turned up.",
+    "We were reluctant to deploy twice without telling the community first.",
+    "The backup agent skipped the largest table after the timeout.",
+    "The certificate manager did not renew the certificate because the DNS challenge failed.",
+])
+def test_false_alarm_classes_are_clean(text):
+    assert not errors(text), errors(text)
