@@ -49,6 +49,31 @@ _LINKING = LazyRegex(r"(?:\b(?:to|at|the|a|an|of|in|by|out|over|up)\s+){1,3}\Z")
 
 
 def subject_of(rule: Rule, start: int, grammar: Grammar) -> Phrase:
+    subject = _subject_of(rule, start, grammar)
+    if subject.cls == "weak" and _they_are_systems(subject.start, grammar):
+        return Phrase("system", subject.start, subject.end, head=subject.head)
+    return subject
+
+
+def _they_are_systems(position: int, grammar: Grammar) -> bool:
+    """"The replicas kept serving stale reads because |they| ignored the lease": a plural system
+    earlier in the sentence, and no person before "they", is what "they" stands for."""
+    if position < 0:
+        return False
+    start, _ = grammar.sentence(position)
+    tokens = grammar.tokens(start, position)
+    plural_system = False
+    for index, token in enumerate(tokens):
+        if token.kind != "w":
+            continue
+        cls, _ = grammar.word_class(tokens, index)
+        if cls in ("person", "named"):
+            return False
+        plural_system = plural_system or cls == "system" and token.lower.endswith("s")
+    return plural_system
+
+
+def _subject_of(rule: Rule, start: int, grammar: Grammar) -> Phrase:
     if rule.subject_scope == "possessor":
         return grammar.possessor(start)
     # A match anchored after linking words ("was at |fault", "is to |blame"): read the subject before them.
