@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 
 from postmortem_kit.blameless.mask import MASK
-from postmortem_kit.blameless.roles import deciding_body, tool_role
+from postmortem_kit.blameless.roles import deciding_body, qualified_role, time_of_day, tool_role
 from postmortem_kit.blameless.subjects import SubjectReader
 from postmortem_kit.blameless.tokens import (
     _ABBREVIATIONS,
@@ -172,6 +172,8 @@ class Grammar(SubjectReader):
         before = tokens[index - 1].lower if index > 0 and tokens[index - 1].kind == "w" else None
         if tool_role(base, before, self.systems, self.products):
             return "system", possessive  # "the backup agent", "the certificate manager": software
+        if time_of_day(base, tokens[index - 1].kind if index > 0 else None):
+            return "unknown", possessive  # "at 2:15 PM", not the PM
         if base in self.person_nouns or (base.endswith("s") and base[:-1] in self.person_nouns):
             if base in ("support", "security", "finance", "legal", "marketing", "sales", "ops", "shift", "pilot", "lead") \
                     and not self._team_like(tokens, index):
@@ -181,8 +183,8 @@ class Grammar(SubjectReader):
                 and tokens[index - 1].lower != "security" \
                 and (tokens[index - 1].lower in _DEPARTMENTS or tokens[index - 1].lower in self.person_nouns):
             return "person", possessive  # "the networking group", "the on-call rotation"
-        if deciding_body(base, before):
-            return "person", possessive  # "the change board waved it through"
+        if deciding_body(base, before) or qualified_role(base, before):
+            return "person", possessive  # "the change board", "the scrum master"
         if base in _DEPARTMENTS and text[:1].isupper() and self._human_verb_next(tokens, index):
             return "person", possessive  # "Operations overlooked", "Engineering forgot": a department acting
         if base in self.activities:

@@ -31,3 +31,31 @@ def tool_role(head: str, before: str | None, systems: frozenset[str], products: 
     """"the backup agent", "the certificate manager": software, not a person."""
     return head in TOOL_ROLES and before is not None and (before in systems or before in products) \
         and before not in PEOPLE_MODIFIERS
+
+
+# Role heads that name a person only after a word saying which duty ("the scrum master", "the
+# pager holder", "the build cop", "the escalation contact"), and a thing otherwise ("the master
+# node", "the card holder" of a badge reader, "the contact form").
+QUALIFIED_ROLES = {
+    "master": frozenset(("scrum", "release", "build", "ops", "quiz")),
+    "masters": frozenset(("scrum", "release", "build", "ops")),
+    "holder": frozenset(("pager", "key", "budget", "phone", "token", "rota", "rotation")),
+    "holders": frozenset(("pager", "key", "budget", "phone", "token")),
+    "cop": frozenset(("build", "release", "merge", "deploy", "on-call")),
+    "cops": frozenset(("build", "release", "merge", "deploy")),
+    "contact": frozenset(("escalation", "emergency", "vendor", "primary", "secondary", "on-call", "support")),
+    "contacts": frozenset(("escalation", "emergency", "vendor", "on-call", "support")),
+}
+# "PM" is a role ("the PM decided", a person noun in rules.yaml) and a time ("at 2:15 PM").
+TIME_OR_ROLE = frozenset(("pm", "am"))
+
+
+def qualified_role(head: str, before: str | None) -> bool:
+    """"the scrum master", "the pager holder", "the build cop": a person."""
+    duties = QUALIFIED_ROLES.get(head)
+    return duties is not None and before in duties
+
+
+def time_of_day(head: str, before_kind: str | None) -> bool:
+    """"2:15 PM" is a time, not the PM."""
+    return head in TIME_OR_ROLE and before_kind == "n"
