@@ -48,7 +48,8 @@ _DEPARTMENTS = frozenset(("operations", "engineering", "networking", "infrastruc
 _PERSONAL = frozenset(("he", "she", "his", "her", "him", "hers", "himself", "herself"))
 # Heads that name a group of people after a department or a role ("the networking group", "the
 # on-call rotation"), and a thing otherwise ("the consumer group", "the key rotation").
-_GROUP_HEADS = frozenset(("group", "groups", "rotation", "crew", "squad", "desk", "unit", "department"))
+_GROUP_HEADS = frozenset(("group", "groups", "rotation", "crew", "squad", "desk", "unit", "department", "org", "orgs",
+                          "side", "pool", "centre", "center", "floor", "bench"))
 
 
 class Grammar(SubjectReader):
