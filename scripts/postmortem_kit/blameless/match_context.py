@@ -50,9 +50,24 @@ _LINKING = LazyRegex(r"(?:\b(?:to|at|the|a|an|of|in|by|out|over|up)\s+){1,3}\Z")
 
 def subject_of(rule: Rule, start: int, grammar: Grammar) -> Phrase:
     subject = _subject_of(rule, start, grammar)
-    if subject.cls == "weak" and _they_are_systems(subject.start, grammar):
+    if subject.cls == "weak" and (_they_are_systems(subject.start, grammar) or _passive_patient(subject, start, grammar)):
         return Phrase("system", subject.start, subject.end, head=subject.head)
     return subject
+
+
+def _passive_patient(subject: Phrase, start: int, grammar: Grammar) -> bool:
+    """"They were promoted to production without a review": "they" is acted on, in the same
+    clause as the match (not "they were warned but ignored it", where a new verb phrase acts)."""
+    if subject.end < 0 or subject.end > start or _PASSIVE_AFTER.match(grammar.masked, subject.end) is None:
+        return False
+    return _NEW_VERB_PHRASE.search(grammar.masked, subject.end, start) is None
+
+
+_NEW_VERB_PHRASE = LazyRegex(r",|;|\s(?:and|but|then|yet|so)\s")
+
+
+# "They |were promoted| to production without a review": "they" is what was acted on, not who acted.
+_PASSIVE_AFTER = LazyRegex(r"\s+(?:were|are|had\s+been|have\s+been|got|get|being)\s+(?:[a-z]{2,20}ly\s+)?[a-z]{2,20}(?:ed|en)(?![\w-])")
 
 
 def _they_are_systems(position: int, grammar: Grammar) -> bool:

@@ -130,6 +130,10 @@ def test_new_rules_warn_on_blame_and_not_on_the_twin(name, rule, blaming, clean)
     assert not errors(clean) and rule not in _warnings(clean), f"{name}: flagged: {clean}"
 
 
+def test_they_warned_then_acting_is_still_a_person():
+    assert errors("They were warned but ignored the alert.")
+
+
 def test_a_warning_never_hides_an_error_on_the_same_phrase():
     # BL139 (medium) starts at the same word as BL128 (high) and runs longer.
     assert "blameless/BL128" in errors("She deleted the production table before the backup had finished.")
@@ -140,6 +144,8 @@ def test_a_warning_never_hides_an_error_on_the_same_phrase():
     "We were reluctant to deploy twice without telling the community first.",
     "The backup agent skipped the largest table after the timeout.",
     "The certificate manager did not renew the certificate because the DNS challenge failed.",
+    "They were promoted to production without a review because the pipeline treated docs changes as trivial.",
+    "The engineers rolled back without waiting for approval, as the runbook allows.",
 ])
 def test_false_alarm_classes_are_clean(text):
     assert not errors(text), errors(text)
