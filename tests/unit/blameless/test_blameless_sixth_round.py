@@ -131,8 +131,10 @@ def test_clean_twin_is_not(name, blaming, clean):
 
 
 @pytest.mark.parametrize("name,rule,blaming,clean", WARNING_CLASSES, ids=[row[0] for row in WARNING_CLASSES])
-def test_new_rules_warn_on_blame_and_not_on_the_twin(name, rule, blaming, clean):
-    assert rule in _warnings(blaming), f"{name}: {rule} not a warning on: {blaming}"
+def test_new_rules_flag_blame_and_not_the_twin(name, rule, blaming, clean):
+    # Warnings in the sixth round; errors (high tier) since the seventh, when they showed no false
+    # alarm on real text nor on any labelled set's clean items.
+    assert rule in errors(blaming) + _warnings(blaming), f"{name}: {rule} not flagged: {blaming}"
     assert not errors(clean) and rule not in _warnings(clean), f"{name}: flagged: {clean}"
 
 
@@ -141,8 +143,10 @@ def test_they_warned_then_acting_is_still_a_person():
 
 
 def test_a_warning_never_hides_an_error_on_the_same_phrase():
-    # BL139 (medium) starts at the same word as BL128 (high) and runs longer.
-    assert "blameless/BL128" in errors("She deleted the production table before the backup had finished.")
+    # BL139 starts at the same word as BL128 and runs longer; whichever is kept, the phrase is an error
+    # (BL139 was a warning in the sixth round, when the warning hid the error).
+    found = errors("She deleted the production table before the backup had finished.")
+    assert {"blameless/BL128", "blameless/BL139"} & set(found), found
 
 
 @pytest.mark.parametrize("text", [
