@@ -96,8 +96,7 @@ def compile_rule_file(raw: Any, digest: str, *, check: bool = True) -> dict:
         if errors:
             raise ValueError("; ".join(errors))
     lexicon = raw["lexicon"]
-    macros = dict(raw.get("macros") or {})
-    macros["PARTICIPLE"] = _participle()
+    macros = _macros(raw)
     contexts = raw["contexts"]
     marker = straight("(?:" + expand(contexts["cause_markers"], macros) + ")")
     rules = []
@@ -174,8 +173,7 @@ def validate(raw: Any) -> list[str]:
     if not isinstance(rules, list):
         return errors + ["`rules` must be a list"]
     seen: set[str] = set()
-    macros = dict(raw.get("macros") or {})
-    macros["PARTICIPLE"] = _participle()
+    macros = _macros(raw)
     for index, entry in enumerate(rules):
         where = f"rules[{index}]"
         if not isinstance(entry, dict):
@@ -296,6 +294,16 @@ def spaces(pattern: str) -> str:
             continue
         out.append(char)
     return "".join(out)
+
+
+def _macros(raw: dict) -> dict[str, str]:
+    """The file's macros and the built-in ones: {PARTICIPLE}, and {DEVIATION} from agency.yaml."""
+    from postmortem_kit.blameless.agency import MACRO, deviation_macro
+
+    macros = dict(raw.get("macros") or {})
+    macros["PARTICIPLE"] = _participle()
+    macros[MACRO] = deviation_macro()
+    return macros
 
 
 def _participle() -> str:

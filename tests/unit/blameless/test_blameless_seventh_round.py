@@ -65,3 +65,25 @@ def test_the_rule_of_the_class_fires(rule, text):
 @pytest.mark.parametrize("text", CLEAN, ids=[text[:40] for text in CLEAN])
 def test_near_misses_are_clean(text):
     assert not errors(text), (text, errors(text))
+
+
+def test_deviation_markers_are_data_in_closed_classes():
+    import re
+
+    from postmortem_kit.blameless.agency import deviation_macro, marker_classes
+
+    classes = marker_classes()
+    assert {"missing_step", "contrast", "wrong_place", "timing"} <= set(classes)
+    assert all(entries for entries in classes.values())
+    pattern = deviation_macro().replace("{WS}", r"[\w'’-]{1,30}")
+    assert re.compile(pattern).search("ran it in the live tenant")
+    assert not re.compile(pattern).search("restarted the broker without data loss")
+
+
+def test_the_compiled_rules_use_the_markers_of_agency_yaml():
+    from postmortem_kit.blameless.agency import marker_classes
+    from postmortem_kit.blameless.rules import load_rules
+
+    pattern = load_rules().by_id["BL142"].pattern
+    assert r"instead\s+of" in pattern and "(?<!back" in pattern
+    assert "DEVIATION" not in pattern and len(marker_classes()) >= 8
