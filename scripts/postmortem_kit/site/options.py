@@ -16,6 +16,7 @@ plugins:
       search: pagefind                 # or builtin: material's own (one JSON index of every page)
       page_size: 200                   # incidents per page of each list (they paginate)
       search_shard_pages: 1000         # incident pages per Pagefind run (its memory grows with them)
+      search_overlap: true             # index each shard while the next pages are written
 ```
 
 MkDocs validates them (``PostmortemsConfig``): an unknown key (a typo such as ``publish_draft``) or a
@@ -90,6 +91,7 @@ class PostmortemsConfig(base.Config):
     search = c.Choice(("pagefind", "builtin"), default="pagefind")
     page_size = _Count(200, 10, 5000)
     search_shard_pages = _Count(1000, 1, 1_000_000)
+    search_overlap = c.Type(bool, default=True)
 
 
 @dataclass(frozen=True)
@@ -105,13 +107,14 @@ class SiteOptions:
     search: str = "pagefind"
     page_size: int = 200
     search_shard_pages: int = 1000
+    search_overlap: bool = True
 
 
 def site_options(config: PostmortemsConfig | dict, config_dir: Path) -> SiteOptions:
     """The validated options with paths resolved against the folder of mkdocs.yml."""
     values = {"dir": "postmortems", "prefix": "", "publish_drafts": False, "followups_status": None,
               "edit_path": None, "latest": 10, "similar": 3, "chart_months": 24, "search": "pagefind",
-              "page_size": 200, "search_shard_pages": 1000, **dict(config)}
+              "page_size": 200, "search_shard_pages": 1000, "search_overlap": True, **dict(config)}
     incidents_dir = _resolve(values["dir"], config_dir)
     edit_path = values["edit_path"]
     if edit_path is None:
@@ -132,6 +135,7 @@ def site_options(config: PostmortemsConfig | dict, config_dir: Path) -> SiteOpti
         search=values["search"],
         page_size=values["page_size"],
         search_shard_pages=values["search_shard_pages"],
+        search_overlap=values["search_overlap"],
     )
 
 

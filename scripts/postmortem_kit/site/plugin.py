@@ -21,8 +21,10 @@ instance:
 * ``on_page_context`` also makes a ``GeneratedPage``'s body just before the theme writes it;
 * ``on_post_page`` sanitises what the theme put around the body in its content ``<article>``, and
   drops a ``GeneratedPage``'s body once written;
-* ``on_post_build`` writes the Pagefind search index in shards (``search_index``; material's own
-  index is left empty unless the ``search`` option is ``builtin``);
+* ``on_post_page`` also notes each incident page for the Pagefind index, which is written in
+  shards (``search_index.ShardRunner``), each shard's run started while the next pages are written;
+* ``on_post_build`` waits for the last runs and writes the search manifest (material's own index is
+  left empty unless the ``search`` option is ``builtin``);
 * ``on_env`` / ``on_serve``: no template re-checks per page in a build; ``mkdocs serve`` rebuilds
   when an incident file (or the status file) changes.
 
@@ -73,7 +75,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.made = None  # the incident pages made (site.generated_page.MadeCache)
         self.memo = None
         self.shells = None  # the theme's page shell per layout (site.page_shell), one build at a time
-        self.search_pages = search_index.SearchPages()  # the pages written for the search index
+        self.search = None  # the search index being written (search_index.ShardRunner), Pagefind only
 
     def on_startup(self, *, command, dirty, **kwargs):
         # Defining on_startup keeps this plugin instance for all the builds of one `mkdocs serve`,
@@ -92,7 +94,10 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
                      "material's built-in search is used")
             self.options = replace(self.options, search=search_index.BUILTIN)
         self.pages, self.full_content = {}, {}
-        self.search_pages = search_index.SearchPages()
+        self._close_search()
+        if self._pagefind():
+            self.search = search_index.ShardRunner(config.site_dir, self.options.search_shard_pages,
+                                                   background=self.options.search_overlap)
         from postmortem_kit.site.model import LoadCache
         from postmortem_kit.textsafety import clean_content
 
@@ -233,8 +238,13 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         from postmortem_kit.textsafety import clean_document
 
         output = clean_document(output, page.content)
-        if self._pagefind() and self.pages[page.file.src_uri].search:
-            output = self.search_pages.add(output, page.file.dest_uri)
+        if self.search is not None and self.pages[page.file.src_uri].search:
+            try:
+                output = self.search.add(output, page.file.dest_uri)
+            except search_index.SearchIndexError as error:
+                from mkdocs.exceptions import PluginError
+
+                raise PluginError(str(error)) from None
         if isinstance(page, GeneratedPage):
             page.drop()  # written: the page's HTML is not kept
         return output
@@ -244,7 +254,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         if self.shells is not None:
             log.debug(f"lessons site: {self.shells.filled} page(s) from a shell, {self.shells.rendered} through "
                       f"the template, {self.shells.fallbacks} layout(s) fell back to the template")
-        if not self._pagefind():
+        if not self._pagefind() or self.search is None:
             return
         from mkdocs.exceptions import PluginError
 
@@ -254,14 +264,15 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         if not self.serving:
             self.made = self.memo = None
 
+        search, self.search = self.search, None
         try:
-            result = search_index.build_index(config.site_dir, self.search_pages, self.options.search_shard_pages)
+            result = search.finish()
         except search_index.SearchIndexError as error:
             raise PluginError(str(error)) from None
         finally:
-            self.search_pages = search_index.SearchPages()
+            search.close()
         log.info(f"lessons site: search index of {result.pages} page(s) written in {result.seconds:.1f} s "
-                 f"({len(result.bundles)} bundle(s))")
+                 f"after the last page ({len(result.bundles)} bundle(s), Pagefind runs {search.run_seconds:.1f} s)")
 
     def _pagefind(self) -> bool:
         return self.options is not None and self.options.search == search_index.PAGEFIND
@@ -286,6 +297,12 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
 
     def on_build_error(self, error, **kwargs):
         self._close_pool(kill=True)
+        self._close_search()
+
+    def _close_search(self) -> None:
+        if self.search is not None:
+            self.search.close()
+            self.search = None
 
     def _close_pool(self, kill: bool = False) -> None:
         if self.pool is not None:

@@ -1,4 +1,4 @@
-"""The site's search: Pagefind indexes of the incident pages, written after the build.
+"""The site's search: Pagefind indexes of the incident pages, written while the pages are written.
 
 Pagefind (``pagefind[bin]``, the ``site`` extra) reads the built HTML and writes a bundle: an index
 split in small chunks, so a query in the reader's browser downloads a few hundred kilobytes however
@@ -10,8 +10,10 @@ prevention, follow-ups, similar incidents ...); listing pages are not indexed at
 incident page.
 
 Pagefind holds every page of a run in memory (about 300 KB a page: 2.6 GB at 10,000 incidents),
-so the pages are indexed in shards of ``search_shard_pages``: one Pagefind run per shard, one
-after the other, each over a temporary folder of hard links to its pages.  The first shard's
+so the pages are indexed in shards of ``search_shard_pages`` (in the order they are written): one
+Pagefind run per shard, one after the other, each over a temporary folder of hard links to its
+pages, started as soon as the shard's last page is written (``search_overlap``; otherwise all after
+the last page), so indexing overlaps the page writing.  The first shard's
 bundle is ``pagefind/``, the others ``pagefind/1/``, ``pagefind/2/`` ...; ``pagefind/pm-search.json``
 (``MANIFEST``) lists the bundles and every filter value with its count, and the search box
 (``assets/search.js``) loads the first bundle and merges the others into it (Pagefind's
@@ -19,8 +21,9 @@ bundle is ``pagefind/``, the others ``pagefind/1/``, ``pagefind/2/`` ...; ``page
 
 The plugin option ``search: builtin`` keeps material's own search instead (the benchmark's
 baseline; a site without the ``site`` extra).  The plugin calls, in build order:
-``filter_block`` (per incident page), ``SearchPages.add`` (``on_post_page``: marks the article and
-notes the page) and ``build_index`` (``on_post_build``).
+``filter_block`` (per incident page), ``ShardRunner.add`` (``on_post_page``: marks the article,
+notes the page, starts a shard's run when one is due), ``ShardRunner.finish`` (``on_post_build``)
+and ``ShardRunner.close`` (``on_build_error``); ``build_index`` indexes noted pages in one go.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from postmortem_kit.core import PostmortemError
 from postmortem_kit.site.model import Incident
@@ -122,9 +126,10 @@ def mark_body(document: str) -> str:
 
 
 def shards(paths: list[str], size: int) -> list[list[str]]:
-    """The pages in runs of at most ``size``, in path order (the same pages, the same shards)."""
-    ordered = sorted(set(paths))
-    return [ordered[start:start + size] for start in range(0, len(ordered), max(1, size))]
+    """The pages in runs of at most ``size``, in the order they were written (``ShardRunner``'s
+    shards: a shard can be indexed as soon as its last page is written)."""
+    size = max(1, size)
+    return [paths[start:start + size] for start in range(0, len(paths), size)]
 
 
 def bundle_name(number: int) -> str:
@@ -146,37 +151,200 @@ def release_memory() -> None:
 
 
 def build_index(site_dir: str | Path, pages: SearchPages, shard_pages: int = 1000) -> IndexResult:
-    """Index the noted pages: one Pagefind run per shard (each its own process, one at a time, so
-    the memory is a shard's), then the manifest.  No page: no bundle, an empty manifest."""
-    site = Path(site_dir)
-    out = site / BUNDLE
-    if out.is_dir():
-        shutil.rmtree(out)  # an earlier build's bundles (mkdocs build --dirty, mkdocs serve)
-    started = time.perf_counter()
-    groups = shards(pages.paths, shard_pages)
-    release_memory()
-    command = _command()
-    env = dict(os.environ)
-    env.setdefault(CHUNK_SIZE_VARIABLE, str(CHUNK_SIZE))
-    bundles, outputs, indexed = [], [], 0
-    for number, group in enumerate(groups):
-        bundle = bundle_name(number)
-        folder = Path(tempfile.mkdtemp(prefix=".pm-search-", dir=site))
+    """Index the noted pages after the build: one Pagefind run per shard (each its own process, one
+    at a time, so the memory is a shard's), then the manifest.  No page: no bundle, an empty
+    manifest.  The same shards and bundles as ``ShardRunner`` writing them during the build."""
+    runner = ShardRunner(site_dir, shard_pages, background=False)
+    runner.pages = pages
+    try:
+        for path in pages.paths:
+            runner.note(path)
+        return runner.finish()
+    finally:
+        runner.close()
+
+
+@dataclass
+class _Run:
+    """One shard's Pagefind process, its temporary folder and its output file."""
+
+    number: int
+    process: subprocess.Popen
+    folder: Path
+    log: Any
+    started: float
+
+
+class ShardRunner:
+    """The search index written shard by shard, while MkDocs writes the pages (``background``).
+
+    The plugin calls ``add`` for each indexed page in ``on_post_page``: the page is noted (and
+    marked, ``SearchPages.add``); once ``shard_pages`` pages are noted and the last of them is
+    written (MkDocs writes a page after its ``on_post_page``, so: when the next page is noted, or
+    ``finish``), that shard's Pagefind run is queued.  At most one run at a time, started by
+    ``add`` (or ``poll``) when the previous one has exited, with a lower CPU priority than the
+    build (``NICE``): the page writing goes first, Pagefind takes the CPU it leaves.  A run that
+    failed stops the build at the next ``add``/``poll`` with ``SearchIndexError`` (one line).
+    ``finish`` (``on_post_build``) queues the last shard, waits for every run and writes the
+    manifest; ``close`` kills a run still going and removes the temporary folders (a build error).
+    Without ``background`` every run happens in ``finish``, one after the other: the same shards
+    (the pages in the order they were written, in runs of ``shard_pages``), the same bundles."""
+
+    def __init__(self, site_dir: str | Path, shard_pages: int = 1000, *, background: bool = True):
+        self.site = Path(site_dir)
+        self.out = self.site / BUNDLE
+        self.shard_pages = max(1, shard_pages)
+        self.background = background
+        self.pages = SearchPages()
+        self._shard: list[str] = []  # the shard being filled
+        self._full: list[str] | None = None  # a full shard whose last page MkDocs is writing now
+        self._queue: list[tuple[int, list[str]]] = []  # shards written, waiting for their run
+        self._shards = 0  # shards formed so far (the next one's number)
+        self._run: _Run | None = None
+        self._outputs: dict[int, str] = {}
+        self._cleared = False
+        self._env: dict[str, str] | None = None
+        self._command: list[str] | None = None
+        self.run_seconds = 0.0  # summed wall time of the Pagefind runs
+        self.started_early = 0  # runs started before ``finish`` (while pages were still being written)
+
+    def add(self, document: str, dest_uri: str) -> str:
+        """The page marked for Pagefind; notes it (and, in the background, starts what is due)."""
+        marked = self.pages.add(document, dest_uri)
+        self.note(dest_uri)
+        return marked
+
+    def note(self, dest_uri: str) -> None:
+        """A page of ``pages`` is noted: it joins the shard being filled."""
+        if self._full is not None:  # its last page was written before this one's on_post_page
+            self._queue_shard(self._full)
+            self._full = None
+        self._shard.append(dest_uri)
+        if len(self._shard) >= self.shard_pages:
+            self._full, self._shard = self._shard, []
+        if self.background:
+            self.poll()
+
+    def poll(self) -> None:
+        """Collect a finished run (``SearchIndexError`` if it failed) and start the next one queued."""
+        if self._run is not None and self._run.process.poll() is not None:
+            self._collect()
+        if self._run is None and self._queue:
+            self._start(*self._queue.pop(0))
+            self.started_early += 1
+
+    def finish(self) -> IndexResult:
+        """Queue the last shards, wait for every run, write the manifest (every page is written)."""
+        started = time.perf_counter()
+        for group in (self._full, self._shard):
+            if group:
+                self._queue_shard(group)
+        self._full, self._shard = None, []
+        if not self._cleared and self._queue:
+            self._clear()
+        release_memory()  # the build's freed memory back to the system before the runs left
+        while self._run is not None or self._queue:
+            if self._run is not None:
+                self._wait()
+            if self._queue:
+                self._start(*self._queue.pop(0))
+        if not self._cleared:
+            self._clear()
+        self.out.mkdir(parents=True, exist_ok=True)
+        bundles = [bundle_name(number) for number in range(self._shards)]
+        (self.out / MANIFEST).write_text(json.dumps(self.pages.manifest(bundles), separators=(",", ":")),
+                                         encoding="utf-8")
+        outputs = [self._outputs[number] for number in range(self._shards)]
+        indexed = sum(int(found[1].replace(",", "")) for found in
+                      (re.search(r"Indexed ([0-9,]+) pages?", output) for output in outputs) if found)
+        return IndexResult(indexed, time.perf_counter() - started, "\n".join(outputs), tuple(bundles))
+
+    def close(self) -> None:
+        """Stop a run still going and remove its temporary folder (idempotent)."""
+        run, self._run = self._run, None
+        self._queue = []
+        if run is not None:
+            if run.process.poll() is None:
+                run.process.kill()
+            run.process.wait()
+            run.log.close()
+            shutil.rmtree(run.folder, ignore_errors=True)
+
+    def _queue_shard(self, group: list[str]) -> None:
+        self._queue.append((self._shards, group))
+        self._shards += 1
+
+    def _clear(self) -> None:
+        if self.out.is_dir():
+            shutil.rmtree(self.out)  # an earlier build's bundles (mkdocs build --dirty, mkdocs serve)
+        self._cleared = True
+
+    def _start(self, number: int, group: list[str]) -> None:
+        if not self._cleared:
+            self._clear()
+        if self._command is None:
+            self._command = _command()
+            self._env = dict(os.environ)
+            self._env.setdefault(CHUNK_SIZE_VARIABLE, str(CHUNK_SIZE))
+        folder = Path(tempfile.mkdtemp(prefix=".pm-search-", dir=self.site))
+        log = tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace")
         try:
-            _link(site, folder, group)
-            output = _run(command + ["--site", str(folder), "--output-path", str(out / bundle),
-                                     "--exclude-selectors", EXCLUDE_SELECTORS], env)
-        finally:
+            _link(self.site, folder, group)
+            command = self._command + ["--site", str(folder), "--output-path", str(self.out / bundle_name(number)),
+                                       "--exclude-selectors", EXCLUDE_SELECTORS]
+            process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=self._env,
+                                       stdin=subprocess.DEVNULL, preexec_fn=_lower_priority if self.background else None)
+        except OSError as error:
+            log.close()
             shutil.rmtree(folder, ignore_errors=True)
-        found = re.search(r"Indexed ([0-9,]+) pages?", output)
-        indexed += int(found[1].replace(",", "")) if found else 0
-        outputs.append(output)
-        if number:
-            _prune(out / bundle)
-        bundles.append(bundle)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / MANIFEST).write_text(json.dumps(pages.manifest(bundles), separators=(",", ":")), encoding="utf-8")
-    return IndexResult(indexed, time.perf_counter() - started, "\n".join(outputs), tuple(bundles))
+            raise SearchIndexError(f"pagefind could not start ({error})") from None
+        self._run = _Run(number, process, folder, log, time.perf_counter())
+
+    def _wait(self) -> None:
+        run = self._run
+        left = TIMEOUT - (time.perf_counter() - run.started)
+        try:
+            run.process.wait(timeout=max(left, 0.001))
+        except subprocess.TimeoutExpired:
+            self.close()
+            raise SearchIndexError(f"pagefind did not finish within {TIMEOUT} s") from None
+        self._collect()
+
+    def _collect(self) -> None:
+        run, self._run = self._run, None
+        self.run_seconds += time.perf_counter() - run.started
+        run.log.seek(0)
+        output = run.log.read()
+        run.log.close()
+        shutil.rmtree(run.folder, ignore_errors=True)
+        if run.process.returncode != 0:
+            self.close()
+            if "No module named pagefind" in output:
+                raise SearchIndexError("the search index needs Pagefind: pip install 'postmortem-kit[site]' "
+                                       "(or set the postmortems plugin's search: builtin for material's own search)")
+            raise SearchIndexError(f"pagefind failed on search shard {run.number + 1} (exit {run.process.returncode}): "
+                                   f"{_last_line(output)}")
+        if run.number:
+            _prune(self.out / bundle_name(run.number))
+        self._outputs[run.number] = output
+
+
+NICE = 10  # Pagefind's CPU priority below the build's while pages are still being written
+
+
+def _lower_priority() -> None:  # pragma: no cover - in the child, before exec
+    try:
+        os.nice(NICE)
+    except OSError:
+        pass
+
+
+def _last_line(output: str) -> str:
+    """What a failed run said, on one line: its last line that is not a backtrace or a hint."""
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    said = [line for line in lines if not line.startswith(("note:", "stack backtrace", "at ", "thread '"))
+            and not re.match(r"[0-9]+:", line)]
+    return (said or lines or ["no output"])[-1][:300]
 
 
 def _command() -> list[str]:
@@ -209,19 +377,3 @@ def _prune(bundle: Path) -> None:
             shutil.rmtree(entry)
         else:
             entry.unlink()
-
-
-def _run(command: list[str], env: dict[str, str]) -> str:
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, check=False, env=env)
-    except subprocess.TimeoutExpired:
-        raise SearchIndexError(f"pagefind did not finish within {TIMEOUT} s") from None
-    except OSError as error:
-        raise SearchIndexError(f"pagefind could not start ({error})") from None
-    output = (done.stdout or "") + (done.stderr or "")
-    if done.returncode != 0:
-        if "No module named pagefind" in output:
-            raise SearchIndexError("the search index needs Pagefind: pip install 'postmortem-kit[site]' "
-                                   "(or set the postmortems plugin's search: builtin for material's own search)")
-        raise SearchIndexError(f"pagefind failed (exit {done.returncode}): {output.strip()[-800:]}")
-    return output

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -26,12 +28,12 @@ def _page(title: str, words: str, filters: dict[str, list[str]], before: str = "
             f'<div class="pm-unindexed" data-pagefind-ignore><p>timelineword</p></div></article></body></html>')
 
 
-def test_shards_are_the_sorted_pages_in_runs_of_the_size():
-    paths = [f"incidents/INC-{n}/index.html" for n in (5, 1, 4, 2, 3, 1)]
-    assert shards(paths, 2) == [["incidents/INC-1/index.html", "incidents/INC-2/index.html"],
-                                ["incidents/INC-3/index.html", "incidents/INC-4/index.html"],
-                                ["incidents/INC-5/index.html"]]
-    assert shards(paths, 1000) == [sorted(set(paths))]
+def test_shards_are_the_pages_in_write_order_in_runs_of_the_size():
+    paths = [f"incidents/INC-{n}/index.html" for n in (5, 1, 4, 2, 3)]
+    assert shards(paths, 2) == [["incidents/INC-5/index.html", "incidents/INC-1/index.html"],
+                                ["incidents/INC-4/index.html", "incidents/INC-2/index.html"],
+                                ["incidents/INC-3/index.html"]]
+    assert shards(paths, 1000) == [paths]
     assert shards([], 3) == []
     assert [len(group) for group in shards(paths, 1)] == [1] * 5
     assert [bundle_name(n) for n in range(3)] == ["", "1/", "2/"]
@@ -121,6 +123,95 @@ def test_a_failing_pagefind_is_a_clear_error(tmp_path, monkeypatch):
     assert sorted(p.name for p in site.iterdir()) == ["incidents", "index.html"]  # no folder left behind
 
 
+def _bundle_files(site: Path) -> dict[str, object]:
+    """What two Pagefind runs over the same pages have in common: every page's fragment (its URL,
+    text, filters and metadata), the scripts and the manifest byte for byte, and how many files of
+    each kind each bundle has.  The metadata, filter and index files (named by a hash of their
+    content) can list the pages in another order from one run to the next, even over the same folder."""
+    kept, kinds = {}, Counter()
+    for path in sorted((site / "pagefind").rglob("*")):
+        if not path.is_file():
+            continue
+        relative = path.relative_to(site).as_posix()
+        if path.suffix in (".pf_meta", ".pf_filter", ".pf_index") or path.name == "pagefind-entry.json":
+            kinds[(path.parent.relative_to(site).as_posix(), path.suffix or path.name)] += 1
+        else:
+            kept[relative] = path.read_bytes()
+    return {"files": kept, "kinds": {f"{folder} {kind}": n for (folder, kind), n in kinds.items()}}
+
+
+def _written_as_mkdocs_writes(site: Path, runner: search_index.ShardRunner, count: int) -> None:
+    """Each page noted (``on_post_page``), then written, one after the other, as MkDocs does."""
+    for n in reversed(range(count)):  # not in path order: the shards are the pages in write order
+        relative = f"incidents/INC-{n:02d}/index.html"
+        document = runner.add(_page(f"Incident {n}", f"common word{n}",
+                                    {"severity": [f"SEV{n % 2 + 1}"], "year": ["2024"]}), relative)
+        path = site / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(document, encoding="utf-8")
+
+
+def test_shards_indexed_while_pages_are_written_give_the_bundles_of_one_run_after(tmp_path):
+    sequential, overlapped = tmp_path / "sequential", tmp_path / "overlapped"
+    results = {}
+    for site, background in ((sequential, False), (overlapped, True)):
+        runner = search_index.ShardRunner(site, 2, background=background)
+        _written_as_mkdocs_writes(site, runner, 7)
+        assert (runner.started_early >= 1) == background  # the first shard ran while pages were written
+        results[background] = runner.finish()
+        runner.close()
+    assert results[True].bundles == results[False].bundles == ("", "1/", "2/", "3/")
+    assert results[True].pages == results[False].pages == 7
+    assert _bundle_files(overlapped) == _bundle_files(sequential)  # manifest and fragments byte for byte
+    urls = sorted(r["url"] for r in _records(overlapped / "pagefind"))
+    assert urls == ["/incidents/INC-05/", "/incidents/INC-06/"]  # the first two written
+    assert sorted(p.name for p in overlapped.iterdir()) == ["incidents", "pagefind"]  # no folder left
+    # build_index (the pages noted first, then indexed) gives the same bundles
+    pages = SearchPages()
+    pages.paths = [f"incidents/INC-{n:02d}/index.html" for n in reversed(range(7))]
+    pages.filters = {"severity": Counter({"SEV1": 4, "SEV2": 3}), "year": Counter({"2024": 7})}
+    build_index(overlapped, pages, shard_pages=2)
+    assert _bundle_files(overlapped) == _bundle_files(sequential)
+
+
+@pytest.mark.parametrize("background", [True, False])
+def test_a_failing_pagefind_run_is_one_clear_line_and_leaves_nothing_behind(tmp_path, background):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "pagefind").write_text("not a folder", encoding="utf-8")  # Pagefind cannot write its bundle
+    runner = search_index.ShardRunner(site, 2, background=background)
+    with pytest.raises(search_index.SearchIndexError) as caught:
+        _written_as_mkdocs_writes(site, runner, 7)
+        time.sleep(0.5)
+        runner.poll()
+        runner.finish()
+    runner.close()
+    message = str(caught.value)
+    assert message.startswith("pagefind failed on search shard 1 (exit ") and "\n" not in message
+    assert "File exists" in message and "backtrace" not in message
+    assert sorted(p.name for p in site.iterdir()) == ["incidents", "pagefind"]  # no temporary folder
+
+
+def test_close_stops_a_run_still_going(tmp_path):
+    site = tmp_path / "site"
+    runner = search_index.ShardRunner(site, 2)
+    _written_as_mkdocs_writes(site, runner, 3)  # the first shard's run has started
+    assert runner.started_early == 1
+    runner.close()
+    runner.close()
+    assert sorted(p.name for p in site.iterdir()) in (["incidents"], ["incidents", "pagefind"])
+
+
+def test_last_line_of_a_failed_run():
+    panic = ("Running Pagefind v1.5.2\n\nthread 'main' (30310) panicked at pagefind/src/output/mod.rs:422:46:\n"
+             "called `Result::unwrap()` on an `Err` value: Os { code: 17 }\nstack backtrace:\n"
+             "   0: rust_begin_unwind\n             at /rustc/x/library/std/src/panicking.rs:665:5\n"
+             "note: Some details are omitted, run with `RUST_BACKTRACE=full` for a verbose backtrace.\n")
+    assert search_index._last_line(panic) == "called `Result::unwrap()` on an `Err` value: Os { code: 17 }"
+    assert search_index._last_line("") == "no output"
+    assert len(search_index._last_line("x" * 1000)) == 300
+
+
 def test_release_memory_runs_anywhere():
     search_index.release_memory()
 
@@ -135,3 +226,13 @@ def test_shard_size_option(tmp_path):
         assert failed and failed[0][0] == "search_shard_pages", bad
     with pytest.raises(ValidationError):
         PostmortemsConfig.search_shard_pages.run_validation(-1)
+
+
+def test_overlap_option(tmp_path):
+    assert site_options({}, tmp_path).search_overlap is True
+    assert site_options({"search_overlap": False}, tmp_path).search_overlap is False
+    for bad in ("no", 0, "true"):
+        config = PostmortemsConfig()
+        config.load_dict({"search_overlap": bad})
+        failed, _ = config.validate()
+        assert failed and failed[0][0] == "search_overlap", bad
