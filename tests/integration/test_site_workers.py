@@ -5,6 +5,8 @@
   for byte (nav active states, titles, canonical URLs, edit links, relative links at every depth).
 * A worker that fails or dies stops the build with one clear error naming the page, and leaves no
   process behind; without ``fork`` the pages are made in-process.
+* The Pagefind runs started while pages are written (search_overlap) index what runs after the
+  build index; a run that fails stops the build with one line.
 
 Real MkDocs builds in this process (so the switches can be set), Pagefind included."""
 
@@ -13,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -23,7 +26,9 @@ from mkdocs.exceptions import Abort
 from postmortem_kit.site import model, page_pool, page_shell
 from postmortem_kit.site.plugin import PostmortemsPlugin
 from support.incident_factory import incident_yaml, write_incidents
-from support.site_fixtures import hostile_incident, write_config
+from support.site_fixtures import SITE_PACKAGE, bundle_contents, hostile_incident, mkdocs, write_config
+
+SITE_DOCS = SITE_PACKAGE / "site" / "docs"
 
 
 @pytest.fixture(scope="module")
@@ -182,3 +187,53 @@ def test_a_failing_worker_stops_the_build_with_a_clear_error(tmp_path, incidents
     for pid in forks:  # every worker was reaped (other tests' children are not ours to check)
         with pytest.raises(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)
+
+
+def test_the_search_index_written_during_the_build_is_the_one_written_after_it(tmp_path, incidents, monkeypatch,
+                                                                                 forks, caplog):
+    """Pagefind runs started while the page workers write pages (search_overlap, the default) index
+    the same pages into the same bundles as runs started after the last page, in-process."""
+    monkeypatch.setattr(page_pool, "MIN_PAGES", 10 ** 9)
+    monkeypatch.setattr(model, "MIN_FORKED", 10 ** 9)
+    site_build(tmp_path, incidents, "after", search_shard_pages=5, search_overlap=False)
+    monkeypatch.setattr(page_pool, "MIN_PAGES", 1)
+    monkeypatch.setattr(page_pool, "WINDOW", 7)
+    monkeypatch.setattr(page_pool.os, "cpu_count", lambda: 2)
+    caplog.set_level(logging.INFO)
+    plugin = site_build(tmp_path, incidents, "during", search_shard_pages=5)
+    assert plugin.worker_pages and forks
+    during, after = tmp_path / "during", tmp_path / "after"
+    assert tree(during) == tree(after)
+    assert bundle_contents(during) == bundle_contents(after)
+    manifest = json.loads((during / "pagefind" / "pm-search.json").read_text(encoding="utf-8"))
+    assert len(manifest["bundles"]) == 8 and manifest["pages"] == 37
+    logged = [record.getMessage() for record in caplog.records if "search index of" in record.getMessage()]
+    assert "(8 bundle(s), 0 run(s) started while" not in logged[-1]  # some ran while pages were written
+    assert not list(during.glob(".pm-search-*"))
+
+
+def test_a_failing_pagefind_run_stops_the_build_with_one_clear_line(tmp_path, incidents):
+    """A real Pagefind failure (its bundle folder is taken by a file of the docs) in a run started
+    while pages are written: `mkdocs build` stops with one line saying so, no traceback, no
+    temporary folder and no Pagefind process left."""
+    docs = tmp_path / "docs"
+    shutil.copytree(SITE_DOCS, docs)
+    (docs / "pagefind").write_text("a file where the search bundle goes\n", encoding="utf-8")
+    config = write_config(tmp_path, incidents, site_dir=tmp_path / "site", search_shard_pages=5)
+    data = json.loads(config.read_text(encoding="utf-8"))
+    data["docs_dir"] = str(docs)
+    config.write_text(json.dumps(data), encoding="utf-8")
+    done = mkdocs(config)
+    output = done.stdout + done.stderr
+    assert done.returncode != 0
+    errors = [line for line in output.splitlines() if "pagefind failed" in line]
+    assert len(errors) == 1 and "on search shard 1 (exit " in errors[0] and "File exists" in errors[0], output
+    assert "Traceback" not in output and "backtrace" not in output
+    assert not list((tmp_path / "site").glob(".pm-search-*"))
+    for entry in Path("/proc").iterdir():  # no Pagefind run over this site is left running
+        if entry.name.isdigit():
+            try:
+                command = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            assert str(tmp_path / "site").encode() not in command

@@ -8,6 +8,8 @@ Helpers
   subprocess, as a user runs it; returns the CompletedProcess;
 - ``serve_directory(path)``: a context manager serving a folder on 127.0.0.1 (stdlib http.server
   in a thread), yielding the base URL;
+- ``bundle_contents(site)``: what two Pagefind runs over the same pages have in common (the
+  fragments, scripts and manifest byte for byte, the number of files of each kind per bundle);
 - ``hostile_incident()``: a published incident with XSS and template-injection payloads in every
   free-text field, and ``MARMOSET``: an incident with a unique word in its root cause, for search.
 
@@ -30,6 +32,7 @@ import shutil
 import subprocess
 import sys
 import threading
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
@@ -122,6 +125,23 @@ def marmoset_incident() -> dict[str, Any]:
     for follow_up in data["follow_ups"]:
         follow_up["due"] = "2025-04-01"
     return data
+
+
+def bundle_contents(site: Path) -> dict[str, object]:
+    """What two Pagefind runs over the same pages have in common: every page's fragment (its URL,
+    text, filters and metadata), the scripts and the manifest byte for byte, and how many files of
+    each kind each bundle has.  The metadata, filter and index files (named by a hash of their
+    content) can list the pages in another order from one run to the next, even over the same folder."""
+    kept, kinds = {}, Counter()
+    for path in sorted((site / "pagefind").rglob("*")):
+        if not path.is_file():
+            continue
+        relative = path.relative_to(site).as_posix()
+        if path.suffix in (".pf_meta", ".pf_filter", ".pf_index") or path.name == "pagefind-entry.json":
+            kinds[(path.parent.relative_to(site).as_posix(), path.suffix or path.name)] += 1
+        else:
+            kept[relative] = path.read_bytes()
+    return {"files": kept, "kinds": {f"{folder} {kind}": n for (folder, kind), n in kinds.items()}}
 
 
 @dataclass

@@ -272,7 +272,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         finally:
             search.close()
         log.info(f"lessons site: search index of {result.pages} page(s) written in {result.seconds:.1f} s "
-                 f"after the last page ({len(result.bundles)} bundle(s), Pagefind runs {search.run_seconds:.1f} s)")
+                 f"after the last page ({len(result.bundles)} bundle(s), {search.started_early} run(s) started while "
+                 f"pages were written, Pagefind runs {search.run_seconds:.1f} s)")
 
     def _pagefind(self) -> bool:
         return self.options is not None and self.options.search == search_index.PAGEFIND

@@ -16,6 +16,7 @@ from mkdocs.config.base import ValidationError
 from postmortem_kit.site import search_index
 from postmortem_kit.site.options import PostmortemsConfig, site_options
 from postmortem_kit.site.search_index import MANIFEST, SearchPages, build_index, bundle_name, shards
+from support.site_fixtures import bundle_contents
 
 
 def _page(title: str, words: str, filters: dict[str, list[str]], before: str = "") -> str:
@@ -123,23 +124,6 @@ def test_a_failing_pagefind_is_a_clear_error(tmp_path, monkeypatch):
     assert sorted(p.name for p in site.iterdir()) == ["incidents", "index.html"]  # no folder left behind
 
 
-def _bundle_files(site: Path) -> dict[str, object]:
-    """What two Pagefind runs over the same pages have in common: every page's fragment (its URL,
-    text, filters and metadata), the scripts and the manifest byte for byte, and how many files of
-    each kind each bundle has.  The metadata, filter and index files (named by a hash of their
-    content) can list the pages in another order from one run to the next, even over the same folder."""
-    kept, kinds = {}, Counter()
-    for path in sorted((site / "pagefind").rglob("*")):
-        if not path.is_file():
-            continue
-        relative = path.relative_to(site).as_posix()
-        if path.suffix in (".pf_meta", ".pf_filter", ".pf_index") or path.name == "pagefind-entry.json":
-            kinds[(path.parent.relative_to(site).as_posix(), path.suffix or path.name)] += 1
-        else:
-            kept[relative] = path.read_bytes()
-    return {"files": kept, "kinds": {f"{folder} {kind}": n for (folder, kind), n in kinds.items()}}
-
-
 def _written_as_mkdocs_writes(site: Path, runner: search_index.ShardRunner, count: int) -> None:
     """Each page noted (``on_post_page``), then written, one after the other, as MkDocs does."""
     for n in reversed(range(count)):  # not in path order: the shards are the pages in write order
@@ -162,7 +146,7 @@ def test_shards_indexed_while_pages_are_written_give_the_bundles_of_one_run_afte
         runner.close()
     assert results[True].bundles == results[False].bundles == ("", "1/", "2/", "3/")
     assert results[True].pages == results[False].pages == 7
-    assert _bundle_files(overlapped) == _bundle_files(sequential)  # manifest and fragments byte for byte
+    assert bundle_contents(overlapped) == bundle_contents(sequential)  # manifest and fragments byte for byte
     urls = sorted(r["url"] for r in _records(overlapped / "pagefind"))
     assert urls == ["/incidents/INC-05/", "/incidents/INC-06/"]  # the first two written
     assert sorted(p.name for p in overlapped.iterdir()) == ["incidents", "pagefind"]  # no folder left
@@ -171,7 +155,7 @@ def test_shards_indexed_while_pages_are_written_give_the_bundles_of_one_run_afte
     pages.paths = [f"incidents/INC-{n:02d}/index.html" for n in reversed(range(7))]
     pages.filters = {"severity": Counter({"SEV1": 4, "SEV2": 3}), "year": Counter({"2024": 7})}
     build_index(overlapped, pages, shard_pages=2)
-    assert _bundle_files(overlapped) == _bundle_files(sequential)
+    assert bundle_contents(overlapped) == bundle_contents(sequential)
 
 
 @pytest.mark.parametrize("background", [True, False])
