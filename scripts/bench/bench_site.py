@@ -113,6 +113,9 @@ class RssSampler(threading.Thread):
         super().__init__(daemon=True)
         self.root, self.done = root, threading.Event()
         self.peak = {"mkdocs": 0, "pagefind": 0, "combined": 0, "pss": 0, "pss_all": 0}
+        self.peak_split = (0, 0)  # at the peak of pss_all: (MkDocs with workers, Pagefind) PSS in kB
+        self.trace: list[tuple[float, int, int]] = []  # (seconds, PSS of MkDocs with workers, of Pagefind) in kB
+        self.started = time.perf_counter()
         self.cpu: dict[int, tuple[str, float]] = {}  # pid -> (mkdocs | worker | pagefind, CPU seconds)
         self.loads: list[float] = []
 
@@ -141,6 +144,10 @@ class RssSampler(threading.Thread):
                     own += kb
                     if tick % 5 == 0:  # smaps_rollup walks the page tables: twice a second
                         pss += _pss_kb(pid)
+            if tick % 5 == 0:
+                self.trace.append((time.perf_counter() - self.started, pss, pss_pagefind))
+            if pss + pss_pagefind > self.peak["pss_all"]:
+                self.peak_split = (pss, pss_pagefind)
             for key, value in (("mkdocs", own), ("pagefind", kids), ("combined", own + kids), ("pss", pss),
                                ("pss_all", pss + pss_pagefind)):
                 self.peak[key] = max(self.peak[key], value)
@@ -186,11 +193,14 @@ def build(config: Path) -> dict:
         sys.exit(f"mkdocs build -f {config} failed:\n{stderr[-3000:]}")
     own, kids = map(float, re.search(r"BENCH-CPU ([0-9.]+) ([0-9.]+)", stderr).groups())
     index = re.search(r"search index of \d+ page\(s\) written in ([0-9.]+) s", stderr)
+    runs = re.search(r"([0-9]+) run\(s\) started while pages were written, Pagefind runs ([0-9.]+) s", stderr)
     split = sampler.cpu_split()
     split["mkdocs"] = own  # exact (getrusage); the children's split is the last /proc sample of each
     return {"wall": wall, "cpu": own + kids, "load": (load, os.getloadavg()[0]), "loads": sampler.loads,
             "cpu_split": split, "rss_mb": {key: kb / 1024 for key, kb in sampler.peak.items()},
-            "pagefind_s": float(index[1]) if index else 0.0}
+            "pagefind_s": float(index[1]) if index else 0.0,
+            "pagefind_runs": (int(runs[1]), float(runs[2])) if runs else None,
+            "pss_split_mb": tuple(kb / 1024 for kb in sampler.peak_split), "trace": sampler.trace}
 
 
 def largest_pages(site: Path, count: int = 3) -> list[tuple[int, str]]:
@@ -282,12 +292,15 @@ def report_build(incidents: int, r: dict) -> None:
     print(f"incidents: {incidents}; machine: {os.cpu_count()} cores, shared with other jobs")
     print(f"mkdocs build --strict: {r['wall']:.1f} s wall, {r['cpu']:.1f} s CPU: MkDocs process "
           f"{split['mkdocs']:.1f} s, page workers {split['worker']:.1f} s, Pagefind {split['pagefind']:.1f} s "
-          f"(Pagefind {r['pagefind_s']:.1f} s wall)")
+          f"(Pagefind {r['pagefind_s']:.1f} s wall after the last page"
+          + (f"; its runs {r['pagefind_runs'][1]:.1f} s wall in all, {r['pagefind_runs'][0]} started while pages "
+             "were written)" if r.get("pagefind_runs") else ")"))
     print(f"load average: {r['load'][0]:.1f} before, {min(loads):.1f}-{max(loads):.1f} during, "
           f"{r['load'][1]:.1f} after")
     print(f"peak RSS: MkDocs with workers {rss['mkdocs']:.0f} MB, Pagefind {rss['pagefind']:.0f} MB, "
           f"both at once {rss['combined']:.0f} MB; peak PSS of MkDocs with workers {rss['pss']:.0f} MB, "
-          f"of every process at one instant {rss['pss_all']:.0f} MB")
+          f"of every process at one instant {rss['pss_all']:.0f} MB (MkDocs with workers "
+          f"{r['pss_split_mb'][0]:.0f} MB + Pagefind {r['pss_split_mb'][1]:.0f} MB)")
     print("largest pages: " + ", ".join(f"{path} {size / 1024:.0f} KB" for size, path in r["largest"]))
 
 
@@ -297,6 +310,8 @@ def main() -> int:
     parser.add_argument("--queries", type=int, default=3)
     parser.add_argument("--keep", type=Path, help="keep the built sites in this folder")
     parser.add_argument("--shard-pages", type=int, help="the plugin's search_shard_pages (default: the plugin's)")
+    parser.add_argument("--trace", type=Path, help="write our build's PSS samples (seconds, MkDocs with "
+                        "workers MB, Pagefind MB) to this file, one a line")
     parser.add_argument("--build-only", action="store_true",
                         help="build our site only (no built-in search baseline, no browser)")
     args = parser.parse_args()
@@ -316,6 +331,9 @@ def main() -> int:
             shutil.rmtree(work / f"site-{name}", ignore_errors=True)
             results[name] = build(config)
             results[name]["largest"] = largest_pages(work / f"site-{name}")
+            if args.trace and name == "pagefind":
+                args.trace.write_text("".join(f"{t:.1f} {a / 1024:.0f} {b / 1024:.0f}\n"
+                                              for t, a, b in results[name]["trace"]), encoding="utf-8")
         if args.build_only:
             report_build(args.incidents, results["pagefind"])
             return 0
