@@ -43,6 +43,8 @@ _HASH_COMMAND = re.compile(r"##(?=\[)")
 
 def strip_hidden(text: str) -> str:
     """``text`` without invisible and control characters (tab and newline kept)."""
+    if text.isascii() and text.isprintable():  # printable ASCII has none (and is most text): no regex
+        return text
     return HIDDEN.sub("", text) if HIDDEN.search(text) else text
 
 

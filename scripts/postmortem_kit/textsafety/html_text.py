@@ -38,6 +38,14 @@ _SAFE_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~!$
                        r"(\?[A-Za-z0-9._~!$&'()*+,;=:@%/?-]*)?(#[A-Za-z0-9._~!$&'()*+,;=:@%/?-]*)?$")
 
 
+def _escape(value: str) -> str:
+    """``value`` with ``& < > " ' { }`` escaped.  ``str.translate`` with this table costs about
+    4 µs for a sentence even when nothing is to be escaped (most values): it runs only when needed."""
+    if "&" in value or "<" in value or ">" in value or '"' in value or "'" in value or "{" in value or "}" in value:
+        return value.translate(_ESCAPE)
+    return value
+
+
 def plain(value: Any) -> str:
     """The string form of a scalar from YAML, without control characters ('' for anything else)."""
     if isinstance(value, bool) or value is None:
@@ -52,7 +60,7 @@ def plain(value: Any) -> str:
 
 def text(value: Any) -> str:
     """One line of inert HTML text (whitespace collapsed)."""
-    return " ".join(plain(value).split()).translate(_ESCAPE)
+    return _escape(" ".join(plain(value).split()))
 
 
 def paragraphs(value: Any, css: str | None = None) -> str:
@@ -65,7 +73,7 @@ def paragraphs(value: Any, css: str | None = None) -> str:
 def verbatim(value: Any) -> str:
     """Pasted material (log excerpts) as inert preformatted text, line breaks kept."""
     lines = plain(value).rstrip("\n").split("\n")
-    return "\n".join(line.rstrip() for line in lines).translate(_ESCAPE)
+    return _escape("\n".join(line.rstrip() for line in lines))
 
 
 def safe_title(value: Any, limit: int = 140) -> str:

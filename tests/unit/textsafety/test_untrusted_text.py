@@ -112,3 +112,27 @@ def test_code_span_uses_a_longer_fence_when_needed():
 def test_hosts_in_text():
     assert hosts_in("see https://Runbooks.Acme.example/db. and http://10.0.0.1:8080/x") == {
         "runbooks.acme.example", "10.0.0.1"}
+
+
+def test_the_fast_paths_of_text_and_strip_hidden_give_what_the_full_ones_give():
+    """``strip_hidden`` skips its regex for printable ASCII and ``text``/``verbatim`` skip
+    ``str.translate`` when nothing is to be escaped: the same strings as always running them."""
+    import random
+
+    from postmortem_kit.core.text_guard import HIDDEN, strip_hidden
+    from postmortem_kit.textsafety import html_text
+
+    def full_strip(value: str) -> str:
+        return HIDDEN.sub("", value) if HIDDEN.search(value) else value
+
+    rng = random.Random(18)
+    alphabet = [chr(n) for n in range(0x250)] + list("\u200b\u202e\u2066\ufeff\u00ad\U000e0041&<>\"'{} \t\n")
+    for _ in range(20_000):
+        value = "".join(rng.choice(alphabet) for _ in range(rng.randrange(16)))
+        assert strip_hidden(value) == full_strip(value), repr(value)
+        assert html_text.text(value) == " ".join(full_strip(value.replace("\r\n", "\n")).split()).translate(
+            html_text._ESCAPE), repr(value)
+        lines = full_strip(value.replace("\r\n", "\n")).rstrip("\n").split("\n")
+        assert html_text.verbatim(value) == "\n".join(line.rstrip() for line in lines).translate(html_text._ESCAPE)
+    for number in [*range(0x250), 0x200B, 0x202E, 0xFEFF, 0xE0041]:
+        assert strip_hidden(f"a{chr(number)}b") == full_strip(f"a{chr(number)}b")
