@@ -16,7 +16,8 @@ plugins:
       search: pagefind                 # or builtin: material's own (one JSON index of every page)
       page_size: 200                   # incidents per page of each list (they paginate)
       search_shard_pages: 1000         # incident pages per Pagefind run (its memory grows with them)
-      search_overlap: true             # index each shard while the next pages are written
+      search_overlap: true             # index each shard while the next pages are written ...
+      search_overlap_memory_mb: 400    # ... when the build's processes and the run fit in this (PSS)
 ```
 
 MkDocs validates them (``PostmortemsConfig``): an unknown key (a typo such as ``publish_draft``) or a
@@ -92,6 +93,7 @@ class PostmortemsConfig(base.Config):
     page_size = _Count(200, 10, 5000)
     search_shard_pages = _Count(1000, 1, 1_000_000)
     search_overlap = c.Type(bool, default=True)
+    search_overlap_memory_mb = _Count(400, 64, 1_000_000)
 
 
 @dataclass(frozen=True)
@@ -108,13 +110,15 @@ class SiteOptions:
     page_size: int = 200
     search_shard_pages: int = 1000
     search_overlap: bool = True
+    search_overlap_memory_mb: int = 400
 
 
 def site_options(config: PostmortemsConfig | dict, config_dir: Path) -> SiteOptions:
     """The validated options with paths resolved against the folder of mkdocs.yml."""
     values = {"dir": "postmortems", "prefix": "", "publish_drafts": False, "followups_status": None,
               "edit_path": None, "latest": 10, "similar": 3, "chart_months": 24, "search": "pagefind",
-              "page_size": 200, "search_shard_pages": 1000, "search_overlap": True, **dict(config)}
+              "page_size": 200, "search_shard_pages": 1000, "search_overlap": True,
+              "search_overlap_memory_mb": 400, **dict(config)}
     incidents_dir = _resolve(values["dir"], config_dir)
     edit_path = values["edit_path"]
     if edit_path is None:
@@ -136,6 +140,7 @@ def site_options(config: PostmortemsConfig | dict, config_dir: Path) -> SiteOpti
         page_size=values["page_size"],
         search_shard_pages=values["search_shard_pages"],
         search_overlap=values["search_overlap"],
+        search_overlap_memory_mb=values["search_overlap_memory_mb"],
     )
 
 

@@ -81,6 +81,10 @@ class PagePool:
                   f"{count} at a time, {len(pool._windows)} pair(s)")
         return pool
 
+    def pids(self) -> list[int]:
+        """The workers running now (for the memory count of ``site.memory``)."""
+        return [worker.pid for worker in self._workers]
+
     def covers(self, uri: str) -> bool:
         return uri in self._window_of
 

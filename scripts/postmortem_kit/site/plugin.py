@@ -97,7 +97,9 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self._close_search()
         if self._pagefind():
             self.search = search_index.ShardRunner(config.site_dir, self.options.search_shard_pages,
-                                                   background=self.options.search_overlap)
+                                                   background=self.options.search_overlap,
+                                                   memory_mb=self.options.search_overlap_memory_mb,
+                                                   pids=self._processes)
         from postmortem_kit.site.model import LoadCache
         from postmortem_kit.textsafety import clean_content
 
@@ -299,6 +301,12 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
     def on_build_error(self, error, **kwargs):
         self._close_pool(kill=True)
         self._close_search()
+
+    def _processes(self) -> list[int]:
+        """This build's processes: this one and its page workers (what a Pagefind run adds to)."""
+        import os
+
+        return [os.getpid(), *(self.pool.pids() if self.pool is not None else [])]
 
     def _close_search(self) -> None:
         if self.search is not None:

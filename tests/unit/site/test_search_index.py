@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import time
 from collections import Counter
 from pathlib import Path
@@ -176,6 +177,27 @@ def test_a_failing_pagefind_run_is_one_clear_line_and_leaves_nothing_behind(tmp_
     assert sorted(p.name for p in site.iterdir()) == ["incidents", "pagefind"]  # no temporary folder
 
 
+@pytest.mark.skipif(not Path("/proc/self/smaps_rollup").is_file(), reason="PSS is read from /proc (Linux)")
+def test_a_run_starts_while_pages_are_written_only_if_the_memory_allows(tmp_path, monkeypatch):
+    from postmortem_kit.site.memory import pss_mb
+
+    held = pss_mb([os.getpid()])
+    assert held and held > 1 and pss_mb([os.getpid(), 2 ** 22 + 7]) == held  # a process gone counts 0
+    monkeypatch.setattr(search_index, "CHECK_SECONDS", 0.0)
+    started = {}
+    for budget in (64, 1_000_000):  # below what this process holds already; plenty
+        site = tmp_path / str(budget)
+        runner = search_index.ShardRunner(site, 2, memory_mb=budget)
+        _written_as_mkdocs_writes(site, runner, 7)
+        started[budget] = runner.started_early
+        assert runner.held_mb >= held / 2
+        assert runner.finish().bundles == ("", "1/", "2/", "3/")  # held back: every run after the last page
+        runner.close()
+    assert started[64] == 0 and started[1_000_000] >= 1
+    assert bundle_contents(tmp_path / "64") == bundle_contents(tmp_path / "1000000")
+    assert search_index.pagefind_mb(1000) > 160 > search_index.pagefind_mb(500) > 80
+
+
 def test_close_stops_a_run_still_going(tmp_path):
     site = tmp_path / "site"
     runner = search_index.ShardRunner(site, 2)
@@ -212,7 +234,14 @@ def test_shard_size_option(tmp_path):
         PostmortemsConfig.search_shard_pages.run_validation(-1)
 
 
-def test_overlap_option(tmp_path):
+def test_overlap_options(tmp_path):
+    assert site_options({}, tmp_path).search_overlap_memory_mb == 400
+    assert site_options({"search_overlap_memory_mb": 300}, tmp_path).search_overlap_memory_mb == 300
+    for bad in (10, True, "400MB", 4.5):
+        config = PostmortemsConfig()
+        config.load_dict({"search_overlap_memory_mb": bad})
+        failed, _ = config.validate()
+        assert failed and failed[0][0] == "search_overlap_memory_mb", bad
     assert site_options({}, tmp_path).search_overlap is True
     assert site_options({"search_overlap": False}, tmp_path).search_overlap is False
     for bad in ("no", 0, "true"):
