@@ -52,8 +52,11 @@ class PoolError(Exception):
 class PagePool:
     """The worker pages of one build, made by a fresh pair of workers per ``WINDOW`` pages."""
 
-    def __init__(self, windows: list[list[str]], make: Callable[[str], Body], count: int):
+    def __init__(self, windows: list[list[str]], make: Callable[[str], Body], count: int,
+                 may_fork: Callable[[], bool] | None = None):
         self._windows, self._make, self._count = windows, make, count
+        self._may_fork = may_fork
+        self._deferred = False  # the current window's pair is not forked yet: its pages are made here
         self._window_of = {uri: index for index, window in enumerate(windows) for uri in window}
         self._current = -1
         self._workers: list[forking.Worker] = []
@@ -62,15 +65,20 @@ class PagePool:
         self._left = len(self._window_of)
         self._frozen = False
         self.size = self._left  # pages given to the workers
+        self.made_here = 0  # of them, made in this process while a window's pair waited (``may_fork``)
 
     @classmethod
-    def start(cls, uris: list[str], make: Callable[[str], Body], count: int = WORKERS) -> PagePool | None:
-        """A pool making ``uris`` (in write order), or None: then make them in-process."""
+    def start(cls, uris: list[str], make: Callable[[str], Body], count: int = WORKERS,
+              may_fork: Callable[[], bool] | None = None) -> PagePool | None:
+        """A pool making ``uris`` (in write order), or None: then make them in-process.  ``may_fork``
+        is asked before each later pair is forked: while it says no (the search index is using the
+        other core and the memory the workers would take), the window's pages are made in this
+        process, and it is asked again at each page."""
         count = min(count, os.cpu_count() or 1)
         if count < 2 or len(uris) < MIN_PAGES or not forking.can_fork():
             return None
         given = [uri for index, uri in enumerate(uris) if index % MAIN_EVERY != MAIN_EVERY - 1]
-        pool = cls([given[at:at + WINDOW] for at in range(0, len(given), WINDOW)], make, count)
+        pool = cls([given[at:at + WINDOW] for at in range(0, len(given), WINDOW)], make, count, may_fork)
         try:
             pool._open(0)
         except OSError as error:  # no processes or pipes left: the in-process path still works
@@ -93,9 +101,10 @@ class PagePool:
         index = self._window_of.pop(uri)
         found = self._early.pop(uri, None)
         try:
+            if found is None and (index != self._current or self._deferred) and not self._advance(index, uri):
+                found = self._make(uri)  # the pair for this window waits
+                self.made_here += 1
             if found is None:
-                if index != self._current:
-                    self._advance(index)
                 found = self._receive(uri)
             if not self._owner and self._workers:  # this window is done: its workers exit
                 self._reap()
@@ -111,8 +120,8 @@ class PagePool:
             self.close()
         return found
 
-    def _open(self, index: int) -> None:
-        window = self._windows[index]
+    def _open(self, index: int, window: list[str] | None = None) -> None:
+        window = self._windows[index] if window is None else window
         shares = [window[number::self._count] for number in range(self._count)]
         self._frozen = True
         self._workers = forking.start(self._count, shares, self._make)
@@ -128,13 +137,20 @@ class PagePool:
             self._owner.pop(item, None)
             self._early[item] = body
 
-    def _advance(self, index: int) -> None:
-        """Keep what the current workers still owe, reap them and fork the pair for window ``index``."""
-        for uri in list(self._owner):
-            if uri in self._owner:
-                self._early[uri] = self._receive(uri)
+    def _advance(self, index: int, uri: str) -> bool:
+        """Keep what the current workers still owe, reap them and fork the pair for window ``index``
+        (the pages of it not made yet, ``uri`` first); False: not now (``may_fork``)."""
+        for owed in list(self._owner):
+            if owed in self._owner:
+                self._early[owed] = self._receive(owed)
         self._reap()
-        self._open(index)
+        self._current = index
+        if self._may_fork is not None and not self._may_fork():
+            self._deferred = True
+            return False
+        self._deferred = False
+        self._open(index, [page for page in self._windows[index] if page == uri or page in self._window_of])
+        return True
 
     def _reap(self) -> None:
         workers, self._workers = self._workers, []

@@ -214,7 +214,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
 
                 try:
                     content, toc = self.pool.take(uri)
-                except PoolError as error:
+                except (PoolError, search_index.SearchIndexError) as error:
                     raise PluginError(str(error)) from None
             else:
                 content, toc = self._body(uri)
@@ -294,13 +294,22 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             uris = [file.src_uri for file in files.documentation_pages()
                     if isinstance(file.page, GeneratedPage) and self.pages.get(file.src_uri) is not None
                     and self.pages[file.src_uri].digest]
-            self.pool = PagePool.start(uris, self._body)
+            self.pool = PagePool.start(uris, self._body, may_fork=self._may_fork)
             self.worker_pages = self.pool.size if self.pool is not None else 0
         return env
 
     def on_build_error(self, error, **kwargs):
         self._close_pool(kill=True)
         self._close_search()
+
+    def _may_fork(self) -> bool:
+        """Between two windows of page workers (none running): a search shard that is due runs now
+        if the memory allows, and the next pair of workers waits until it has finished, so
+        Pagefind has the other core and the workers' memory (``page_pool``, ``search_index``)."""
+        if self.search is None or not self.search.background:
+            return True
+        self.search.poll(force=True)
+        return not self.search.running
 
     def _processes(self) -> list[int]:
         """This build's processes: this one and its page workers (what a Pagefind run adds to)."""

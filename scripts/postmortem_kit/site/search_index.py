@@ -230,10 +230,18 @@ class ShardRunner:
         if self.background:
             self.poll()
 
-    def poll(self) -> None:
-        """Collect a finished run (``SearchIndexError`` if it failed) and start the next one queued."""
+    @property
+    def running(self) -> bool:
+        """Whether a Pagefind run is going on now."""
+        return self._run is not None
+
+    def poll(self, force: bool = False) -> None:
+        """Collect a finished run (``SearchIndexError`` if it failed) and start the next one queued
+        if the memory allows (``force``: read the memory now, not at most once a ``CHECK_SECONDS``)."""
         if self._run is not None and self._run.process.poll() is not None:
             self._collect()
+        if force:
+            self._next_check = 0.0
         if self._run is None and self._queue and self._memory_allows(len(self._queue[0][1])):
             self._start(*self._queue.pop(0))
             self.started_early += 1
