@@ -53,7 +53,7 @@ class PagePool:
     """The worker pages of one build, made by a fresh pair of workers per ``WINDOW`` pages."""
 
     def __init__(self, windows: list[list[str]], make: Callable[[str], Body], count: int,
-                 may_fork: Callable[[], bool] | None = None):
+                 may_fork: Callable[[bool], bool] | None = None):
         self._windows, self._make, self._count = windows, make, count
         self._may_fork = may_fork
         self._deferred = False  # the current window's pair is not forked yet: its pages are made here
@@ -69,11 +69,11 @@ class PagePool:
 
     @classmethod
     def start(cls, uris: list[str], make: Callable[[str], Body], count: int = WORKERS,
-              may_fork: Callable[[], bool] | None = None) -> PagePool | None:
+              may_fork: Callable[[bool], bool] | None = None) -> PagePool | None:
         """A pool making ``uris`` (in write order), or None: then make them in-process.  ``may_fork``
-        is asked before each later pair is forked: while it says no (the search index is using the
-        other core and the memory the workers would take), the window's pages are made in this
-        process, and it is asked again at each page."""
+        is asked before each later pair is forked (``may_fork(False)``): while it says no (the search
+        index is using the other core and the memory the workers would take), the window's pages
+        are made in this process, and it is asked again at each page (``may_fork(True)``)."""
         count = min(count, os.cpu_count() or 1)
         if count < 2 or len(uris) < MIN_PAGES or not forking.can_fork():
             return None
@@ -145,7 +145,7 @@ class PagePool:
                 self._early[owed] = self._receive(owed)
         self._reap()
         self._current = index
-        if self._may_fork is not None and not self._may_fork():
+        if self._may_fork is not None and not self._may_fork(self._deferred):
             self._deferred = True
             return False
         self._deferred = False

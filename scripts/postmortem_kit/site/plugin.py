@@ -302,13 +302,14 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self._close_pool(kill=True)
         self._close_search()
 
-    def _may_fork(self) -> bool:
-        """Between two windows of page workers (none running): a search shard that is due runs now
-        if the memory allows, and the next pair of workers waits until it has finished, so
-        Pagefind has the other core and the workers' memory (``page_pool``, ``search_index``)."""
+    def _may_fork(self, waiting: bool) -> bool:
+        """Between two windows of page workers (none running): one search shard that is due runs
+        now if the memory allows, and the next pair of workers waits until it has finished
+        (``waiting``: asked again, no other run is started), so Pagefind has the other core and
+        the workers' memory (``page_pool``, ``search_index``)."""
         if self.search is None or not self.search.background:
             return True
-        self.search.poll(force=True)
+        self.search.poll(force=True, start=not waiting)
         return not self.search.running
 
     def _processes(self) -> list[int]:

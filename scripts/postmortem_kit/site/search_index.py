@@ -182,8 +182,8 @@ class ShardRunner:
     marked, ``SearchPages.add``); once ``shard_pages`` pages are noted and the last of them is
     written (MkDocs writes a page after its ``on_post_page``, so: when the next page is noted, or
     ``finish``), that shard's Pagefind run is queued.  At most one run at a time, started by
-    ``add`` (or ``poll``) when the previous one has exited, with a lower CPU priority than the
-    build (``NICE``): the page writing goes first, Pagefind takes the CPU it leaves.  A run that
+    ``add`` (or ``poll``) when the previous one has exited and the memory allows (``memory_mb``:
+    the build's processes, read by ``pids``, plus the run's estimate, ``pagefind_mb``).  A run that
     failed stops the build at the next ``add``/``poll`` with ``SearchIndexError`` (one line).
     ``finish`` (``on_post_build``) queues the last shard, waits for every run and writes the
     manifest; ``close`` kills a run still going and removes the temporary folders (a build error).
@@ -235,14 +235,15 @@ class ShardRunner:
         """Whether a Pagefind run is going on now."""
         return self._run is not None
 
-    def poll(self, force: bool = False) -> None:
-        """Collect a finished run (``SearchIndexError`` if it failed) and start the next one queued
-        if the memory allows (``force``: read the memory now, not at most once a ``CHECK_SECONDS``)."""
+    def poll(self, force: bool = False, start: bool = True) -> None:
+        """Collect a finished run (``SearchIndexError`` if it failed) and (``start``) start the next
+        one queued if the memory allows (``force``: read the memory now, not at most once a
+        ``CHECK_SECONDS``)."""
         if self._run is not None and self._run.process.poll() is not None:
             self._collect()
         if force:
             self._next_check = 0.0
-        if self._run is None and self._queue and self._memory_allows(len(self._queue[0][1])):
+        if start and self._run is None and self._queue and self._memory_allows(len(self._queue[0][1])):
             self._start(*self._queue.pop(0))
             self.started_early += 1
 
@@ -323,7 +324,7 @@ class ShardRunner:
             command = self._command + ["--site", str(folder), "--output-path", str(self.out / bundle_name(number)),
                                        "--exclude-selectors", EXCLUDE_SELECTORS]
             process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=self._env,
-                                       stdin=subprocess.DEVNULL, preexec_fn=_lower_priority if self.background else None)
+                                       stdin=subprocess.DEVNULL)
         except OSError as error:
             log.close()
             shutil.rmtree(folder, ignore_errors=True)
@@ -359,7 +360,6 @@ class ShardRunner:
         self._outputs[run.number] = output
 
 
-NICE = 10  # Pagefind's CPU priority below the build's while pages are still being written
 # A Pagefind run's peak memory: about 160 KB a page plus a few MB (161 MB for 1,000 incident pages,
 # 89 MB for 500, measured at 10,000 incidents), and what the build may still grow by while it runs.
 PAGEFIND_BASE_MB = 8
@@ -370,13 +370,6 @@ CHECK_SECONDS = 1.0  # reading the processes' PSS walks their page tables: at mo
 
 def pagefind_mb(pages: int) -> float:
     return PAGEFIND_BASE_MB + PAGEFIND_PAGE_KB * pages / 1024
-
-
-def _lower_priority() -> None:  # pragma: no cover - in the child, before exec
-    try:
-        os.nice(NICE)
-    except OSError:
-        pass
 
 
 def _last_line(output: str) -> str:

@@ -27,8 +27,8 @@ def test_pages_wait_for_may_fork_and_come_out_the_same(monkeypatch, answers):
     monkeypatch.setattr(threading, "active_count", lambda: 1)
     asked = []
 
-    def may_fork() -> bool:
-        asked.append(True)
+    def may_fork(waiting: bool) -> bool:
+        asked.append(waiting)
         return answers[min(len(asked), len(answers)) - 1]
 
     uris = [f"incidents/INC-{n:02d}.md" for n in range(40)]
