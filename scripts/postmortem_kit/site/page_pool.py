@@ -89,6 +89,11 @@ class PagePool:
                   f"{count} at a time, {len(pool._windows)} pair(s)")
         return pool
 
+    @property
+    def waiting(self) -> bool:
+        """Whether the current window's pair waits (``may_fork`` said no): its pages are made here."""
+        return self._deferred
+
     def pids(self) -> list[int]:
         """The workers running now (for the memory count of ``site.memory``)."""
         return [worker.pid for worker in self._workers]

@@ -242,7 +242,9 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         output = clean_document(output, page.content)
         if self.search is not None and self.pages[page.file.src_uri].search:
             try:
-                output = self.search.add(output, page.file.dest_uri)
+                # while a window's workers wait for a run (page_pool), the next run waits for them
+                waiting = self.pool is not None and self.pool.waiting
+                output = self.search.add(output, page.file.dest_uri, start=not waiting)
             except search_index.SearchIndexError as error:
                 from mkdocs.exceptions import PluginError
 

@@ -213,13 +213,14 @@ class ShardRunner:
         self.started_early = 0  # runs started before ``finish`` (while pages were still being written)
         self.held_mb = 0.0  # the most the build held (PSS) when a run was started early, or held back
 
-    def add(self, document: str, dest_uri: str) -> str:
-        """The page marked for Pagefind; notes it (and, in the background, starts what is due)."""
+    def add(self, document: str, dest_uri: str, start: bool = True) -> str:
+        """The page marked for Pagefind; notes it (and, in the background, starts what is due;
+        ``start=False``: only collects a finished run)."""
         marked = self.pages.add(document, dest_uri)
-        self.note(dest_uri)
+        self.note(dest_uri, start)
         return marked
 
-    def note(self, dest_uri: str) -> None:
+    def note(self, dest_uri: str, start: bool = True) -> None:
         """A page of ``pages`` is noted: it joins the shard being filled."""
         if self._full is not None:  # its last page was written before this one's on_post_page
             self._queue_shard(self._full)
@@ -228,7 +229,7 @@ class ShardRunner:
         if len(self._shard) >= self.shard_pages:
             self._full, self._shard = self._shard, []
         if self.background:
-            self.poll()
+            self.poll(start=start)
 
     @property
     def running(self) -> bool:
