@@ -243,8 +243,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         if self.search is not None and self.pages[page.file.src_uri].search:
             try:
                 # while a window's workers wait for a run (page_pool), the next run waits for them
-                waiting = self.pool is not None and self.pool.waiting
-                output = self.search.add(output, page.file.dest_uri, start=not waiting)
+                output = self.search.add(output, page.file.dest_uri, start=self.pool is None or not self.pool.waiting)
             except search_index.SearchIndexError as error:
                 from mkdocs.exceptions import PluginError
 
@@ -311,7 +310,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         the workers' memory (``page_pool``, ``search_index``)."""
         if self.search is None or not self.search.background:
             return True
-        self.search.poll(force=True, start=not waiting)
+        self.search.poll(between=True, start=not waiting)
         return not self.search.running
 
     def _processes(self) -> list[int]:

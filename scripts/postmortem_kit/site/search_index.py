@@ -211,7 +211,8 @@ class ShardRunner:
         self._command: list[str] | None = None
         self.run_seconds = 0.0  # summed wall time of the Pagefind runs
         self.started_early = 0  # runs started before ``finish`` (while pages were still being written)
-        self.held_mb = 0.0  # the most the build held (PSS) when a run was started early, or held back
+        self.held_mb = 0.0  # the most the build's processes held (PSS, MB) when measured
+        self._held_now: float | None = None  # at the last measurement
 
     def add(self, document: str, dest_uri: str, start: bool = True) -> str:
         """The page marked for Pagefind; notes it (and, in the background, starts what is due;
@@ -236,33 +237,36 @@ class ShardRunner:
         """Whether a Pagefind run is going on now."""
         return self._run is not None
 
-    def poll(self, force: bool = False, start: bool = True) -> None:
+    def poll(self, between: bool = False, start: bool = True) -> None:
         """Collect a finished run (``SearchIndexError`` if it failed) and (``start``) start the next
-        one queued if the memory allows (``force``: read the memory now, not at most once a
-        ``CHECK_SECONDS``)."""
+        one queued if the memory allows.  ``between``: the page workers are gone and will wait for
+        the run (``page_pool``), so what the build holds now is what counts; otherwise the most it
+        has held in this build (a fresh pair of workers holds little at first and grows)."""
         if self._run is not None and self._run.process.poll() is not None:
             self._collect()
-        if force:
-            self._next_check = 0.0
-        if start and self._run is None and self._queue and self._memory_allows(len(self._queue[0][1])):
+        if self.memory_mb is not None and (between or time.monotonic() >= self._next_check):
+            self._measure()
+        if start and self._run is None and self._queue and self._memory_allows(len(self._queue[0][1]), between):
             self._start(*self._queue.pop(0))
             self.started_early += 1
 
-    def _memory_allows(self, pages: int) -> bool:
-        """Whether the build's processes (PSS) and a run over ``pages`` fit in ``memory_mb`` now
-        (read at most every ``CHECK_SECONDS``; unknown memory: not now, the run waits for ``finish``)."""
-        if self.memory_mb is None:
-            return True
-        now = time.monotonic()
-        if now < self._next_check:
-            return False
-        self._next_check = now + CHECK_SECONDS
+    def _measure(self) -> None:
+        """Read the build's PSS (at most every ``CHECK_SECONDS`` but between windows)."""
         from postmortem_kit.site.memory import pss_mb
 
-        held = pss_mb(self._pids())
-        if held is None:
+        self._next_check = time.monotonic() + CHECK_SECONDS
+        self._held_now = pss_mb(self._pids())
+        if self._held_now is not None:
+            self.held_mb = max(self.held_mb, self._held_now)
+
+    def _memory_allows(self, pages: int, between: bool) -> bool:
+        """Whether the build's processes (PSS: now if ``between``, else the most so far) and a run
+        over ``pages`` fit in ``memory_mb`` (unknown memory: no, the run waits for ``finish``)."""
+        if self.memory_mb is None:
+            return True
+        if self._held_now is None:
             return False
-        self.held_mb = max(self.held_mb, held)
+        held = self._held_now if between else self.held_mb
         return held + HEADROOM_MB + pagefind_mb(pages) <= self.memory_mb
 
     def finish(self) -> IndexResult:
