@@ -12,6 +12,9 @@ body from its worker (``take``) instead of making it.
 * A fresh pair of workers is forked for every ``WINDOW`` pages: a worker's memory stays shared
   with the build process only until the worker touches it (a reference count is a write), and
   after a few thousand pages it has touched most of the incidents.
+* Before a later pair is forked, ``may_fork`` is asked (the plugin: is a search shard being
+  indexed in the workers' place?); while it says no, the window's pages are made in the build
+  process, and the pair is forked for the rest of the window once it says yes.
 
 The output is the same as the in-process path's (tests/integration/test_site_workers.py builds a
 site both ways).  Workers are used for ``mkdocs build`` only (not ``mkdocs serve``, whose caches
