@@ -306,12 +306,13 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
     def _may_fork(self, waiting: bool) -> bool:
         """Between two windows of page workers (none running): one search shard that is due runs
         now if the memory allows, and the next pair of workers waits until it has finished
-        (``waiting``: asked again, no other run is started), so Pagefind has the other core and
-        the workers' memory (``page_pool``, ``search_index``)."""
+        (``waiting``: asked again, no other run is started) unless the workers and the run fit in
+        the memory together, so Pagefind has the other core and the workers' memory
+        (``page_pool``, ``search_index``)."""
         if self.search is None or not self.search.background:
             return True
         self.search.poll(between=True, start=not waiting)
-        return not self.search.running
+        return self.search.leaves_room_for_workers()
 
     def _processes(self) -> list[int]:
         """This build's processes: this one and its page workers (what a Pagefind run adds to)."""

@@ -173,6 +173,7 @@ class _Run:
     folder: Path
     log: Any
     started: float
+    pages: int = 0
 
 
 class ShardRunner:
@@ -236,6 +237,13 @@ class ShardRunner:
     def running(self) -> bool:
         """Whether a Pagefind run is going on now."""
         return self._run is not None
+
+    def leaves_room_for_workers(self) -> bool:
+        """Whether page workers may run beside the run going on now (none: yes): the most the build
+        has held with its workers, plus the run, fit in ``memory_mb``."""
+        if self._run is None or self.memory_mb is None:
+            return True
+        return self.held_mb + HEADROOM_MB + pagefind_mb(self._run.pages) <= self.memory_mb
 
     def poll(self, between: bool = False, start: bool = True) -> None:
         """Collect a finished run (``SearchIndexError`` if it failed) and (``start``) start the next
@@ -334,7 +342,7 @@ class ShardRunner:
             log.close()
             shutil.rmtree(folder, ignore_errors=True)
             raise SearchIndexError(f"pagefind could not start ({error})") from None
-        self._run = _Run(number, process, folder, log, time.perf_counter())
+        self._run = _Run(number, process, folder, log, time.perf_counter(), len(group))
 
     def _wait(self) -> None:
         run = self._run

@@ -194,6 +194,13 @@ def test_a_run_starts_while_pages_are_written_only_if_the_memory_allows(tmp_path
         assert runner.finish().bundles == ("", "1/", "2/", "3/")  # held back: every run after the last page
         runner.close()
     assert started[64] == 0 and started[1_000_000] >= 1
+    runner = search_index.ShardRunner(tmp_path / "room", 2, memory_mb=1_000_000)
+    assert runner.leaves_room_for_workers()  # no run
+    _written_as_mkdocs_writes(tmp_path / "room", runner, 3)
+    assert runner.running and runner.leaves_room_for_workers()
+    runner.memory_mb = 64  # the workers and the run would not fit: the workers wait
+    assert not runner.leaves_room_for_workers()
+    runner.close()
     assert bundle_contents(tmp_path / "64") == bundle_contents(tmp_path / "1000000")
     assert search_index.pagefind_mb(1000) > 160 > search_index.pagefind_mb(500) > 80
 
