@@ -71,6 +71,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.dirty = False
         self.pool = None  # page workers for this build (site.page_pool), None: bodies made in-process
         self.worker_pages = 0  # pages given to the workers in the last build
+        self.made_waiting = 0  # of them, made here while the workers waited for a search run
         self.load_cache = None  # mkdocs serve: parsed incident files, kept between builds
         self.made = None  # the incident pages made (site.generated_page.MadeCache)
         self.memo = None
@@ -276,7 +277,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             search.close()
         log.info(f"lessons site: search index of {result.pages} page(s) written in {result.seconds:.1f} s "
                  f"after the last page ({len(result.bundles)} bundle(s), {search.started_early} run(s) started while "
-                 f"pages were written, Pagefind runs {search.run_seconds:.1f} s)")
+                 f"pages were written, Pagefind runs {search.run_seconds:.1f} s; {self.made_waiting} worker "
+                 f"page(s) made here while the workers waited for a run)")
 
     def _pagefind(self) -> bool:
         return self.options is not None and self.options.search == search_index.PAGEFIND
@@ -295,6 +297,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             uris = [file.src_uri for file in files.documentation_pages()
                     if isinstance(file.page, GeneratedPage) and self.pages.get(file.src_uri) is not None
                     and self.pages[file.src_uri].digest]
+            self.made_waiting = 0
             self.pool = PagePool.start(uris, self._body, may_fork=self._may_fork)
             self.worker_pages = self.pool.size if self.pool is not None else 0
         return env
@@ -328,6 +331,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
     def _close_pool(self, kill: bool = False) -> None:
         if self.pool is not None:
             self.pool.close(kill=kill)
+            self.made_waiting = self.pool.made_here
             self.pool = None
 
     def on_serve(self, server, config, builder, **kwargs):
