@@ -2,7 +2,7 @@
 
 PSS counts a page shared by several processes once in all (each gets its share), so the build
 process and its forked page workers, which share most of their memory copy-on-write, are summed
-without counting the shared pages twice.  ``search_index.ShardRunner`` reads it before it starts a
+without counting the shared pages twice.  ``search_shards.ShardRunner`` reads it before it starts a
 Pagefind run while pages are still being written (``search_overlap_memory_mb``)."""
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ instance:
 * ``on_post_page`` sanitises what the theme put around the body in its content ``<article>``, and
   drops a ``GeneratedPage``'s body once written;
 * ``on_post_page`` also notes each incident page for the Pagefind index, which is written in
-  shards (``search_index.ShardRunner``), each shard's run started while the next pages are written;
+  shards (``search_shards.ShardRunner``), each shard's run started while the next pages are written;
 * ``on_post_build`` waits for the last runs and writes the search manifest (material's own index is
   left empty unless the ``search`` option is ``builtin``);
 * ``on_env`` / ``on_serve``: no template re-checks per page in a build; ``mkdocs serve`` rebuilds
@@ -42,7 +42,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
 from postmortem_kit.site import links as where
-from postmortem_kit.site import search_index
+from postmortem_kit.site import search_index, search_shards
 from postmortem_kit.site.generated_page import GeneratedPage, MadeCache, MarkdownMemo
 from postmortem_kit.site.options import PostmortemsConfig, SiteOptions, site_options
 from postmortem_kit.site.page_pool import PagePool, PoolError
@@ -76,7 +76,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.made = None  # the incident pages made (site.generated_page.MadeCache)
         self.memo = None
         self.shells = None  # the theme's page shell per layout (site.page_shell), one build at a time
-        self.search = None  # the search index being written (search_index.ShardRunner), Pagefind only
+        self.search = None  # the search index being written (search_shards.ShardRunner), Pagefind only
 
     def on_startup(self, *, command, dirty, **kwargs):
         # Defining on_startup keeps this plugin instance for all the builds of one `mkdocs serve`,
@@ -97,7 +97,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.pages, self.full_content = {}, {}
         self._close_search()
         if self._pagefind():
-            self.search = search_index.ShardRunner(config.site_dir, self.options.search_shard_pages,
+            self.search = search_shards.ShardRunner(config.site_dir, self.options.search_shard_pages,
                                                    background=self.options.search_overlap,
                                                    memory_mb=self.options.search_overlap_memory_mb,
                                                    pids=self._processes)

@@ -21,26 +21,19 @@ bundle is ``pagefind/``, the others ``pagefind/1/``, ``pagefind/2/`` ...; ``page
 
 The plugin option ``search: builtin`` keeps material's own search instead (the benchmark's
 baseline; a site without the ``site`` extra).  The plugin calls, in build order:
-``filter_block`` (per incident page), ``ShardRunner.add`` (``on_post_page``: marks the article,
-notes the page, starts a shard's run when one is due), ``ShardRunner.finish`` (``on_post_build``)
-and ``ShardRunner.close`` (``on_build_error``); ``build_index`` indexes noted pages in one go.
+``filter_block`` (per incident page), then ``site.search_shards.ShardRunner`` (which runs Pagefind
+over the shards): ``add`` (``on_post_page``: marks the article, notes the page, starts a shard's
+run when one is due), ``finish`` (``on_post_build``) and ``close`` (``on_build_error``).  This
+module holds what the pages and the runner share: the markers, the notes, the manifest.
 """
 
 from __future__ import annotations
 
 import gc
-import json
-import os
 import re
-import shutil
-import subprocess
 import sys
-import tempfile
-import time
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Callable
 
 from postmortem_kit.core import PostmortemError
 from postmortem_kit.site.model import Incident
@@ -57,14 +50,13 @@ FACETS_OPEN = '<div class="pm-search-facets" hidden'  # a tag: page text cannot 
 _FILTER_VALUE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _FACET = re.compile(r'data-pagefind-filter="([a-z]+):([A-Za-z0-9][A-Za-z0-9._-]*)"')
 # What a merged bundle needs (the browser loads pagefind.js and the wasm from the first one).
-_SECONDARY_KEEP = ("pagefind-entry.json", "index", "filter", "fragment")
+SECONDARY_KEEP = ("pagefind-entry.json", "index", "filter", "fragment")
 # The size of Pagefind's index chunks (in word positions; its default 20,000): smaller chunks, fewer
 # bytes per query word in each shard, a larger metadata file per shard.  At 10,000 incidents in
 # shards of 500, "database connection" fetched 379 KB with 5,000 and 328 KB with 1,500.  An
 # "unstable" setting of Pagefind 1.5.2 (pinned); the environment's value, if set, is kept.
 CHUNK_SIZE_VARIABLE = "PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE"
 CHUNK_SIZE = 1500
-TIMEOUT = 900  # seconds per shard; a shard of 1,000 pages takes about 10 s on a loaded 2-core machine
 
 
 class SearchIndexError(PostmortemError):
@@ -148,280 +140,3 @@ def release_memory() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):  # not glibc (musl has no malloc_trim)
         pass
-
-
-def build_index(site_dir: str | Path, pages: SearchPages, shard_pages: int = 1000) -> IndexResult:
-    """Index the noted pages after the build: one Pagefind run per shard (each its own process, one
-    at a time, so the memory is a shard's), then the manifest.  No page: no bundle, an empty
-    manifest.  The same shards and bundles as ``ShardRunner`` writing them during the build."""
-    runner = ShardRunner(site_dir, shard_pages, background=False)
-    runner.pages = pages
-    try:
-        for path in pages.paths:
-            runner.note(path)
-        return runner.finish()
-    finally:
-        runner.close()
-
-
-@dataclass
-class _Run:
-    """One shard's Pagefind process, its temporary folder and its output file."""
-
-    number: int
-    process: subprocess.Popen
-    folder: Path
-    log: Any
-    started: float
-    pages: int = 0
-
-
-class ShardRunner:
-    """The search index written shard by shard, while MkDocs writes the pages (``background``).
-
-    The plugin calls ``add`` for each indexed page in ``on_post_page``: the page is noted (and
-    marked, ``SearchPages.add``); once ``shard_pages`` pages are noted and the last of them is
-    written (MkDocs writes a page after its ``on_post_page``, so: when the next page is noted, or
-    ``finish``), that shard's Pagefind run is queued.  At most one run at a time, started by
-    ``add`` (or ``poll``) when the previous one has exited and the memory allows (``memory_mb``:
-    the build's processes, read by ``pids``, plus the run's estimate, ``pagefind_mb``).  A run that
-    failed stops the build at the next ``add``/``poll`` with ``SearchIndexError`` (one line).
-    ``finish`` (``on_post_build``) queues the last shard, waits for every run and writes the
-    manifest; ``close`` kills a run still going and removes the temporary folders (a build error).
-    Without ``background`` every run happens in ``finish``, one after the other: the same shards
-    (the pages in the order they were written, in runs of ``shard_pages``), the same bundles."""
-
-    def __init__(self, site_dir: str | Path, shard_pages: int = 1000, *, background: bool = True,
-                 memory_mb: int | None = None, pids: Callable[[], list[int]] | None = None):
-        self.site = Path(site_dir)
-        self.memory_mb = memory_mb  # a run starts early only if the build's PSS plus the run's stays under it
-        self._pids = pids or (lambda: [os.getpid()])
-        self._next_check = 0.0
-        self.out = self.site / BUNDLE
-        self.shard_pages = max(1, shard_pages)
-        self.background = background
-        self.pages = SearchPages()
-        self._shard: list[str] = []  # the shard being filled
-        self._full: list[str] | None = None  # a full shard whose last page MkDocs is writing now
-        self._queue: list[tuple[int, list[str]]] = []  # shards written, waiting for their run
-        self._shards = 0  # shards formed so far (the next one's number)
-        self._run: _Run | None = None
-        self._outputs: dict[int, str] = {}
-        self._cleared = False
-        self._env: dict[str, str] | None = None
-        self._command: list[str] | None = None
-        self.run_seconds = 0.0  # summed wall time of the Pagefind runs
-        self.started_early = 0  # runs started before ``finish`` (while pages were still being written)
-        self.held_mb = 0.0  # the most the build's processes held (PSS, MB) when measured
-        self._held_now: float | None = None  # at the last measurement
-
-    def add(self, document: str, dest_uri: str, start: bool = True) -> str:
-        """The page marked for Pagefind; notes it (and, in the background, starts what is due;
-        ``start=False``: only collects a finished run)."""
-        marked = self.pages.add(document, dest_uri)
-        self.note(dest_uri, start)
-        return marked
-
-    def note(self, dest_uri: str, start: bool = True) -> None:
-        """A page of ``pages`` is noted: it joins the shard being filled."""
-        if self._full is not None:  # its last page was written before this one's on_post_page
-            self._queue_shard(self._full)
-            self._full = None
-        self._shard.append(dest_uri)
-        if len(self._shard) >= self.shard_pages:
-            self._full, self._shard = self._shard, []
-        if self.background:
-            self.poll(start=start)
-
-    @property
-    def running(self) -> bool:
-        """Whether a Pagefind run is going on now."""
-        return self._run is not None
-
-    def leaves_room_for_workers(self) -> bool:
-        """Whether page workers may run beside the run going on now (none: yes): the most the build
-        has held with its workers, plus the run, fit in ``memory_mb``."""
-        if self._run is None or self.memory_mb is None:
-            return True
-        return self.held_mb + HEADROOM_MB + pagefind_mb(self._run.pages) <= self.memory_mb
-
-    def poll(self, between: bool = False, start: bool = True) -> None:
-        """Collect a finished run (``SearchIndexError`` if it failed) and (``start``) start the next
-        one queued if the memory allows.  ``between``: the page workers are gone and will wait for
-        the run (``page_pool``), so what the build holds now is what counts; otherwise the most it
-        has held in this build (a fresh pair of workers holds little at first and grows)."""
-        if self._run is not None and self._run.process.poll() is not None:
-            self._collect()
-        if self.memory_mb is not None and (between or time.monotonic() >= self._next_check):
-            self._measure()
-        if start and self._run is None and self._queue and self._memory_allows(len(self._queue[0][1]), between):
-            self._start(*self._queue.pop(0))
-            self.started_early += 1
-
-    def _measure(self) -> None:
-        """Read the build's PSS (at most every ``CHECK_SECONDS`` but between windows)."""
-        from postmortem_kit.site.memory import pss_mb
-
-        self._next_check = time.monotonic() + CHECK_SECONDS
-        self._held_now = pss_mb(self._pids())
-        if self._held_now is not None:
-            self.held_mb = max(self.held_mb, self._held_now)
-
-    def _memory_allows(self, pages: int, between: bool) -> bool:
-        """Whether the build's processes (PSS: now if ``between``, else the most so far) and a run
-        over ``pages`` fit in ``memory_mb`` (unknown memory: no, the run waits for ``finish``)."""
-        if self.memory_mb is None:
-            return True
-        if self._held_now is None:
-            return False
-        held = self._held_now if between else self.held_mb
-        return held + HEADROOM_MB + pagefind_mb(pages) <= self.memory_mb
-
-    def finish(self) -> IndexResult:
-        """Queue the last shards, wait for every run, write the manifest (every page is written)."""
-        started = time.perf_counter()
-        for group in (self._full, self._shard):
-            if group:
-                self._queue_shard(group)
-        self._full, self._shard = None, []
-        if not self._cleared and self._queue:
-            self._clear()
-        release_memory()  # the build's freed memory back to the system before the runs left
-        while self._run is not None or self._queue:
-            if self._run is not None:
-                self._wait()
-            if self._queue:
-                self._start(*self._queue.pop(0))
-        if not self._cleared:
-            self._clear()
-        self.out.mkdir(parents=True, exist_ok=True)
-        bundles = [bundle_name(number) for number in range(self._shards)]
-        (self.out / MANIFEST).write_text(json.dumps(self.pages.manifest(bundles), separators=(",", ":")),
-                                         encoding="utf-8")
-        outputs = [self._outputs[number] for number in range(self._shards)]
-        indexed = sum(int(found[1].replace(",", "")) for found in
-                      (re.search(r"Indexed ([0-9,]+) pages?", output) for output in outputs) if found)
-        return IndexResult(indexed, time.perf_counter() - started, "\n".join(outputs), tuple(bundles))
-
-    def close(self) -> None:
-        """Stop a run still going and remove its temporary folder (idempotent)."""
-        run, self._run = self._run, None
-        self._queue = []
-        if run is not None:
-            if run.process.poll() is None:
-                run.process.kill()
-            run.process.wait()
-            run.log.close()
-            shutil.rmtree(run.folder, ignore_errors=True)
-
-    def _queue_shard(self, group: list[str]) -> None:
-        self._queue.append((self._shards, group))
-        self._shards += 1
-
-    def _clear(self) -> None:
-        if self.out.is_dir():
-            shutil.rmtree(self.out)  # an earlier build's bundles (mkdocs build --dirty, mkdocs serve)
-        self._cleared = True
-
-    def _start(self, number: int, group: list[str]) -> None:
-        if not self._cleared:
-            self._clear()
-        if self._command is None:
-            self._command = _command()
-            self._env = dict(os.environ)
-            self._env.setdefault(CHUNK_SIZE_VARIABLE, str(CHUNK_SIZE))
-        folder = Path(tempfile.mkdtemp(prefix=".pm-search-", dir=self.site))
-        log = tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace")
-        try:
-            _link(self.site, folder, group)
-            command = self._command + ["--site", str(folder), "--output-path", str(self.out / bundle_name(number)),
-                                       "--exclude-selectors", EXCLUDE_SELECTORS]
-            process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=self._env,
-                                       stdin=subprocess.DEVNULL)
-        except OSError as error:
-            log.close()
-            shutil.rmtree(folder, ignore_errors=True)
-            raise SearchIndexError(f"pagefind could not start ({error})") from None
-        self._run = _Run(number, process, folder, log, time.perf_counter(), len(group))
-
-    def _wait(self) -> None:
-        run = self._run
-        left = TIMEOUT - (time.perf_counter() - run.started)
-        try:
-            run.process.wait(timeout=max(left, 0.001))
-        except subprocess.TimeoutExpired:
-            self.close()
-            raise SearchIndexError(f"pagefind did not finish within {TIMEOUT} s") from None
-        self._collect()
-
-    def _collect(self) -> None:
-        run, self._run = self._run, None
-        self.run_seconds += time.perf_counter() - run.started
-        run.log.seek(0)
-        output = run.log.read()
-        run.log.close()
-        shutil.rmtree(run.folder, ignore_errors=True)
-        if run.process.returncode != 0:
-            self.close()
-            if "No module named pagefind" in output:
-                raise SearchIndexError("the search index needs Pagefind: pip install 'postmortem-kit[site]' "
-                                       "(or set the postmortems plugin's search: builtin for material's own search)")
-            raise SearchIndexError(f"pagefind failed on search shard {run.number + 1} (exit {run.process.returncode}): "
-                                   f"{_last_line(output)}")
-        if run.number:
-            _prune(self.out / bundle_name(run.number))
-        self._outputs[run.number] = output
-
-
-# A Pagefind run's peak memory: about 160 KB a page plus a few MB (161 MB for 1,000 incident pages,
-# 89 MB for 500, measured at 10,000 incidents), and what the build may still grow by while it runs.
-PAGEFIND_BASE_MB = 8
-PAGEFIND_PAGE_KB = 160
-HEADROOM_MB = 25
-# Reading the processes' PSS walks their page tables (about 6 ms of CPU for a 300 MB process):
-# at most every 2 s, about 1% of the build process's time with two workers.
-CHECK_SECONDS = 2.0
-
-
-def pagefind_mb(pages: int) -> float:
-    return PAGEFIND_BASE_MB + PAGEFIND_PAGE_KB * pages / 1024
-
-
-def _last_line(output: str) -> str:
-    """What a failed run said, on one line: its last line that is not a backtrace or a hint."""
-    lines = [line.strip() for line in output.splitlines() if line.strip()]
-    said = [line for line in lines if not line.startswith(("note:", "stack backtrace", "at ", "thread '"))
-            and not re.match(r"[0-9]+:", line)]
-    return (said or lines or ["no output"])[-1][:300]
-
-
-def _command() -> list[str]:
-    """Pagefind's binary (``pagefind[bin]``), else its Python launcher (which finds other builds)."""
-    try:
-        from pagefind_bin import get_executable
-
-        return [str(get_executable())]
-    except (ImportError, OSError):
-        return [sys.executable, "-m", "pagefind"]
-
-
-def _link(site: Path, folder: Path, group: list[str]) -> None:
-    """``folder`` mirrors the site's paths for these pages (hard links; copies where links fail)."""
-    for relative in group:
-        source, target = site / relative, folder / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(source, target)
-        except OSError:
-            shutil.copyfile(source, target)
-
-
-def _prune(bundle: Path) -> None:
-    """A merged bundle keeps only its index: the scripts, styles and wasm come from the first one."""
-    for entry in bundle.iterdir():
-        if entry.name in _SECONDARY_KEEP or entry.suffix == ".pf_meta":
-            continue
-        if entry.is_dir():
-            shutil.rmtree(entry)
-        else:
-            entry.unlink()

@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 from mkdocs.config.base import ValidationError
 
-from postmortem_kit.site import search_index
+from postmortem_kit.site import search_index, search_shards
 from postmortem_kit.site.options import PostmortemsConfig, site_options
-from postmortem_kit.site.search_index import MANIFEST, SearchPages, build_index, bundle_name, shards
+from postmortem_kit.site.search_index import MANIFEST, SearchPages, bundle_name, shards
+from postmortem_kit.site.search_shards import build_index
 from support.site_fixtures import bundle_contents
 
 
@@ -119,13 +120,13 @@ def test_an_empty_site_gets_an_empty_manifest_and_no_pagefind_run(tmp_path):
 
 def test_a_failing_pagefind_is_a_clear_error(tmp_path, monkeypatch):
     site, pages = _site(tmp_path, 1)
-    monkeypatch.setattr(search_index, "_command", lambda: [str(tmp_path / "no-such-pagefind")])
+    monkeypatch.setattr(search_shards, "_command", lambda: [str(tmp_path / "no-such-pagefind")])
     with pytest.raises(search_index.SearchIndexError, match="pagefind could not start"):
         build_index(site, pages)
     assert sorted(p.name for p in site.iterdir()) == ["incidents", "index.html"]  # no folder left behind
 
 
-def _written_as_mkdocs_writes(site: Path, runner: search_index.ShardRunner, count: int) -> None:
+def _written_as_mkdocs_writes(site: Path, runner: search_shards.ShardRunner, count: int) -> None:
     """Each page noted (``on_post_page``), then written, one after the other, as MkDocs does."""
     for n in reversed(range(count)):  # not in path order: the shards are the pages in write order
         relative = f"incidents/INC-{n:02d}/index.html"
@@ -140,7 +141,7 @@ def test_shards_indexed_while_pages_are_written_give_the_bundles_of_one_run_afte
     sequential, overlapped = tmp_path / "sequential", tmp_path / "overlapped"
     results = {}
     for site, background in ((sequential, False), (overlapped, True)):
-        runner = search_index.ShardRunner(site, 2, background=background)
+        runner = search_shards.ShardRunner(site, 2, background=background)
         _written_as_mkdocs_writes(site, runner, 7)
         assert (runner.started_early >= 1) == background  # the first shard ran while pages were written
         results[background] = runner.finish()
@@ -164,7 +165,7 @@ def test_a_failing_pagefind_run_is_one_clear_line_and_leaves_nothing_behind(tmp_
     site = tmp_path / "site"
     site.mkdir()
     (site / "pagefind").write_text("not a folder", encoding="utf-8")  # Pagefind cannot write its bundle
-    runner = search_index.ShardRunner(site, 2, background=background)
+    runner = search_shards.ShardRunner(site, 2, background=background)
     with pytest.raises(search_index.SearchIndexError) as caught:
         _written_as_mkdocs_writes(site, runner, 7)
         time.sleep(0.5)
@@ -183,18 +184,18 @@ def test_a_run_starts_while_pages_are_written_only_if_the_memory_allows(tmp_path
 
     held = pss_mb([os.getpid()])
     assert held and held > 1 and pss_mb([os.getpid(), 2 ** 22 + 7]) == held  # a process gone counts 0
-    monkeypatch.setattr(search_index, "CHECK_SECONDS", 0.0)
+    monkeypatch.setattr(search_shards, "CHECK_SECONDS", 0.0)
     started = {}
     for budget in (64, 1_000_000):  # below what this process holds already; plenty
         site = tmp_path / str(budget)
-        runner = search_index.ShardRunner(site, 2, memory_mb=budget)
+        runner = search_shards.ShardRunner(site, 2, memory_mb=budget)
         _written_as_mkdocs_writes(site, runner, 7)
         started[budget] = runner.started_early
         assert runner.held_mb >= held / 2
         assert runner.finish().bundles == ("", "1/", "2/", "3/")  # held back: every run after the last page
         runner.close()
     assert started[64] == 0 and started[1_000_000] >= 1
-    runner = search_index.ShardRunner(tmp_path / "room", 2, memory_mb=1_000_000)
+    runner = search_shards.ShardRunner(tmp_path / "room", 2, memory_mb=1_000_000)
     assert runner.leaves_room_for_workers()  # no run
     _written_as_mkdocs_writes(tmp_path / "room", runner, 3)
     assert runner.running and runner.leaves_room_for_workers()
@@ -202,12 +203,12 @@ def test_a_run_starts_while_pages_are_written_only_if_the_memory_allows(tmp_path
     assert not runner.leaves_room_for_workers()
     runner.close()
     assert bundle_contents(tmp_path / "64") == bundle_contents(tmp_path / "1000000")
-    assert search_index.pagefind_mb(1000) > 160 > search_index.pagefind_mb(500) > 80
+    assert search_shards.pagefind_mb(1000) > 160 > search_shards.pagefind_mb(500) > 80
 
 
 def test_close_stops_a_run_still_going(tmp_path):
     site = tmp_path / "site"
-    runner = search_index.ShardRunner(site, 2)
+    runner = search_shards.ShardRunner(site, 2)
     _written_as_mkdocs_writes(site, runner, 3)  # the first shard's run has started
     assert runner.started_early == 1
     runner.close()
@@ -220,9 +221,9 @@ def test_last_line_of_a_failed_run():
              "called `Result::unwrap()` on an `Err` value: Os { code: 17 }\nstack backtrace:\n"
              "   0: rust_begin_unwind\n             at /rustc/x/library/std/src/panicking.rs:665:5\n"
              "note: Some details are omitted, run with `RUST_BACKTRACE=full` for a verbose backtrace.\n")
-    assert search_index._last_line(panic) == "called `Result::unwrap()` on an `Err` value: Os { code: 17 }"
-    assert search_index._last_line("") == "no output"
-    assert len(search_index._last_line("x" * 1000)) == 300
+    assert search_shards._last_line(panic) == "called `Result::unwrap()` on an `Err` value: Os { code: 17 }"
+    assert search_shards._last_line("") == "no output"
+    assert len(search_shards._last_line("x" * 1000)) == 300
 
 
 def test_release_memory_runs_anywhere():
