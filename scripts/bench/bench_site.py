@@ -161,10 +161,13 @@ class RssSampler(threading.Thread):
         return split
 
 
-def write_config(path: Path, incidents: Path, site_dir: Path, search: str, shard_pages: int | None = None) -> None:
+def write_config(path: Path, incidents: Path, site_dir: Path, search: str, shard_pages: int | None = None,
+                 plugin_options: dict | None = None) -> None:
     options = {"dir": str(incidents), "followups_status": None, "search": search}
     if shard_pages and search == "pagefind":
         options["search_shard_pages"] = shard_pages
+    if search == "pagefind":
+        options.update(plugin_options or {})
     config = {
         "INHERIT": str(ROOT / "mkdocs.yml"),
         "docs_dir": str(SITE / "docs"),
@@ -193,13 +196,14 @@ def build(config: Path) -> dict:
         sys.exit(f"mkdocs build -f {config} failed:\n{stderr[-3000:]}")
     own, kids = map(float, re.search(r"BENCH-CPU ([0-9.]+) ([0-9.]+)", stderr).groups())
     index = re.search(r"search index of \d+ page\(s\) written in ([0-9.]+) s", stderr)
-    runs = re.search(r"([0-9]+) run\(s\) started while pages were written, Pagefind runs ([0-9.]+) s", stderr)
+    runs = re.search(r"([0-9]+) run\(s\) started while pages were written, Pagefind runs ([0-9.]+) s; "
+                     r"([0-9]+) worker page", stderr)
     split = sampler.cpu_split()
     split["mkdocs"] = own  # exact (getrusage); the children's split is the last /proc sample of each
     return {"wall": wall, "cpu": own + kids, "load": (load, os.getloadavg()[0]), "loads": sampler.loads,
             "cpu_split": split, "rss_mb": {key: kb / 1024 for key, kb in sampler.peak.items()},
             "pagefind_s": float(index[1]) if index else 0.0,
-            "pagefind_runs": (int(runs[1]), float(runs[2])) if runs else None,
+            "pagefind_runs": (int(runs[1]), float(runs[2]), int(runs[3])) if runs else None,
             "pss_split_mb": tuple(kb / 1024 for kb in sampler.peak_split), "trace": sampler.trace}
 
 
@@ -294,7 +298,8 @@ def report_build(incidents: int, r: dict) -> None:
           f"{split['mkdocs']:.1f} s, page workers {split['worker']:.1f} s, Pagefind {split['pagefind']:.1f} s "
           f"(Pagefind {r['pagefind_s']:.1f} s wall after the last page"
           + (f"; its runs {r['pagefind_runs'][1]:.1f} s wall in all, {r['pagefind_runs'][0]} started while pages "
-             "were written)" if r.get("pagefind_runs") else ")"))
+             f"were written; {r['pagefind_runs'][2]} worker pages made by MkDocs while its workers waited for one)"
+             if r.get("pagefind_runs") else ")"))
     print(f"load average: {r['load'][0]:.1f} before, {min(loads):.1f}-{max(loads):.1f} during, "
           f"{r['load'][1]:.1f} after")
     print(f"peak RSS: MkDocs with workers {rss['mkdocs']:.0f} MB, Pagefind {rss['pagefind']:.0f} MB, "
@@ -310,6 +315,9 @@ def main() -> int:
     parser.add_argument("--queries", type=int, default=3)
     parser.add_argument("--keep", type=Path, help="keep the built sites in this folder")
     parser.add_argument("--shard-pages", type=int, help="the plugin's search_shard_pages (default: the plugin's)")
+    parser.add_argument("--no-overlap", action="store_true",
+                        help="search_overlap: false (every Pagefind run after the last page, as before)")
+    parser.add_argument("--overlap-memory-mb", type=int, help="the plugin's search_overlap_memory_mb")
     parser.add_argument("--trace", type=Path, help="write our build's PSS samples (seconds, MkDocs with "
                         "workers MB, Pagefind MB) to this file, one a line")
     parser.add_argument("--build-only", action="store_true",
@@ -325,7 +333,10 @@ def main() -> int:
         results = {}
         for name in ("pagefind",) if args.build_only else ("pagefind", "builtin"):
             config = work / f"{name}.yml"
-            write_config(config, incidents, work / f"site-{name}", name, args.shard_pages)
+            extra = {"search_overlap": False} if args.no_overlap else {}
+            if args.overlap_memory_mb:
+                extra["search_overlap_memory_mb"] = args.overlap_memory_mb
+            write_config(config, incidents, work / f"site-{name}", name, args.shard_pages, extra)
             # a clean build, as in CI: a kept site from an earlier run is removed first (not timed; MkDocs
             # would spend minutes deleting 10,000 pages one by one)
             shutil.rmtree(work / f"site-{name}", ignore_errors=True)
