@@ -101,6 +101,7 @@ class RuleSet:
         self.key_needs = _per_key(triggers, needs or {})
         self.key_starts = _per_key(triggers, starts or {})
         triggers.key_starts = self.key_starts  # the locator keeps a key only where one of them fits
+        triggers.key_needs = self.key_needs  # and tries some entries only near their needed words
         self._filtered_plans: dict[tuple[str, tuple[int, ...]], tuple] = {}
         self._filter_uses: dict[str, int] = {}
 
@@ -157,10 +158,11 @@ class RuleSet:
 
     def plan_without(self, key: str, left_out: tuple[int, ...], text: str, seen: dict[str, bool], where) -> tuple:
         """The plan for ``key`` without the entries at ``left_out`` (positions in the key's list),
-        for places where the next word fits none of their literal starts.  Until the key's
-        whole plan is compiled (a short run), the filtered plan of ``plan_for`` serves: it
-        compiles less, and the entries left out cannot match there anyway."""
-        if key not in self.plans:
+        for places where the next word fits none of their literal starts, or that are tried
+        from their anchor words instead (``TriggerIndex.anchors``).  Until the key's whole plan
+        is compiled (a short run), the filtered plan of ``plan_for`` serves when no entry is
+        tried from an anchor: it compiles less, and the entries left out cannot match there."""
+        if key not in self.plans and not self.triggers.elsewhere(key):
             return self.plan_for(key, text, seen, where)
         cache_key = (key, left_out)
         found_plan = self._filtered_plans.get(cache_key)

@@ -160,12 +160,23 @@ def _hits(lowered: str, rules: RuleSet) -> list[tuple[int, Rule | None, re.Match
 
     The trigger index locates every key of the text in one pass (``TriggerIndex.locate``);
     keys that do not occur cost nothing, and only a key's own rules are tried at its
-    positions (anchored).
+    positions (anchored).  A few entries are tried only near the words they need
+    (``TriggerIndex.anchors``), which the locator reports under int keys, instead of at every
+    occurrence of their key.
     """
     hits: list[tuple[int, int, Rule | None, re.Match]] = []
     literals: dict[str, bool] = {}  # substring tests already made on this text
     plans = rules.plans
-    for key, positions in rules.triggers.locate(lowered).items():
+    triggers = rules.triggers
+    for key, positions in triggers.locate(lowered).items():
+        if type(key) is int:  # the words an entry needs ("instead"): it is tried at its keys just before
+            (rule, index), *_ = triggers.anchors()[key]
+            rank, pattern = rules.order[rule.id], rules._part(rule, (index,))
+            for position in triggers.near(key, lowered, positions):
+                m = pattern.match(lowered, position)
+                if m is not None:
+                    hits.append((position, rank, rule, m))
+            continue
         if type(key) is tuple:  # (key, entries left out): the next word fits none of their starts
             plan = rules.plan_without(*key, lowered, literals, positions.copy)
         else:

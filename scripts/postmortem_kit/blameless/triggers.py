@@ -11,6 +11,8 @@ import re
 from itertools import compress, filterfalse
 from operator import itemgetter
 
+from postmortem_kit.blameless.edges import collapse_space
+
 # A word boundary that also treats @, apostrophes and hyphens as part of a word.  The scanner's
 # text has straight apostrophes only (scanner.prepare), so the classes leave out curly ones, which
 # would make each class cost a 64K-entry table to compile.
@@ -18,6 +20,8 @@ _WORD_KEY = re.compile(r"[a-z0-9][a-z0-9'-]*\Z")
 _TOKEN_WORDS = re.compile(r"[a-z0-9][a-z0-9'-]*")
 _WORDISH = frozenset("_'’@-")  # a key right after one of these is inside a word
 _MEMO_LIMIT = 200_000  # tokens remembered per run
+_ANCHOR_LETTERS = 5  # an entry is tried from its needed words only when each of them is at least this long
+_ANCHOR_WORD = re.compile(r"[a-z0-9][a-z0-9'-]*\Z")
 _offset = itemgetter(1)
 
 
@@ -39,6 +43,9 @@ class TriggerIndex:
         self.narrowed: set[str] = set()  # carriers with a key that has literal starts for all or some of its rules
         self.partial: dict[str, tuple] = {}  # key -> entries with literal starts, when not all have them
         self.pairs: dict[tuple[str, str | None], tuple[tuple[str, int], ...]] = {}  # (token, next) -> spots kept
+        self.key_needs: dict[str, tuple] = {}  # key -> ((entry position, (clauses, reach)), ...), see RuleSet
+        self._anchors: tuple | None = None  # see anchors()
+        self._elsewhere: dict[str, tuple[int, ...]] = {}  # key -> entry positions tried from their anchor
 
     def add(self, prefixes, rule) -> None:
         for prefix in prefixes:
@@ -103,7 +110,8 @@ class TriggerIndex:
                 spots = memo[token] = self._spots_of(token)
                 if spots:
                     carriers.add(token)
-                    if [key for key, _ in spots if self._options(key) is not None or self._partial(key)]:
+                    if [key for key, _ in spots if type(key) is str and (
+                            self._options(key) is not None or self._partial(key) or self.elsewhere(key))]:
                         self.narrowed.add(token)
         # Each token that carries a key is found after the previous one, as a whole token (spaces
         # around it in the padded text): any occurrence in between would itself have been taken.
@@ -182,6 +190,11 @@ class TriggerIndex:
             partial = self._partial(key)
             left_out = tuple(position for position, starts in partial
                              if not self._fits(token[offset:], following, starts)) if partial else ()
+            elsewhere = self.elsewhere(key)
+            if elsewhere:
+                left_out = tuple(sorted(set(left_out) | set(elsewhere)))
+                if len(left_out) == len(self.rules[key]):
+                    continue  # every entry is left out here, or tried from its anchor
             kept.append(((key, left_out), offset) if left_out else spot)
         return tuple(kept)
 
@@ -227,5 +240,96 @@ class TriggerIndex:
                         if not (key[0].isalnum() and at and (token[at - 1].isalnum() or token[at - 1] in _WORDISH)):
                             spots.append((key, at))
                         at = token.find(key, at + 1)
+        anchors = self.anchors()
+        if anchors:
+            # keys whose every entry is tried from its anchor words are not looked for; the words are
+            spots = [spot for spot in spots if len(self.elsewhere(spot[0])) < len(self.rules[spot[0]])]
+            for number, (_, words, _, _, _) in enumerate(anchors):
+                for word in words:
+                    at = token.find(word)
+                    while at >= 0:
+                        spots.append((number, at))
+                        at = token.find(word, at + 1)
         spots.sort(key=_offset)
         return tuple(spots)
+
+    # ------------------------------------------------------------ entries tried from their needed words
+
+    def anchors(self) -> tuple:
+        """Entries tried from a needed word rather than from their trigger key.
+
+        An entry (one rule's alternatives under one key) that declares no literal starts cannot be
+        narrowed by the next word, so it is tried at every occurrence of its key: BL136's
+        "to/at/in/on ... production ... instead of ... staging" at every "to" of the text.  When
+        its regex needs a word (``needs``: one of each clause's literals is in every match, within
+        ``reach`` characters of its start, whitespace collapsed) and one clause holds only long
+        words ("instead"), the entry is tried only at the occurrences of its key that lie within
+        reach before an occurrence of one of those words; every other occurrence of the key is
+        one where it cannot match.  Only whole-word keys qualify (their occurrences are found by
+        one regex with the locator's word edges), and only a rule's single entry under a key (so
+        its regex there is the same).  Returns ((rule entry, words, reach, key finder, longest
+        key), ...), each entry once with all its keys."""
+        if self._anchors is not None:
+            return self._anchors
+        groups: dict[tuple, list] = {}
+        for key, entries in self.rules.items():
+            if self.kind.get(key) != "word":
+                continue
+            starts = dict(self.key_starts.get(key, ()))
+            needs = dict(self.key_needs.get(key, ()))
+            for position, entry in enumerate(entries):
+                if entry is None or position in starts or position not in needs:
+                    continue
+                clauses, reach = needs[position]
+                words = _anchor_words(clauses)
+                if reach is None or words is None:
+                    continue
+                if sum(1 for other in entries if other is not None and other[0] is entry[0]) != 1:
+                    continue
+                groups.setdefault((entry[0].id, entry[1], words, reach), [entry, []])[1].append((key, position))
+        anchors = []
+        elsewhere: dict[str, list[int]] = {}
+        for (_, _, words, reach), (entry, keys) in groups.items():
+            names = sorted({key for key, _ in keys}, key=lambda key: (-len(key), key))
+            finder = re.compile(r"(?<![\w'’@-])(?:" + "|".join(re.escape(key) for key in names) + r")(?![\w'-])")
+            anchors.append((entry, words, reach, finder, len(names[0])))
+            for key, position in keys:
+                elsewhere.setdefault(key, []).append(position)
+        self._elsewhere = {key: tuple(sorted(positions)) for key, positions in elsewhere.items()}
+        self._anchors = tuple(anchors)
+        return self._anchors
+
+    def elsewhere(self, key: str) -> tuple[int, ...]:
+        """Positions of ``key``'s entries that are tried from their anchor words (``anchors``)."""
+        if self._anchors is None:
+            self.anchors()
+        return self._elsewhere.get(key, ())
+
+    def near(self, anchor: int, text: str, occurrences: list[int]) -> list[int]:
+        """The positions where the entry of ``anchors()[anchor]`` can match, given where its words
+        occur in ``text`` (``locate`` reports them under the key ``anchor``, an int): the
+        occurrences of its keys (word edges as in ``locate``) from ``reach`` characters
+        (whitespace collapsed) before a word's end up to the word's start."""
+        _, words, reach, finder, longest = self.anchors()[anchor]
+        positions: set[int] = set()
+        for at in occurrences:
+            end = at + next(len(word) for word in words if text.startswith(word, at))
+            span = reach * 2
+            while True:  # widen the window until it holds more than ``reach`` collapsed characters
+                low = max(0, end - span)
+                if not low or len(collapse_space(text[low:end])) > reach:
+                    break
+                span *= 4
+            stop = min(len(text), at + longest + 2)  # the edge test after a key sees the real text
+            positions.update(m.start() for m in finder.finditer(text, low, stop) if m.start() <= at)
+        return sorted(positions)
+
+def _anchor_words(clauses) -> tuple[str, ...] | None:
+    """The clause of needed literals to search for: the one whose shortest word is longest, if
+    all its literals are single words of at least ``_ANCHOR_LETTERS`` characters."""
+    best = None
+    for clause in clauses:
+        if all(_ANCHOR_WORD.match(literal) for literal in clause) and min(map(len, clause)) >= _ANCHOR_LETTERS:
+            if best is None or min(map(len, clause)) > min(map(len, best)):
+                best = tuple(sorted(clause))
+    return best

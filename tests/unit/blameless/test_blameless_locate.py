@@ -16,11 +16,12 @@ from pathlib import Path
 
 import pytest
 
+from postmortem_kit.blameless import scanner as blameless_scan
 from postmortem_kit.blameless import triggers as blameless_triggers
 from postmortem_kit.blameless.document import find_blame
 from postmortem_kit.blameless.entities import Entities
 from postmortem_kit.blameless.rules import from_compiled, load_rules
-from postmortem_kit.blameless.scanner import prepare
+from postmortem_kit.blameless.scanner import prepare, scan
 from postmortem_kit.core import load_yaml_text, package_file
 
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -83,9 +84,12 @@ TRICKY = [
 
 def _merged(rules, lowered: str, located: dict) -> dict[str, list[int]]:
     """Positions per key, with the spots that leave some of a key's entries out (``(key, left
-    out)``) counted for the key; no entry left out may match there."""
+    out)``) counted for the key; no entry left out may match there unless it is tried from its
+    anchor words (``TriggerIndex.anchors``).  The anchor words (int keys) are left out."""
     merged: dict[str, list[int]] = {}
     for key, positions in located.items():
+        if type(key) is int:
+            continue
         if type(key) is tuple:
             key, left_out = key
             assert left_out and rules.triggers._options(key) is None
@@ -93,6 +97,8 @@ def _merged(rules, lowered: str, located: dict) -> dict[str, list[int]]:
             for position in positions:
                 for index in left_out:
                     assert entries[index] is not None  # the cause marker is never left out
+                    if index in rules.triggers.elsewhere(key):
+                        continue
                     rule, part = entries[index]
                     pattern = rules._part(rule, (part,))
                     assert pattern.match(lowered, position) is None, (key, position, rule.id, lowered[:80])
@@ -100,18 +106,42 @@ def _merged(rules, lowered: str, located: dict) -> dict[str, list[int]]:
     return {key: sorted(positions) for key, positions in merged.items()}
 
 
+def _tried(rules, lowered: str) -> set[tuple[str, int, int]]:
+    """(key, entry position, text position) of every rule entry the scanner tries: the entries of
+    each located key that are not left out there, and the anchored entries near their words."""
+    index = rules.triggers
+    tried = set()
+    for key, positions in index.locate(lowered).items():
+        if type(key) is int:
+            entry, finder = index.anchors()[key][0], index.anchors()[key][3]
+            for position in index.near(key, lowered, positions):
+                name = finder.match(lowered, position).group()  # the key at that position
+                number = index.rules[name].index(entry)
+                assert number in index.elsewhere(name)
+                tried.add((name, number, position))
+            continue
+        key, left_out = key if type(key) is tuple else (key, ())
+        for number in range(len(index.rules[key])):
+            if number not in left_out:
+                tried.update((key, number, position) for position in positions)
+    return tried
+
+
 def _check(rules, lowered: str) -> None:
-    """``locate`` finds a subset of the definition's positions, and every position it leaves out
-    is one where none of the key's rules matches (its rules' literal starts do not fit there)."""
-    located = _merged(rules, lowered, rules.triggers.locate(lowered))
+    """Every entry of every key is tried at a subset of the definition's positions of the key, and
+    wherever an entry is not tried, it does not match (its literal starts do not fit there, or the
+    words it needs are not within its reach)."""
+    _merged(rules, lowered, rules.triggers.locate(lowered))
     reference = _reference(rules.triggers, lowered)
-    assert located.keys() <= reference.keys()
+    tried = _tried(rules, lowered)
+    for key, number, position in tried:
+        assert position in reference.get(key, ()), (key, position)
     for key, positions in reference.items():
-        kept = located.get(key, [])
-        assert set(kept) <= set(positions) and kept == sorted(kept), key
-        for position in set(positions) - set(kept):
-            for _, rule, pattern in rules.plan(key):
-                assert pattern.match(lowered, position) is None, (key, position, rule and rule.id, lowered[:80])
+        for number, entry in enumerate(rules.triggers.rules[key]):
+            pattern = rules.marker if entry is None else rules._part(entry[0], (entry[1],))
+            for position in positions:
+                if (key, number, position) not in tried:
+                    assert pattern.match(lowered, position) is None, (key, position, entry, lowered[:80])
 
 
 def test_locate_finds_what_the_definition_gives_on_tricky_text():
@@ -128,7 +158,7 @@ def test_locate_keeps_every_key_whose_rules_lack_literal_starts():
     lowered = prepare(TRICKY[4], masked=TRICKY[4])
     located = _merged(rules, lowered, index.locate(lowered))
     for key, positions in _reference(index, lowered).items():
-        if index._options(key) is None:
+        if index._options(key) is None and len(index.elsewhere(key)) < len(index.rules[key]):
             assert located[key] == positions, key
 
 
@@ -231,3 +261,31 @@ def test_prose_items_is_the_same_walk_at_any_depth_limit(monkeypatch, depth):
     assert len(expected) > 50
     monkeypatch.setattr(document, "_DEPTH", depth)
     assert document.prose_items(data) == expected
+
+
+@pytest.mark.parametrize("gap", [" ", "\n\n", " " * 400, " \t\n" * 150])
+def test_entries_tried_from_their_anchor_words_find_what_every_key_occurrence_finds(gap):
+    """An entry with no literal starts but long needed words (BL136: "to/at/on ... production ...
+    instead of ... staging") is tried only at the occurrences of its keys within its reach before
+    such a word, the reach counted with whitespace collapsed: long runs of spaces between the
+    words change nothing."""
+    compiled = json.loads(package_file("postmortem_kit.blameless", "rules.compiled.json").read_text(encoding="utf-8"))
+    anchored = from_compiled(compiled)
+    plain = from_compiled(compiled)
+    plain.triggers.key_needs = {}
+    assert anchored.triggers.anchors() and not plain.triggers.anchors()
+    words = ("The contractor ran the migration against production instead of staging, then went on to "
+             "point it at the primary instead of the replica. In the end it ran on prod").split(" ")
+    text = gap.join(words) + gap + "instead of the test cluster. " + "To be clear, " * 30 + "instead."
+    lowered = prepare(text, masked=text)
+    _check(anchored, lowered)
+
+    def found(rules):
+        return [(m.rule.id, m.start, m.end) for m in scan(text, rules=rules)]
+
+    def hits(rules):  # before the grammar's questions (a paragraph break ends the sentence)
+        return [(position, rule and rule.id, m.span()) for position, rule, m in blameless_scan._hits(lowered, rules)]
+
+    assert found(anchored) == found(plain)
+    assert hits(anchored) == hits(plain)
+    assert len([hit for hit in hits(plain) if hit[1] == "BL136"]) == 3

@@ -146,9 +146,10 @@ def test_the_filters_change_no_finding(monkeypatch, compiled, texts):
     plain_rules = blameless_rules.from_compiled(compiled)
     plain_rules.key_needs, plain_rules.key_starts = {}, {}
     plain_rules.triggers.key_starts = plain_rules.key_starts  # no narrowing by the next word either
+    plain_rules.triggers.key_needs = plain_rules.key_needs  # nor entries tried only near their needed words
     plain = [[(m.rule.id, m.start, m.end) for m in blameless_scan.scan(text, rules=plain_rules)] for text in texts]
     assert filtered == plain
-    assert not plain_rules._filtered_plans
+    assert not plain_rules._filtered_plans and not plain_rules.triggers.anchors()
 
 
 def test_leaving_out_entries_by_the_next_word_changes_no_finding(monkeypatch, compiled, texts):
@@ -163,5 +164,7 @@ def test_leaving_out_entries_by_the_next_word_changes_no_finding(monkeypatch, co
     plain_rules = blameless_rules.from_compiled(compiled)
     plain_rules.key_needs, plain_rules.key_starts = {}, {}
     plain_rules.triggers.key_starts = plain_rules.key_starts
+    plain_rules.triggers.key_needs = plain_rules.key_needs
     plain = [[(m.rule.id, m.start, m.end) for m in blameless_scan.scan(text, rules=plain_rules)] for text in texts]
     assert narrowed == plain
+    assert rules.triggers.anchors() and not plain_rules.triggers.anchors()
