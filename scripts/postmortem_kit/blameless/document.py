@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from itertools import accumulate, compress
+from operator import itemgetter
 
 from postmortem_kit.blameless.findings import make_finding
 from postmortem_kit.blameless.mask import MASK, mask_inline
@@ -20,6 +22,8 @@ from postmortem_kit.core import Finding, SourceDocument, dotted_path, line_start
 from postmortem_kit.incident import Shape, root_shape
 
 SEPARATOR = "\n\n"  # a paragraph break: sentences and quotes never cross fields
+_STEP = len(SEPARATOR).__add__  # a string's length and the separator after it
+_FIRST, _TEXT = itemgetter(0), itemgetter(1)  # of an item (path, text): its path; of a path: its top-level key
 
 
 def find_blame(doc: SourceDocument, path: str | None = None, status: str = "in-review", *,
@@ -33,25 +37,24 @@ def find_blame(doc: SourceDocument, path: str | None = None, status: str = "in-r
     items = prose_items(data)
     if not items:
         return []
-    starts: list[int] = []
-    texts: list[str] = []
+    # Where each string starts in the joined text, and the cause regions: C-level passes, and a
+    # Python step only for the strings under a top-level key that can hold cause fields.
+    texts = list(map(_TEXT, items))
+    starts = list(accumulate(map(_STEP, map(len, texts)), initial=0))
+    del starts[-1]
     regions: list[Region] = []
-    offset = 0
     roots = _cause_roots(rules)
     contexts = _path_contexts(rules)
-    step = len(SEPARATOR)
-    for where, text in items:
-        starts.append(offset)
-        texts.append(text)
-        if where[0] in roots:
-            context = contexts.get(where)
-            if context is None:
-                context = _field_context(rules, tuple("[]" if isinstance(part, int) else part for part in where))
-                if len(contexts) < _PATH_CONTEXTS:
-                    contexts[where] = context
-            if context[0] or context[1]:
-                regions.append(Region(offset, offset + len(text), context[0], context[1]))
-        offset += len(text) + step
+    for index in compress(range(len(items)), map(roots.__contains__, map(_FIRST, map(_FIRST, items)))):
+        where = items[index][0]
+        context = contexts.get(where)
+        if context is None:
+            context = _field_context(rules, tuple("[]" if isinstance(part, int) else part for part in where))
+            if len(contexts) < _PATH_CONTEXTS:
+                contexts[where] = context
+        if context[0] or context[1]:
+            offset = starts[index]
+            regions.append(Region(offset, offset + len(texts[index]), context[0], context[1]))
     joined = SEPARATOR.join(texts)
     lowered, hits = raw_hits(joined, rules)
     # Mask only the strings with a hit; a name found in another cause field is checked against

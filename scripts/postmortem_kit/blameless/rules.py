@@ -102,6 +102,7 @@ class RuleSet:
         self.key_starts = _per_key(triggers, starts or {})
         triggers.key_starts = self.key_starts  # the locator keeps a key only where one of them fits
         triggers.key_needs = self.key_needs  # and tries some entries only near their needed words
+        triggers.frequent = frozenset(lexicon.get("stop_words", ()))  # (rules with a frequent key)
         self._filtered_plans: dict[tuple[str, tuple[int, ...]], tuple] = {}
         self._filter_uses: dict[str, int] = {}
 

@@ -170,8 +170,8 @@ def _hits(lowered: str, rules: RuleSet) -> list[tuple[int, Rule | None, re.Match
     triggers = rules.triggers
     for key, positions in triggers.locate(lowered).items():
         if type(key) is int:  # the words an entry needs ("instead"): it is tried at its keys just before
-            (rule, index), *_ = triggers.anchors()[key]
-            rank, pattern = rules.order[rule.id], rules._part(rule, (index,))
+            rule, alternatives, _, _ = triggers.anchors()[key]
+            rank, pattern = rules.order[rule.id], rules._part(rule, alternatives)
             for position in triggers.near(key, lowered, positions):
                 m = pattern.match(lowered, position)
                 if m is not None:

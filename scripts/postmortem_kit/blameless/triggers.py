@@ -8,7 +8,7 @@ tried only with its own rules.
 from __future__ import annotations
 
 import re
-from itertools import compress, filterfalse
+from itertools import accumulate, compress, filterfalse
 from operator import itemgetter
 
 from postmortem_kit.blameless.edges import collapse_space
@@ -23,6 +23,8 @@ _MEMO_LIMIT = 200_000  # tokens remembered per run
 _ANCHOR_LETTERS = 5  # an entry is tried from its needed words only when each of them is at least this long
 _ANCHOR_WORD = re.compile(r"[a-z0-9][a-z0-9'-]*\Z")
 _offset = itemgetter(1)
+_STEP = (1).__add__  # a token's length and the space after it
+_SEPARATORS = frozenset(" \n\t\r")  # what the locator splits the text at
 
 
 class TriggerIndex:
@@ -37,6 +39,7 @@ class TriggerIndex:
         self.rules: dict[str, list] = {}  # key -> rules (None = cause marker), in file order
         self.kind: dict[str, str] = {}  # word (a whole word), start (a word start) or text (anything)
         self.memo: dict[str, tuple[tuple[str, int], ...]] = {}  # token -> (key, offset in the token), ...
+        self.known: set[str] = set()  # the tokens in memo (one C-level test that a text has no new token)
         self.carriers: set[str] = set()  # tokens in memo that carry at least one key
         self.key_starts: dict[str, tuple] = {}  # key -> ((entry position, literal starts), ...), see RuleSet
         self.options: dict[str, tuple[str, ...] | None] = {}
@@ -44,7 +47,11 @@ class TriggerIndex:
         self.partial: dict[str, tuple] = {}  # key -> entries with literal starts, when not all have them
         self.pairs: dict[tuple[str, str | None], tuple[tuple[str, int], ...]] = {}  # (token, next) -> spots kept
         self.key_needs: dict[str, tuple] = {}  # key -> ((entry position, (clauses, reach)), ...), see RuleSet
+        self.frequent: frozenset[str] = frozenset()  # function words ("to", "for"): see anchors()
         self._anchors: tuple | None = None  # see anchors()
+        self._anchor_words: re.Pattern | None = None  # any of their words
+        self._anchor_keys: dict[str, list[int]] = {}  # key -> the anchors whose rule it opens
+        self.anchor_spots: dict[str, tuple[tuple[int, int], ...]] = {}  # token -> (anchor, offset of its key), ...
         self._elsewhere: dict[str, tuple[int, ...]] = {}  # key -> entry positions tried from their anchor
 
     def add(self, prefixes, rule) -> None:
@@ -97,12 +104,15 @@ class TriggerIndex:
         parts = spaced.split(" ")
         memo = self.memo
         carriers = self.carriers
-        unseen = set(filterfalse(memo.__contains__, parts))
+        known = self.known
+        unseen = () if known.issuperset(parts) else set(filterfalse(memo.__contains__, parts))
         if unseen:
             if len(memo) + len(unseen) > _MEMO_LIMIT and memo:
                 # A memo this large (a very long run of varied text): start it again, so it
                 # stays bounded and every text still costs a look-up per token.
                 memo.clear()
+                known.clear()
+                self.anchor_spots.clear()
                 carriers.clear()
                 self.narrowed.clear()
                 unseen = set(parts)
@@ -113,6 +123,7 @@ class TriggerIndex:
                     if [key for key, _ in spots if type(key) is str and (
                             self._options(key) is not None or self._partial(key) or self.elsewhere(key))]:
                         self.narrowed.add(token)
+            known.update(unseen)
         # Each token that carries a key is found after the previous one, as a whole token (spaces
         # around it in the padded text): any occurrence in between would itself have been taken.
         # A key whose rules all declare their literal starts is kept only where the token and the
@@ -242,9 +253,13 @@ class TriggerIndex:
                         at = token.find(key, at + 1)
         anchors = self.anchors()
         if anchors:
-            # keys whose every entry is tried from its anchor words are not looked for; the words are
+            # The keys of rules tried from their anchor words are remembered apart (``near`` reads
+            # them); a key whose every entry is tried so is not looked for.  The words are.
+            keyed = tuple((number, at) for key, at in spots for number in self._anchor_keys.get(key, ()))
+            if keyed:
+                self.anchor_spots[token] = keyed
             spots = [spot for spot in spots if len(self.elsewhere(spot[0])) < len(self.rules[spot[0]])]
-            for number, (_, words, _, _, _) in enumerate(anchors):
+            for number, (_, _, words, _) in enumerate(anchors if self._anchor_words.search(token) else ()):
                 for word in words:
                     at = token.find(word)
                     while at >= 0:
@@ -256,46 +271,68 @@ class TriggerIndex:
     # ------------------------------------------------------------ entries tried from their needed words
 
     def anchors(self) -> tuple:
-        """Entries tried from a needed word rather than from their trigger key.
+        """Rules tried from a needed word rather than from their trigger key.
 
-        An entry (one rule's alternatives under one key) that declares no literal starts cannot be
-        narrowed by the next word, so it is tried at every occurrence of its key: BL136's
-        "to/at/in/on ... production ... instead of ... staging" at every "to" of the text.  When
-        its regex needs a word (``needs``: one of each clause's literals is in every match, within
+        A rule's alternatives under a key that declare no literal starts cannot be narrowed by
+        the next word, so they are tried at every occurrence of the key: BL136's "to/at/in/on
+        ... production ... instead of ... staging" at every "to" of the text.  When each of them
+        needs a word (``needs``: one of each clause's literals is in every match, within
         ``reach`` characters of its start, whitespace collapsed) and one clause holds only long
-        words ("instead"), the entry is tried only at the occurrences of its key that lie within
-        reach before an occurrence of one of those words; every other occurrence of the key is
-        one where it cannot match.  Only whole-word keys qualify (their occurrences are found by
-        one regex with the locator's word edges), and only a rule's single entry under a key (so
-        its regex there is the same).  Returns ((rule entry, words, reach, key finder, longest
-        key), ...), each entry once with all its keys."""
+        words ("instead"), the rule is tried only at the occurrences of its keys that lie within
+        reach before an occurrence of one of those words; at every other occurrence of a key it
+        cannot match.  The same is done for rules with literal starts under a key whose every
+        rule qualifies ("for": BL088 needs "explain" or "reason"), so that the key is not looked
+        for at all.  Only rules with a frequent key qualify (a function word of the lexicon's
+        ``stop_words``: "to", "for"; other keys are rarer than the words would be), keys
+        that are whole words or word starts, and the rule's regex there is the one its key's
+        plan holds (the same alternatives).  Returns ((rule, alternatives, words, reach),
+        ...), and ``elsewhere`` the entries they take over."""
         if self._anchors is not None:
             return self._anchors
         groups: dict[tuple, list] = {}
         for key, entries in self.rules.items():
-            if self.kind.get(key) != "word":
+            kind = self.kind.get(key)
+            if not (kind == "word" and key in self.words or kind == "start" and key in self.starts.get(len(key), ())):
                 continue
             starts = dict(self.key_starts.get(key, ()))
             needs = dict(self.key_needs.get(key, ()))
+            by_rule: dict[str, list] = {}
             for position, entry in enumerate(entries):
-                if entry is None or position in starts or position not in needs:
-                    continue
-                clauses, reach = needs[position]
-                words = _anchor_words(clauses)
-                if reach is None or words is None:
-                    continue
-                if sum(1 for other in entries if other is not None and other[0] is entry[0]) != 1:
-                    continue
-                groups.setdefault((entry[0].id, entry[1], words, reach), [entry, []])[1].append((key, position))
+                if entry is not None:
+                    by_rule.setdefault(entry[0].id, []).append(position)
+            usable = {}
+            for positions in by_rule.values():
+                found = [(needs[position][0], needs[position][1]) for position in positions if position in needs]
+                anchor = [(_anchor_words(clauses), reach) for clauses, reach in found]
+                if len(found) == len(positions) and all(words and reach for words, reach in anchor):
+                    usable[tuple(positions)] = anchor
+            whole = len(usable) == len(by_rule) and None not in entries
+            for positions, anchor in usable.items():
+                if not whole and any(position in starts for position in positions):
+                    continue  # narrowed by the next word already, and the key stays looked for anyway
+                rule = entries[positions[0]][0]
+                alternatives = tuple(sorted({entries[position][1] for position in positions}))
+                words = tuple(sorted({word for words, _ in anchor for word in words}))
+                reach = max(reach for _, reach in anchor)
+                group = groups.setdefault((rule.id, alternatives, words, reach), [rule, []])
+                group[1].append((key, positions))
         anchors = []
         elsewhere: dict[str, list[int]] = {}
-        for (_, _, words, reach), (entry, keys) in groups.items():
+        for (_, alternatives, words, reach), (rule, keys) in groups.items():
             names = sorted({key for key, _ in keys}, key=lambda key: (-len(key), key))
-            finder = re.compile(r"(?<![\w'’@-])(?:" + "|".join(re.escape(key) for key in names) + r")(?![\w'-])")
-            anchors.append((entry, words, reach, finder, len(names[0])))
-            for key, position in keys:
-                elsewhere.setdefault(key, []).append(position)
+            if self.frequent.isdisjoint(names):
+                continue  # no frequent key ("to", "for"): its words may well be more frequent than its keys
+            if any(other != key and other.startswith(key) and self.kind[key] == "start" for key in names for other in names):
+                continue  # two of its keys at one place: the scanner tries it there once per key
+            for key in names:
+                self._anchor_keys.setdefault(key, []).append(len(anchors))
+            anchors.append((rule, alternatives, words, reach))
+            for key, positions in keys:
+                elsewhere.setdefault(key, []).extend(positions)
         self._elsewhere = {key: tuple(sorted(positions)) for key, positions in elsewhere.items()}
+        # any of the words, the shortest first (``near`` takes the shortest one at a place)
+        words = sorted({word for anchor in anchors for word in anchor[2]}, key=lambda word: (len(word), word))
+        self._anchor_words = re.compile("|".join(map(re.escape, words))) if words else None
         self._anchors = tuple(anchors)
         return self._anchors
 
@@ -306,22 +343,36 @@ class TriggerIndex:
         return self._elsewhere.get(key, ())
 
     def near(self, anchor: int, text: str, occurrences: list[int]) -> list[int]:
-        """The positions where the entry of ``anchors()[anchor]`` can match, given where its words
-        occur in ``text`` (``locate`` reports them under the key ``anchor``, an int): the
-        occurrences of its keys (word edges as in ``locate``) from ``reach`` characters
-        (whitespace collapsed) before a word's end up to the word's start."""
-        _, words, reach, finder, longest = self.anchors()[anchor]
+        """The positions where the rule of ``anchors()[anchor]`` can match, given where its words
+        occur in ``text`` (``locate`` reports them under the key ``anchor``, an int, after it has
+        read every token of the text): the occurrences of its keys, as the locator finds them,
+        from ``reach`` characters (whitespace collapsed) before a word's end up to the word."""
+        reach = self.anchors()[anchor][3]
+        spots_of = self.anchor_spots
+        size = len(text)
         positions: set[int] = set()
         for at in occurrences:
-            end = at + next(len(word) for word in words if text.startswith(word, at))
+            end = self._anchor_words.match(text, at).end()  # the shortest word there: the widest window
             span = reach * 2
             while True:  # widen the window until it holds more than ``reach`` collapsed characters
                 low = max(0, end - span)
                 if not low or len(collapse_space(text[low:end])) > reach:
                     break
                 span *= 4
-            stop = min(len(text), at + longest + 2)  # the edge test after a key sees the real text
-            positions.update(m.start() for m in finder.finditer(text, low, stop) if m.start() <= at)
+            while low and text[low - 1] not in _SEPARATORS:
+                low -= 1  # from the start of a token, as the locator split the text
+            stop = at
+            while stop < size and text[stop] not in _SEPARATORS:
+                stop += 1
+            window = text[low:stop]
+            if "\n" in window or "\t" in window or "\r" in window:
+                window = window.replace("\n", " ").replace("\t", " ").replace("\r", " ")
+            tokens = window.split(" ")
+            starts = list(accumulate(map(_STEP, map(len, tokens)), initial=low))
+            for index in compress(range(len(tokens)), map(spots_of.__contains__, tokens)):
+                for number, offset in spots_of[tokens[index]]:
+                    if number == anchor and starts[index] + offset <= at:
+                        positions.add(starts[index] + offset)
         return sorted(positions)
 
 def _anchor_words(clauses) -> tuple[str, ...] | None:

@@ -113,12 +113,16 @@ def _tried(rules, lowered: str) -> set[tuple[str, int, int]]:
     tried = set()
     for key, positions in index.locate(lowered).items():
         if type(key) is int:
-            entry, finder = index.anchors()[key][0], index.anchors()[key][3]
+            rule = index.anchors()[key][0]
+            reference = _reference(index, lowered)
             for position in index.near(key, lowered, positions):
-                name = finder.match(lowered, position).group()  # the key at that position
-                number = index.rules[name].index(entry)
-                assert number in index.elsewhere(name)
-                tried.add((name, number, position))
+                names = [name for name in index._anchor_keys if key in index._anchor_keys[name]
+                         and position in reference.get(name, ())]
+                assert len(names) == 1, (position, names)  # the key at that position
+                name = names[0]
+                numbers = [number for number, entry in enumerate(index.rules[name]) if entry and entry[0] is rule]
+                assert numbers and set(numbers) <= set(index.elsewhere(name))
+                tried.update((name, number, position) for number in numbers)
             continue
         key, left_out = key if type(key) is tuple else (key, ())
         for number in range(len(index.rules[key])):
@@ -201,7 +205,7 @@ def test_the_token_memo_is_a_cache_only(monkeypatch):
     assert [small.locate(text) for text in texts] == expected
     longest = max(len(set(text.replace("\n", " ").split(" "))) for text in texts)
     assert len(small.memo) <= max(20, longest) and len(small.pairs) <= 20
-    assert small.carriers <= small.memo.keys() and small.narrowed <= small.carriers
+    assert small.carriers <= small.memo.keys() == small.known and small.narrowed <= small.carriers
 
 
 def test_locate_scales_linearly_with_many_carriers():
