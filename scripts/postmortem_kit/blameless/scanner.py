@@ -11,6 +11,7 @@ length of the text, and the whole scan is linear.
 from __future__ import annotations
 
 import re
+from itertools import repeat
 
 from postmortem_kit.blameless.grammar import Grammar, Phrase
 from postmortem_kit.blameless.mask import mask_inline
@@ -172,10 +173,8 @@ def _hits(lowered: str, rules: RuleSet) -> list[tuple[int, Rule | None, re.Match
         if type(key) is int:  # the words an entry needs ("instead"): it is tried at its keys just before
             rule, alternatives, _, _ = triggers.anchors()[key]
             rank, pattern = rules.order[rule.id], rules._part(rule, alternatives)
-            for position in triggers.near(key, lowered, positions):
-                m = pattern.match(lowered, position)
-                if m is not None:
-                    hits.append((position, rank, rule, m))
+            near = triggers.near(key, lowered, positions)
+            hits.extend((m.start(), rank, rule, m) for m in filter(None, map(pattern.match, repeat(lowered), near)))
             continue
         if type(key) is tuple:  # (key, entries left out): the next word fits none of their starts
             plan = rules.plan_without(*key, lowered, literals, positions.copy)
@@ -183,11 +182,9 @@ def _hits(lowered: str, rules: RuleSet) -> list[tuple[int, Rule | None, re.Match
             plan = plans.get(key)  # a key's whole plan, once it has come up in many texts
             if plan is None:
                 plan = rules.plan_for(key, lowered, literals, positions.copy)
-        for rank, rule, pattern in plan:
-            for position in positions:
-                m = pattern.match(lowered, position)
-                if m is not None:
-                    hits.append((position, rank, rule, m))
+        for rank, rule, pattern in plan:  # anchored matches at every position (C-level calls; few succeed)
+            for m in filter(None, map(pattern.match, repeat(lowered), positions)):
+                hits.append((m.start(), rank, rule, m))
     hits.sort(key=_position_rank)
     return [(position, rule, m) for position, _, rule, m in hits]
 
