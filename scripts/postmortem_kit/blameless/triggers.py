@@ -8,8 +8,8 @@ tried only with its own rules.
 from __future__ import annotations
 
 import re
-from itertools import accumulate, compress, filterfalse
-from operator import itemgetter
+from itertools import accumulate, compress, repeat
+from operator import is_, itemgetter
 
 from postmortem_kit.blameless.edges import collapse_space
 
@@ -38,8 +38,7 @@ class TriggerIndex:
     def __init__(self):
         self.rules: dict[str, list] = {}  # key -> rules (None = cause marker), in file order
         self.kind: dict[str, str] = {}  # word (a whole word), start (a word start) or text (anything)
-        self.memo: dict[str, tuple[tuple[str, int], ...]] = {}  # token -> (key, offset in the token), ...
-        self.known: set[str] = set()  # the tokens in memo (one C-level test that a text has no new token)
+        self.memo: dict[str, tuple] = {}  # token -> () or (narrowed, ((key, offset in the token), ...))
         self.carriers: set[str] = set()  # tokens in memo that carry at least one key
         self.key_starts: dict[str, tuple] = {}  # key -> ((entry position, literal starts), ...), see RuleSet
         self.options: dict[str, tuple[str, ...] | None] = {}
@@ -102,28 +101,32 @@ class TriggerIndex:
         if "\t" in spaced or "\r" in spaced:
             spaced = spaced.replace("\t", " ").replace("\r", " ")
         parts = spaced.split(" ")
+        # One look-up per token in the memo: () for a token without keys, (narrowed, spots) for
+        # one that carries some, None for a token not seen yet.
         memo = self.memo
-        carriers = self.carriers
-        known = self.known
-        unseen = () if known.issuperset(parts) else set(filterfalse(memo.__contains__, parts))
-        if unseen:
+        found_spots = list(map(memo.get, parts))
+        if any(map(is_, found_spots, repeat(None))):
+            unseen = set(compress(parts, map(is_, found_spots, repeat(None))))
             if len(memo) + len(unseen) > _MEMO_LIMIT and memo:
                 # A memo this large (a very long run of varied text): start it again, so it
                 # stays bounded and every text still costs a look-up per token.
                 memo.clear()
-                known.clear()
                 self.anchor_spots.clear()
-                carriers.clear()
+                self.carriers.clear()
                 self.narrowed.clear()
                 unseen = set(parts)
             for token in unseen:
-                spots = memo[token] = self._spots_of(token)
-                if spots:
-                    carriers.add(token)
-                    if [key for key, _ in spots if type(key) is str and (
-                            self._options(key) is not None or self._partial(key) or self.elsewhere(key))]:
-                        self.narrowed.add(token)
-            known.update(unseen)
+                spots = self._spots_of(token)
+                if not spots:
+                    memo[token] = ()
+                    continue
+                self.carriers.add(token)
+                narrowed = bool([key for key, _ in spots if type(key) is str and (
+                    self._options(key) is not None or self._partial(key) or self.elsewhere(key))])
+                if narrowed:
+                    self.narrowed.add(token)
+                memo[token] = (narrowed, spots)
+            found_spots = list(map(memo.get, parts))
         # Each token that carries a key is found after the previous one, as a whole token (spaces
         # around it in the padded text): any occurrence in between would itself have been taken.
         # A key whose rules all declare their literal starts is kept only where the token and the
@@ -132,13 +135,13 @@ class TriggerIndex:
         found: dict[str, list[int]] = {}
         find = (" " + spaced + " ").find
         last = len(parts) - 1
-        narrowed, pairs = self.narrowed, self.pairs
+        pairs = self.pairs
         cursor = 0
-        for index in compress(range(len(parts)), map(carriers.__contains__, parts)):
+        for index in compress(range(len(parts)), found_spots):
+            narrowed, spots = found_spots[index]
             token = parts[index]
-            spots = memo[token]
             following = parts[index + 1] if index < last else None
-            if token in narrowed:
+            if narrowed:
                 pair = (token, following)
                 kept = pairs.get(pair)
                 if kept is None:
