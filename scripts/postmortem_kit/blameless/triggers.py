@@ -293,7 +293,22 @@ class TriggerIndex:
         if self._anchors is not None:
             return self._anchors
         groups: dict[tuple, list] = {}
+        # Only a rule whose entries under a frequent key all qualify can be anchored: the others
+        # are not looked at further (this runs once, in the cold run of a single file too).
+        candidates = set()
+        for key in self.frequent & self.rules.keys():
+            needs = dict(self.key_needs.get(key, ()))
+            entries = self.rules[key]
+            for position, entry in enumerate(entries):
+                if entry is not None and position in needs and needs[position][1] and _anchor_words(needs[position][0]):
+                    candidates.add(entry[0].id)
+        keys_of = {}
         for key, entries in self.rules.items():
+            for entry in entries:
+                if entry is not None and entry[0].id in candidates:
+                    keys_of[key] = entries
+                    break
+        for key, entries in keys_of.items():
             kind = self.kind.get(key)
             if not (kind == "word" and key in self.words or kind == "start" and key in self.starts.get(len(key), ())):
                 continue
@@ -381,9 +396,9 @@ class TriggerIndex:
 def _anchor_words(clauses) -> tuple[str, ...] | None:
     """The clause of needed literals to search for: the one whose shortest word is longest, if
     all its literals are single words of at least ``_ANCHOR_LETTERS`` characters."""
-    best = None
+    best, shortest = None, _ANCHOR_LETTERS - 1
     for clause in clauses:
-        if all(_ANCHOR_WORD.match(literal) for literal in clause) and min(map(len, clause)) >= _ANCHOR_LETTERS:
-            if best is None or min(map(len, clause)) > min(map(len, best)):
-                best = tuple(sorted(clause))
+        size = min(map(len, clause))
+        if size > shortest and all(map(_ANCHOR_WORD.match, clause)):
+            best, shortest = tuple(sorted(clause)), size
     return best
