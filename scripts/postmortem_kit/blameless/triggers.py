@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from itertools import accumulate, compress, repeat
-from operator import is_, itemgetter
+from operator import itemgetter
 
 from postmortem_kit.blameless.edges import collapse_space
 
@@ -24,6 +24,7 @@ _ANCHOR_LETTERS = 5  # an entry is tried from its needed words only when each of
 _ANCHOR_WORD = re.compile(r"[a-z0-9][a-z0-9'-]*\Z")
 _offset = itemgetter(1)
 _STEP = (1).__add__  # a token's length and the space after it
+_UNSEEN = (None, ())  # the locator's mark for a token its memo does not hold yet (truthy)
 _SEPARATORS = frozenset(" \n\t\r")  # what the locator splits the text at
 
 
@@ -102,31 +103,16 @@ class TriggerIndex:
             spaced = spaced.replace("\t", " ").replace("\r", " ")
         parts = spaced.split(" ")
         # One look-up per token in the memo: () for a token without keys, (narrowed, spots) for
-        # one that carries some, None for a token not seen yet.
+        # one that carries some, _UNSEEN for a token not seen yet (read in the loop below).
         memo = self.memo
-        found_spots = list(map(memo.get, parts))
-        if any(map(is_, found_spots, repeat(None))):
-            unseen = set(compress(parts, map(is_, found_spots, repeat(None))))
-            if len(memo) + len(unseen) > _MEMO_LIMIT and memo:
-                # A memo this large (a very long run of varied text): start it again, so it
-                # stays bounded and every text still costs a look-up per token.
-                memo.clear()
-                self.anchor_spots.clear()
-                self.carriers.clear()
-                self.narrowed.clear()
-                unseen = set(parts)
-            for token in unseen:
-                spots = self._spots_of(token)
-                if not spots:
-                    memo[token] = ()
-                    continue
-                self.carriers.add(token)
-                narrowed = bool([key for key, _ in spots if type(key) is str and (
-                    self._options(key) is not None or self._partial(key) or self.elsewhere(key))])
-                if narrowed:
-                    self.narrowed.add(token)
-                memo[token] = (narrowed, spots)
-            found_spots = list(map(memo.get, parts))
+        if memo and len(memo) + len(parts) > _MEMO_LIMIT:
+            # A memo this large (a very long run of varied text): start it again, so it stays
+            # bounded and every text still costs a look-up per token.
+            memo.clear()
+            self.anchor_spots.clear()
+            self.carriers.clear()
+            self.narrowed.clear()
+        found_spots = list(map(memo.get, parts, repeat(_UNSEEN)))
         # Each token that carries a key is found after the previous one, as a whole token (spaces
         # around it in the padded text): any occurrence in between would itself have been taken.
         # A key whose rules all declare their literal starts is kept only where the token and the
@@ -138,8 +124,15 @@ class TriggerIndex:
         pairs = self.pairs
         cursor = 0
         for index in compress(range(len(parts)), found_spots):
-            narrowed, spots = found_spots[index]
             token = parts[index]
+            known = found_spots[index]
+            if known is _UNSEEN:
+                known = memo.get(token)  # met earlier in this text, or read now
+                if known is None:
+                    known = memo[token] = self._read(token)
+                if not known:
+                    continue
+            narrowed, spots = known
             following = parts[index + 1] if index < last else None
             if narrowed:
                 pair = (token, following)
@@ -165,6 +158,19 @@ class TriggerIndex:
                 else:
                     listed.append(at + offset)
         return found
+
+    def _read(self, token: str) -> tuple:
+        """The memo's value for a token not seen yet: () when it carries no key, else (narrowed,
+        spots), narrowed when one of its keys is kept or left out by the next token."""
+        spots = self._spots_of(token)
+        if not spots:
+            return ()
+        self.carriers.add(token)
+        narrowed = bool([key for key, _ in spots if type(key) is str and (
+            self._options(key) is not None or self._partial(key) or self.elsewhere(key))])
+        if narrowed:
+            self.narrowed.add(token)
+        return narrowed, spots
 
     def _options(self, key: str) -> tuple[str, ...] | None:
         """The literal starts (whitespace collapsed) every match of ``key``'s rules begins with, or
