@@ -268,7 +268,7 @@ class TriggerIndex:
             if keyed:
                 self.anchor_spots[token] = keyed
             spots = [spot for spot in spots if len(self.elsewhere(spot[0])) < len(self.rules[spot[0]])]
-            for number, (_, _, words, _) in enumerate(anchors if self._anchor_words.search(token) else ()):
+            for number, (_, _, words, _, _) in enumerate(anchors if self._anchor_words.search(token) else ()):
                 for word in words:
                     at = token.find(word)
                     while at >= 0:
@@ -294,7 +294,8 @@ class TriggerIndex:
         for at all.  Only rules with a frequent key qualify (a function word of the lexicon's
         ``stop_words``: "to", "for"; other keys are rarer than the words would be), keys
         that are whole words or word starts, and the rule's regex there is the one its key's
-        plan holds (the same alternatives).  Returns ((rule, alternatives, words, reach),
+        plan holds (the same alternatives).  Returns ((rule, alternatives, words, reach, the
+        needed literals of each alternative),
         ...), and ``elsewhere`` the entries they take over."""
         if self._anchors is not None:
             return self._anchors
@@ -338,11 +339,12 @@ class TriggerIndex:
                 alternatives = tuple(sorted({entries[position][1] for position in positions}))
                 words = tuple(sorted({word for words, _ in anchor for word in words}))
                 reach = max(reach for _, reach in anchor)
-                group = groups.setdefault((rule.id, alternatives, words, reach), [rule, []])
+                clauses = tuple(tuple(map(tuple, needed)) for needed, _ in found)
+                group = groups.setdefault((rule.id, alternatives, words, reach), [rule, [], clauses])
                 group[1].append((key, positions))
         anchors = []
         elsewhere: dict[str, list[int]] = {}
-        for (_, alternatives, words, reach), (rule, keys) in groups.items():
+        for (_, alternatives, words, reach), (rule, keys, clauses) in groups.items():
             names = sorted({key for key, _ in keys}, key=lambda key: (-len(key), key))
             if self.frequent.isdisjoint(names):
                 continue  # no frequent key ("to", "for"): its words may well be more frequent than its keys
@@ -350,7 +352,7 @@ class TriggerIndex:
                 continue  # two of its keys at one place: the scanner tries it there once per key
             for key in names:
                 self._anchor_keys.setdefault(key, []).append(len(anchors))
-            anchors.append((rule, alternatives, words, reach))
+            anchors.append((rule, alternatives, words, reach, clauses))
             for key, positions in keys:
                 elsewhere.setdefault(key, []).extend(positions)
         self._elsewhere = {key: tuple(sorted(positions)) for key, positions in elsewhere.items()}
