@@ -51,6 +51,7 @@ class TriggerIndex:
         self._anchors: tuple | None = None  # see anchors()
         self._anchor_words: re.Pattern | None = None  # any of their words
         self._anchor_keys: dict[str, list[int]] = {}  # key -> the anchors whose rule it opens
+        self._dropped: frozenset[str] = frozenset()  # keys all of whose entries are tried from anchors
         self.anchor_spots: dict[str, tuple[tuple[int, int], ...]] = {}  # token -> (anchor, offset of its key), ...
         self._elsewhere: dict[str, tuple[int, ...]] = {}  # key -> entry positions tried from their anchor
 
@@ -264,10 +265,11 @@ class TriggerIndex:
         if anchors:
             # The keys of rules tried from their anchor words are remembered apart (``near`` reads
             # them); a key whose every entry is tried so is not looked for.  The words are.
-            keyed = tuple((number, at) for key, at in spots for number in self._anchor_keys.get(key, ()))
-            if keyed:
-                self.anchor_spots[token] = keyed
-            spots = [spot for spot in spots if len(self.elsewhere(spot[0])) < len(self.rules[spot[0]])]
+            if spots:
+                keyed = tuple((number, at) for key, at in spots for number in self._anchor_keys.get(key, ()))
+                if keyed:
+                    self.anchor_spots[token] = keyed
+                    spots = [spot for spot in spots if spot[0] not in self._dropped]
             for number, (_, _, words, _, _) in enumerate(anchors if self._anchor_words.search(token) else ()):
                 for word in words:
                     at = token.find(word)
@@ -356,6 +358,7 @@ class TriggerIndex:
             for key, positions in keys:
                 elsewhere.setdefault(key, []).extend(positions)
         self._elsewhere = {key: tuple(sorted(positions)) for key, positions in elsewhere.items()}
+        self._dropped = frozenset(key for key, positions in self._elsewhere.items() if len(positions) == len(self.rules[key]))
         # any of the words, the shortest first (``near`` takes the shortest one at a place)
         words = sorted({word for anchor in anchors for word in anchor[2]}, key=lambda word: (len(word), word))
         self._anchor_words = re.compile("|".join(map(re.escape, words))) if words else None
