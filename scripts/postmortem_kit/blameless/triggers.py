@@ -8,7 +8,7 @@ tried only with its own rules.
 from __future__ import annotations
 
 import re
-from itertools import accumulate, compress, repeat
+from itertools import accumulate, compress
 from operator import itemgetter
 
 from postmortem_kit.blameless.edges import collapse_space
@@ -28,6 +28,13 @@ _UNSEEN = (None, ())  # the locator's mark for a token its memo does not hold ye
 _SEPARATORS = frozenset(" \n\t\r")  # what the locator splits the text at
 
 
+class _Memo(dict):
+    """The locator's token memo: a token it does not hold reads as _UNSEEN (one C-level call per token)."""
+
+    def __missing__(self, token: str) -> tuple:
+        return _UNSEEN
+
+
 class TriggerIndex:
     """Where rules can start: literal keys (the start of each rule's literal prefixes).
 
@@ -39,7 +46,7 @@ class TriggerIndex:
     def __init__(self):
         self.rules: dict[str, list] = {}  # key -> rules (None = cause marker), in file order
         self.kind: dict[str, str] = {}  # word (a whole word), start (a word start) or text (anything)
-        self.memo: dict[str, tuple] = {}  # token -> () or (narrowed, ((key, offset in the token), ...))
+        self.memo: dict[str, tuple] = _Memo()  # token -> () or (narrowed, ((key, offset in the token), ...))
         self.carriers: set[str] = set()  # tokens in memo that carry at least one key
         self.key_starts: dict[str, tuple] = {}  # key -> ((entry position, literal starts), ...), see RuleSet
         self.options: dict[str, tuple[str, ...] | None] = {}
@@ -113,7 +120,7 @@ class TriggerIndex:
             self.anchor_spots.clear()
             self.carriers.clear()
             self.narrowed.clear()
-        found_spots = list(map(memo.get, parts, repeat(_UNSEEN)))
+        found_spots = list(map(memo.__getitem__, parts))  # _UNSEEN for a new token (_Memo.__missing__)
         # Each token that carries a key is found after the previous one, as a whole token (spaces
         # around it in the padded text): any occurrence in between would itself have been taken.
         # A key whose rules all declare their literal starts is kept only where the token and the
