@@ -339,9 +339,9 @@ class TriggerIndex:
                 found = [(needs[position][0], needs[position][1]) for position in positions if position in needs]
                 anchor = [(_anchor_words(clauses), reach) for clauses, reach in found]
                 if len(found) == len(positions) and all(words and reach for words, reach in anchor):
-                    usable[tuple(positions)] = anchor
+                    usable[tuple(positions)] = anchor, found
             whole = len(usable) == len(by_rule) and None not in entries
-            for positions, anchor in usable.items():
+            for positions, (anchor, found) in usable.items():
                 if not whole and any(position in starts for position in positions):
                     continue  # narrowed by the next word already, and the key stays looked for anyway
                 rule = entries[positions[0]][0]
