@@ -340,10 +340,9 @@ class TriggerIndex:
                 anchor = [(_anchor_words(clauses), reach) for clauses, reach in found]
                 if len(found) == len(positions) and all(words and reach for words, reach in anchor):
                     usable[tuple(positions)] = anchor, found
-            whole = len(usable) == len(by_rule) and None not in entries
             for positions, (anchor, found) in usable.items():
-                if not whole and any(position in starts for position in positions):
-                    continue  # narrowed by the next word already, and the key stays looked for anyway
+                if any(position in starts for position in positions):
+                    continue  # narrowed by the next word already (its words may be common: "config")
                 rule = entries[positions[0]][0]
                 alternatives = tuple(sorted({entries[position][1] for position in positions}))
                 words = tuple(sorted({word for words, _ in anchor for word in words}))
