@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 
 from postmortem_kit.core import LazyRegex
+from postmortem_kit.blameless.software import software_subject
 
 _CLAUSE_BREAK = LazyRegex(r"[.!?;:\n]|\s[-–—]\s")
 _LEAD = LazyRegex(r"[\s*_>#\-+\d.)(\[\]\"'“‘]*")
@@ -73,6 +74,8 @@ def keep(rule, start: int, end: int, context: Context) -> bool:
             return False
     if rule.person_evidence and rule.detector and not _person_evidence(text[start:end], context) \
             and not _personal_pronoun_after(text, end):
+        return False
+    if software_subject(text[start:end], before):  # "the sync daemon stupidly overwrote ..."
         return False
     if subject_rule and rule.subject_scope != "possessor":  # a possessor is inside the match
         if _unevidenced_name(before, context):
