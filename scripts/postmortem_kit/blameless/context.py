@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import re
 
-from postmortem_kit.core import LazyRegex
 from postmortem_kit.blameless.software import software_subject
+from postmortem_kit.core import LazyRegex
 
 _CLAUSE_BREAK = LazyRegex(r"[.!?;:\n]|\s[-–—]\s")
 _LEAD = LazyRegex(r"[\s*_>#\-+\d.)(\[\]\"'“‘]*")
