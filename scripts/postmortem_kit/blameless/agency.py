@@ -17,6 +17,7 @@ from postmortem_kit.core import decode_source, load_yaml_text, package_file
 
 AGENCY_FILE = "agency.yaml"
 MACRO = "DEVIATION"
+FACTORED_MACRO = "DEVIATION_FACTORED"
 
 
 @cache
@@ -40,3 +41,24 @@ def marker_classes() -> dict[str, tuple[str, ...]]:
 def deviation_macro() -> str:
     """All markers as one alternation, for the ``{DEVIATION}`` macro of ``rules.yaml``."""
     return "(?:" + "|".join(entry for entries in marker_classes().values() for entry in entries) + ")"
+
+
+def factored_deviation_macro() -> str:
+    """The same markers with the fragments that start with a plain letter grouped by that letter
+    ("a(?:t peak|ll at once|...)"), for rules that try the markers at many places (BL143 after
+    every "by" agent): a position whose letter starts no marker fails after one test instead of
+    one per marker.  It matches the same texts as :func:`deviation_macro`; a trigger index built
+    from it would be coarser, so rules that start on a marker use the plain macro."""
+    groups: dict[str, list[str]] = {}
+    order: list[str] = []
+    for entries in marker_classes().values():
+        for entry in entries:
+            key = entry[0] if entry[0].isalpha() and entry[0].islower() else ""
+            if key and key not in groups:
+                order.append(key)
+            if key:
+                groups.setdefault(key, []).append(entry[1:])
+            else:
+                order.append(entry)
+    parts = [f"{key}(?:{'|'.join(groups[key])})" if key in groups else key for key in order]
+    return "(?:" + "|".join(parts) + ")"

@@ -297,12 +297,14 @@ def spaces(pattern: str) -> str:
 
 
 def _macros(raw: dict) -> dict[str, str]:
-    """The file's macros and the built-in ones: {PARTICIPLE}, and {DEVIATION} from agency.yaml."""
-    from postmortem_kit.blameless.agency import MACRO, deviation_macro
+    """The file's macros and the built-in ones: {PARTICIPLE}, and {DEVIATION} (with its
+    letter-grouped twin {DEVIATION_FACTORED}) from agency.yaml."""
+    from postmortem_kit.blameless.agency import FACTORED_MACRO, MACRO, deviation_macro, factored_deviation_macro
 
     macros = dict(raw.get("macros") or {})
     macros["PARTICIPLE"] = _participle()
     macros[MACRO] = deviation_macro()
+    macros[FACTORED_MACRO] = factored_deviation_macro()
     return macros
 
 
