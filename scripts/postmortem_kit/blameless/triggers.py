@@ -8,10 +8,10 @@ tried only with its own rules.
 from __future__ import annotations
 
 import re
-from itertools import accumulate, compress
+from itertools import compress
 from operator import itemgetter
 
-from postmortem_kit.blameless.edges import collapse_space
+from postmortem_kit.blameless import anchoring
 
 # A word boundary that also treats @, apostrophes and hyphens as part of a word.  The scanner's
 # text has straight apostrophes only (scanner.prepare), so the classes leave out curly ones, which
@@ -20,12 +20,8 @@ _WORD_KEY = re.compile(r"[a-z0-9][a-z0-9'-]*\Z")
 _TOKEN_WORDS = re.compile(r"[a-z0-9][a-z0-9'-]*")
 _WORDISH = frozenset("_'’@-")  # a key right after one of these is inside a word
 _MEMO_LIMIT = 200_000  # tokens remembered per run
-_ANCHOR_LETTERS = 5  # an entry is tried from its needed words only when each of them is at least this long
-_ANCHOR_WORD = re.compile(r"[a-z0-9][a-z0-9'-]*\Z")
 _offset = itemgetter(1)
-_STEP = (1).__add__  # a token's length and the space after it
 _UNSEEN = (None, ())  # the locator's mark for a token its memo does not hold yet (truthy)
-_SEPARATORS = frozenset(" \n\t\r")  # what the locator splits the text at
 
 
 class _Memo(dict):
@@ -289,86 +285,9 @@ class TriggerIndex:
     # ------------------------------------------------------------ entries tried from their needed words
 
     def anchors(self) -> tuple:
-        """Rules tried from a needed word rather than from their trigger key.
-
-        A rule's alternatives under a key that declare no literal starts cannot be narrowed by
-        the next word, so they are tried at every occurrence of the key: BL136's "to/at/in/on
-        ... production ... instead of ... staging" at every "to" of the text.  When each of them
-        needs a word (``needs``: one of each clause's literals is in every match, within
-        ``reach`` characters of its start, whitespace collapsed) and one clause holds only long
-        words ("instead"), the rule is tried only at the occurrences of its keys that lie within
-        reach before an occurrence of one of those words; at every other occurrence of a key it
-        cannot match.  The same is done for rules with literal starts under a key whose every
-        rule qualifies ("for": BL088 needs "explain" or "reason"), so that the key is not looked
-        for at all.  Only rules with a frequent key qualify (a function word of the lexicon's
-        ``stop_words``: "to", "for"; other keys are rarer than the words would be), keys
-        that are whole words or word starts, and the rule's regex there is the one its key's
-        plan holds (the same alternatives).  Returns ((rule, alternatives, words, reach, the
-        needed literals of each alternative),
-        ...), and ``elsewhere`` the entries they take over."""
-        if self._anchors is not None:
-            return self._anchors
-        groups: dict[tuple, list] = {}
-        # Only a rule whose entries under a frequent key all qualify can be anchored: the others
-        # are not looked at further (this runs once, in the cold run of a single file too).
-        candidates = set()
-        for key in self.frequent & self.rules.keys():
-            needs = dict(self.key_needs.get(key, ()))
-            entries = self.rules[key]
-            for position, entry in enumerate(entries):
-                if entry is not None and position in needs and needs[position][1] and _anchor_words(needs[position][0]):
-                    candidates.add(entry[0].id)
-        keys_of = {}
-        for key, entries in self.rules.items():
-            for entry in entries:
-                if entry is not None and entry[0].id in candidates:
-                    keys_of[key] = entries
-                    break
-        for key, entries in keys_of.items():
-            kind = self.kind.get(key)
-            if not (kind == "word" and key in self.words or kind == "start" and key in self.starts.get(len(key), ())):
-                continue
-            starts = dict(self.key_starts.get(key, ()))
-            needs = dict(self.key_needs.get(key, ()))
-            by_rule: dict[str, list] = {}
-            for position, entry in enumerate(entries):
-                if entry is not None:
-                    by_rule.setdefault(entry[0].id, []).append(position)
-            usable = {}
-            for positions in by_rule.values():
-                found = [(needs[position][0], needs[position][1]) for position in positions if position in needs]
-                anchor = [(_anchor_words(clauses), reach) for clauses, reach in found]
-                if len(found) == len(positions) and all(words and reach for words, reach in anchor):
-                    usable[tuple(positions)] = anchor, found
-            for positions, (anchor, found) in usable.items():
-                if any(position in starts for position in positions):
-                    continue  # narrowed by the next word already (its words may be common: "config")
-                rule = entries[positions[0]][0]
-                alternatives = tuple(sorted({entries[position][1] for position in positions}))
-                words = tuple(sorted({word for words, _ in anchor for word in words}))
-                reach = max(reach for _, reach in anchor)
-                clauses = tuple(tuple(map(tuple, needed)) for needed, _ in found)
-                group = groups.setdefault((rule.id, alternatives, words, reach), [rule, [], clauses])
-                group[1].append((key, positions))
-        anchors = []
-        elsewhere: dict[str, list[int]] = {}
-        for (_, alternatives, words, reach), (rule, keys, clauses) in groups.items():
-            names = sorted({key for key, _ in keys}, key=lambda key: (-len(key), key))
-            if self.frequent.isdisjoint(names):
-                continue  # no frequent key ("to", "for"): its words may well be more frequent than its keys
-            if any(other != key and other.startswith(key) and self.kind[key] == "start" for key in names for other in names):
-                continue  # two of its keys at one place: the scanner tries it there once per key
-            for key in names:
-                self._anchor_keys.setdefault(key, []).append(len(anchors))
-            anchors.append((rule, alternatives, words, reach, clauses))
-            for key, positions in keys:
-                elsewhere.setdefault(key, []).extend(positions)
-        self._elsewhere = {key: tuple(sorted(positions)) for key, positions in elsewhere.items()}
-        self._dropped = frozenset(key for key, positions in self._elsewhere.items() if len(positions) == len(self.rules[key]))
-        # any of the words, the shortest first (``near`` takes the shortest one at a place)
-        words = sorted({word for anchor in anchors for word in anchor[2]}, key=lambda word: (len(word), word))
-        self._anchor_words = re.compile("|".join(map(re.escape, words))) if words else None
-        self._anchors = tuple(anchors)
+        """Rules tried from a needed word rather than from their trigger key (``anchoring.build``)."""
+        if self._anchors is None:
+            self._anchors = anchoring.build(self)
         return self._anchors
 
     def elsewhere(self, key: str) -> tuple[int, ...]:
@@ -378,44 +297,5 @@ class TriggerIndex:
         return self._elsewhere.get(key, ())
 
     def near(self, anchor: int, text: str, occurrences: list[int]) -> list[int]:
-        """The positions where the rule of ``anchors()[anchor]`` can match, given where its words
-        occur in ``text`` (``locate`` reports them under the key ``anchor``, an int, after it has
-        read every token of the text): the occurrences of its keys, as the locator finds them,
-        from ``reach`` characters (whitespace collapsed) before a word's end up to the word."""
-        reach = self.anchors()[anchor][3]
-        spots_of = self.anchor_spots
-        size = len(text)
-        positions: set[int] = set()
-        for at in occurrences:
-            end = self._anchor_words.match(text, at).end()  # the shortest word there: the widest window
-            span = reach * 2
-            while True:  # widen the window until it holds more than ``reach`` collapsed characters
-                low = max(0, end - span)
-                if not low or len(collapse_space(text[low:end])) > reach:
-                    break
-                span *= 4
-            while low and text[low - 1] not in _SEPARATORS:
-                low -= 1  # from the start of a token, as the locator split the text
-            stop = at
-            while stop < size and text[stop] not in _SEPARATORS:
-                stop += 1
-            window = text[low:stop]
-            if "\n" in window or "\t" in window or "\r" in window:
-                window = window.replace("\n", " ").replace("\t", " ").replace("\r", " ")
-            tokens = window.split(" ")
-            starts = list(accumulate(map(_STEP, map(len, tokens)), initial=low))
-            for index in compress(range(len(tokens)), map(spots_of.__contains__, tokens)):
-                for number, offset in spots_of[tokens[index]]:
-                    if number == anchor and starts[index] + offset <= at:
-                        positions.add(starts[index] + offset)
-        return sorted(positions)
-
-def _anchor_words(clauses) -> tuple[str, ...] | None:
-    """The clause of needed literals to search for: the one whose shortest word is longest, if
-    all its literals are single words of at least ``_ANCHOR_LETTERS`` characters."""
-    best, shortest = None, _ANCHOR_LETTERS - 1
-    for clause in clauses:
-        size = min(map(len, clause))
-        if size > shortest and all(map(_ANCHOR_WORD.match, clause)):
-            best, shortest = tuple(sorted(clause)), size
-    return best
+        """Where the rule of ``anchors()[anchor]`` can match in ``text`` (``anchoring.near``)."""
+        return anchoring.near(self, anchor, text, occurrences)
