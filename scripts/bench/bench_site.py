@@ -315,8 +315,10 @@ def main() -> int:
     parser.add_argument("--queries", type=int, default=3)
     parser.add_argument("--keep", type=Path, help="keep the built sites in this folder")
     parser.add_argument("--shard-pages", type=int, help="the plugin's search_shard_pages (default: the plugin's)")
+    parser.add_argument("--overlap", action="store_true",
+                        help="search_overlap: true (index each shard while the next pages are written)")
     parser.add_argument("--no-overlap", action="store_true",
-                        help="search_overlap: false (every Pagefind run after the last page, as before)")
+                        help="search_overlap: false (every Pagefind run after the last page; the default)")
     parser.add_argument("--overlap-memory-mb", type=int, help="the plugin's search_overlap_memory_mb")
     parser.add_argument("--trace", type=Path, help="write our build's PSS samples (seconds, MkDocs with "
                         "workers MB, Pagefind MB) to this file, one a line")
@@ -333,7 +335,7 @@ def main() -> int:
         results = {}
         for name in ("pagefind",) if args.build_only else ("pagefind", "builtin"):
             config = work / f"{name}.yml"
-            extra = {"search_overlap": False} if args.no_overlap else {}
+            extra = {"search_overlap": bool(args.overlap and not args.no_overlap)}
             if args.overlap_memory_mb:
                 extra["search_overlap_memory_mb"] = args.overlap_memory_mb
             write_config(config, incidents, work / f"site-{name}", name, args.shard_pages, extra)

@@ -191,7 +191,7 @@ def test_a_failing_worker_stops_the_build_with_a_clear_error(tmp_path, incidents
 
 def test_the_search_index_written_during_the_build_is_the_one_written_after_it(tmp_path, incidents, monkeypatch,
                                                                                  forks, caplog):
-    """Pagefind runs started while the page workers write pages (search_overlap, the default) index
+    """Pagefind runs started while the page workers write pages (search_overlap: true) index
     the same pages into the same bundles as runs started after the last page, in-process."""
     monkeypatch.setattr(page_pool, "MIN_PAGES", 10 ** 9)
     monkeypatch.setattr(model, "MIN_FORKED", 10 ** 9)
@@ -200,7 +200,7 @@ def test_the_search_index_written_during_the_build_is_the_one_written_after_it(t
     monkeypatch.setattr(page_pool, "WINDOW", 7)
     monkeypatch.setattr(page_pool.os, "cpu_count", lambda: 2)
     caplog.set_level(logging.INFO)
-    plugin = site_build(tmp_path, incidents, "during", search_shard_pages=5)
+    plugin = site_build(tmp_path, incidents, "during", search_shard_pages=5, search_overlap=True)
     assert plugin.worker_pages and forks
     during, after = tmp_path / "during", tmp_path / "after"
     assert tree(during) == tree(after)

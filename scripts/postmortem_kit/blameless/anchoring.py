@@ -129,10 +129,10 @@ def near(index, anchor: int, text: str, occurrences: list[int]) -> list[int]:
             window = window.replace("\n", " ").replace("\t", " ").replace("\r", " ")
         tokens = window.split(" ")
         starts = list(accumulate(map(_STEP, map(len, tokens)), initial=low))
-        for index in compress(range(len(tokens)), map(spots_of.__contains__, tokens)):
-            for number, offset in spots_of[tokens[index]]:
-                if number == anchor and starts[index] + offset <= at:
-                    positions.add(starts[index] + offset)
+        for slot in compress(range(len(tokens)), map(spots_of.__contains__, tokens)):
+            for number, offset in spots_of[tokens[slot]]:
+                if number == anchor and starts[slot] + offset <= at:
+                    positions.add(starts[slot] + offset)
     return sorted(positions)
 
 def anchor_words(clauses) -> tuple[str, ...] | None:

@@ -16,7 +16,7 @@ plugins:
       search: pagefind                 # or builtin: material's own (one JSON index of every page)
       page_size: 200                   # incidents per page of each list (they paginate)
       search_shard_pages: 1000         # incident pages per Pagefind run (its memory grows with them)
-      search_overlap: true             # index each shard while the next pages are written ...
+      search_overlap: false            # true: index each shard while the next pages are written ...
       search_overlap_memory_mb: 400    # ... when the build's processes and the run fit in this (PSS)
 ```
 
@@ -92,7 +92,7 @@ class PostmortemsConfig(base.Config):
     search = c.Choice(("pagefind", "builtin"), default="pagefind")
     page_size = _Count(200, 10, 5000)
     search_shard_pages = _Count(1000, 1, 1_000_000)
-    search_overlap = c.Type(bool, default=True)
+    search_overlap = c.Type(bool, default=False)
     search_overlap_memory_mb = _Count(400, 64, 1_000_000)
 
 
@@ -109,7 +109,7 @@ class SiteOptions:
     search: str = "pagefind"
     page_size: int = 200
     search_shard_pages: int = 1000
-    search_overlap: bool = True
+    search_overlap: bool = False
     search_overlap_memory_mb: int = 400
 
 
@@ -117,7 +117,7 @@ def site_options(config: PostmortemsConfig | dict, config_dir: Path) -> SiteOpti
     """The validated options with paths resolved against the folder of mkdocs.yml."""
     values = {"dir": "postmortems", "prefix": "", "publish_drafts": False, "followups_status": None,
               "edit_path": None, "latest": 10, "similar": 3, "chart_months": 24, "search": "pagefind",
-              "page_size": 200, "search_shard_pages": 1000, "search_overlap": True,
+              "page_size": 200, "search_shard_pages": 1000, "search_overlap": False,
               "search_overlap_memory_mb": 400, **dict(config)}
     incidents_dir = _resolve(values["dir"], config_dir)
     edit_path = values["edit_path"]

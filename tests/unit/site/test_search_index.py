@@ -250,7 +250,7 @@ def test_overlap_options(tmp_path):
         config.load_dict({"search_overlap_memory_mb": bad})
         failed, _ = config.validate()
         assert failed and failed[0][0] == "search_overlap_memory_mb", bad
-    assert site_options({}, tmp_path).search_overlap is True
+    assert site_options({}, tmp_path).search_overlap is False
     assert site_options({"search_overlap": False}, tmp_path).search_overlap is False
     for bad in ("no", 0, "true"):
         config = PostmortemsConfig()
