@@ -219,7 +219,8 @@ def test_a_failing_pagefind_run_stops_the_build_with_one_clear_line(tmp_path, in
     docs = tmp_path / "docs"
     shutil.copytree(SITE_DOCS, docs)
     (docs / "pagefind").write_text("a file where the search bundle goes\n", encoding="utf-8")
-    config = write_config(tmp_path, incidents, site_dir=tmp_path / "site", search_shard_pages=5)
+    config = write_config(tmp_path, incidents, site_dir=tmp_path / "site", search_shard_pages=5,
+                          search_overlap=True)
     data = json.loads(config.read_text(encoding="utf-8"))
     data["docs_dir"] = str(docs)
     config.write_text(json.dumps(data), encoding="utf-8")
