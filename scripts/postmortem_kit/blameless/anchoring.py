@@ -141,6 +141,6 @@ def anchor_words(clauses) -> tuple[str, ...] | None:
     best, shortest = None, _ANCHOR_LETTERS - 1
     for clause in clauses:
         size = min(map(len, clause))
-        if size > shortest and all(map(_ANCHOR_WORD.match, clause)):
+        if size > shortest and all(_ANCHOR_WORD.match(word) for word in clause):
             best, shortest = tuple(sorted(clause)), size
     return best
