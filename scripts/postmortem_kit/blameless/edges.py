@@ -1,4 +1,5 @@
-"""What the rule file and its compiled form share: word edges and the source digest."""
+"""What the rule file, its compiled form and the scanner share: word edges, the source digest and
+the needed-literal test."""
 
 from __future__ import annotations
 
@@ -22,3 +23,17 @@ def collapse_space(text: str) -> str:
     if not inner:
         return " "
     return (" " if text[0].isspace() else "") + inner + (" " if text[-1].isspace() else "")
+
+
+def has_all(clauses, text: str, seen: dict[str, bool]) -> bool:
+    """Does ``text`` hold one literal of each clause? (``seen`` remembers the tests per text)"""
+    for clause in clauses:
+        for literal in clause:
+            found = seen.get(literal)
+            if found is None:
+                found = seen[literal] = literal in text
+            if found:
+                break
+        else:
+            return False
+    return True

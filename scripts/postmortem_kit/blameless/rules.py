@@ -18,7 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from postmortem_kit.blameless.edges import LEFT_EDGE, RIGHT_EDGE, collapse_space, source_digest  # noqa: F401
+from postmortem_kit.blameless.edges import LEFT_EDGE, RIGHT_EDGE, collapse_space, has_all, source_digest  # noqa: F401
 from postmortem_kit.blameless.triggers import TriggerIndex
 from postmortem_kit.core import LazyRegex, PostmortemError, brief, package_file
 
@@ -127,19 +127,10 @@ class RuleSet:
         dropped = []
         near = []  # alternatives whose needed literals are in the text: are they within reach?
         for position, (clauses, reach) in listed or ():
-            for clause in clauses:
-                for literal in clause:
-                    found = seen.get(literal)
-                    if found is None:
-                        found = seen[literal] = literal in text
-                    if found:
-                        break
-                else:
-                    dropped.append(position)
-                    break
-            else:
-                if reach is not None and where is not None:
-                    near.append((position, clauses, reach))
+            if not has_all(clauses, text, seen):
+                dropped.append(position)
+            elif reach is not None and where is not None:
+                near.append((position, clauses, reach))
         if (near or starts) and len(dropped) < len(self.triggers.rules[key]):
             size = max([reach for _, _, reach in near] + [len(start) for _, options in starts or () for start in options])
             windows = _windows(text, where(), size)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from itertools import repeat
 
+from postmortem_kit.blameless.edges import has_all
 from postmortem_kit.blameless.grammar import Grammar, Phrase
 from postmortem_kit.blameless.mask import mask_inline
 from postmortem_kit.blameless.match_context import (
@@ -172,7 +173,7 @@ def _hits(lowered: str, rules: RuleSet) -> list[tuple[int, Rule | None, re.Match
     for key, positions in triggers.locate(lowered).items():
         if type(key) is int:  # the words an entry needs ("instead"): it is tried at its keys just before
             rule, alternatives, _, _, needs = triggers.anchors()[key]
-            if not any(_has_all(clauses, lowered, literals) for clauses in needs):
+            if not any(has_all(clauses, lowered, literals) for clauses in needs):
                 continue  # another word the rule needs ("production") is not in the text
             rank, pattern = rules.order[rule.id], rules._part(rule, alternatives)
             near = triggers.near(key, lowered, positions)
@@ -189,20 +190,6 @@ def _hits(lowered: str, rules: RuleSet) -> list[tuple[int, Rule | None, re.Match
                 hits.append((m.start(), rank, rule, m))
     hits.sort(key=_position_rank)
     return [(position, rule, m) for position, _, rule, m in hits]
-
-
-def _has_all(clauses, text: str, seen: dict[str, bool]) -> bool:
-    """Does ``text`` hold one literal of each clause? (``seen`` remembers the tests per text)"""
-    for clause in clauses:
-        for literal in clause:
-            found = seen.get(literal)
-            if found is None:
-                found = seen[literal] = literal in text
-            if found:
-                break
-        else:
-            return False
-    return True
 
 
 def _position_rank(hit: tuple) -> tuple[int, int]:
