@@ -183,7 +183,7 @@ def test_a_run_starts_while_pages_are_written_only_if_the_memory_allows(tmp_path
     from postmortem_kit.site.memory import pss_mb
 
     held = pss_mb([os.getpid()])
-    assert held and held > 1 and pss_mb([os.getpid(), 2 ** 22 + 7]) == held  # a process gone counts 0
+    assert held and held > 1 and abs(pss_mb([os.getpid(), 2 ** 22 + 7]) - held) < 8  # a process gone counts 0 (ours moves by pages)
     monkeypatch.setattr(search_shards, "CHECK_SECONDS", 0.0)
     started = {}
     for budget in (64, 1_000_000):  # below what this process holds already; plenty
