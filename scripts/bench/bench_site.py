@@ -41,6 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
 
+from postmortem_kit.site.memory import pss_mb  # noqa: E402
 from support.incident_factory import write_incidents  # noqa: E402
 
 SITE = ROOT / "scripts/postmortem_kit/site"
@@ -96,12 +97,8 @@ def _process(pid: int) -> tuple[int, bytes, float] | None:
 
 
 def _pss_kb(pid: int) -> int:
-    try:
-        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
-    except OSError:
-        return 0
-    found = re.search(r"^Pss:\s+(\d+) kB", rollup, re.M)
-    return int(found[1]) if found else 0
+    """PSS of one process in kB, 0 where it cannot be read (the build's own reader, site.memory)."""
+    return round((pss_mb([pid]) or 0) * 1024)
 
 
 class RssSampler(threading.Thread):
