@@ -16,26 +16,43 @@ from functools import cache
 from postmortem_kit.core import decode_source, load_yaml_text, package_file
 
 AGENCY_FILE = "agency.yaml"
+CONSEQUENCE_FILE = "consequence.yaml"
 MACRO = "DEVIATION"
 FACTORED_MACRO = "DEVIATION_FACTORED"
+CONSEQUENCE_MACRO = "CONSEQUENCE"
 
 
 @cache
-def marker_classes() -> dict[str, tuple[str, ...]]:
-    """The marker classes of ``agency.yaml``, in file order: {class: (regex fragment, ...)}."""
-    path = package_file(__package__, AGENCY_FILE)
+def _classes(file: str) -> dict[str, tuple[str, ...]]:
+    """The classes of a frame file, in file order: {class: (regex fragment, ...)}."""
+    path = package_file(__package__, file)
     with open(path, "rb") as handle:
         data = handle.read()
-    raw = load_yaml_text(decode_source(data, AGENCY_FILE), AGENCY_FILE).data
+    raw = load_yaml_text(decode_source(data, file), file).data
     classes = raw.get("classes") if isinstance(raw, dict) else None
     if not isinstance(classes, dict) or not classes:
-        raise ValueError(f"{AGENCY_FILE}: `classes` must map class names to lists of regex fragments")
+        raise ValueError(f"{file}: `classes` must map class names to lists of regex fragments")
     result: dict[str, tuple[str, ...]] = {}
     for name, entries in classes.items():
         if not isinstance(entries, list) or not entries or not all(isinstance(e, str) and e for e in entries):
-            raise ValueError(f"{AGENCY_FILE}: class {name!r} must be a non-empty list of regex fragments")
+            raise ValueError(f"{file}: class {name!r} must be a non-empty list of regex fragments")
         result[str(name)] = tuple(entries)
     return result
+
+
+def marker_classes() -> dict[str, tuple[str, ...]]:
+    """The deviation marker classes of ``agency.yaml``, in file order."""
+    return _classes(AGENCY_FILE)
+
+
+def consequence_classes() -> dict[str, tuple[str, ...]]:
+    """The harmful-consequence classes of ``consequence.yaml`` (the consequence frame, BL148)."""
+    return _classes(CONSEQUENCE_FILE)
+
+
+def consequence_macro() -> str:
+    """All harmful consequences as one alternation, for the ``{CONSEQUENCE}`` macro of ``rules.yaml``."""
+    return "(?:" + "|".join(entry for entries in consequence_classes().values() for entry in entries) + ")"
 
 
 def deviation_macro() -> str:

@@ -298,13 +298,15 @@ def spaces(pattern: str) -> str:
 
 def _macros(raw: dict) -> dict[str, str]:
     """The file's macros and the built-in ones: {PARTICIPLE}, and {DEVIATION} (with its
-    letter-grouped twin {DEVIATION_FACTORED}) from agency.yaml."""
-    from postmortem_kit.blameless.agency import FACTORED_MACRO, MACRO, deviation_macro, factored_deviation_macro
+    letter-grouped twin {DEVIATION_FACTORED}) from agency.yaml, and {CONSEQUENCE} from consequence.yaml."""
+    from postmortem_kit.blameless.agency import (CONSEQUENCE_MACRO, FACTORED_MACRO, MACRO, consequence_macro,
+                                                 deviation_macro, factored_deviation_macro)
 
     macros = dict(raw.get("macros") or {})
     macros["PARTICIPLE"] = _participle()
     macros[MACRO] = deviation_macro()
     macros[FACTORED_MACRO] = factored_deviation_macro()
+    macros[CONSEQUENCE_MACRO] = consequence_macro()
     return macros
 
 
