@@ -299,8 +299,7 @@ def spaces(pattern: str) -> str:
 def _macros(raw: dict) -> dict[str, str]:
     """The file's macros and the built-in ones: {PARTICIPLE}, and {DEVIATION} (with its
     letter-grouped twin {DEVIATION_FACTORED}) from agency.yaml, and {CONSEQUENCE} from consequence.yaml."""
-    from postmortem_kit.blameless.agency import (CONSEQUENCE_MACRO, FACTORED_MACRO, MACRO, consequence_macro,
-                                                 deviation_macro, factored_deviation_macro)
+    from postmortem_kit.blameless.agency import CONSEQUENCE_MACRO, FACTORED_MACRO, MACRO, consequence_macro, deviation_macro, factored_deviation_macro
 
     macros = dict(raw.get("macros") or {})
     macros["PARTICIPLE"] = _participle()

@@ -37,6 +37,8 @@ from postmortem_kit.blameless.tokens import (
     Token,
     _name_like,
     _plain_words,
+    foreign_name_shaped,
+    handle_shaped,
 )
 
 # Department names that are also names of work or systems ("write operations", "the networking
@@ -143,7 +145,6 @@ class Grammar(SubjectReader):
         before = self.masked[max(0, position - 40):position].rstrip()
         before = re.sub(r"[\d:./-]+\Z", "", before).rstrip()
         return not before or before[-1] in ".!?:;\n-*" or before.endswith("\n\n")
-
     # ------------------------------------------------------------ classification
 
     def word_class(self, tokens: list[Token], index: int) -> tuple[str, bool]:
@@ -194,6 +195,8 @@ class Grammar(SubjectReader):
             return "system", possessive
         if base.endswith(_AGENT_SUFFIXES) and len(base) > 5 and base.isalpha():
             return "system", possessive  # rebalancer, scheduler, compactor: tools (people are listed)
+        if text == lower and before not in self.determiners and handle_shaped(base, self.plain_words):
+            return "named", possessive  # "kmorales silenced the alert": a handle
         return "unknown", possessive
 
     def _human_verb_next(self, tokens: list[Token], index: int) -> bool:
@@ -228,7 +231,7 @@ class Grammar(SubjectReader):
             return True
         if not self.sentence_initial(tokens, index):
             return True
-        return _name_like(base)
+        return _name_like(base) or foreign_name_shaped(base_text, self.plain_words)
 
     def classify(self, tokens: list[Token], indexes: list[int]) -> Phrase:
         """Class of a noun phrase: its head (last word), plus whether a person owns it."""
@@ -253,7 +256,6 @@ class Grammar(SubjectReader):
 
     # ------------------------------------------------------------ phrases
 
-
     def is_fault(self, phrase: Phrase, *, demonstrative: bool = False) -> bool:
         """Does the phrase name a failure or a faulty artefact ("the mistake", "the wrong
         snapshot"), or, with ``demonstrative``, stand for the incident ("this one", "that")?"""
@@ -275,7 +277,6 @@ class Grammar(SubjectReader):
         return bool(words) and words[0] in ("a", "an", "another") and \
             not any(w in self.judgement_adjectives or w in ("more", "better") for w in words)
 
-
     def person_evidence(self, phrase: Phrase, *, weak_ok: bool = False) -> bool:
         """Positive evidence that a phrase is a person, not a capitalised product or company: a
         role or pronoun, a handle, or a listed given name ("Nimbus dropped the routes" has none);
@@ -288,7 +289,8 @@ class Grammar(SubjectReader):
         for token in self.tokens(phrase.start, phrase.end):
             lower = _POSSESSIVE.sub("", token.lower)
             if token.kind == "w" and (lower.startswith("@") or lower.endswith("@") or lower in self.names
-                                      or lower in self.person_nouns or lower in self.pronouns):
+                                      or lower in self.person_nouns or lower in self.pronouns
+                                      or token.text == lower and handle_shaped(lower, self.plain_words)):
                 return True
         return phrase.cls == "named" and self._name_with_human_verb(phrase)
 
@@ -300,6 +302,8 @@ class Grammar(SubjectReader):
         if len(words) != 1 or not _NAME_SHAPE.match(_POSSESSIVE.sub("", words[0].text)) \
                 or _POSSESSIVE.search(words[0].lower):
             return False
+        if foreign_name_shaped(words[0].text, self.plain_words):
+            return True  # "Tomás", "Mei-Ling": not a product's name
         after = self.tokens(phrase.end, phrase.end + 40)
         if after and after[0].kind == "w" and after[0].lower in self.human_verbs:
             return True

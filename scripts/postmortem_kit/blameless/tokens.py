@@ -63,6 +63,34 @@ def _name_like(word: str) -> bool:
     return len(word) >= 3 and word.isalpha() and not word.endswith(_NOT_NAME_ENDINGS)
 _AGENT_SUFFIXES = ("er", "or", "ers", "ors")
 
+# Shapes that are positive evidence of a person (ninth round).  A chat handle is an initial joined
+# to a surname ("kmorales", "tpatel", "rnakamura"): its first two letters are consonants that start
+# no English word, and the rest reads as a name (a vowel, a name's ending, not a common word).  A
+# capitalised name with a letter outside ASCII or two joined capitals ("Tomás", "Björn", "Mei-Ling")
+# is not a product name.  Tools that share the handle shape (rclone, gsutil) are `products`.
+_ONSETS = frozenset("bl br ch cl cr dr dw fl fr gh gl gn gr kh kl kn kr ph pl pr ps qu rh sc sh sk sl sm sn sp sq "
+                    "st sv sw th tr ts tw vl wh wr zh".split())
+_HANDLE_SHAPE = LazyRegex(r"[b-df-hj-np-tv-xz]{2}[a-z]{2,14}\Z")
+_HANDLE_ENDS = tuple("aeiouylnrstzhmk")
+_FOREIGN_NAME = LazyRegex(r"[A-ZÀ-ÖØ-Þ][a-z]*[À-ÖØ-Þà-öø-ÿ][a-zß-öø-ÿ]*\Z|[A-Z][a-z]+-[A-Z][a-z]+\Z")
+
+
+def handle_shaped(word: str, plain: frozenset[str]) -> bool:
+    """Is a lower-case word a chat handle (an initial and a surname: "kmorales", "tpatel")?"""
+    if not _HANDLE_SHAPE.match(word) or word[:2] in _ONSETS or word in plain or word[1:] in plain:
+        return False
+    rest = word[1:]
+    return (rest[:2] in _ONSETS or rest[1] in "aeiouy") and any(c in "aeiou" for c in rest) \
+        and rest.endswith(_HANDLE_ENDS)
+
+
+def foreign_name_shaped(word: str, plain: frozenset[str]) -> bool:
+    """A capitalised word with a letter outside ASCII or two joined capitals ("Tomás", "Mei-Ling";
+    not "Cloud-Init": a part that is a common or system word)."""
+    parts = word.lower().split("-")
+    return _FOREIGN_NAME.match(word) is not None and not any(
+        part in plain or len(part) > 5 and part.endswith(_NOT_NAME_ENDINGS) for part in parts)
+
 
 class Token:
     __slots__ = ("kind", "text", "lower", "start", "end")
