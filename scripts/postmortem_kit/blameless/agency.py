@@ -20,18 +20,19 @@ CONSEQUENCE_FILE = "consequence.yaml"
 MACRO = "DEVIATION"
 FACTORED_MACRO = "DEVIATION_FACTORED"
 CONSEQUENCE_MACRO = "CONSEQUENCE"
+HARMFUL_ACT_MACRO = "HARMFUL_ACT"
 
 
 @cache
-def _classes(file: str) -> dict[str, tuple[str, ...]]:
-    """The classes of a frame file, in file order: {class: (regex fragment, ...)}."""
+def _classes(file: str, section: str = "classes") -> dict[str, tuple[str, ...]]:
+    """The classes of one section of a frame file, in file order: {class: (regex fragment, ...)}."""
     path = package_file(__package__, file)
     with open(path, "rb") as handle:
         data = handle.read()
     raw = load_yaml_text(decode_source(data, file), file).data
-    classes = raw.get("classes") if isinstance(raw, dict) else None
+    classes = raw.get(section) if isinstance(raw, dict) else None
     if not isinstance(classes, dict) or not classes:
-        raise ValueError(f"{file}: `classes` must map class names to lists of regex fragments")
+        raise ValueError(f"{file}: `{section}` must map class names to lists of regex fragments")
     result: dict[str, tuple[str, ...]] = {}
     for name, entries in classes.items():
         if not isinstance(entries, list) or not entries or not all(isinstance(e, str) and e for e in entries):
@@ -50,9 +51,11 @@ def consequence_classes() -> dict[str, tuple[str, ...]]:
     return _classes(CONSEQUENCE_FILE)
 
 
-def consequence_macro() -> str:
-    """All harmful consequences as one alternation, for the ``{CONSEQUENCE}`` macro of ``rules.yaml``."""
-    return "(?:" + "|".join(entry for entries in consequence_classes().values() for entry in entries) + ")"
+def consequence_macro(section: str = "classes") -> str:
+    """All harmful consequences (or, with ``section="acts"``, the harmful acts told in the passive) as
+    one alternation, for the ``{CONSEQUENCE}`` (``{HARMFUL_ACT}``) macro of ``rules.yaml``."""
+    entries = _classes(CONSEQUENCE_FILE, section).values()
+    return "(?:" + "|".join(entry for group in entries for entry in group) + ")"
 
 
 def deviation_macro() -> str:

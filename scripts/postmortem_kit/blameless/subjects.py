@@ -348,6 +348,10 @@ class SubjectReader:
                     break
                 if indexes and len(lower) > 4 and lower.endswith("ed") and self.word_class(tokens, i)[0] == "unknown":
                     break  # "Rafaela |turned| off": a past tense ends the phrase
+                if indexes and self.word_class(tokens, i)[0] == "unknown" and (
+                        self.word_class(tokens, indexes[-1])[0] == "named" and token.text[:1].islower()
+                        or len(lower) > 5 and lower.endswith("ing") and self.word_class(tokens, indexes[-1])[0] == "person"):
+                    break  # "by Hamid |two| weeks earlier", "by a consultant |trying| out a template"
             indexes.append(i)
             i += 1
             if token.kind == "w" and _POSSESSIVE.sub("", lower) in self.any_pronoun:

@@ -66,13 +66,13 @@ _AGENT_SUFFIXES = ("er", "or", "ers", "ors")
 # Shapes that are positive evidence of a person (ninth round).  A chat handle is an initial joined
 # to a surname ("kmorales", "tpatel", "rnakamura"): its first two letters are consonants that start
 # no English word, and the rest reads as a name (a vowel, a name's ending, not a common word).  A
-# capitalised name with a letter outside ASCII or two joined capitals ("Tomás", "Björn", "Mei-Ling")
-# is not a product name.  Tools that share the handle shape (rclone, gsutil) are `products`.
+# capitalised name with a letter outside ASCII or two short joined capitals ("Tomás", "Björn",
+# "Mei-Ling"; not "Cache-Control") is not a product name.  Tools that share the handle shape (rclone, gsutil) are `products`.
 _ONSETS = frozenset("bl br ch cl cr dr dw fl fr gh gl gn gr kh kl kn kr ph pl pr ps qu rh sc sh sk sl sm sn sp sq "
                     "st sv sw th tr ts tw vl wh wr zh".split())
 _HANDLE_SHAPE = LazyRegex(r"[b-df-hj-np-tv-xz]{2}[a-z]{2,14}\Z")
 _HANDLE_ENDS = tuple("aeiouylnrstzhmk")
-_FOREIGN_NAME = LazyRegex(r"[A-ZÀ-ÖØ-Þ][a-z]*[À-ÖØ-Þà-öø-ÿ][a-zß-öø-ÿ]*\Z|[A-Z][a-z]+-[A-Z][a-z]+\Z")
+_FOREIGN_NAME = LazyRegex(r"[A-ZÀ-ÖØ-Þ][a-z]*[À-ÖØ-Þà-öø-ÿ][a-zß-öø-ÿ]*\Z|[A-Z][a-z]{1,4}-[A-Z][a-z]{1,4}\Z")
 
 
 def handle_shaped(word: str, plain: frozenset[str]) -> bool:
