@@ -304,13 +304,14 @@ class Grammar(SubjectReader):
             return False
         if foreign_name_shaped(words[0].text, self.plain_words):
             return True  # "Tomás", "Mei-Ling": not a product's name
-        after = self.tokens(phrase.end, phrase.end + 40)
-        if after and after[0].kind == "w" and after[0].lower in self.human_verbs:
-            return True
-        # A personal pronoun later in the same sentence ("Mirela overwrote the file with her local
-        # copy"): systems are "it"/"its", so "he"/"she"/"his"/"her" points back to a person.
+        after = [token for token in self.tokens(phrase.end, phrase.end + 40) if token.text != ","]
+        if after and after[0].kind == "w" and (after[0].lower in self.human_verbs or after[0].lower == "who"):
+            return True  # "Dagny assumed"; "Olumide, who ...": systems take "which"
+        # A personal pronoun later in the same sentence ("Mirela overwrote the file with her local copy":
+        # systems are "it"/"its"), or an act done "by hand": evidence of a person.
         _, end = self.sentence(phrase.end)
-        return any(token.kind == "w" and token.lower in _PERSONAL for token in self.tokens(phrase.end, end))
+        rest = [token.lower for token in self.tokens(phrase.end, end) if token.kind == "w"]
+        return any(word in _PERSONAL for word in rest) or any(a == "by" and b == "hand" for a, b in zip(rest, rest[1:]))
 
     def previous_word(self, position: int) -> Token | None:
         tokens = self.tokens(position - 40, position)

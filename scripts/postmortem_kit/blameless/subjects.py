@@ -23,6 +23,10 @@ from postmortem_kit.blameless.tokens import (
 )
 
 
+# "Those on the call", "those in the room", "those who ...": people, not things (ninth round).
+_THOSE_PEOPLE = frozenset(("on", "in", "at", "who", "responsible"))
+
+
 class SubjectReader:
     """Subject resolution, mixed into Grammar (uses its tokens, word classes and lexicon sets)."""
 
@@ -287,6 +291,8 @@ class SubjectReader:
                     indexes.append(i)
                     i += 1
                     continue
+                if lower == "those" and not indexes and i + 1 < len(tokens) and tokens[i + 1].lower in _THOSE_PEOPLE:
+                    return Phrase("person", token.start, token.end, head=lower)  # "those on the bridge call"
                 if lower in self.determiners and not indexes:
                     i += 1
                     continue
