@@ -72,7 +72,7 @@ _ONSETS = frozenset("bl br ch cl cr dr dw fl fr gh gl gn gr kh kl kn kr ph pl pr
                     "st sv sw th tr ts tw vl wh wr zh".split())
 _HANDLE_SHAPE = LazyRegex(r"[b-df-hj-np-tv-xz]{2}[a-z]{2,14}\Z")
 _HANDLE_ENDS = tuple("aeiouylnrstzhmk")
-_FOREIGN_NAME = LazyRegex(r"[A-ZÀ-ÖØ-Þ][a-z]*[À-ÖØ-Þà-öø-ÿ][a-zß-öø-ÿ]*\Z|[A-Z][a-z]{1,4}-[A-Z][a-z]{1,4}\Z")
+_FOREIGN_NAME = LazyRegex(r"[A-ZÀ-ÖØ-Þ][a-z]*[À-ÖØ-Þà-öø-ÿ][a-zß-öø-ÿ]*\Z|[A-Z][a-z]{1,3}-[A-Z][a-z]{1,3}\Z")
 
 
 def handle_shaped(word: str, plain: frozenset[str]) -> bool:

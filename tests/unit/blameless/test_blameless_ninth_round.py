@@ -1,0 +1,120 @@
+"""Ninth round of the blameless engine: mechanisms meant to generalise (issue 17).
+
+A person's act followed by a harmful consequence (BL148, the consequence frame), a harmful act told in
+the passive with a person as agent (BL149, medium tier), person evidence from the sentence's own shape
+(a chat handle, a name with letters outside ASCII, "who" after a name, an act done "by hand", "those
+on the call"), and the agency markers widened from phrases to classes ("with no" + a step, "anyway",
+any target after "the wrong", a place open to anyone).  The sentences are written for these tests
+(paraphrases of the classes, not items of any labelled set).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from support.blameless_findings import published_error_rules as errors
+
+BLAMING = [
+    # (rule, sentence)
+    ("BL148", "The storage admin power-cycled both controllers, which took the array offline."),
+    ("BL148", "Ines pushed the zone file with an empty record set, knocking the web tier offline."),
+    ("BL148", "The analyst re-ran the billing import, so every invoice was rejected."),
+    ("BL148", "The technician bridged the two uplinks, creating a switching loop."),
+    ("BL148", "The operator widened the retry budget and flooded the payment gateway."),
+    ("BL148", "He removed the connection cap, which let the thundering herd through."),
+    ("BL148", "The DBA dropped the partition by hand, removing the last quarter of orders."),
+    ("BL148", "Gunnar trimmed the consumer group to one member, and the backlog backed up for an hour."),
+    ("BL148", "The facilities contractor opened the wrong breaker, cutting power to the east hall."),
+    ("BL148", "Søren halved the lease timeout, and the cluster never recovered its leader."),
+    ("BL142", "rkowalski restored the snapshot in the live tenant."),
+    ("BL142", "The duty manager shipped the patch with no rollback plan."),
+    ("BL142", "He ran the reindex against the wrong shard group."),
+    ("BL142", "She saw the red build and merged the branch anyway."),
+    ("BL142", "The contractor left the admin password on an unlocked laptop."),
+    ("BL142", "The web team left the staging dashboard open to the internet."),
+    ("BL142", "Those on the incident call debated for an hour instead of failing over."),
+    ("BL142", "Aurelio, who owned the job, pointed it at the live ledger instead of the copy."),
+    ("BL143", "The certificate renewal was begun by Ingrid and abandoned midway."),
+    ("BL147", "Skipping the dry run, the release engineer applied the migration to every region."),
+]
+
+CLEAN = [
+    # Neutral chronology: a person's act with a good or neutral result.
+    "The on-call engineer restarted the service at 10:04, which restored traffic.",
+    "The on-call engineer drained the node, removing it from the pool.",
+    "The on-call engineer flushed the cache, removing the stale entries.",
+    "The engineer restarted the pods, dropping all stuck connections.",
+    "The engineer rolled back the release, which took about ten minutes.",
+    # A system as subject of the same consequences.
+    "The deploy pipeline pushed the config, which took the site down.",
+    "The autoscaler removed every node, which took the site down.",
+    "The retry loop flooded the payment gateway.",
+    # A proposal, not a harm; a person as patient.
+    "The committee took a vote on this and it was rejected.",
+    "The engineer was paged, which set off the escalation alarm.",
+    "The on-call engineer was paged for the wrong service.",
+    # Tools shaped like a handle; product-like hyphenated words.
+    "rclone deleted the remote copies, removing the last backup.",
+    "Cloud-Init rewrote the hosts file, removing the entries for every node.",
+    "The CDN cached error pages for 10 minutes because of a missing Cache-Control header.",
+    # Markers with no person, or an outcome after 'with no'.
+    "The disk failed with no warning.",
+    "The on-call engineer restarted the broker with no impact on customers.",
+    "Skipping the canary, the pipeline promoted the build.",
+    "The alert fired anyway.",
+    "Those changes rolled out instead of the fix.",
+    # Forward actions and hypotheses.
+    "We will add a guard so that a retry cannot flood the payment gateway.",
+    "If an operator removed the cap, the herd could flood the gateway.",
+]
+
+MEDIUM = [
+    # BL149 finds these, but only as warnings: a person killing a runaway query is routine work.
+    "The nightly export job was commented out by someone on the data team.",
+    "Every worker in the pool was killed by an operator clearing the queue.",
+]
+
+
+@pytest.mark.parametrize("rule,text", BLAMING, ids=[f"{rule}-{text[:30]}" for rule, text in BLAMING])
+def test_the_rule_of_the_class_fires(rule, text):
+    from postmortem_kit.blameless import lint_text
+
+    assert errors(text), f"not an error: {text}"
+    found = {f.rule for f in lint_text(text, "x.md", status="published") if not f.suppressed}
+    assert f"blameless/{rule}" in found, (rule, text, found)
+
+
+@pytest.mark.parametrize("text", CLEAN, ids=[text[:40] for text in CLEAN])
+def test_near_misses_are_clean(text):
+    assert not errors(text), (text, errors(text))
+
+
+@pytest.mark.parametrize("text", MEDIUM, ids=[text[:40] for text in MEDIUM])
+def test_the_harmful_passive_is_a_warning(text):
+    from postmortem_kit.blameless import lint_text
+
+    found = [f for f in lint_text(text, "x.md", status="published") if not f.suppressed]
+    assert any(f.rule == "blameless/BL149" and f.severity == "warning" for f in found), (text, found)
+
+
+def test_the_consequences_are_data():
+    from postmortem_kit.blameless.agency import consequence_classes, consequence_macro
+
+    classes = consequence_classes()
+    assert {"outage", "overload", "loss", "rejected", "let_through"} <= set(classes)
+    assert "removing" in consequence_macro() and "overwritten" in consequence_macro("acts")
+
+
+def test_handle_and_name_shapes():
+    from postmortem_kit.blameless.rules import load_rules
+    from postmortem_kit.blameless.tokens import _plain_words, foreign_name_shaped, handle_shaped
+
+    plain = _plain_words(load_rules(None).lexicon)
+    for word in ("kmorales", "tpatel", "rnakamura", "jsmith"):
+        assert handle_shaped(word, plain), word
+    for word in ("nginx", "systemd", "kubectl", "rsync", "rclone", "gsutil", "fsck", "cron", "dnsmasq", "ekim"):
+        assert not handle_shaped(word, plain), word
+    for word in ("Tomás", "Björn", "Mei-Ling", "Jean-Luc"):
+        assert foreign_name_shaped(word, plain), word
+    for word in ("Cloud-Init", "Auto-Scaling", "Cache-Control", "Kafka"):
+        assert not foreign_name_shaped(word, plain), word
