@@ -22,7 +22,6 @@ from postmortem_kit.blameless.tokens import (
     Token,
 )
 
-
 # "Those on the call", "those in the room", "those who ...": people, not things (ninth round).
 _THOSE_PEOPLE = frozenset(("on", "in", "at", "who", "responsible"))
 

@@ -118,3 +118,19 @@ def test_handle_and_name_shapes():
         assert foreign_name_shaped(word, plain), word
     for word in ("Cloud-Init", "Auto-Scaling", "Cache-Control", "Kafka"):
         assert not foreign_name_shaped(word, plain), word
+
+
+@pytest.mark.parametrize("text,flagged", [
+    ("The outage began when the release engineer pushed the half-built flag to every tenant.", True),
+    ("The incident happened because Ingrid restarted every broker together.", True),
+    ("The incident began when a customer reported failed checkouts.", False),
+    ("The outage began when the cron job deleted the active sessions.", False),
+    ("The incident started when the on-call engineer was paged.", False),
+    ("The outage began when we deployed the new config.", False),
+])
+def test_the_incident_start_at_a_persons_act_is_a_warning(text, flagged):
+    from postmortem_kit.blameless import lint_text
+
+    found = [f for f in lint_text(text, "x.md", status="published") if not f.suppressed]
+    assert any(f.rule == "blameless/BL150" and f.severity == "warning" for f in found) is flagged, (text, found)
+    assert not errors(text), text
