@@ -261,6 +261,7 @@ def expand(pattern: str, macros: dict[str, str]) -> str:
         if expanded == pattern:
             break
         pattern = expanded
+    pattern = _AFTER.sub(lambda m: _after(m.group(1)), pattern)  # markers of agency.yaml may use it too
     return spaces(pattern)
 
 
