@@ -36,6 +36,8 @@ BLAMING = [
     ("BL142", "Aurelio, who owned the job, pointed it at the live ledger instead of the copy."),
     ("BL143", "The certificate renewal was begun by Ingrid and abandoned midway."),
     ("BL147", "Skipping the dry run, the release engineer applied the migration to every region."),
+    # Only a sanctioned act is cleared: outside the window is still the person's deviation.
+    ("BL148", "The operator deployed outside the approved window and took the storefront down."),
 ]
 
 CLEAN = [
@@ -63,6 +65,10 @@ CLEAN = [
     "Skipping the canary, the pipeline promoted the build.",
     "The alert fired anyway.",
     "Those changes rolled out instead of the fix.",
+    # A sanctioned act: planned, scheduled, in the approved window, per the runbook.
+    "The technician rebooted the switch during the approved window, taking the floor offline for two minutes.",
+    "The SRE drained the zone as scheduled, which took the batch workers offline until 06:00.",
+    "Priya rebooted the router per the vendor's instructions, which took the office network offline.",
     # Forward actions and hypotheses.
     "We will add a guard so that a retry cannot flood the payment gateway.",
     "If an operator removed the cap, the herd could flood the gateway.",
