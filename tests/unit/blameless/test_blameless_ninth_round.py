@@ -47,6 +47,9 @@ CLEAN = [
     "The on-call engineer flushed the cache, removing the stale entries.",
     "The engineer restarted the pods, dropping all stuck connections.",
     "The engineer rolled back the release, which took about ten minutes.",
+    # The response to an attack or a fault, not a harm.
+    "The security engineer rotated the keys and locked the compromised accounts.",
+    "The security lead revoked the token, cutting off access for the attacker.",
     # A system as subject of the same consequences.
     "The deploy pipeline pushed the config, which took the site down.",
     "The autoscaler removed every node, which took the site down.",
