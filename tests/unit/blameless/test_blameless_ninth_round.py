@@ -50,6 +50,11 @@ CLEAN = [
     # The response to an attack or a fault, not a harm.
     "The security engineer rotated the keys and locked the compromised accounts.",
     "The security lead revoked the token, cutting off access for the attacker.",
+    # Marker words in a neutral use: a verb, not a place; a cost decision; a cautious act.
+    "The technician opened the cage and unlocked the rack.",
+    "The on-call engineer made the status page accessible to the public.",
+    "The team lead moved the batch to spot instances to save money.",
+    "He paged the database team anyway, to be safe.",
     # A system as subject of the same consequences.
     "The deploy pipeline pushed the config, which took the site down.",
     "The autoscaler removed every node, which took the site down.",
