@@ -45,6 +45,7 @@ BUNDLE = "pagefind"  # the bundles' folder in the site
 MANIFEST = "pm-search.json"  # in BUNDLE: the bundles and the filter values
 EXCLUDE_SELECTORS = "[data-search-exclude]"
 ARTICLE_OPEN = '<article class="md-content__inner md-typeset">'
+ARTICLE_CLOSE = "</article>"
 BODY_OPEN = '<article class="md-content__inner md-typeset" data-pagefind-body>'
 FACETS_OPEN = '<div class="pm-search-facets" hidden'  # a tag: page text cannot hold a raw "<"
 _FILTER_VALUE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")

@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from postmortem_kit.site.search_index import (
+    ARTICLE_CLOSE,
+    BODY_OPEN,
     BUNDLE,
     CHUNK_SIZE,
     CHUNK_SIZE_VARIABLE,
@@ -95,6 +97,8 @@ class ShardRunner:
         self._queue: list[tuple[int, list[str]]] = []  # shards written, waiting for their run
         self._shards = 0  # shards formed so far (the next one's number)
         self._run: _Run | None = None
+        self._ready: tuple[int, Path] | None = None  # the next shard's folder, written while a run goes
+        self._trash: list[Path] = []  # folders of finished runs, removed while the next run goes
         self._outputs: dict[int, str] = {}
         self._cleared = False
         self._env: dict[str, str] | None = None
@@ -178,9 +182,13 @@ class ShardRunner:
         release_memory()  # the build's freed memory back to the system before the runs left
         while self._run is not None or self._queue:
             if self._run is not None:
+                if self._queue and self._ready is None:  # the next shard's folder while this run goes
+                    self._ready = (self._queue[0][0], self._folder(self._queue[0][1]))
+                self._remove_trash()
                 self._wait()
             if self._queue:
                 self._start(*self._queue.pop(0))
+        self._remove_trash()
         if not self._cleared:
             self._clear()
         self.out.mkdir(parents=True, exist_ok=True)
@@ -201,7 +209,26 @@ class ShardRunner:
                 run.process.kill()
             run.process.wait()
             run.log.close()
-            shutil.rmtree(run.folder, ignore_errors=True)
+            self._trash.append(run.folder)
+        if self._ready is not None:
+            self._trash.append(self._ready[1])
+            self._ready = None
+        self._remove_trash()
+
+    def _folder(self, group: list[str]) -> Path:
+        """A temporary folder inside the site with what Pagefind reads of these pages (``search_document``)."""
+        folder = Path(tempfile.mkdtemp(prefix=".pm-search-", dir=self.site))
+        try:
+            _write_documents(self.site, folder, group)
+        except OSError:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        return folder
+
+    def _remove_trash(self) -> None:
+        trash, self._trash = self._trash, []
+        for folder in trash:
+            shutil.rmtree(folder, ignore_errors=True)
 
     def _queue_shard(self, group: list[str]) -> None:
         self._queue.append((self._shards, group))
@@ -219,17 +246,22 @@ class ShardRunner:
             self._command = _command()
             self._env = dict(os.environ)
             self._env.setdefault(CHUNK_SIZE_VARIABLE, str(CHUNK_SIZE))
-        folder = Path(tempfile.mkdtemp(prefix=".pm-search-", dir=self.site))
+        folder = None
+        if self._ready is not None and self._ready[0] == number:
+            folder = self._ready[1]
+            self._ready = None
         log = tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace")
         try:
-            _link(self.site, folder, group)
+            if folder is None:
+                folder = self._folder(group)
             command = self._command + ["--site", str(folder), "--output-path", str(self.out / bundle_name(number)),
                                        "--exclude-selectors", EXCLUDE_SELECTORS]
             process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=self._env,
                                        stdin=subprocess.DEVNULL)
         except OSError as error:
             log.close()
-            shutil.rmtree(folder, ignore_errors=True)
+            if folder is not None:
+                shutil.rmtree(folder, ignore_errors=True)
             raise SearchIndexError(f"pagefind could not start ({error})") from None
         self._run = _Run(number, process, folder, log, time.perf_counter(), len(group))
 
@@ -249,7 +281,7 @@ class ShardRunner:
         run.log.seek(0)
         output = run.log.read()
         run.log.close()
-        shutil.rmtree(run.folder, ignore_errors=True)
+        self._trash.append(run.folder)  # removed while the next run goes (a folder per page: slow to remove)
         if run.process.returncode != 0:
             self.close()
             if "No module named pagefind" in output:
@@ -294,15 +326,31 @@ def _command() -> list[str]:
         return [sys.executable, "-m", "pagefind"]
 
 
-def _link(site: Path, folder: Path, group: list[str]) -> None:
-    """``folder`` mirrors the site's paths for these pages (hard links; copies where links fail)."""
+def _write_documents(site: Path, folder: Path, group: list[str]) -> None:
+    """``folder`` mirrors the site's paths for these pages, each page cut to what Pagefind reads of it
+    (``search_document``)."""
     for relative in group:
-        source, target = site / relative, folder / relative
+        target = folder / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(source, target)
-        except OSError:
-            shutil.copyfile(source, target)
+        document = (site / relative).read_text(encoding="utf-8")
+        target.write_text(search_document(document), encoding="utf-8")
+
+
+def search_document(document: str) -> str:
+    """The page as Pagefind needs it: its head (language, title) and the article marked
+    ``data-pagefind-body``, without the theme's header, navigation, sidebars and footer around it.
+
+    Pagefind indexes only the marked article of a page that has one (the filters are in it, and
+    the theme puts no Pagefind attribute elsewhere), so what it writes is the same (every fragment
+    byte for byte, tests/unit/site/test_search_index.py); it parses about half the bytes (16 of
+    35 KB an incident page).  A page without the marked article is given whole."""
+    body = document.find("<body")
+    start = document.find(BODY_OPEN)
+    end = document.rfind(ARTICLE_CLOSE)
+    if body < 0 or start < body or end < start:
+        return document
+    body_end = document.find(">", body) + 1
+    return document[:body_end] + document[start:end + len(ARTICLE_CLOSE)] + "</body></html>\n"
 
 
 def _prune(bundle: Path) -> None:
