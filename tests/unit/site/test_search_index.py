@@ -103,9 +103,41 @@ def test_build_index_writes_one_bundle_per_shard_and_the_manifest(tmp_path):
     assert sorted(p.name for p in (bundle / "1").iterdir() if p.suffix != ".pf_meta") == \
         ["filter", "fragment", "index", "pagefind-entry.json"]
     assert len(list((bundle / "1").glob("*.pf_meta"))) == 1
-    # the hard-linked folders are gone; the pages are untouched
+    # the temporary folders are gone; the pages are untouched
     assert sorted(p.name for p in site.iterdir()) == ["incidents", "index.html", "pagefind"]
     assert (site / "incidents/INC-04/index.html").stat().st_nlink == 1
+
+
+def test_pagefind_given_the_head_and_article_writes_the_fragments_of_the_whole_pages(tmp_path):
+    """Each shard's folder holds the pages cut to their head and marked article (``search_document``):
+    every fragment (URL, text, anchors, filters, metadata) is byte for byte the one Pagefind writes
+    over the whole pages, so its file name (a hash of it) is the same too."""
+    import subprocess
+
+    site, pages = _site(tmp_path, 4)
+    whole = tmp_path / "whole"
+    env = {**os.environ, search_index.CHUNK_SIZE_VARIABLE: str(search_index.CHUNK_SIZE)}
+    subprocess.run(search_shards._command() + ["--site", str(site), "--output-path", str(whole),
+                                               "--exclude-selectors", search_index.EXCLUDE_SELECTORS],
+                   check=True, capture_output=True, env=env)
+    build_index(site, pages, shard_pages=10)
+
+    def fragments(bundle: Path) -> dict[str, bytes]:
+        return {path.name: gzip.decompress(path.read_bytes()) for path in (bundle / "fragment").iterdir()}
+
+    assert len(fragments(whole)) == 4
+    assert fragments(site / "pagefind") == fragments(whole)
+
+
+def test_the_search_document_is_the_head_and_the_marked_article():
+    page = SearchPages().add(_page("One", "alpha", {"severity": ["SEV1"]}), "incidents/INC-1/index.html")
+    cut = search_shards.search_document(page)
+    assert cut.startswith('<!doctype html><html lang="en"><head><title>One</title></head><body>')
+    assert search_index.BODY_OPEN + "<h1>One</h1>" in cut and "navigation" not in cut
+    assert cut.endswith("timelineword</p></div></article></body></html>\n")
+    unmarked = _page("Two", "beta", {})  # no marked article: given whole
+    assert search_shards.search_document(unmarked) == unmarked
+    assert search_shards.search_document("<html>no body</html>") == "<html>no body</html>"
 
 
 def test_an_empty_site_gets_an_empty_manifest_and_no_pagefind_run(tmp_path):
