@@ -43,6 +43,8 @@ class GeneratedPage(MkDocsPage):
         self.present_anchor_ids = set()
         self.links_to_anchors = {}
 
+    searched: str | None = None  # the body without the blocks left out of the search index (Pagefind)
+
     def fill(self, content: str, toc_tokens: list[dict[str, Any]]) -> None:
         self.content = content
         self.toc = get_toc(toc_tokens)
@@ -50,6 +52,7 @@ class GeneratedPage(MkDocsPage):
 
     def drop(self) -> None:
         self.content = ""
+        self.searched = None
         self.toc = get_toc([])
 
 

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Any, Callable
+from typing import Callable
 
 from postmortem_kit.site import forking
 
@@ -48,7 +48,7 @@ MAIN_EVERY = 0
 # process stays shared only until it touches it, and after some thousand pages it has touched most of it.
 WINDOW = 1000
 
-Body = tuple[str, list[dict[str, Any]]]  # page content, table-of-contents tokens
+Body = tuple  # what ``make`` gives for a page: (content, table-of-contents tokens, ...)
 
 
 class PoolError(Exception):

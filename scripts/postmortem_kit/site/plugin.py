@@ -214,12 +214,13 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
                 from mkdocs.exceptions import PluginError
 
                 try:
-                    content, toc = self.pool.take(uri)
+                    content, toc, searched = self.pool.take(uri)
                 except (PoolError, search_index.SearchIndexError) as error:
                     raise PluginError(str(error)) from None
             else:
-                content, toc = self._body(uri)
+                content, toc, searched = self._body(uri)
             page.fill(content, toc)
+            page.searched = searched
             self.shells.prepare(page, context)
             return context
         full = self.full_content.pop(page.file.src_uri, None)
@@ -228,12 +229,15 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         return context
 
     def _body(self, uri: str):
-        """A generated page's body and table of contents (in a page worker, or in-process)."""
+        """A generated page's body, table of contents and, for a page Pagefind indexes, the body
+        without its blocks left out of the index (``search_shards.search_document``), else None
+        (in a page worker, or in-process)."""
         from postmortem_kit.textsafety import clean_content
 
         made = self.made.made(self.pages[uri], clean_content)
         html, toc = self.memo.convert(made.markdown)
-        return made.render_fragments(html), toc
+        searched = made.render_fragments(html, searchable_only=True) if self.search is not None and made.search else None
+        return made.render_fragments(html), toc, searched
 
     def on_post_page(self, output, page, config, **kwargs):
         if page.file.src_uri not in self.pages:
@@ -244,7 +248,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         if self.search is not None and self.pages[page.file.src_uri].search:
             try:
                 # while a window's workers wait for a run (page_pool), the next run waits for them
-                output = self.search.add(output, page.file.dest_uri, start=self.pool is None or not self.pool.waiting)
+                output = self.search.add(output, page.file.dest_uri, start=self.pool is None or not self.pool.waiting,
+                                         body=(page.content, getattr(page, "searched", None)))
             except search_index.SearchIndexError as error:
                 from mkdocs.exceptions import PluginError
 

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -99,6 +100,7 @@ class ShardRunner:
         self._run: _Run | None = None
         self._ready: tuple[int, Path] | None = None  # the next shard's folder, written while a run goes
         self._trash: list[Path] = []  # folders of finished runs, removed while the next run goes
+        self._documents: dict[str, bytes] = {}  # page -> what Pagefind reads of it (compressed), if given
         self._outputs: dict[int, str] = {}
         self._cleared = False
         self._env: dict[str, str] | None = None
@@ -108,10 +110,18 @@ class ShardRunner:
         self.held_mb = 0.0  # the most the build's processes held (PSS, MB) when measured
         self._held_now: float | None = None  # at the last measurement
 
-    def add(self, document: str, dest_uri: str, start: bool = True) -> str:
+    def add(self, document: str, dest_uri: str, start: bool = True,
+            body: tuple[str, str | None] | None = None) -> str:
         """The page marked for Pagefind; notes it (and, in the background, starts what is due;
-        ``start=False``: only collects a finished run)."""
+        ``start=False``: only collects a finished run).  ``body``: the page's body as it is in
+        ``document`` and the same body without the blocks left out of the index (``searched``,
+        None if not known): Pagefind then gets the page with the second (``search_document``)."""
         marked = self.pages.add(document, dest_uri)
+        if body is not None and body[0] and body[1] is not None:
+            at = marked.find(body[0])
+            if at >= 0:
+                searched = marked[:at] + body[1] + marked[at + len(body[0]):]
+                self._documents[dest_uri] = zlib.compress(search_document(searched).encode("utf-8"), 1)
         self.note(dest_uri, start)
         return marked
 
@@ -219,7 +229,7 @@ class ShardRunner:
         """A temporary folder inside the site with what Pagefind reads of these pages (``search_document``)."""
         folder = Path(tempfile.mkdtemp(prefix=".pm-search-", dir=self.site))
         try:
-            _write_documents(self.site, folder, group)
+            _write_documents(self.site, folder, group, self._documents)
         except OSError:
             shutil.rmtree(folder, ignore_errors=True)
             raise
@@ -326,14 +336,18 @@ def _command() -> list[str]:
         return [sys.executable, "-m", "pagefind"]
 
 
-def _write_documents(site: Path, folder: Path, group: list[str]) -> None:
-    """``folder`` mirrors the site's paths for these pages, each page cut to what Pagefind reads of it
-    (``search_document``)."""
+def _write_documents(site: Path, folder: Path, group: list[str], documents: dict[str, bytes]) -> None:
+    """``folder`` mirrors the site's paths for these pages, each page cut to what Pagefind reads of it:
+    the one ``add`` kept (without the blocks left out of the index), else the written page cut to
+    its head and marked article (``search_document``)."""
     for relative in group:
         target = folder / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        document = (site / relative).read_text(encoding="utf-8")
-        target.write_text(search_document(document), encoding="utf-8")
+        kept = documents.pop(relative, None)
+        if kept is not None:
+            target.write_bytes(zlib.decompress(kept))
+        else:
+            target.write_text(search_document((site / relative).read_text(encoding="utf-8")), encoding="utf-8")
 
 
 def search_document(document: str) -> str:
