@@ -8,6 +8,7 @@ import gzip
 import json
 import os
 import time
+import zlib
 from collections import Counter
 from pathlib import Path
 
@@ -127,6 +128,39 @@ def test_pagefind_given_the_head_and_article_writes_the_fragments_of_the_whole_p
 
     assert len(fragments(whole)) == 4
     assert fragments(site / "pagefind") == fragments(whole)
+
+
+def test_pagefind_given_the_body_without_its_unindexed_blocks_writes_the_same_fragments(tmp_path):
+    """The plugin hands ``add`` the page's body and the same body without the blocks left out of
+    the index (``body``): Pagefind, given that, writes every fragment byte for byte as over the
+    whole pages (the blocks' text was never indexed; headings, and so anchors, stay)."""
+    import subprocess
+
+    whole_site, runner = tmp_path / "whole-site", search_shards.ShardRunner(tmp_path / "site", 10, background=False)
+    for n in range(3):
+        relative = f"incidents/INC-{n:02d}/index.html"
+        page = _page(f"Incident {n}", f"common word{n}", {"severity": ["SEV1"]})
+        body = page[page.index("<h1>"):page.index("</article>")]
+        searched = body.replace("<p data-search-exclude>excludedword</p>", "").replace(
+            '<div class="pm-unindexed" data-pagefind-ignore><p>timelineword</p></div>', "")
+        assert searched != body
+        for site, document in ((whole_site, SearchPages().add(page, relative)),
+                               (runner.site, runner.add(page, relative, body=(body, searched)))):
+            (site / relative).parent.mkdir(parents=True, exist_ok=True)
+            (site / relative).write_text(document, encoding="utf-8")
+    assert "timelineword" not in zlib.decompress(runner._documents["incidents/INC-00/index.html"]).decode()
+    runner.finish()
+    runner.close()
+    env = {**os.environ, search_index.CHUNK_SIZE_VARIABLE: str(search_index.CHUNK_SIZE)}
+    subprocess.run(search_shards._command() + ["--site", str(whole_site), "--output-path", str(tmp_path / "whole"),
+                                               "--exclude-selectors", search_index.EXCLUDE_SELECTORS],
+                   check=True, capture_output=True, env=env)
+
+    def fragments(bundle: Path) -> dict[str, bytes]:
+        return {path.name: gzip.decompress(path.read_bytes()) for path in (bundle / "fragment").iterdir()}
+
+    assert len(fragments(tmp_path / "whole")) == 3
+    assert fragments(runner.site / "pagefind") == fragments(tmp_path / "whole")
 
 
 def test_the_search_document_is_the_head_and_the_marked_article():
