@@ -21,14 +21,24 @@ _TOKEN_WORDS = re.compile(r"[a-z0-9][a-z0-9'-]*")
 _WORDISH = frozenset("_'’@-")  # a key right after one of these is inside a word
 _MEMO_LIMIT = 200_000  # tokens remembered per run
 _offset = itemgetter(1)
-_UNSEEN = (None, ())  # the locator's mark for a token its memo does not hold yet (truthy)
+_TABLE, _DEFAULT = itemgetter(0), itemgetter(1)  # of a carrier's memo value: its next-token table, its spots
+_ASK = ("ask",)  # a narrowed token's spots for a next token its table does not hold yet (truthy)
+_ANY_NEXT: dict = {}  # the table of a token whose spots do not depend on the next token (never written)
 
 
 class _Memo(dict):
-    """The locator's token memo: a token it does not hold reads as _UNSEEN (one C-level call per token)."""
+    """The locator's token memo; a token it does not hold reads as () and is listed in ``unseen``
+    (one C-level call per known token)."""
+
+    __slots__ = ("unseen",)
+
+    def __init__(self):
+        super().__init__()
+        self.unseen: list[str] = []
 
     def __missing__(self, token: str) -> tuple:
-        return _UNSEEN
+        self.unseen.append(token)
+        return ()
 
 
 class TriggerIndex:
@@ -42,13 +52,14 @@ class TriggerIndex:
     def __init__(self):
         self.rules: dict[str, list] = {}  # key -> rules (None = cause marker), in file order
         self.kind: dict[str, str] = {}  # word (a whole word), start (a word start) or text (anything)
-        self.memo: dict[str, tuple] = _Memo()  # token -> () or (narrowed, ((key, offset in the token), ...))
+        # token -> () or (next-token table, spots or _ASK, ((key, offset in the token), ...)), see _read
+        self.memo: _Memo = _Memo()
         self.carriers: set[str] = set()  # tokens in memo that carry at least one key
         self.key_starts: dict[str, tuple] = {}  # key -> ((entry position, literal starts), ...), see RuleSet
         self.options: dict[str, tuple[str, ...] | None] = {}
         self.narrowed: set[str] = set()  # carriers with a key that has literal starts for all or some of its rules
         self.partial: dict[str, tuple] = {}  # key -> entries with literal starts, when not all have them
-        self.pairs: dict[tuple[str, str | None], tuple[tuple[str, int], ...]] = {}  # (token, next) -> spots kept
+        self.pairs = 0  # (token, next token) answers held in the memo's tables
         self.key_needs: dict[str, tuple] = {}  # key -> ((entry position, (clauses, reach)), ...), see RuleSet
         self.frequent: frozenset[str] = frozenset()  # function words ("to", "for"): see anchors()
         self._anchors: tuple | None = None  # see anchors()
@@ -97,7 +108,7 @@ class TriggerIndex:
         One pass: the text is split at spaces (line breaks and tabs made spaces first); which
         keys a token carries, and where inside it, is remembered across texts (incident prose
         reuses a vocabulary of a few thousand words), so the work per text is a split, a look-up
-        per token and a short search per token that carries a key, however many keys there are.
+        per token and a short search per token where a rule can start, however many keys there are.
         A key counts where it starts a word (the character before it is not a letter, digit,
         ``_``, ``'``, ``@`` or ``-``); a whole-word key also needs a word end after it (no letter,
         digit, ``_``, ``'`` or ``-``).
@@ -106,52 +117,48 @@ class TriggerIndex:
         if "\t" in spaced or "\r" in spaced:
             spaced = spaced.replace("\t", " ").replace("\r", " ")
         parts = spaced.split(" ")
-        # One look-up per token in the memo: () for a token without keys, (narrowed, spots) for
-        # one that carries some, _UNSEEN for a token not seen yet (read in the loop below).
         memo = self.memo
-        if memo and len(memo) + len(parts) > _MEMO_LIMIT:
+        if memo and (len(memo) + len(parts) > _MEMO_LIMIT or self.pairs > _MEMO_LIMIT):
             # A memo this large (a very long run of varied text): start it again, so it stays
             # bounded and every text still costs a look-up per token.
-            memo.clear()
-            self.anchor_spots.clear()
-            self.carriers.clear()
-            self.narrowed.clear()
-        found_spots = list(map(memo.__getitem__, parts))  # _UNSEEN for a new token (_Memo.__missing__)
-        # Each token that carries a key is found after the previous one, as a whole token (spaces
-        # around it in the padded text): any occurrence in between would itself have been taken.
-        # A key whose rules all declare their literal starts is kept only where the token and the
-        # next one fit one of them (remembered per pair of tokens); such a token is searched for
-        # together with the next one, so the occurrences left out are never searched for.
+            self._forget()
+        # One look-up per token (C-level): () for a token without keys, (next-token table, spots or
+        # _ASK) for one that carries some; a token not seen yet is read, then the pass is made again.
+        values = list(map(memo.__getitem__, parts))
+        if memo.unseen:
+            for token in memo.unseen:
+                if token not in memo:
+                    memo[token] = self._read(token)
+            memo.unseen.clear()
+            values = list(map(memo.__getitem__, parts))
+        # Which spots each carrier keeps, given the next token, also C-level: a key whose rules all
+        # declare their literal starts is kept only where the token and the next one fit one of
+        # them (the answer is remembered in the token's table, per next token); _ASK where the
+        # pair is new.  Tokens that keep nothing are left out before the Python step.
+        following = parts[1:]
+        following.append(None)
+        carried = list(compress(values, values))
+        kept = list(map(dict.get, map(_TABLE, carried), compress(following, values), map(_DEFAULT, carried)))
+        # Each kept token is found after the previous one, as a whole token (spaces around it in
+        # the padded text): any occurrence in between would itself have been kept.  A narrowed
+        # token is searched for together with the next one, so the occurrences it left out are
+        # never found (an occurrence with the same next token keeps the same spots).
         found: dict[str, list[int]] = {}
         find = (" " + spaced + " ").find
-        last = len(parts) - 1
-        pairs = self.pairs
         cursor = 0
-        for index in compress(range(len(parts)), found_spots):
+        for index, spots in compress(zip(compress(range(len(parts)), values), kept), kept):
             token = parts[index]
-            known = found_spots[index]
-            if known is _UNSEEN:
-                known = memo.get(token)  # met earlier in this text, or read now
-                if known is None:
-                    known = memo[token] = self._read(token)
-                if not known:
-                    continue
-            narrowed, spots = known
-            following = parts[index + 1] if index < last else None
-            if narrowed:
-                pair = (token, following)
-                kept = pairs.get(pair)
-                if kept is None:
-                    kept = self._kept(token, following, spots)
-                    if len(pairs) >= _MEMO_LIMIT:
-                        pairs.clear()  # bounded, like the token memo
-                    pairs[pair] = kept
-                if not kept:
-                    continue
-                spots = kept
-                at = len(spaced) - len(token) if following is None else find(f" {token} {following} ", cursor)
+            after = following[index]
+            if spots is _ASK or values[index][1] is _ASK:
+                if spots is _ASK:
+                    spots = self._kept(token, after, memo[token][2])
+                    values[index][0][after] = spots
+                    self.pairs += 1
+                    if not spots:
+                        continue
+                at = len(spaced) - len(token) if after is None else find(f" {token} {after} ", cursor)
             else:
-                at = len(spaced) - len(token) if following is None else find(f" {token} ", cursor)
+                at = len(spaced) - len(token) if after is None else find(f" {token} ", cursor)
             if at < 0:  # cannot happen (the token is in the text)
                 continue
             cursor = at + 1 + len(token)
@@ -163,9 +170,18 @@ class TriggerIndex:
                     listed.append(at + offset)
         return found
 
+    def _forget(self) -> None:
+        """Empty the memos (they are caches only)."""
+        self.memo.clear()
+        self.pairs = 0
+        self.anchor_spots.clear()
+        self.carriers.clear()
+        self.narrowed.clear()
+
     def _read(self, token: str) -> tuple:
-        """The memo's value for a token not seen yet: () when it carries no key, else (narrowed,
-        spots), narrowed when one of its keys is kept or left out by the next token."""
+        """The memo's value for a token not seen yet: () when it carries no key, else (next-token
+        table, spots, spots) for a token whose spots hold whatever the next token is, and (table,
+        _ASK, spots) for a narrowed one (one of its keys is kept or left out by the next token)."""
         spots = self._spots_of(token)
         if not spots:
             return ()
@@ -174,7 +190,8 @@ class TriggerIndex:
             self._options(key) is not None or self._partial(key) or self.elsewhere(key))])
         if narrowed:
             self.narrowed.add(token)
-        return narrowed, spots
+            return {}, _ASK, spots
+        return _ANY_NEXT, spots, spots
 
     def _options(self, key: str) -> tuple[str, ...] | None:
         """The literal starts (whitespace collapsed) every match of ``key``'s rules begins with, or
