@@ -7,13 +7,9 @@ with the index itself (``index``), whose anchor fields ``build`` fills.
 from __future__ import annotations
 
 import re
-from itertools import accumulate, compress
-
-from postmortem_kit.blameless.edges import collapse_space
 
 _ANCHOR_LETTERS = 5  # an entry is tried from its needed words only when each of them is at least this long
 _ANCHOR_WORD = re.compile(r"[a-z0-9][a-z0-9'-]*\Z")
-_STEP = (1).__add__  # a token's length and the space after it
 _SEPARATORS = frozenset(" \n\t\r")  # what the locator splits the text at
 
 
@@ -105,34 +101,51 @@ def build(index) -> tuple:
 def near(index, anchor: int, text: str, occurrences: list[int]) -> list[int]:
     """The positions where the rule of ``anchors()[anchor]`` can match, given where its words
     occur in ``text`` (``locate`` reports them under the key ``anchor``, an int, after it has
-    read every token of the text): the occurrences of its keys, as the locator finds them,
-    from ``reach`` characters (whitespace collapsed) before a word's end up to the word."""
+    read every token of the text): the occurrences of its keys, as the locator finds them, in
+    the tokens from the word back to the first one that starts more than ``reach`` characters
+    (whitespace collapsed) before the word's end.  A match starting further back cannot hold
+    the word, so no match is left out."""
     reach = index.anchors()[anchor][3]
     spots_of = index.anchor_spots
     size = len(text)
     positions: set[int] = set()
     for at in occurrences:
         end = index._anchor_words.match(text, at).end()  # the shortest word there: the widest window
-        span = reach * 2
-        while True:  # widen the window until it holds more than ``reach`` collapsed characters
-            low = max(0, end - span)
-            if not low or len(collapse_space(text[low:end])) > reach:
-                break
-            span *= 4
-        while low and text[low - 1] not in _SEPARATORS:
-            low -= 1  # from the start of a token, as the locator split the text
         stop = at
         while stop < size and text[stop] not in _SEPARATORS:
-            stop += 1
-        window = text[low:stop]
-        if "\n" in window or "\t" in window or "\r" in window:
-            window = window.replace("\n", " ").replace("\t", " ").replace("\r", " ")
-        tokens = window.split(" ")
-        starts = list(accumulate(map(_STEP, map(len, tokens)), initial=low))
-        for slot in compress(range(len(tokens)), map(spots_of.__contains__, tokens)):
-            for number, offset in spots_of[tokens[slot]]:
-                if number == anchor and starts[slot] + offset <= at:
-                    positions.add(starts[slot] + offset)
+            stop += 1  # the end of the word's token, as the locator split the text
+        span = reach * 2 + 64
+        while True:
+            low = max(0, end - span)
+            while low and text[low - 1] not in _SEPARATORS:
+                low -= 1  # from the start of a token
+            window = text[low:stop]
+            if "\n" in window or "\t" in window or "\r" in window:
+                window = window.replace("\n", " ").replace("\t", " ").replace("\r", " ")
+            plain = window.isprintable()  # else a token may hold other whitespace, which counts once
+            tokens = window.split(" ")
+            begin = stop
+            collapsed = 0  # of text[begin:end]: the tokens from the current one to the word
+            for token in reversed(tokens):
+                begin -= len(token)
+                if token:
+                    if collapsed:
+                        collapsed += 1 + (len(token) if plain else len("".join(token.split())))
+                    else:  # the word's own token, up to the word's end
+                        collapsed = end - begin if plain else len("".join(text[begin:end].split()))
+                    found = spots_of.get(token)
+                    if found is not None:
+                        for number, offset in found:
+                            if number == anchor and begin + offset <= at:
+                                positions.add(begin + offset)
+                    if collapsed > reach:
+                        break
+                begin -= 1  # the separator before the token
+            else:
+                if low:
+                    span *= 4  # runs of whitespace: the window held too few characters
+                    continue
+            break
     return sorted(positions)
 
 def anchor_words(clauses) -> tuple[str, ...] | None:
