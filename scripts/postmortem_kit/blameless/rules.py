@@ -93,6 +93,7 @@ class RuleSet:
         self.compiled: dict[str, re.Pattern] = {}
         self.searchers: dict[str, re.Pattern] = {}
         self.plans: dict[str, tuple] = {}
+        self.fixed_plans: dict[str | tuple, tuple] = {}  # the locator's keys whose plan no longer depends on the text
         self._parts: dict[tuple[str, tuple[int, ...]], re.Pattern] = {}
         # Literals an alternative's match must contain (any one of each clause) and how far past
         # its start a match reaches, per trigger key: [(entry position in the key's list,
@@ -147,6 +148,20 @@ class RuleSet:
             entries = [entry for position, entry in enumerate(self.triggers.rules[key]) if position not in dropped]
             found_plan = self._filtered_plans[cache_key] = self._build_plan(entries)
         return found_plan
+
+    def plan_at(self, key: str | tuple, text: str, seen: dict[str, bool], where) -> tuple:
+        """The plan for a key as the locator reports it: a key, or (key, entries left out) for
+        ``plan_without``.  Once the plan no longer depends on the text (the whole plan of the key
+        is compiled, or the entries are left out for good), it is kept in ``fixed_plans``."""
+        if type(key) is tuple:
+            fixed = key[0] in self.plans or bool(self.triggers.elsewhere(key[0]))
+            plan = self.plan_without(*key, text, seen, where)
+        else:
+            plan = self.plans.get(key) or self.plan_for(key, text, seen, where)
+            fixed = self.plans.get(key) is plan
+        if fixed:
+            self.fixed_plans[key] = plan
+        return plan
 
     def plan_without(self, key: str, left_out: tuple[int, ...], text: str, seen: dict[str, bool], where) -> tuple:
         """The plan for ``key`` without the entries at ``left_out`` (positions in the key's list),

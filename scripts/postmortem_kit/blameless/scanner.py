@@ -168,23 +168,27 @@ def _hits(lowered: str, rules: RuleSet) -> list[tuple[int, Rule | None, re.Match
     """
     hits: list[tuple[int, int, Rule | None, re.Match]] = []
     literals: dict[str, bool] = {}  # substring tests already made on this text
-    plans = rules.plans
+    fixed = rules.fixed_plans
     triggers = rules.triggers
     for key, positions in triggers.locate(lowered).items():
-        if type(key) is int:  # the words an entry needs ("instead"): it is tried at its keys just before
-            rule, alternatives, _, _, needs = triggers.anchors()[key]
-            if not any(has_all(clauses, lowered, literals) for clauses in needs):
-                continue  # another word the rule needs ("production") is not in the text
-            rank, pattern = rules.order[rule.id], rules._part(rule, alternatives)
-            near = triggers.near(key, lowered, positions)
-            hits.extend((m.start(), rank, rule, m) for m in filter(None, map(pattern.match, repeat(lowered), near)))
+        plan = fixed.get(key)  # the plan of a key (or of a key less some entries), once it is fixed
+        if plan is None:
+            if type(key) is int:  # the words an entry needs ("instead"): it is tried at its keys just before
+                rule, alternatives, _, _, needs = triggers.anchors()[key]
+                if not any(has_all(clauses, lowered, literals) for clauses in needs):
+                    continue  # another word the rule needs ("production") is not in the text
+                rank, pattern = rules.order[rule.id], rules._part(rule, alternatives)
+                near = triggers.near(key, lowered, positions)
+                hits.extend((m.start(), rank, rule, m) for m in filter(None, map(pattern.match, repeat(lowered), near)))
+                continue
+            plan = rules.plan_at(key, lowered, literals, positions.copy)
+        if len(positions) == 1:  # most keys occur once in a text: no iterator objects
+            at = positions[0]
+            for rank, rule, pattern in plan:
+                m = pattern.match(lowered, at)
+                if m is not None:
+                    hits.append((at, rank, rule, m))
             continue
-        if type(key) is tuple:  # (key, entries left out): the next word fits none of their starts
-            plan = rules.plan_without(*key, lowered, literals, positions.copy)
-        else:
-            plan = plans.get(key)  # a key's whole plan, once it has come up in many texts
-            if plan is None:
-                plan = rules.plan_for(key, lowered, literals, positions.copy)
         for rank, rule, pattern in plan:  # anchored matches at every position (C-level calls; few succeed)
             for m in filter(None, map(pattern.match, repeat(lowered), positions)):
                 hits.append((m.start(), rank, rule, m))
