@@ -27,14 +27,17 @@ _FIRST, _TEXT = itemgetter(0), itemgetter(1)  # of an item (path, text): its pat
 
 
 def find_blame(doc: SourceDocument, path: str | None = None, status: str = "in-review", *,
-               rules: RuleSet | None = None) -> list[Finding]:
-    """Blameless findings for every prose field of ``doc`` (suppressed ones included, marked)."""
+               rules: RuleSet | None = None, items: list[tuple[tuple, str]] | None = None) -> list[Finding]:
+    """Blameless findings for every prose field of ``doc`` (suppressed ones included, marked).
+    ``items`` are ``prose_items(doc.data)`` when the caller has them already (`check` takes them
+    from the walk its consistency rules make)."""
     rules = rules or load_rules()
     path = path or doc.path
     data = doc.data
     if not isinstance(data, dict):
         return []
-    items = prose_items(data)
+    if items is None:
+        items = prose_items(data)
     if not items:
         return []
     # Where each string starts in the joined text, and the cause regions: C-level passes, and a

@@ -50,7 +50,7 @@ UNPLACED = declare("import/unplaced", "warning", "Imported text waits under x-un
 
 UNPLACED_KEY = "x-unplaced"  # where `postmortem import` keeps what it could not place
 
-Rule = Callable[[SourceDocument, dict[str, Any], str], Iterable[Finding]]
+Rule = Callable[[SourceDocument, Any, str], Iterable[Finding]]  # the data, or the typed strings (STRING_RULES)
 
 
 def _finding(doc: SourceDocument, path: tuple, rule: str, message: str, severity: str = "error",
@@ -59,8 +59,8 @@ def _finding(doc: SourceDocument, path: tuple, rule: str, message: str, severity
     return Finding(doc.path, line, column, rule, severity, message, field=dotted_path(path) or None, **extra)
 
 
-def invalid_timestamps(doc, data, status):
-    for path, text, shape in typed_strings(data):
+def invalid_timestamps(doc, strings, status):
+    for path, text, shape in strings:
         if shape.kind == "timestamp" and _looks_like_timestamp(text) and parse_timestamp(text) is None:
             yield _finding(doc, path, TIMES_INVALID, f"{text!r} is not a real date and time")
 
@@ -173,10 +173,10 @@ def file_name_matches_id(doc, data, status):
                        f"rename the file to {incident_id}.yaml or fix the id")
 
 
-def leftover_placeholders(doc, data, status):
+def leftover_placeholders(doc, strings, status):
     if status == "draft":
         return
-    for path, text, shape in typed_strings(data):
+    for path, text, shape in strings:
         if shape.kind == "verbatim" or path[:1] == ("inputs",):
             continue
         match = find_placeholder(text)
@@ -211,9 +211,19 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def consistency_findings(doc: SourceDocument, status: str) -> list[Finding]:
+# Rules that read every string the schema types: they get the list of (path, text, shape) from
+# one walk of the document (``typed_strings``) in place of the data.
+STRING_RULES = frozenset((invalid_timestamps, leftover_placeholders))
+
+
+def consistency_findings(doc: SourceDocument, status: str,
+                         strings: list[tuple[tuple, str, Any]] | None = None) -> list[Finding]:
+    """Every consistency finding; ``strings`` is ``list(typed_strings(doc.data))`` when the caller
+    has it already (the blameless check reads its prose strings from the same walk)."""
     data = doc.data
+    if strings is None:
+        strings = list(typed_strings(data))
     findings: list[Finding] = []
     for rule in RULES:
-        findings.extend(rule(doc, data, status))
+        findings.extend(rule(doc, strings if rule in STRING_RULES else data, status))
     return findings

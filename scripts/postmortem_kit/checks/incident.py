@@ -8,7 +8,7 @@ from typing import Any
 from postmortem_kit.checks.consistency import consistency_findings
 from postmortem_kit.checks.schema_findings import schema_findings
 from postmortem_kit.core import Finding, SourceDocument, YamlLoadError, declare, load_yaml_file
-from postmortem_kit.incident import STATUSES, analysis_sections, find_placeholder, find_stubs
+from postmortem_kit.incident import STATUSES, analysis_sections, find_placeholder, find_stubs, typed_strings
 
 NOT_A_MAPPING = declare("yaml/not-a-mapping", "error", "An incident file is a mapping of fields")
 MISSING_SECTIONS = declare("draft/missing-sections", "notice", "A draft lists the analysis sections still missing",
@@ -39,7 +39,8 @@ def check_document(doc: SourceDocument, *, blameless: bool = True) -> list[Findi
         if draft and _is_placeholder_error(data, finding):
             continue
         findings.append(finding)
-    findings.extend(consistency_findings(doc, status))
+    strings = list(typed_strings(data))  # one walk for the consistency rules and the blameless check
+    findings.extend(consistency_findings(doc, status, strings))
     if draft:
         missing = [name for name in analysis_sections() if name not in data]
         if missing:
@@ -50,7 +51,7 @@ def check_document(doc: SourceDocument, *, blameless: bool = True) -> list[Findi
                 "`postmortem draft` drafts them from the inputs", field="status"))
     findings.extend(_leftover_stubs(doc, data))
     if blameless:
-        scanned = _blameless_findings(doc, status)
+        scanned = _blameless_findings(doc, status, [(path, text) for path, text, shape in strings if shape.prose])
         if scanned is not None:
             findings = [f for f in findings if f.category != "schema-blameless"]
             findings.extend(scanned)
@@ -87,12 +88,12 @@ def _value_at(data: Any, dotted: str) -> Any:
     return data
 
 
-def _blameless_findings(doc: SourceDocument, status: str) -> list[Finding] | None:
+def _blameless_findings(doc: SourceDocument, status: str, items: list[tuple[tuple, str]]) -> list[Finding] | None:
     try:
         from postmortem_kit.blameless import find_blame
     except ImportError:
         return None
-    return find_blame(doc, doc.path, status)
+    return find_blame(doc, doc.path, status, items=items)
 
 
 def check_file(path: str | Path, *, blameless: bool = True) -> tuple[SourceDocument | None, list[Finding]]:
