@@ -93,7 +93,7 @@ class RuleSet:
         self.compiled: dict[str, re.Pattern] = {}
         self.searchers: dict[str, re.Pattern] = {}
         self.plans: dict[str, tuple] = {}
-        self.fixed_plans: dict[str | tuple, tuple] = {}  # the locator's keys whose plan no longer depends on the text
+        self.fixed_plans: dict[str | tuple, tuple] = {}  # located key -> its plan, once fixed (plan_at)
         self._parts: dict[tuple[str, tuple[int, ...]], re.Pattern] = {}
         # Literals an alternative's match must contain (any one of each clause) and how far past
         # its start a match reaches, per trigger key: [(entry position in the key's list,
@@ -150,10 +150,9 @@ class RuleSet:
         return found_plan
 
     def plan_at(self, key: str | tuple, text: str, seen: dict[str, bool], where) -> tuple:
-        """The plan for a key as the locator reports it: a key, or (key, entries left out) for
-        ``plan_without``.  Once the plan no longer depends on the text (the whole plan of the key
-        is compiled, or the entries are left out for good), it is kept in ``fixed_plans``."""
-        if type(key) is tuple:
+        """The plan for a key as the locator reports it (a key, or (key, entries left out)), kept in
+        ``fixed_plans`` once it no longer depends on the text (no literal filter applies)."""
+        if type(key) is tuple:  # fixed once the key's whole plan is compiled, or entries are tried from anchors
             fixed = key[0] in self.plans or bool(self.triggers.elsewhere(key[0]))
             plan = self.plan_without(*key, text, seen, where)
         else:
@@ -164,11 +163,10 @@ class RuleSet:
         return plan
 
     def plan_without(self, key: str, left_out: tuple[int, ...], text: str, seen: dict[str, bool], where) -> tuple:
-        """The plan for ``key`` without the entries at ``left_out`` (positions in the key's list),
-        for places where the next word fits none of their literal starts, or that are tried
-        from their anchor words instead (``TriggerIndex.anchors``).  Until the key's whole plan
-        is compiled (a short run), the filtered plan of ``plan_for`` serves when no entry is
-        tried from an anchor: it compiles less, and the entries left out cannot match there."""
+        """The plan for ``key`` without the entries at ``left_out`` (positions in its list): where the
+        next word fits none of their literal starts, or they are tried from their anchor words.  Until
+        the key's whole plan is compiled (a short run), ``plan_for``'s filtered plan serves when no entry
+        is tried from an anchor: it compiles less, and the entries left out cannot match there."""
         if key not in self.plans and not self.triggers.elsewhere(key):
             return self.plan_for(key, text, seen, where)
         cache_key = (key, left_out)
