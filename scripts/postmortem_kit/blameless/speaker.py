@@ -33,13 +33,29 @@ _THIRD_PARTY = LazyRegex(
     re.IGNORECASE,
 )
 _FOLLOWING = 60
+# the judgement's complement names the person it is about ('human error on the part of the technician')
+_COMPLEMENT = LazyRegex(
+    r"\s{1,3}(?:on the part of|by|among|from)\s{1,3}(?:the |a |an |one of (?:the |our )?|our |their )?"
+    r"(?:[\w-]{1,30} ){0,2}?(?:employees?|engineers?|operators?|staff|personnel|developers?|individuals?|"
+    r"contractors?|admins?|administrators?|technicians?|on-call|reviewers?|approvers?|hires|responders|"
+    r"interns?|analysts?|agents?)(?![\w'’-])",
+    re.IGNORECASE,
+)
+# people of the organisation as the patient of a judgement ('make our operators less error-prone')
+_OUR_PEOPLE = LazyRegex(
+    r"(?<![\w'’-])our (?:operators|engineers|staff|developers|admins|administrators|technicians|responders|reviewers)"
+    r" (?:less|more)(?![\w'’-])",
+    re.IGNORECASE,
+)
 _PERSON_NAMED = LazyRegex(r"(?<![\w'’-])(?:[A-Z][a-z]{1,30}|@[\w-]{1,39})(?![\w'’-])")
 
 
 def organisation_subject(text: str, start: int, end: int) -> bool:
     """Is the match at ``text[start:end]`` said of the organisation as "we"?"""
     inside = text[start:end]
-    if _THIRD_PARTY.search(inside):
+    if _THIRD_PARTY.search(inside) or _OUR_PEOPLE.search(inside):
+        return False
+    if _COMPLEMENT.match(text, end):  # 'human error on the part of the technician' is about the technician
         return False
     if _WE_IN_MATCH.search(inside):
         after = text[end:end + _FOLLOWING]
