@@ -9,6 +9,8 @@ asks these after a rule's regex matched.
 
 from __future__ import annotations
 
+import re
+
 from postmortem_kit.blameless.grammar import Grammar, Phrase
 from postmortem_kit.blameless.rules import Rule, RuleSet
 from postmortem_kit.core import LazyRegex
@@ -142,8 +144,15 @@ def nominal(subject: Phrase, grammar: Grammar) -> bool:
     return word is not None and word.lower in _NOMINAL_BEFORE
 
 
+# The consequent of a counterfactual told first ('None of this would have happened| if the reviewer had
+# ...'): its negation belongs to the outcome, not to the person's act in the "if" clause.
+_CONSEQUENT = LazyRegex(r"(?<![\w'’-])would(?:n['’]t| not| never)? (?:have|be)(?![\w'’-])[^,;:]{0,60}$", re.IGNORECASE)
+
+
 def negated(rule: Rule, start: int, end: int, grammar: Grammar, rules: RuleSet, subject: Phrase | None) -> bool:
     window_start = grammar.sentence_clause_start(start)
+    if grammar.masked[start:start + 3].lower() == "if " and _CONSEQUENT.search(grammar.masked, window_start, start):
+        window_start = start
     negation_end = start
     if subject is not None and subject.start >= 0:
         window_start = min(window_start, subject.start)
