@@ -37,7 +37,7 @@ BLAMING = [
     ("BL001", "We record this as human error on the part of the release engineer."),
     ("BL102", "We need to make our engineers less error-prone around the failover tooling."),
     ("BL012", "None of this would have happened if the approver had looked at the second file."),
-    ("BL142", "The release engineer signed the installer with the staging certificate."),
+    ("BL142", "The release engineer signed the installer with the debug certificate."),
     ("BL142", "The storage admin detached the disk while the backup was still copying from it."),
     ("BL142", "The network lead began the change before the maintenance window opened."),
     ("BL142", "The DBA rebooted the primary in the middle of the nightly snapshot window."),
