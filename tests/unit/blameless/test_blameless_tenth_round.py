@@ -41,6 +41,7 @@ BLAMING = [
     ("BL142", "The storage admin detached the disk while the backup was still copying from it."),
     ("BL142", "The network lead began the change before the maintenance window opened."),
     ("BL142", "The DBA rebooted the primary in the middle of the nightly snapshot window."),
+    ("BL097", "The sleep-deprived operator slept through the pager's first three calls."),
     ("BL142", "The duty manager vetoed the rollback and let the errors continue for two hours."),
 ]
 
@@ -73,6 +74,7 @@ CLEAN = [
     "The maintenance lead started the work as soon as the approved window opened.",
     "The engineer restarted the replica in the middle of the afternoon.",
     "The on-call engineer paused the consumer and let the queue drain overnight.",
+    "The on-call engineer slept through the first pages because the pager was on silent.",
     # Counterfactuals about systems; credit.
     "None of this would have happened if the linter had checked the regex.",
     "Were it not for the on-call engineer spotting the alert, the outage would have lasted hours.",
