@@ -20,3 +20,23 @@ def twins(classes: list[tuple[str, str, str]]):
     import pytest
 
     return pytest.mark.parametrize("name,blaming,clean", classes, ids=[row[0] for row in classes])
+
+
+def round_tests(blaming: list[tuple[str, str]], clean: list[str]):
+    """The two tests every engine round has: each ``(rule, sentence)`` of ``blaming`` is a published
+    error found by that rule, and no sentence of ``clean`` is an error.  A round's test module binds
+    them: ``test_the_rule_of_the_class_fires, test_near_misses_are_clean = round_tests(BLAMING, CLEAN)``.
+    """
+    import pytest
+
+    @pytest.mark.parametrize("rule,text", blaming, ids=[f"{rule}-{text[:30]}" for rule, text in blaming])
+    def fires(rule, text):
+        assert published_error_rules(text), f"not an error: {text}"
+        found = {f.rule for f in lint_text(text, "x.md", status="published") if not f.suppressed}
+        assert f"blameless/{rule}" in found, (rule, text, found)
+
+    @pytest.mark.parametrize("text", clean, ids=[text[:40] for text in clean])
+    def near_misses(text):
+        assert not published_error_rules(text), (text, published_error_rules(text))
+
+    return fires, near_misses
