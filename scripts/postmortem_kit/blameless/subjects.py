@@ -20,6 +20,7 @@ from postmortem_kit.blameless.tokens import (
     NONE,
     Phrase,
     Token,
+    foreign_name_shaped,
 )
 
 # "Those on the call", "those in the room", "those who ...": people, not things (ninth round).
@@ -324,6 +325,13 @@ class SubjectReader:
             phrase.possessive_named = cls == "named"
         return phrase
 
+    def _evident_name(self, token: Token) -> bool:
+        """A listed given name or a name by its letters ("Hamid", "Tomás"), not any capitalised word
+        ("Normal" at the start of a table cell): only these end a phrase at the next lower-case word."""
+        base = _POSSESSIVE.sub("", token.lower)
+        return token.kind == "w" and token.text[:1].isupper() and (
+            base in self.names or foreign_name_shaped(token.text, self.plain_words))
+
     def noun_phrase_at(self, position: int, limit: int | None = None) -> Phrase:
         """The noun phrase starting at ``position`` (objects: "traces back to |the SRE who ...").
 
@@ -354,7 +362,7 @@ class SubjectReader:
                 if indexes and len(lower) > 4 and lower.endswith("ed") and self.word_class(tokens, i)[0] == "unknown":
                     break  # "Rafaela |turned| off": a past tense ends the phrase
                 if indexes and self.word_class(tokens, i)[0] == "unknown" and (
-                        self.word_class(tokens, indexes[-1])[0] == "named" and token.text[:1].islower()
+                        token.text[:1].islower() and self._evident_name(tokens[indexes[-1]])
                         or len(lower) > 5 and lower.endswith("ing") and self.word_class(tokens, indexes[-1])[0] == "person"):
                     break  # "by Hamid |two| weeks earlier", "by a consultant |trying| out a template"
             indexes.append(i)

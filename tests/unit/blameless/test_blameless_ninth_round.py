@@ -42,6 +42,9 @@ BLAMING = [
 ]
 
 CLEAN = [
+    # A capitalised word that is not a listed or name-shaped name does not end a phrase at the next
+    # lower-case word (a timeline's next cell: "Retry queue drained", "Normal operation").
+    "Retry queue drained, Normal operation resumed.",
     # Neutral chronology: a person's act with a good or neutral result.
     "The on-call engineer restarted the service at 10:04, which restored traffic.",
     "The on-call engineer drained the node, removing it from the pool.",
