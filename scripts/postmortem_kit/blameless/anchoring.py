@@ -97,7 +97,6 @@ def build(index) -> tuple:
     return index._anchors
 
 
-
 def near(index, anchor: int, text: str, occurrences: list[int]) -> list[int]:
     """The positions where the rule of ``anchors()[anchor]`` can match, given where its words
     occur in ``text`` (``locate`` reports them under the key ``anchor``, an int, after it has
@@ -147,6 +146,7 @@ def near(index, anchor: int, text: str, occurrences: list[int]) -> list[int]:
                     continue
             break
     return sorted(positions)
+
 
 def anchor_words(clauses) -> tuple[str, ...] | None:
     """The clause of needed literals to search for: the one whose shortest word is longest, if

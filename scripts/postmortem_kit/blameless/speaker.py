@@ -26,19 +26,19 @@ _WINDOW = 160
 _CLAUSE_BREAK = LazyRegex(r"[.!?;:\n]|\s(?:but|so|because|although|though|while|whereas|and then)\s")
 _PRONOUN = LazyRegex(r"(?<![\w'’-])(we|us|i|he|she|they|you|someone|somebody|nobody|anyone)(?![\w'’-])", re.IGNORECASE)
 _WE_IN_MATCH = LazyRegex(r"(?<![\w'’-])we(?![\w'’-])", re.IGNORECASE)
+# The organisation's people by their work, shared by the third-party and complement tests below.
+_STAFF = (r"employees?|engineers?|operators?|staff|personnel|developers?|individuals?|contractors?|admins?|"
+          r"administrators?|technicians?|on-call|reviewers?|approvers?|hires|responders")
 _THIRD_PARTY = LazyRegex(
     r"(?<![\w'’-])(?<!our )(?<!my )(?:he|she|him|her|them|someone|somebody|everyone|everybody|"
-    r"employees?|engineers?|operators?|staff|personnel|developers?|individuals?|contractors?|admins?|"
-    r"administrators?|technicians?|team|teams|people|person|on-call|reviewers?|approvers?|hires|newcomers|responders)(?![\w'’-])",
+    + _STAFF + r"|team|teams|people|person|newcomers)(?![\w'’-])",
     re.IGNORECASE,
 )
 _FOLLOWING = 60
 # the judgement's complement names the person it is about ('human error on the part of the technician')
 _COMPLEMENT = LazyRegex(
     r"\s{1,3}(?:on the part of|by|among|from)\s{1,3}(?:the |a |an |one of (?:the |our )?|our |their )?"
-    r"(?:[\w-]{1,30} ){0,2}?(?:employees?|engineers?|operators?|staff|personnel|developers?|individuals?|"
-    r"contractors?|admins?|administrators?|technicians?|on-call|reviewers?|approvers?|hires|responders|"
-    r"interns?|analysts?|agents?)(?![\w'’-])",
+    r"(?:[\w-]{1,30} ){0,2}?(?:" + _STAFF + r"|interns?|analysts?|agents?)(?![\w'’-])",
     re.IGNORECASE,
 )
 # people of the organisation as the patient of a judgement ('make our operators less error-prone')
