@@ -246,10 +246,13 @@ class TriggerIndex:
 
     @staticmethod
     def _fits(rest: str, following: str | None, options: tuple[str, ...] | None) -> bool:
-        """Can a match that begins with one of ``options`` start at ``rest`` (then ``following``)?"""
-        if options is None or following == "":
-            return True  # a rule without literal starts, or the next word is further on
-        seen = rest if following is None else rest + " " + following
+        """Can a match that begins with one of ``options`` start at ``rest`` (then ``following``)?
+        After ``rest`` comes whitespace when ``following`` is "" (a run of spaces: the next word is
+        further on, unknown here), as at the end of the text (None): a start that goes on after
+        ``rest`` with a space, or that ``rest`` holds, fits either way."""
+        if options is None:
+            return True  # a rule without literal starts
+        seen = rest if following is None or following == "" else rest + " " + following
         if " ".join(seen.split()) != seen:
             return True  # other whitespace inside the tokens
         size = len(seen)

@@ -176,6 +176,9 @@ def test_narrowing_by_the_next_token():
     assert not index._may_start("zzkey", "c", "zzkey")
     assert not index._may_start("zzkey,", "a", "zzkey")
     assert index._may_start("zzkey", "", "zzkey")  # a run of spaces: the next word is unknown
+    assert not index._may_start("zzkey.", "", "zzkey")  # but no start goes on after "zzkey." with a space
+    assert not index._may_start("zzkeye", "", "zzkey")  # "zzkeyed" cannot begin with "zzkeye" and a space
+    assert index._may_start("zzkeyed.", "", "zzkey")  # it is held whole
     assert index._may_start("zzkey", "a\u00a0b", "zzkey")  # other whitespace: leave it to the regexes
     assert index._may_start("zzkey", None, "zzkey")  # at the end of the text a start going on with a space is kept
     assert not index._may_start("zzkex", None, "zzkey")  # but one that cannot begin there is not
