@@ -59,6 +59,7 @@ class TriggerIndex:
         self.options: dict[str, tuple[str, ...] | None] = {}
         self.narrowed: set[str] = set()  # carriers with a key that has literal starts for all or some of its rules
         self.partial: dict[str, tuple] = {}  # key -> entries with literal starts, when not all have them
+        self.entry_starts: dict[str, tuple] = {}  # key -> each entry's literal starts, when all have them
         self.pairs = 0  # (token, next token) answers held in the memo's tables
         self.key_needs: dict[str, tuple] = {}  # key -> ((entry position, (clauses, reach)), ...), see RuleSet
         self.frequent: frozenset[str] = frozenset()  # function words ("to", "for"): see anchors()
@@ -138,7 +139,8 @@ class TriggerIndex:
         following = parts[1:]
         following.append(None)
         carried = list(compress(values, values))
-        kept = list(map(dict.get, map(_TABLE, carried), compress(following, values), map(_DEFAULT, carried)))
+        nexts = list(compress(following, values))
+        kept = list(map(dict.get, map(_TABLE, carried), nexts, map(_DEFAULT, carried)))
         # Each kept token is found after the previous one, as a whole token (spaces around it in
         # the padded text): any occurrence in between would itself have been kept.  A narrowed
         # token is searched for together with the next one, so the occurrences it left out are
@@ -146,13 +148,12 @@ class TriggerIndex:
         found: dict[str, list[int]] = {}
         find = (" " + spaced + " ").find
         cursor = 0
-        for index, spots in compress(zip(compress(range(len(parts)), values), kept), kept):
-            token = parts[index]
-            after = following[index]
-            if spots is _ASK or values[index][1] is _ASK:
+        # (The carriers' tokens, next tokens and memo values are zipped: no index per token.)
+        for token, after, value, spots in compress(zip(compress(parts, values), nexts, carried, kept), kept):
+            if spots is _ASK or value[1] is _ASK:
                 if spots is _ASK:
-                    spots = self._kept(token, after, memo[token][2])
-                    values[index][0][after] = spots
+                    spots = self._kept(token, after, value[2])
+                    value[0][after] = spots
                     self.pairs += 1
                     if not spots:
                         continue
@@ -217,16 +218,29 @@ class TriggerIndex:
             self.partial[key] = found
         return found
 
+    def _entry_starts(self, key: str) -> tuple:
+        """((entry position, its literal starts), ...) of a key whose entries all declare them."""
+        found = self.entry_starts.get(key)
+        if found is None:
+            found = self.entry_starts[key] = tuple(
+                (position, tuple(sorted(starts))) for position, starts in self.key_starts.get(key, ()))
+        return found
+
     def _kept(self, token: str, following: str | None, spots) -> tuple:
-        """The spots of ``token`` where a rule can start, given the next token.  A spot of a key
-        with only some entries narrowed comes back as ((key, entry positions left out), offset)
-        when any are left out, so the scanner tries only the key's other rules there."""
+        """The spots of ``token`` where a rule can start, given the next token.  A spot where some
+        of the key's entries are left out (the next word fits none of their literal starts) comes
+        back as ((key, entry positions left out), offset), so the scanner tries only the key's
+        other rules there; a spot where every entry is left out is not kept.  For a key whose
+        entries all declare literal starts, that is where the next word fits none of them."""
         kept = []
         for spot in spots:
             key, offset = spot
             if self.options.get(key) is not None:
-                if self._may_start(token[offset:], following, key):
-                    kept.append(spot)
+                entries = self._entry_starts(key)
+                left_out = tuple(position for position, starts in entries
+                                 if not self._fits(token[offset:], following, starts))
+                if len(left_out) < len(entries):
+                    kept.append(((key, left_out), offset) if left_out else spot)
                 continue
             partial = self._partial(key)
             left_out = tuple(position for position, starts in partial

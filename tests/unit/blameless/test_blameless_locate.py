@@ -84,7 +84,7 @@ TRICKY = [
 
 def _merged(rules, lowered: str, located: dict) -> dict[str, list[int]]:
     """Positions per key, with the spots that leave some of a key's entries out (``(key, left
-    out)``) counted for the key; no entry left out may match there unless it is tried from its
+    out)``, whether all its entries declare literal starts or only some) counted for the key; no entry left out may match there unless it is tried from its
     anchor words (``TriggerIndex.anchors``).  The anchor words (int keys) are left out."""
     merged: dict[str, list[int]] = {}
     for key, positions in located.items():
@@ -92,7 +92,7 @@ def _merged(rules, lowered: str, located: dict) -> dict[str, list[int]]:
             continue
         if type(key) is tuple:
             key, left_out = key
-            assert left_out and rules.triggers._options(key) is None
+            assert left_out and len(left_out) < len(rules.triggers.rules[key])
             entries = rules.triggers.rules[key]
             for position in positions:
                 for index in left_out:
