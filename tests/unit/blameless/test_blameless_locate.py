@@ -84,8 +84,9 @@ TRICKY = [
 
 def _merged(rules, lowered: str, located: dict) -> dict[str, list[int]]:
     """Positions per key, with the spots that leave some of a key's entries out (``(key, left
-    out)``, whether all its entries declare literal starts or only some) counted for the key; no entry left out may match there unless it is tried from its
-    anchor words (``TriggerIndex.anchors``).  The anchor words (int keys) are left out."""
+    out)``, whatever the number of its entries with literal starts) counted for the key; no entry
+    left out may match there unless it is tried from its anchor words (``TriggerIndex.anchors``).
+    The anchor words (int keys) are left out."""
     merged: dict[str, list[int]] = {}
     for key, positions in located.items():
         if type(key) is int:
