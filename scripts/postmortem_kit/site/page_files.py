@@ -39,6 +39,7 @@ class PageFiles:
 
     def __init__(self, worker: forking.Worker, paths: tuple[str, ...]):
         self._worker, self._paths = worker, paths
+        self.made: int | None = None  # files it created (the others MkDocs wrote first), once closed
 
     @classmethod
     def start(cls, paths: list[str]) -> PageFiles | None:
@@ -65,7 +66,7 @@ class PageFiles:
             return
         if not failed:
             try:
-                worker.receive()
+                self.made = worker.receive()[1]
             except forking.WorkerError as error:  # MkDocs created what was missing: nothing lost
                 log.debug(f"lessons site: {error}")
         forking.finish([worker], kill=failed, unfreeze=False)

@@ -72,6 +72,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.dirty = False
         self.pool = None  # page workers for this build (site.page_pool), None: bodies made in-process
         self.page_files = None  # the pages' folders and files made ahead of MkDocs (site.page_files)
+        self.files_made_ahead: int | None = None  # how many of them, in the last build (None: not forked)
         self.worker_pages = 0  # pages given to the workers in the last build
         self.made_waiting = 0  # of them, made here while the workers waited for a search run
         self.load_cache = None  # mkdocs serve: parsed incident files, kept between builds
@@ -344,6 +345,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
     def _close_page_files(self, failed: bool = False) -> None:
         if self.page_files is not None:
             self.page_files.close(failed=failed)
+            self.files_made_ahead = self.page_files.made
             self.page_files = None
 
     def _close_pool(self, kill: bool = False) -> None:
