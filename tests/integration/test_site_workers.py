@@ -23,7 +23,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
-from postmortem_kit.site import model, page_pool, page_shell, similarity
+from postmortem_kit.site import model, page_pool, page_shell
 from postmortem_kit.site.plugin import PostmortemsPlugin
 from support.incident_factory import incident_yaml, write_incidents
 from support.site_fixtures import SITE_PACKAGE, bundle_contents, hostile_incident, mkdocs, write_config
@@ -89,8 +89,6 @@ def test_shell_and_workers_write_the_site_the_template_writes(tmp_path, incident
     monkeypatch.setattr(page_shell, "ENABLED", True)
     monkeypatch.setattr(page_pool, "MIN_PAGES", 1)
     monkeypatch.setattr(model, "MIN_FORKED", 1)  # the files read by forked readers too
-    monkeypatch.setattr(similarity, "MIN_FORKED", 1)  # and the similar incidents worked out by forked processes
-    monkeypatch.setattr(similarity, "BLOCK", 5)
     monkeypatch.setattr(page_pool, "WINDOW", 7)  # several pairs of workers, one after the other
     monkeypatch.setattr(page_pool.os, "cpu_count", lambda: 2)
     fast = site_build(tmp_path, incidents, "fast")

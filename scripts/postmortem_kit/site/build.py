@@ -45,7 +45,7 @@ def generate_site(options: SiteOptions, *, repo_url: str | None = None, edit_url
     status, status_problem = load_status(options.followups_status) if options.followups_status else (EMPTY, None)
     if status_problem:
         problems.append(status_problem)
-    similar = similar_incidents(incidents, options.similar, forked=cache is None) if options.similar else {}
+    similar = similar_incidents(incidents, options.similar) if options.similar else {}
     site = SiteData(incidents=incidents, status=status, similar=similar, links=Links(use_directory_urls),
                     repo_url=repo_url, edit_url_base=edit_url_base, edit_path=options.edit_path,
                     latest=options.latest, chart_months=options.chart_months, drafts_skipped=drafts_skipped,

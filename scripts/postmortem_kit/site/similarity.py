@@ -17,12 +17,11 @@ shared by many earlier incidents is looked up in the ``SCAN`` most recent of the
 from __future__ import annotations
 
 import math
-import os
 import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from functools import cache
-from typing import Any, Callable, Iterable
+from typing import Iterable
 
 from postmortem_kit.site.model import Incident
 from postmortem_kit.textsafety import plain
@@ -32,9 +31,6 @@ _WORD = re.compile(r"[a-z][a-z0-9]+(?:[-_.][a-z0-9]+)*")
 QUERY_TERMS = 16  # strongest terms of each incident used to shortlist candidates
 MIN_SCORE = 0.12
 SCAN = 64  # earlier incidents looked at per query term (the most recent ones that share it)
-WORKERS = 2  # forked processes scoring a large site (``similar_incidents(forked=True)``)
-MIN_FORKED = 400  # fewer incidents: forking costs more than it saves
-BLOCK = 250  # incidents per message from a worker
 
 
 @cache
@@ -69,17 +65,10 @@ def incident_text(incident: Incident) -> Iterable[str]:
     yield labels
 
 
-def similar_incidents(incidents: list[Incident], limit: int = 3,
-                      forked: bool = False) -> dict[str, list[tuple[Incident, float]]]:
-    """For each incident id, up to ``limit`` earlier incidents with their similarity (0..1), best
-    first.  ``forked``: the scores of a large site are worked out by two forked processes (about
-    0.7 ms an incident, alone on one core otherwise while the build waits for them)."""
+def similar_incidents(incidents: list[Incident], limit: int = 3) -> dict[str, list[tuple[Incident, float]]]:
+    """For each incident id, up to ``limit`` earlier incidents with their similarity (0..1), best first."""
+    bags = [Counter(tokens(" ".join(incident_text(incident)))) for incident in incidents]
     count = len(incidents)
-
-    def bag(index: int) -> Counter:
-        return Counter(tokens(" ".join(incident_text(incidents[index]))))
-
-    bags = (_forked(bag, count) if forked else None) or [bag(index) for index in range(count)]
     document_frequency: Counter[str] = Counter()
     for bag in bags:
         document_frequency.update(bag.keys())
@@ -98,10 +87,8 @@ def similar_incidents(incidents: list[Incident], limit: int = 3,
                 postings[term].append((index, weight))
     order = [incident.sort_key for incident in incidents]
     newest_first = all(order[i] >= order[i + 1] for i in range(len(order) - 1))
-
-    def best(index: int) -> list[tuple[int, float]]:
-        """Incident ``index``'s most similar earlier incidents: (index, exact cosine), best first."""
-        vector = vectors[index]
+    result: dict[str, list[tuple[Incident, float]]] = {}
+    for index, vector in enumerate(vectors):
         strongest = sorted(vector.items(), key=lambda item: item[1], reverse=True)[:QUERY_TERMS]
         scores: dict[int, float] = defaultdict(float)
         for term, weight in strongest:
@@ -124,37 +111,5 @@ def similar_incidents(incidents: list[Incident], limit: int = 3,
             if score >= MIN_SCORE:
                 exact.append((other, score))
         exact.sort(key=lambda item: (-item[1], item[0]))
-        return exact[:limit]
-
-    found = (_forked(best, count) if forked else None) or [best(index) for index in range(count)]
-    return {incidents[index].id: [(incidents[other], round(min(score, 1.0), 3)) for other, score in best_of]
-            for index, best_of in enumerate(found)}
-
-
-def _forked(work: Callable[[int], Any], count: int) -> list | None:
-    """``work`` of every incident index, worked out by ``WORKERS`` forked processes (``site.forking``)
-    in blocks of ``BLOCK`` incidents, in order; None (work it out here) for a few incidents, without
-    ``fork``, or if a worker fails.  The same computation on the same data: the same values (floats
-    and dicts, in their order, come back through pickle unchanged)."""
-    from postmortem_kit.site import forking
-
-    if count < MIN_FORKED or not forking.can_fork() or (os.cpu_count() or 1) < 2:
-        return None
-    blocks = [range(start, min(start + BLOCK, count)) for start in range(0, count, BLOCK)]
-    try:
-        workers = forking.start(WORKERS, [blocks[number::WORKERS] for number in range(WORKERS)],
-                                lambda block: [work(index) for index in block])
-    except OSError:
-        return None
-    found: list = []
-    try:
-        for number, block in enumerate(blocks):
-            item, results = workers[number % WORKERS].receive()
-            if item != block:  # pragma: no cover - a worker out of step
-                raise forking.WorkerError(f"similarity worker sent {item} for {block}")
-            found.extend(results)
-    except forking.WorkerError:
-        forking.finish(workers, kill=True)
-        return None
-    forking.finish(workers)
-    return found
+        result[incidents[index].id] = [(incidents[other], round(min(score, 1.0), 3)) for other, score in exact[:limit]]
+    return result

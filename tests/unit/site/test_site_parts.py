@@ -194,40 +194,6 @@ def test_similar_incidents_prefer_the_same_failure_and_only_look_back():
     assert similar[oldest.id] == []
 
 
-def test_similar_incidents_worked_out_by_forked_processes_are_the_same(monkeypatch):
-    """``forked``: the bags and scores come from two forked processes, block by block; the result is
-    the in-process one, every score to the last bit, in the same order (unordered input too)."""
-    import sys
-
-    from postmortem_kit.site import forking, similarity
-
-    if not sys.platform.startswith("linux"):
-        pytest.skip("workers are forked on Linux only")
-    rng = random.Random(5)
-    incidents = [_incident(make_incident(i, rng=random.Random(rng.random()))) for i in range(1, 121)]
-    incidents.sort(key=lambda i: i.sort_key, reverse=True)
-    shuffled = incidents[:]
-    random.Random(2).shuffle(shuffled)
-    monkeypatch.setattr(similarity, "MIN_FORKED", 1)
-    monkeypatch.setattr(similarity, "BLOCK", 7)
-    monkeypatch.setattr(similarity.os, "cpu_count", lambda: 2)
-    forks = []
-    real_start = forking.start
-
-    def counted(count, *args, **kwargs):
-        forks.append(count)
-        return real_start(count, *args, **kwargs)
-
-    monkeypatch.setattr(forking, "start", counted)
-    for group in (incidents, shuffled):
-        here = similar_incidents(group, 3)
-        forked = similar_incidents(group, 3, forked=True)
-        assert list(forked) == list(here)
-        assert {key: [(other.id, score) for other, score in value] for key, value in forked.items()} == \
-               {key: [(other.id, score) for other, score in value] for key, value in here.items()}
-    assert forks == [2, 2, 2, 2]  # bags and scores, twice
-
-
 # ---------------------------------------------------------------- options, model, status
 
 
