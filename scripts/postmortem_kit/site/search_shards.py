@@ -146,14 +146,17 @@ class ShardRunner:
         if self._full is not None:  # its last page was written before this one's on_post_page
             self._queue_shard(self._full)
             self._full = None
-        if self._shard is None:
-            self._shard = _Shard(self._new_folder(), [], [])
-        shard = self._shard
+        try:
+            if self._shard is None:
+                self._shard = _Shard(self._new_folder(), [], [])
+            shard = self._shard
+            if document is not None:
+                _write_document(shard.folder, dest_uri, document)
+        except OSError as error:
+            raise SearchIndexError(f"the search index's temporary folder could not be written ({error})") from None
         shard.pages.append(dest_uri)
         if document is None:
             shard.read_back.append(dest_uri)
-        else:
-            _write_document(shard.folder, dest_uri, document)
         if len(shard.pages) >= self.shard_pages:
             self._full, self._shard = shard, None
         if self.background:

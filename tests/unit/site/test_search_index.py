@@ -344,3 +344,19 @@ def test_overlap_options(tmp_path):
         config.load_dict({"search_overlap": bad})
         failed, _ = config.validate()
         assert failed and failed[0][0] == "search_overlap", bad
+
+
+def test_a_temporary_folder_that_cannot_be_written_is_a_clear_error(tmp_path, monkeypatch):
+    scratch = tmp_path / "ram"
+    scratch.mkdir()
+    monkeypatch.setattr(search_shards, "SCRATCH_DIRS", (str(scratch),))
+    runner = search_shards.ShardRunner(tmp_path / "site", 10, background=False)
+    page = _page("One", "alpha", {"severity": ["SEV1"]})
+    body = page[page.index("<h1>"):page.index("</article>")]
+    runner.add(page, "incidents/INC-01/index.html", body=(body, body))
+    (runner._shard.folder / "incidents").rename(runner._shard.folder / "moved")
+    (runner._shard.folder / "incidents").write_text("a file where a folder goes", encoding="utf-8")
+    with pytest.raises(search_index.SearchIndexError, match="temporary folder could not be written"):
+        runner.add(page, "incidents/INC-02/index.html", body=(body, body))
+    runner.close()
+    assert not list(scratch.iterdir())
