@@ -39,10 +39,8 @@ from postmortem_kit.site.search_index import (
 )
 
 TIMEOUT = 900  # seconds per shard; a shard of 1,000 pages takes about 10 s on a loaded 2-core machine
-FOLDER_PREFIX = "pm-search-"  # a shard's temporary folder
-# The shards' folders go on a RAM file system where there is one with room (``scratch_dir``): a
-# shard's folder holds about 5 MB (1,000 pages cut to what Pagefind reads), at most two at once.
-SCRATCH_DIRS = ("/dev/shm",)
+FOLDER_PREFIX = "pm-search-"  # a shard's temporary folder, in ``scratch_dir``: about 5 MB, at most two at once
+SCRATCH_DIRS = ("/dev/shm",)  # a RAM file system, if there is one with room
 SCRATCH_ROOM_MB = 256
 
 
@@ -62,9 +60,8 @@ def build_index(site_dir: str | Path, pages: SearchPages, shard_pages: int = 100
 
 @dataclass
 class _Shard:
-    """A shard's pages (in write order) and its temporary folder, which gets each page's search
-    document as it is noted (``read_back``: the pages noted without one, cut from the written page
-    when the shard's run starts)."""
+    """A shard's pages (write order), its temporary folder (each page's search document is written
+    into it when noted) and ``read_back``: pages noted without one, cut from the written page later."""
 
     folder: Path
     pages: list[str]
@@ -249,10 +246,8 @@ class ShardRunner:
         self._remove_trash()
 
     def _new_folder(self) -> Path:
-        """A shard's temporary folder: it mirrors the site's paths of the shard's pages, so the URLs
-        Pagefind writes are the site's (in ``scratch_dir``: a RAM file system where there is one)."""
-        if self._scratch is None:
-            self._scratch = scratch_dir()
+        """A shard's temporary folder (``scratch_dir``), mirroring the site's paths of its pages."""
+        self._scratch = self._scratch or scratch_dir()
         return Path(tempfile.mkdtemp(prefix=FOLDER_PREFIX, dir=self._scratch))
 
     def _remove_trash(self) -> None:
@@ -357,8 +352,7 @@ def _write_document(folder: Path, relative: str, document: str) -> None:
     """What Pagefind reads of one page, at the page's path in the shard's folder."""
     target = os.path.join(folder, relative)
     os.makedirs(os.path.dirname(target), exist_ok=True)
-    with open(target, "w", encoding="utf-8") as handle:
-        handle.write(document)
+    Path(target).write_text(document, encoding="utf-8")
 
 
 def scratch_dir() -> Path:
@@ -368,13 +362,12 @@ def scratch_dir() -> Path:
     for each on this machine's ext4), else the system's temporary folder."""
     for candidate in SCRATCH_DIRS:
         try:
-            if not (os.path.isdir(candidate) and os.access(candidate, os.W_OK | os.X_OK)):
-                continue
-            stats = os.statvfs(candidate)
+            if os.path.isdir(candidate) and os.access(candidate, os.W_OK | os.X_OK):
+                stats = os.statvfs(candidate)
+                if stats.f_bavail * stats.f_frsize >= SCRATCH_ROOM_MB * 1024 * 1024:
+                    return Path(candidate)
         except OSError:
             continue
-        if stats.f_bavail * stats.f_frsize >= SCRATCH_ROOM_MB * 1024 * 1024:
-            return Path(candidate)
     return Path(tempfile.gettempdir())
 
 
