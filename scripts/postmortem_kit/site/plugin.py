@@ -25,8 +25,9 @@ instance:
   shards (``search_shards.ShardRunner``), each shard's run started while the next pages are written;
 * ``on_post_build`` waits for the last runs and writes the search manifest (material's own index is
   left empty unless the ``search`` option is ``builtin``);
-* ``on_env`` / ``on_serve``: no template re-checks per page in a build; ``mkdocs serve`` rebuilds
-  when an incident file (or the status file) changes.
+* ``on_env`` / ``on_serve``: no template re-checks per page in a build, the page workers forked
+  (``site.page_pool``) and the pages' folders and files made ahead (``site.page_files``);
+  ``mkdocs serve`` rebuilds when an incident file (or the status file) changes.
 
 A file that cannot be used is reported as one warning line with its path and position and left
 out; ``mkdocs build --strict`` then fails with MkDocs' own "Aborted with N warnings" message.
@@ -307,7 +308,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             uris = [file.src_uri for file in files.documentation_pages()
                     if isinstance(file.page, GeneratedPage) and self.pages.get(file.src_uri) is not None
                     and self.pages[file.src_uri].digest]
-            self.made_waiting = 0
+            self.made_waiting, self.files_made_ahead = 0, None
             self.pool = PagePool.start(uris, self._body, may_fork=self._may_fork)
             self.worker_pages = self.pool.size if self.pool is not None else 0
             if self.pool is not None:  # the pages' folders and files, created ahead of MkDocs
