@@ -94,6 +94,7 @@ def test_shell_and_workers_write_the_site_the_template_writes(tmp_path, incident
     fast = site_build(tmp_path, incidents, "fast")
     assert fast.worker_pages > 20  # incident pages made by the workers (all of them)
     assert fast.shells.filled > 20 and fast.shells.fallbacks == 0
+    assert fast.files_made_ahead is not None  # the pages' folders and files made ahead (site.page_files)
 
     before, after = tree(tmp_path / "slow"), tree(tmp_path / "fast")
     assert sorted(before) == sorted(after)
@@ -183,6 +184,7 @@ def test_a_failing_worker_stops_the_build_with_a_clear_error(tmp_path, incidents
         f"failed on {victim}: ValueError: a page that cannot be made"
     assert expected in errors and victim in errors and "not completely written" in errors
     assert "Traceback" not in errors
+    assert not [path for path in (tmp_path / "broken").rglob("*.html") if not path.stat().st_size]  # made ahead, unused
     assert forks
     for pid in forks:  # every worker was reaped (other tests' children are not ours to check)
         with pytest.raises(ChildProcessError):

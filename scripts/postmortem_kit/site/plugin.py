@@ -25,8 +25,9 @@ instance:
   shards (``search_shards.ShardRunner``), each shard's run started while the next pages are written;
 * ``on_post_build`` waits for the last runs and writes the search manifest (material's own index is
   left empty unless the ``search`` option is ``builtin``);
-* ``on_env`` / ``on_serve``: no template re-checks per page in a build; ``mkdocs serve`` rebuilds
-  when an incident file (or the status file) changes.
+* ``on_env`` / ``on_serve``: no template re-checks per page in a build, the page workers forked
+  (``site.page_pool``) and the pages' folders and files made ahead (``site.page_files``);
+  ``mkdocs serve`` rebuilds when an incident file (or the status file) changes.
 
 A file that cannot be used is reported as one warning line with its path and position and left
 out; ``mkdocs build --strict`` then fails with MkDocs' own "Aborted with N warnings" message.
@@ -45,6 +46,7 @@ from postmortem_kit.site import links as where
 from postmortem_kit.site import search_index, search_shards
 from postmortem_kit.site.generated_page import GeneratedPage, MadeCache, MarkdownMemo
 from postmortem_kit.site.options import PostmortemsConfig, SiteOptions, site_options
+from postmortem_kit.site.page_files import PageFiles
 from postmortem_kit.site.page_pool import PagePool, PoolError
 from postmortem_kit.site.page_shell import SHELL_TEMPLATE, PageShells
 from postmortem_kit.site.repository import default_branch, default_edit_uri, edit_url_base, remote_url
@@ -70,6 +72,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.serving = False
         self.dirty = False
         self.pool = None  # page workers for this build (site.page_pool), None: bodies made in-process
+        self.page_files = None  # the pages' folders and files made ahead of MkDocs (site.page_files)
+        self.files_made_ahead: int | None = None  # how many of them, in the last build (None: not forked)
         self.worker_pages = 0  # pages given to the workers in the last build
         self.made_waiting = 0  # of them, made here while the workers waited for a search run
         self.load_cache = None  # mkdocs serve: parsed incident files, kept between builds
@@ -260,6 +264,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
 
     def on_post_build(self, config, **kwargs):
         self._close_pool()  # every page is written: the workers are gone before Pagefind starts
+        self._close_page_files()
         if self.shells is not None:
             log.debug(f"lessons site: {self.shells.filled} page(s) from a shell, {self.shells.rendered} through "
                       f"the template, {self.shells.fallbacks} layout(s) fell back to the template")
@@ -296,19 +301,24 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.shells = PageShells(env)
         self.shells.install()
         self._close_pool()
+        self._close_page_files()
         if not self.serving and not self.dirty:  # every page is read: fork the page workers
             # incident pages only: a listing page reads the listing caches of the build process (its rows
             # and lesson blocks), which a worker would build again in its own memory
             uris = [file.src_uri for file in files.documentation_pages()
                     if isinstance(file.page, GeneratedPage) and self.pages.get(file.src_uri) is not None
                     and self.pages[file.src_uri].digest]
-            self.made_waiting = 0
+            self.made_waiting, self.files_made_ahead = 0, None
             self.pool = PagePool.start(uris, self._body, may_fork=self._may_fork)
             self.worker_pages = self.pool.size if self.pool is not None else 0
+            if self.pool is not None:  # the pages' folders and files, created ahead of MkDocs
+                self.page_files = PageFiles.start([file.abs_dest_path for file in files.documentation_pages()
+                                                   if file.src_uri in self.pages])
         return env
 
     def on_build_error(self, error, **kwargs):
         self._close_pool(kill=True)
+        self._close_page_files(failed=True)
         self._close_search()
 
     def _may_fork(self, waiting: bool) -> bool:
@@ -332,6 +342,12 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         if self.search is not None:
             self.search.close()
             self.search = None
+
+    def _close_page_files(self, failed: bool = False) -> None:
+        if self.page_files is not None:
+            self.page_files.close(failed=failed)
+            self.files_made_ahead = self.page_files.made
+            self.page_files = None
 
     def _close_pool(self, kill: bool = False) -> None:
         if self.pool is not None:

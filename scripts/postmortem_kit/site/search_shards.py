@@ -18,7 +18,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -40,6 +39,9 @@ from postmortem_kit.site.search_index import (
 )
 
 TIMEOUT = 900  # seconds per shard; a shard of 1,000 pages takes about 10 s on a loaded 2-core machine
+FOLDER_PREFIX = "pm-search-"  # a shard's temporary folder, in ``scratch_dir``: about 5 MB, at most two at once
+SCRATCH_DIRS = ("/dev/shm",)  # a RAM file system, if there is one with room
+SCRATCH_ROOM_MB = 256
 
 
 def build_index(site_dir: str | Path, pages: SearchPages, shard_pages: int = 1000) -> IndexResult:
@@ -54,6 +56,16 @@ def build_index(site_dir: str | Path, pages: SearchPages, shard_pages: int = 100
         return runner.finish()
     finally:
         runner.close()
+
+
+@dataclass
+class _Shard:
+    """A shard's pages (write order), its temporary folder (each page's search document is written
+    into it when noted) and ``read_back``: pages noted without one, cut from the written page later."""
+
+    folder: Path
+    pages: list[str]
+    read_back: list[str]
 
 
 @dataclass
@@ -93,14 +105,13 @@ class ShardRunner:
         self.shard_pages = max(1, shard_pages)
         self.background = background
         self.pages = SearchPages()
-        self._shard: list[str] = []  # the shard being filled
-        self._full: list[str] | None = None  # a full shard whose last page MkDocs is writing now
-        self._queue: list[tuple[int, list[str]]] = []  # shards written, waiting for their run
+        self._scratch: Path | None = None  # where the shards' folders go (``scratch_dir``), chosen once
+        self._shard: _Shard | None = None  # the shard being filled
+        self._full: _Shard | None = None  # a full shard whose last page MkDocs is writing now
+        self._queue: list[tuple[int, _Shard]] = []  # shards written, waiting for their run
         self._shards = 0  # shards formed so far (the next one's number)
         self._run: _Run | None = None
-        self._ready: tuple[int, Path] | None = None  # the next shard's folder, written while a run goes
         self._trash: list[Path] = []  # folders of finished runs, removed while the next run goes
-        self._documents: dict[str, bytes] = {}  # page -> what Pagefind reads of it (compressed), if given
         self._outputs: dict[int, str] = {}
         self._cleared = False
         self._env: dict[str, str] | None = None
@@ -117,22 +128,34 @@ class ShardRunner:
         ``document`` and the same body without the blocks left out of the index (``searched``,
         None if not known): Pagefind then gets the page with the second (``search_document``)."""
         marked = self.pages.add(document, dest_uri)
+        kept = None
         if body is not None and body[0] and body[1] is not None:
             at = marked.find(body[0])
             if at >= 0:
-                searched = marked[:at] + body[1] + marked[at + len(body[0]):]
-                self._documents[dest_uri] = zlib.compress(search_document(searched).encode("utf-8"), 1)
-        self.note(dest_uri, start)
+                kept = search_document(marked[:at] + body[1] + marked[at + len(body[0]):])
+        self.note(dest_uri, start, kept)
         return marked
 
-    def note(self, dest_uri: str, start: bool = True) -> None:
-        """A page of ``pages`` is noted: it joins the shard being filled."""
+    def note(self, dest_uri: str, start: bool = True, document: str | None = None) -> None:
+        """A page of ``pages`` is noted: it joins the shard being filled, and ``document`` (what
+        Pagefind reads of it) goes into the shard's folder now (None: the written page is cut to
+        its head and article when the shard's run starts)."""
         if self._full is not None:  # its last page was written before this one's on_post_page
             self._queue_shard(self._full)
             self._full = None
-        self._shard.append(dest_uri)
-        if len(self._shard) >= self.shard_pages:
-            self._full, self._shard = self._shard, []
+        try:
+            if self._shard is None:
+                self._shard = _Shard(self._new_folder(), [], [])
+            shard = self._shard
+            if document is not None:
+                _write_document(shard.folder, dest_uri, document)
+        except OSError as error:
+            raise SearchIndexError(f"the search index's temporary folder could not be written ({error})") from None
+        shard.pages.append(dest_uri)
+        if document is None:
+            shard.read_back.append(dest_uri)
+        if len(shard.pages) >= self.shard_pages:
+            self._full, self._shard = shard, None
         if self.background:
             self.poll(start=start)
 
@@ -157,7 +180,7 @@ class ShardRunner:
             self._collect()
         if self.memory_mb is not None and (between or time.monotonic() >= self._next_check):
             self._measure()
-        if start and self._run is None and self._queue and self._memory_allows(len(self._queue[0][1]), between):
+        if start and self._run is None and self._queue and self._memory_allows(len(self._queue[0][1].pages), between):
             self._start(*self._queue.pop(0))
             self.started_early += 1
 
@@ -183,18 +206,16 @@ class ShardRunner:
     def finish(self) -> IndexResult:
         """Queue the last shards, wait for every run, write the manifest (every page is written)."""
         started = time.perf_counter()
-        for group in (self._full, self._shard):
-            if group:
-                self._queue_shard(group)
-        self._full, self._shard = None, []
+        for shard in (self._full, self._shard):
+            if shard is not None and shard.pages:
+                self._queue_shard(shard)
+        self._full, self._shard = None, None
         if not self._cleared and self._queue:
             self._clear()
         release_memory()  # the build's freed memory back to the system before the runs left
         while self._run is not None or self._queue:
             if self._run is not None:
-                if self._queue and self._ready is None:  # the next shard's folder while this run goes
-                    self._ready = (self._queue[0][0], self._folder(self._queue[0][1]))
-                self._remove_trash()
+                self._remove_trash()  # a finished run's folder, while this one goes
                 self._wait()
             if self._queue:
                 self._start(*self._queue.pop(0))
@@ -213,35 +234,29 @@ class ShardRunner:
     def close(self) -> None:
         """Stop a run still going and remove its temporary folder (idempotent)."""
         run, self._run = self._run, None
-        self._queue = []
+        shards = [shard for _, shard in self._queue] + [shard for shard in (self._full, self._shard) if shard]
+        self._queue, self._full, self._shard = [], None, None
         if run is not None:
             if run.process.poll() is None:
                 run.process.kill()
             run.process.wait()
             run.log.close()
             self._trash.append(run.folder)
-        if self._ready is not None:
-            self._trash.append(self._ready[1])
-            self._ready = None
+        self._trash += [shard.folder for shard in shards]
         self._remove_trash()
 
-    def _folder(self, group: list[str]) -> Path:
-        """A temporary folder inside the site with what Pagefind reads of these pages (``search_document``)."""
-        folder = Path(tempfile.mkdtemp(prefix=".pm-search-", dir=self.site))
-        try:
-            _write_documents(self.site, folder, group, self._documents)
-        except OSError:
-            shutil.rmtree(folder, ignore_errors=True)
-            raise
-        return folder
+    def _new_folder(self) -> Path:
+        """A shard's temporary folder (``scratch_dir``), mirroring the site's paths of its pages."""
+        self._scratch = self._scratch or scratch_dir()
+        return Path(tempfile.mkdtemp(prefix=FOLDER_PREFIX, dir=self._scratch))
 
     def _remove_trash(self) -> None:
         trash, self._trash = self._trash, []
         for folder in trash:
             shutil.rmtree(folder, ignore_errors=True)
 
-    def _queue_shard(self, group: list[str]) -> None:
-        self._queue.append((self._shards, group))
+    def _queue_shard(self, shard: _Shard) -> None:
+        self._queue.append((self._shards, shard))
         self._shards += 1
 
     def _clear(self) -> None:
@@ -249,31 +264,28 @@ class ShardRunner:
             shutil.rmtree(self.out)  # an earlier build's bundles (mkdocs build --dirty, mkdocs serve)
         self._cleared = True
 
-    def _start(self, number: int, group: list[str]) -> None:
+    def _start(self, number: int, shard: _Shard) -> None:
         if not self._cleared:
             self._clear()
         if self._command is None:
             self._command = _command()
             self._env = dict(os.environ)
             self._env.setdefault(CHUNK_SIZE_VARIABLE, str(CHUNK_SIZE))
-        folder = None
-        if self._ready is not None and self._ready[0] == number:
-            folder = self._ready[1]
-            self._ready = None
+        folder = shard.folder
         log = tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace")
         try:
-            if folder is None:
-                folder = self._folder(group)
+            for relative in shard.read_back:  # written by now: MkDocs writes a page after its on_post_page
+                _write_document(folder, relative,
+                                search_document((self.site / relative).read_text(encoding="utf-8")))
             command = self._command + ["--site", str(folder), "--output-path", str(self.out / bundle_name(number)),
                                        "--exclude-selectors", EXCLUDE_SELECTORS]
             process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=self._env,
                                        stdin=subprocess.DEVNULL)
         except OSError as error:
             log.close()
-            if folder is not None:
-                shutil.rmtree(folder, ignore_errors=True)
+            shutil.rmtree(folder, ignore_errors=True)
             raise SearchIndexError(f"pagefind could not start ({error})") from None
-        self._run = _Run(number, process, folder, log, time.perf_counter(), len(group))
+        self._run = _Run(number, process, folder, log, time.perf_counter(), len(shard.pages))
 
     def _wait(self) -> None:
         run = self._run
@@ -336,18 +348,27 @@ def _command() -> list[str]:
         return [sys.executable, "-m", "pagefind"]
 
 
-def _write_documents(site: Path, folder: Path, group: list[str], documents: dict[str, bytes]) -> None:
-    """``folder`` mirrors the site's paths for these pages, each page cut to what Pagefind reads of it:
-    the one ``add`` kept (without the blocks left out of the index), else the written page cut to
-    its head and marked article (``search_document``)."""
-    for relative in group:
-        target = folder / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        kept = documents.pop(relative, None)
-        if kept is not None:
-            target.write_bytes(zlib.decompress(kept))
-        else:
-            target.write_text(search_document((site / relative).read_text(encoding="utf-8")), encoding="utf-8")
+def _write_document(folder: Path, relative: str, document: str) -> None:
+    """What Pagefind reads of one page, at the page's path in the shard's folder."""
+    target = os.path.join(folder, relative)
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    Path(target).write_text(document, encoding="utf-8")
+
+
+def scratch_dir() -> Path:
+    """Where the shards' temporary folders go: the first of ``SCRATCH_DIRS`` that is a folder this
+    process can write to with ``SCRATCH_ROOM_MB`` free (a RAM file system: creating and removing a
+    folder per page there costs next to nothing, against about a millisecond of the build's CPU
+    for each on this machine's ext4), else the system's temporary folder."""
+    for candidate in SCRATCH_DIRS:
+        try:
+            if os.path.isdir(candidate) and os.access(candidate, os.W_OK | os.X_OK):
+                stats = os.statvfs(candidate)
+                if stats.f_bavail * stats.f_frsize >= SCRATCH_ROOM_MB * 1024 * 1024:
+                    return Path(candidate)
+        except OSError:
+            continue
+    return Path(tempfile.gettempdir())
 
 
 def search_document(document: str) -> str:

@@ -8,7 +8,6 @@ import gzip
 import json
 import os
 import time
-import zlib
 from collections import Counter
 from pathlib import Path
 
@@ -148,8 +147,12 @@ def test_pagefind_given_the_body_without_its_unindexed_blocks_writes_the_same_fr
                                (runner.site, runner.add(page, relative, body=(body, searched)))):
             (site / relative).parent.mkdir(parents=True, exist_ok=True)
             (site / relative).write_text(document, encoding="utf-8")
-    assert "timelineword" not in zlib.decompress(runner._documents["incidents/INC-00/index.html"]).decode()
+    folder = runner._shard.folder  # what Pagefind will read, written as each page is noted
+    assert folder.parent == search_shards.scratch_dir() and folder.name.startswith(search_shards.FOLDER_PREFIX)
+    cut = (folder / "incidents/INC-00/index.html").read_text(encoding="utf-8")
+    assert "timelineword" not in cut and "word0" in cut
     runner.finish()
+    assert not folder.exists()
     runner.close()
     env = {**os.environ, search_index.CHUNK_SIZE_VARIABLE: str(search_index.CHUNK_SIZE)}
     subprocess.run(search_shards._command() + ["--site", str(whole_site), "--output-path", str(tmp_path / "whole"),
@@ -227,7 +230,10 @@ def test_shards_indexed_while_pages_are_written_give_the_bundles_of_one_run_afte
 
 
 @pytest.mark.parametrize("background", [True, False])
-def test_a_failing_pagefind_run_is_one_clear_line_and_leaves_nothing_behind(tmp_path, background):
+def test_a_failing_pagefind_run_is_one_clear_line_and_leaves_nothing_behind(tmp_path, background, monkeypatch):
+    scratch = tmp_path / "ram"
+    scratch.mkdir()
+    monkeypatch.setattr(search_shards, "SCRATCH_DIRS", (str(scratch),))
     site = tmp_path / "site"
     site.mkdir()
     (site / "pagefind").write_text("not a folder", encoding="utf-8")  # Pagefind cannot write its bundle
@@ -242,6 +248,21 @@ def test_a_failing_pagefind_run_is_one_clear_line_and_leaves_nothing_behind(tmp_
     assert message.startswith("pagefind failed on search shard 1 (exit ") and "\n" not in message
     assert "File exists" in message and "backtrace" not in message
     assert sorted(p.name for p in site.iterdir()) == ["incidents", "pagefind"]  # no temporary folder
+    assert not list(scratch.iterdir())
+
+
+def test_the_shard_folders_go_on_a_ram_file_system_with_room_else_in_the_temporary_folder(tmp_path, monkeypatch):
+    import tempfile
+
+    ram = tmp_path / "ram"
+    ram.mkdir()
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    monkeypatch.setattr(search_shards, "SCRATCH_DIRS", (str(tmp_path / "missing"), str(tmp_path / "a-file"), str(ram)))
+    assert search_shards.scratch_dir() == ram
+    monkeypatch.setattr(search_shards, "SCRATCH_ROOM_MB", 2 ** 40)  # no file system has that much room
+    assert search_shards.scratch_dir() == Path(tempfile.gettempdir())
+    monkeypatch.setattr(search_shards, "SCRATCH_DIRS", ())
+    assert search_shards.scratch_dir() == Path(tempfile.gettempdir())
 
 
 @pytest.mark.skipif(not Path("/proc/self/smaps_rollup").is_file(), reason="PSS is read from /proc (Linux)")
@@ -323,3 +344,19 @@ def test_overlap_options(tmp_path):
         config.load_dict({"search_overlap": bad})
         failed, _ = config.validate()
         assert failed and failed[0][0] == "search_overlap", bad
+
+
+def test_a_temporary_folder_that_cannot_be_written_is_a_clear_error(tmp_path, monkeypatch):
+    scratch = tmp_path / "ram"
+    scratch.mkdir()
+    monkeypatch.setattr(search_shards, "SCRATCH_DIRS", (str(scratch),))
+    runner = search_shards.ShardRunner(tmp_path / "site", 10, background=False)
+    page = _page("One", "alpha", {"severity": ["SEV1"]})
+    body = page[page.index("<h1>"):page.index("</article>")]
+    runner.add(page, "incidents/INC-01/index.html", body=(body, body))
+    (runner._shard.folder / "incidents").rename(runner._shard.folder / "moved")
+    (runner._shard.folder / "incidents").write_text("a file where a folder goes", encoding="utf-8")
+    with pytest.raises(search_index.SearchIndexError, match="temporary folder could not be written"):
+        runner.add(page, "incidents/INC-02/index.html", body=(body, body))
+    runner.close()
+    assert not list(scratch.iterdir())
