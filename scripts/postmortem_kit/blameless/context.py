@@ -113,6 +113,9 @@ def _names_are_entities(rule, matched: str, before: str, context: Context) -> bo
         if not word[:1].isupper():
             break
         capitals.append(word)
+    if rule.subject_scope == "clause" and len(capitals) < len(tail) and \
+            tail[-len(capitals) - 1].lower() in _NOT_SUBJECT_BEFORE:
+        return False  # "pushed the change on a |Friday| and went home": the clause's subject is further left
     capitals = [w for w in capitals if w.lower() not in _KEYWORDS]
     return bool(capitals) and all(context.is_entity(w) and not context.is_person_word(w) for w in capitals)
 
@@ -124,15 +127,26 @@ def _unevidenced_name(before: str, context: Context) -> bool:
     """The subject right before the verb is a capitalised word with no evidence of a person:
     not a listed given name, role, pronoun or handle ("Knight did not retest", "Cake did not
     create"): companies and tools read as people otherwise."""
-    m = _SUBJECT_WORD.search(before[-80:])
+    window = before[-80:]
+    m = _SUBJECT_WORD.search(window)
     if m is None:
         return False
     word = m.group(1)
     if not word[:1].isupper() or word == "I" or context.is_person_word(word):
         return False
+    previous = _PREVIOUS.search(window, 0, m.start(1))
+    if previous is not None and previous.group(1).lower() in _NOT_SUBJECT_BEFORE:
+        return False  # "pushed the change on |a Friday| and went home": an object or a time, not the subject
     if _POSSESSIVE.sub("", word).lower() in context.given:
         return False
     return context.is_entity(word)
+
+# Words after which a capitalised word is an object or a time, not the subject of the verb after it.
+_NOT_SUBJECT_BEFORE = frozenset(("a", "an", "the", "on", "at", "in", "by", "to", "from", "for", "until", "since",
+                                 "before", "after", "during", "into", "onto", "with", "of", "every", "last", "next"))
+# Participles said only of people: "truncated the audit table |thinking| it was a copy" (a table does not think).
+_PEOPLE_PARTICIPLES = frozenset(("thinking", "assuming", "believing", "figuring", "hoping", "expecting", "trying",
+                                 "wanting", "intending", "meaning", "forgetting", "ignoring", "knowing"))
 
 _EVIDENCE_WORDS = LazyRegex(r"@?[A-Za-z][\w'’.-]{0,39}@?")
 
@@ -179,8 +193,10 @@ def _other_antecedent(text: str, start: int, end: int, before: str, context: Con
     if relative is not None:
         return not context.is_person_word(relative.group(1)) and not _looks_named(relative.group(1), context)
     first = _WORDS.match(text, start)
-    if first is not None and first.group().lower().endswith("ing"):
+    if first is not None and first.group().lower().endswith("ing") and first.group().lower() not in _PEOPLE_PARTICIPLES:
         previous = _PREVIOUS.search(before[-60:])
+        if previous is not None and previous.group(1).lower() in _NOT_SUBJECT_BEFORE:
+            return False  # "with the |staging| certificate": an adjective after a determiner, not a participle
         if previous is not None and previous.group(1).lower() not in ("was", "were", "is", "are", "been", "be",
                                                                       "and", "by", "of", "for", "while", "when",
                                                                       "keep", "keeps", "kept", "continued", "began"):
