@@ -45,6 +45,23 @@ QUALIFIED_ROLES = {
     "cops": frozenset(("build", "release", "merge", "deploy")),
     "contact": frozenset(("escalation", "emergency", "vendor", "primary", "secondary", "on-call", "support")),
     "contacts": frozenset(("escalation", "emergency", "vendor", "on-call", "support")),
+    # Eleventh round: occupations whose head also names software ("the train driver", "the flight dispatcher",
+    # "the air-traffic controller", "a staff member"; not "the disk driver", "the event dispatcher", "etcd members").
+    **{head: frozenset(("train", "bus", "truck", "lorry", "taxi", "tram", "delivery", "van", "forklift", "ambulance",
+                        "cab", "locomotive", "crane", "tractor", "coach"))
+       for head in ("driver", "drivers")},
+    **{head: frozenset(("train", "rail", "railway", "flight", "fleet", "police", "emergency", "ambulance", "fire",
+                        "freight", "taxi", "truck", "shift", "night", "duty", "911", "999", "field", "crew"))
+       for head in ("dispatcher", "dispatchers")},
+    **{head: frozenset(("air-traffic", "traffic", "air", "flight", "ground", "approach", "tower", "financial", "shift",
+                        "duty", "train", "signal", "area", "project", "quality"))
+       for head in ("controller", "controllers")},
+    **{head: frozenset(("shift", "flight", "route", "production", "maintenance", "event", "crew", "financial",
+                        "release", "sprint", "project"))
+       for head in ("planner", "planners")},
+    **{head: frozenset(("staff", "team", "crew", "board", "committee", "panel", "squad", "council", "cabin", "support",
+                        "ops", "security", "engineering", "faculty", "family", "band", "cast"))
+       for head in ("member", "members")},
 }
 # "PM" is a role ("the PM decided", a person noun in rules.yaml) and a time ("at 2:15 PM").
 TIME_OR_ROLE = frozenset(("pm", "am"))
