@@ -15,11 +15,12 @@ BODY_QUALIFIERS = frozenset(("change", "review", "advisory", "approval", "archit
 
 # Role words that also name software when a system noun stands before them, unless that noun names
 # a field people work in ("the release manager", "the support agent").
-TOOL_ROLES = frozenset(("agent", "agents", "manager", "managers"))
+TOOL_ROLES = frozenset(("agent", "agents", "manager", "managers", "worker", "workers"))
 PEOPLE_MODIFIERS = frozenset(("release", "releases", "change", "changes", "deploy", "deployment", "build", "incident",
                               "product", "project", "program", "service", "support", "account", "delivery",
                               "engineering", "escalation", "network", "security", "test", "qa", "data", "platform",
-                              "feature", "migration", "rollout", "vendor", "provider", "on-call", "shift"))
+                              "feature", "migration", "rollout", "vendor", "provider", "on-call", "shift",
+                              "warehouse", "factory", "care", "office", "field", "contract", "temp", "night", "day"))
 
 
 def deciding_body(head: str, before: str | None) -> bool:
