@@ -69,8 +69,10 @@ def keep(rule, start: int, end: int, context: Context) -> bool:
     clause_start = _clause_start(text, start)
     before = text[clause_start:start]
     subject_rule = rule.subject in _SUBJECT_RULES
+    # A clause-scope rule's subject is among the clause's first words, not the words right before the match.
+    head = _clause_head(before) if rule.subject_scope == "clause" else before
     if subject_rule or rule.object in _NAMED_OBJECTS or rule.detector:
-        if _names_are_entities(rule, text[start:end], before, context):
+        if _names_are_entities(rule, text[start:end], head, context):
             return False
     if rule.person_evidence and rule.detector and not _person_evidence(text[start:end], context) \
             and not _personal_pronoun_after(text, end):
@@ -78,7 +80,7 @@ def keep(rule, start: int, end: int, context: Context) -> bool:
     if software_subject(text[start:end], before):  # "the sync daemon stupidly overwrote ..."
         return False
     if subject_rule and rule.subject_scope != "possessor":  # a possessor is inside the match
-        if _unevidenced_name(before, context):
+        if _unevidenced_name(head, context):
             return False
         if _other_antecedent(text, start, end, before, context):
             return False
@@ -87,6 +89,13 @@ def keep(rule, start: int, end: int, context: Context) -> bool:
         if _YOU_MODAL.search(before[-60:]):
             return False
     return True
+
+
+def _clause_head(before: str) -> str:
+    """The first words of a clause (up to four after its lead): where a clause-scope rule's subject is."""
+    lead = _LEAD.match(before)
+    words = list(_WORDS.finditer(before, lead.end() if lead else 0))
+    return before[:words[3].end()] + " " if len(words) > 4 else before
 
 
 def _clause_start(text: str, start: int) -> int:

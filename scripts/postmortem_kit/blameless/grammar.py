@@ -45,7 +45,7 @@ from postmortem_kit.blameless.tokens import (
 # Department names that are also names of work or systems ("write operations", "the networking
 # stack"): a group of people only when capitalised and followed by a verb only people do.
 _DEPARTMENTS = frozenset(("operations", "engineering", "networking", "infrastructure", "management", "leadership",
-                          "product", "it", "facilities", "procurement"))
+                          "product", "it", "facilities", "procurement", "infra", "platform", "sre", "devops", "dba"))
 
 
 _PERSONAL = frozenset(("he", "she", "his", "her", "him", "hers", "himself", "herself"))

@@ -52,7 +52,8 @@ QUALIFIED_ROLES = {
                         "cab", "locomotive", "crane", "tractor", "coach"))
        for head in ("driver", "drivers")},
     **{head: frozenset(("train", "rail", "railway", "flight", "fleet", "police", "emergency", "ambulance", "fire",
-                        "freight", "taxi", "truck", "shift", "night", "duty", "911", "999", "field", "crew"))
+                        "freight", "taxi", "truck", "shift", "night", "duty", "911", "999", "field", "crew",
+                        "night-shift", "day-shift", "on-call", "senior", "junior", "lead"))
        for head in ("dispatcher", "dispatchers")},
     **{head: frozenset(("air-traffic", "traffic", "air", "flight", "ground", "approach", "tower", "financial", "shift",
                         "duty", "train", "signal", "area", "project", "quality"))

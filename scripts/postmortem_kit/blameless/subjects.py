@@ -56,6 +56,8 @@ class SubjectReader:
             antecedent = self._relative_antecedent(tokens, i)
             if antecedent is not None:
                 return antecedent
+        if i >= 0 and tokens[i].kind == "w" and tokens[i].lower == "that" and depth < 3:
+            return self.left_subject(tokens[i].start, depth + 1)  # "the infra group |that| widened": a relative pronoun
         indexes, i = self._read_left(tokens, i)
         if indexes:
             antecedent = self._relative_antecedent(tokens, i)
