@@ -155,7 +155,9 @@ _NOT_SUBJECT_BEFORE = frozenset(("a", "an", "the", "on", "at", "in", "by", "to",
                                  "before", "after", "during", "into", "onto", "with", "of", "every", "last", "next"))
 # Participles said only of people: "truncated the audit table |thinking| it was a copy" (a table does not think).
 _PEOPLE_PARTICIPLES = frozenset(("thinking", "assuming", "believing", "figuring", "hoping", "expecting", "trying",
-                                 "wanting", "intending", "meaning", "forgetting", "ignoring", "knowing"))
+                                 "wanting", "intending", "meaning", "forgetting", "ignoring", "knowing",
+                                 # prepositions that end in -ing: "ran the reindex |during| the sale"
+                                 "during", "including", "regarding", "concerning", "following", "pending", "excluding"))
 
 _EVIDENCE_WORDS = LazyRegex(r"@?[A-Za-z][\w'’.-]{0,39}@?")
 
