@@ -37,7 +37,6 @@ from postmortem_kit.blameless.tokens import (
     Token,
     _name_like,
     _plain_words,
-    acting_name,
     foreign_name_shaped,
     handle_shaped,
 )
@@ -296,8 +295,9 @@ class Grammar(SubjectReader):
         return phrase.cls == "named" and self._name_with_human_verb(phrase)
 
     def _name_with_human_verb(self, phrase: Phrase) -> bool:
-        """One capitalised, name-shaped word followed by a verb only people do ("Dagny assumed"), acting on an object
-        or referred to by "he"/"she"/"his"/"her"; documents that show it is a system clear it (``context``)."""
+        """One capitalised, name-shaped word followed by a verb only people do ("Dagny assumed",
+        "Tavish forgot") or referred to by "he"/"she"/"his"/"her": evidence from the sentence itself.  Documents that declare the word as a
+        service or product clear it later (``context._names_are_entities``)."""
         words = [token for token in self.tokens(phrase.start, phrase.end) if token.kind == "w"]
         if len(words) != 1 or not _NAME_SHAPE.match(_POSSESSIVE.sub("", words[0].text)) \
                 or _POSSESSIVE.search(words[0].lower):
@@ -305,9 +305,8 @@ class Grammar(SubjectReader):
         if foreign_name_shaped(words[0].text, self.plain_words):
             return True  # "Tomás", "Mei-Ling": not a product's name
         after = [token for token in self.tokens(phrase.end, phrase.end + 40) if token.text != ","]
-        if after and after[0].kind == "w" and (after[0].lower in self.human_verbs or after[0].lower == "who") or acting_name(
-                words[0].text, (self.tokens(phrase.start - 40, phrase.start) or [None])[-1], after, self.verb_forms, self.plain_words):
-            return True  # "Dagny assumed"; "Olumide, who ...": systems take "which"; "Keoni misconfigured the LB"
+        if after and after[0].kind == "w" and (after[0].lower in self.human_verbs or after[0].lower == "who"):
+            return True  # "Dagny assumed"; "Olumide, who ...": systems take "which"
         # A personal pronoun later in the same sentence ("Mirela overwrote the file with her local copy":
         # systems are "it"/"its"), or an act done "by hand": evidence of a person.
         _, end = self.sentence(phrase.end)

@@ -92,33 +92,6 @@ def foreign_name_shaped(word: str, plain: frozenset[str]) -> bool:
         part in plain or len(part) > 5 and part.endswith(_NOT_NAME_ENDINGS) for part in parts)
 
 
-# Eleventh round: an unlisted name told by what it does.  A name-shaped word (not a product, not a plain word,
-# no common-noun ending) that does a past-tense act to a determined object ("Keoni misconfigured |the| load
-# balancer", "Wairimu ran the truncate against ...") or is the agent of a passive ("was deleted by Radoslav")
-# is read as a person; a document that shows the word to be a system clears it (context._names_are_entities).
-_OBJECT_STARTS = frozenset(("the", "a", "an", "every", "all", "both", "each", "his", "her", "their"))
-_SOFTWARE_ENDINGS = ("ify", "io", "ex", "db", "ops", "hub", "lab", "kit", "base", "stack", "flow", "desk", "box",
-                     "bot", "cast", "net", "sync", "scale", "cloud", "mesh", "gate", "link", "wire", "ware", "soft",
-                     "tech", "corp", "sql", "js", "ql", "api", "app", "ai")
-
-
-def acting_name(word: str, before: Token | None, after: list[Token], verb_forms: frozenset[str],
-                plain: frozenset[str]) -> bool:
-    """Is a capitalised word a person by the act it does: a past-tense verb and a determined object after
-    it, or "by" before it (the agent of a passive)?  Not after a label ("Root cause: Nimbus dropped the
-    routes"): a cause label names components as often as people, and naming is all such a rule needs."""
-    base = word.lower()
-    if not _name_like(base) or base in plain or base.endswith(_SOFTWARE_ENDINGS) or \
-            before is not None and before.kind == "p" and before.text in (":", "—", "–", "-", " - "):
-        return False
-    if before is not None and before.kind == "w" and before.lower == "by":
-        return True
-    if len(after) < 2 or after[0].kind != "w" or after[1].kind != "w" or after[1].lower not in _OBJECT_STARTS:
-        return False
-    verb = after[0].lower
-    return verb in verb_forms and not verb.endswith("s") or len(verb) > 4 and verb.endswith("ed")
-
-
 class Token:
     __slots__ = ("kind", "text", "lower", "start", "end")
 
