@@ -48,11 +48,14 @@ BLAMING = [
     ("BL142", "The contractor emailed the admin password to the agency."),
     ("BL142", "The freight driver ran the red signal outside the yard."),
     ("BL142", "It was the networking group that resized the volume and left the bucket open to the internet."),
+    ("BL142", "The tram driver ran through the junction while texting."),
+    ("BL148", "The storage admin halved the quota, and writes started failing in every zone."),
     # The passive agency frame with the deviation before the agent (BL143)
     ("BL143", "The signing key was committed to a public repository by a junior developer."),
     ("BL143", "Forty lab results were mailed to the wrong ward by the night clerk."),
     ("BL143", "The payroll extract was copied to a personal drive by a finance analyst."),
     ("BL143", "The schema migration was aborted midway by the DBA, leaving half the tables altered."),
+    ("BL143", "The points were switched by the signaller, who was checking his phone."),
     # Occupations and qualified heads
     ("BL142", "The tram driver left the depot without a brake test."),
     ("BL001", "Investigators put the exposure down to human error by a bank teller."),
@@ -86,6 +89,8 @@ CLEAN = [
     "The security team revoked the leaked keys in the vault.",
     "The supervisor reset the conveyor interlock after the jam was cleared.",
     "The train driver stopped at the red signal and waited for clearance.",
+    "The on-call engineer answered the page while on the phone with the vendor.",
+    "The stale replicas were removed by the on-call engineer after the migration.",
     # Passives with a system agent or no deviation
     "The stale export was copied to a personal drive by the backup job.",
     "The results were sent to the wrong clinic by the scheduler.",
