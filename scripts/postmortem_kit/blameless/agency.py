@@ -63,6 +63,13 @@ def deviation_macro() -> str:
     return "(?:" + "|".join(entry for entries in marker_classes().values() for entry in entries) + ")"
 
 
+def class_macros() -> dict[str, str]:
+    """One macro per marker class, ``{DEVIATION_<CLASS>}`` ("{DEVIATION_WRONG_PLACE}"), for a rule that reads
+    only some classes: a rule alternative must have few enough literal starts for the locator to narrow
+    its trigger words by the next word, which the whole {DEVIATION} alternation followed by more text has not."""
+    return {f"{MACRO}_{name.upper()}": "(?:" + "|".join(entries) + ")" for name, entries in marker_classes().items()}
+
+
 def factored_deviation_macro() -> str:
     """The same markers with the fragments that start with a plain letter grouped by that letter
     ("a(?:t peak|ll at once|...)"), for rules that try the markers at many places (BL143 after
