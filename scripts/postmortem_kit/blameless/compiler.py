@@ -299,7 +299,8 @@ def spaces(pattern: str) -> str:
 
 def _macros(raw: dict) -> dict[str, str]:
     """The file's macros and the built-in ones: {PARTICIPLE}, and {DEVIATION} (with its
-    letter-grouped twin {DEVIATION_FACTORED} and one {DEVIATION_<CLASS>} per class) from agency.yaml, and {CONSEQUENCE} and {HARMFUL_ACT} from consequence.yaml."""
+    letter-grouped twin {DEVIATION_FACTORED} and one {DEVIATION_<CLASS>} per class) from agency.yaml,
+    and {CONSEQUENCE} and {HARMFUL_ACT} from consequence.yaml."""
     from postmortem_kit.blameless.agency import (
         CONSEQUENCE_MACRO,
         FACTORED_MACRO,
