@@ -18,6 +18,7 @@ from postmortem_kit.core import decode_source, load_yaml_text, package_file
 AGENCY_FILE = "agency.yaml"
 CONSEQUENCE_FILE = "consequence.yaml"
 MACRO = "DEVIATION"
+PASSIVE_MACRO = "DEVIATION_BEFORE_AGENT"
 FACTORED_MACRO = "DEVIATION_FACTORED"
 CONSEQUENCE_MACRO = "CONSEQUENCE"
 HARMFUL_ACT_MACRO = "HARMFUL_ACT"
@@ -63,11 +64,11 @@ def deviation_macro() -> str:
     return "(?:" + "|".join(entry for entries in marker_classes().values() for entry in entries) + ")"
 
 
-def class_macros() -> dict[str, str]:
-    """One macro per marker class, ``{DEVIATION_<CLASS>}`` ("{DEVIATION_WRONG_PLACE}"), for a rule that reads
-    only some classes: a rule alternative must have few enough literal starts for the locator to narrow
-    its trigger words by the next word, which the whole {DEVIATION} alternation followed by more text has not."""
-    return {f"{MACRO}_{name.upper()}": "(?:" + "|".join(entries) + ")" for name, entries in marker_classes().items()}
+def passive_macro() -> str:
+    """The markers read before a passive's agent (``passive`` section of ``agency.yaml``), for the
+    ``{DEVIATION_BEFORE_AGENT}`` macro: each starts on a rare word, so the rule that reads them keeps literal
+    starts and adds no look-up of "to", "on" or "with" to the locator."""
+    return "(?:" + "|".join(entry for group in _classes(AGENCY_FILE, "passive").values() for entry in group) + ")"
 
 
 def factored_deviation_macro() -> str:

@@ -299,23 +299,24 @@ def spaces(pattern: str) -> str:
 
 def _macros(raw: dict) -> dict[str, str]:
     """The file's macros and the built-in ones: {PARTICIPLE}, and {DEVIATION} (with its
-    letter-grouped twin {DEVIATION_FACTORED} and one {DEVIATION_<CLASS>} per class) from agency.yaml,
+    letter-grouped twin {DEVIATION_FACTORED} and {DEVIATION_BEFORE_AGENT}) from agency.yaml,
     and {CONSEQUENCE} and {HARMFUL_ACT} from consequence.yaml."""
     from postmortem_kit.blameless.agency import (
         CONSEQUENCE_MACRO,
         FACTORED_MACRO,
         HARMFUL_ACT_MACRO,
         MACRO,
-        class_macros,
+        PASSIVE_MACRO,
         consequence_macro,
         deviation_macro,
         factored_deviation_macro,
+        passive_macro,
     )
 
     macros = dict(raw.get("macros") or {})
     macros["PARTICIPLE"] = _participle()
     macros[MACRO] = deviation_macro()
-    macros.update(class_macros())  # {DEVIATION_WRONG_PLACE}, ...: one marker class
+    macros[PASSIVE_MACRO] = passive_macro()
     macros[FACTORED_MACRO] = factored_deviation_macro()
     macros[CONSEQUENCE_MACRO] = consequence_macro()
     macros[HARMFUL_ACT_MACRO] = consequence_macro("acts")
