@@ -39,7 +39,7 @@ BLAMING = [
     ("BL142", "The mobile team published the app with verbose logging still enabled."),
     ("BL142", "The developer copied the nginx config from an outdated wiki page."),
     ("BL142", "The shift supervisor bypassed the press guard interlock to keep the line moving."),
-    ("BL142", "The SRE rebooted all four brokers at once."),
+    ("BL142", "The SRE rebooted all four brokers at the same time."),
     ("BL142", "The on-call engineer cycled every database host at the same time."),
     ("BL142", "The analyst ran the reindex during the flash sale."),
     ("BL142", "The payments squad shipped the migration unreviewed, and nobody noticed for a day."),
