@@ -87,6 +87,48 @@ def factored_deviation_macro() -> str:
             if key:
                 groups.setdefault(key, []).append(entry[1:])
             else:
-                order.append(entry)
+                letters = _first_letters(entry)  # a look-behind first: test the letter after it first
+                order.append(f"(?=[{letters}]){entry}" if letters else entry)
     parts = [f"{key}(?:{'|'.join(groups[key])})" if key in groups else key for key in order]
     return "(?:" + "|".join(parts) + ")"
+
+
+def _first_letters(entry: str) -> str:
+    """The letters a marker that opens with look-behinds ("{AFTER:the}wrong", "(?<!x)...") can start
+    on, or "" when that is not plain: the lower-case first letter after them, or the first letters of a
+    group of alternatives that each start with one."""
+    rest = entry
+    while True:
+        if rest.startswith("{AFTER:"):
+            rest = rest[rest.index("}") + 1:]
+        elif rest.startswith(("(?<=", "(?<!")):
+            depth, index = 0, 0
+            for index, char in enumerate(rest):
+                if char == "\\":
+                    continue
+                depth += char == "("
+                depth -= char == ")"
+                if depth == 0:
+                    break
+            rest = rest[index + 1:]
+        else:
+            break
+    if rest[:1].isalpha() and rest[:1].islower():
+        return rest[0]
+    if rest.startswith("(?:"):
+        body, depth, parts, start = rest[3:], 0, [], 0
+        for index, char in enumerate(body):
+            if char == "(":
+                depth += 1
+            elif char == ")":
+                if depth == 0:
+                    parts.append(body[start:index])
+                    break
+                depth -= 1
+            elif char == "|" and depth == 0:
+                parts.append(body[start:index])
+                start = index + 1
+        firsts = {part[:1] for part in parts}
+        if parts and all(first.isalpha() and first.islower() for first in firsts):
+            return "".join(sorted(firsts))
+    return ""
