@@ -5,7 +5,7 @@ Most unseen misses were a person's harmful act told plainly.  This round widens 
 in use, work done twice, harm left unseen), lets BL148's look-back cross numbers ("4,000", "17:55") and
 "until", adds agency markers (company data taken home, an amount off by a factor, debug switches left
 on, work copied from a stale page, a safety interlock defeated, every member at the same time, the busiest hour,
-an object shipped untested, "the wrong" after any act, extra digits, a secret sent to a ticket), reads a
+an object shipped untested, "the wrong" after any act, extra digits, a secret sent to an agency), reads a
 deviation before the passive agent (BL143), widens occupations (train driver, staff member, teller),
 lists 405 more given names of many languages, adds nominalised and disciplinary shapes, and fixes context
 readings that dropped agency matches ("-ing" words that are not participles, a capitalised object taken
