@@ -49,7 +49,7 @@ QUALIFIED_ROLES = {
     # Eleventh round: occupations whose head also names software ("the train driver", "the flight dispatcher",
     # "the air-traffic controller", "a staff member"; not "the disk driver", "the event dispatcher", "etcd members").
     **{head: frozenset(("train", "bus", "truck", "lorry", "taxi", "tram", "delivery", "van", "forklift", "ambulance",
-                        "cab", "locomotive", "crane", "tractor", "coach", "freight", "lorry", "shuttle", "rail"))
+                        "cab", "locomotive", "crane", "tractor", "coach", "freight", "shuttle", "rail"))
        for head in ("driver", "drivers")},
     **{head: frozenset(("train", "rail", "railway", "flight", "fleet", "police", "emergency", "ambulance", "fire",
                         "freight", "taxi", "truck", "shift", "night", "duty", "911", "999", "field", "crew",

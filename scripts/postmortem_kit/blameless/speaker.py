@@ -26,7 +26,7 @@ _WINDOW = 160
 _CLAUSE_BREAK = LazyRegex(r"[.!?;:\n]|\s(?:but|so|because|although|though|while|whereas|and then)\s")
 _PRONOUN = LazyRegex(r"(?<![\w'’-])(we|us|i|he|she|they|you|someone|somebody|nobody|anyone)(?![\w'’-])", re.IGNORECASE)
 _WE_IN_MATCH = LazyRegex(r"(?<![\w'’-])we(?![\w'’-])", re.IGNORECASE)
-# The organisation's people by their work, shared by the third-party and complement tests below.
+# The organisation's people by their work, shared by the third-party, complement and our-people tests below.
 _STAFF = (r"employees?|engineers?|operators?|staff|personnel|developers?|individuals?|contractors?|admins?|"
           r"administrators?|technicians?|on-call|reviewers?|approvers?|hires|responders")
 _THIRD_PARTY = LazyRegex(
@@ -43,8 +43,7 @@ _COMPLEMENT = LazyRegex(
 )
 # people of the organisation as the patient of a judgement ('make our operators less error-prone')
 _OUR_PEOPLE = LazyRegex(
-    r"(?<![\w'’-])our (?:operators|engineers|staff|developers|admins|administrators|technicians|responders|reviewers)"
-    r" (?:less|more)(?![\w'’-])",
+    r"(?<![\w'’-])our (?:" + _STAFF + r") (?:less|more)(?![\w'’-])",
     re.IGNORECASE,
 )
 _PERSON_NAMED = LazyRegex(r"(?<![\w'’-])(?:[A-Z][a-z]{1,30}|@[\w-]{1,39})(?![\w'’-])")
