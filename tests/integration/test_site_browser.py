@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -319,6 +320,70 @@ def test_filters_work_across_shards(session, sharded_site):
     for href in hrefs[:2]:
         session.page.goto(href)
         assert value in page.locator(".pm-summary, article").first.inner_text()
+    assert not session.errors, session.errors
+
+
+def test_the_box_asks_for_every_bundle_file_at_once_and_pagefind_reuses_them(session, sharded_site):
+    url, manifest, _ = sharded_site
+    tag = manifest["tag"]
+    page = session.page
+    page.goto(f"{url}/")
+    page.locator("input.md-search__input").click()
+    page.locator('select[data-pm-search-filter="severity"]').wait_for(state="attached")  # loaded
+    asked = [urlsplit(request) for request in session.requests if "/pagefind/" in request]
+    for name in manifest["warm"]:
+        assert any(part.path == f"/pagefind/{name}" for part in asked), name
+    entries = [part for part in asked if part.path.endswith("/pagefind-entry.json")]
+    # each bundle's entry file at one address for this build (Pagefind's own request included)
+    assert {part.path for part in entries} == {f"/pagefind/{name}pagefind-entry.json" for name in manifest["bundles"]}
+    assert {part.query for part in entries} == {f"ts={tag}"}
+    results = _search(page, MARMOSET_WORD)
+    assert MARMOSET_ID in results.first.locator("a").first.get_attribute("href")
+    assert not session.errors, session.errors
+
+
+def test_a_tampered_manifest_fetches_nothing_it_names_outside_the_bundles(session, sharded_site):
+    """The manifest is the build's, but the box trusts only names of the form Pagefind writes: an
+    address elsewhere, a path out of the bundle folder or a script URL is not fetched."""
+    url, manifest, _ = sharded_site
+    hostile = ["https://example.com/steal.pf_meta", "//example.com/x.pf_meta", "../../../etc/passwd",
+               "1/../../../x.pf_meta", "javascript:alert(1)", "1/pagefind.x.pf_meta?u=//example.com", 7, None,
+               "/pagefind/wasm.en.pagefind"]
+
+    def tampered(route):
+        found = json.loads(route.fetch().text())
+        found["warm"] = hostile + found["warm"]
+        route.fulfill(status=200, content_type="application/json", body=json.dumps(found))
+
+    page = session.page
+    page.route("**/pagefind/pm-search.json", tampered)
+    page.goto(f"{url}/")
+    results = _search(page, MARMOSET_WORD)
+    assert MARMOSET_ID in results.first.locator("a").first.get_attribute("href")
+    paths = [urlsplit(request).path for request in session.requests]
+    assert not session.blocked, session.blocked
+    assert not any(path.startswith("/etc") or path.endswith("/x.pf_meta") or "alert" in path for path in paths)
+    assert page.evaluate("typeof window.__pwned") == "undefined" and session.dialogs == []
+    assert not session.errors, session.errors
+
+
+def test_the_results_shown_are_those_of_the_last_query(session, sharded_site):
+    """A query that changes while a search runs waits for it, then searches; the earlier results are
+    not shown over the later ones."""
+    url, _, _ = sharded_site
+    page = session.page
+    page.goto(f"{url}/")
+    box = page.locator("input.md-search__input")
+    box.click()
+    for query in ("incident", "incidents", "hostile", MARMOSET_WORD):
+        box.fill(query)  # one input event each, no pause between them
+    page.wait_for_selector(f'.md-search-result__item a[href*="highlight={MARMOSET_WORD.lower()}"]', timeout=15_000)
+    page.wait_for_function(_ALL_SHOWN, timeout=15_000)
+    page.wait_for_timeout(400)  # nothing later replaces them
+    shown = page.locator(".md-search-result__item a.md-search-result__link")
+    hrefs = [shown.nth(i).get_attribute("href") for i in range(shown.count())]
+    assert hrefs and all(f"highlight={MARMOSET_WORD.lower()}" in href for href in hrefs)
+    assert re.fullmatch(r"1 matching incident|[0-9]+ matching incidents.*", page.locator("#pm-search-meta").inner_text())
     assert not session.errors, session.errors
 
 

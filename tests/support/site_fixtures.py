@@ -131,7 +131,9 @@ def bundle_contents(site: Path) -> dict[str, object]:
     """What two Pagefind runs over the same pages have in common: every page's fragment (its URL,
     text, filters and metadata), the scripts and the manifest byte for byte, and how many files of
     each kind each bundle has.  The metadata, filter and index files (named by a hash of their
-    content) can list the pages in another order from one run to the next, even over the same folder."""
+    content) can list the pages in another order from one run to the next, even over the same folder;
+    so can the manifest's tag and its list of files to fetch early (named by those hashes): each named
+    file must exist, and the rest of the manifest is kept byte for byte."""
     kept, kinds = {}, Counter()
     for path in sorted((site / "pagefind").rglob("*")):
         if not path.is_file():
@@ -139,6 +141,12 @@ def bundle_contents(site: Path) -> dict[str, object]:
         relative = path.relative_to(site).as_posix()
         if path.suffix in (".pf_meta", ".pf_filter", ".pf_index") or path.name == "pagefind-entry.json":
             kinds[(path.parent.relative_to(site).as_posix(), path.suffix or path.name)] += 1
+        elif path.name == "pm-search.json":
+            manifest = json.loads(path.read_bytes())
+            tag, warm = manifest.pop("tag", None), manifest.pop("warm", [])
+            assert (tag is None and not warm) or len(tag) == 16, tag
+            assert all((path.parent / name).is_file() for name in warm), warm
+            kept[relative] = (json.dumps(manifest), len(warm))
         else:
             kept[relative] = path.read_bytes()
     return {"files": kept, "kinds": {f"{folder} {kind}": n for (folder, kind), n in kinds.items()}}

@@ -31,10 +31,13 @@ module holds what the pages and the runner share: the markers, the notes, the ma
 from __future__ import annotations
 
 import gc
+import hashlib
+import json
 import re
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from postmortem_kit.core import PostmortemError
 from postmortem_kit.site.model import Incident
@@ -50,9 +53,11 @@ ARTICLE_CLOSE = "</article>"
 BODY_OPEN = '<article class="md-content__inner md-typeset" data-pagefind-body>'
 FACETS_OPEN = '<div class="pm-search-facets" hidden'  # a tag: page text cannot hold a raw "<"
 _FILTER_VALUE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+_FILE_PART = re.compile(r"[A-Za-z0-9_-]{1,64}")  # a language's metadata hash or WebAssembly name
 _FACET = re.compile(r'data-pagefind-filter="([a-z]+):([A-Za-z0-9][A-Za-z0-9._-]*)"')
 # What a merged bundle needs (the browser loads pagefind.js and the wasm from the first one).
-SECONDARY_KEEP = ("pagefind-entry.json", "index", "filter", "fragment")
+ENTRY = "pagefind-entry.json"  # each bundle's entry file: its languages, metadata file and WebAssembly
+SECONDARY_KEEP = (ENTRY, "index", "filter", "fragment")
 # The size of Pagefind's index chunks (in word positions; its default 20,000): smaller chunks, fewer
 # bytes per query word in each shard, a larger metadata file per shard.  At 10,000 incidents in
 # shards of 500, "database connection" fetched 379 KB with 5,000 and 328 KB with 1,500.  An
@@ -90,9 +95,13 @@ class SearchPages:
                 self.filters.setdefault(name, Counter())[value] += 1
         return mark_body(document)
 
-    def manifest(self, bundles: list[str]) -> dict:
-        return {"version": 1, "pages": len(set(self.paths)), "bundles": bundles,
-                "filters": {name: dict(sorted(counts.items())) for name, counts in sorted(self.filters.items())}}
+    def manifest(self, bundles: list[str], warm: tuple[str, list[str]] | None = None) -> dict:
+        """The manifest; ``warm`` is ``preloads()``'s answer for these bundles (left out when None)."""
+        found = {"version": 1, "pages": len(set(self.paths)), "bundles": bundles}
+        if warm is not None:
+            found["tag"], found["warm"] = warm
+        found["filters"] = {name: dict(sorted(counts.items())) for name, counts in sorted(self.filters.items())}
+        return found
 
 
 def available() -> bool:
@@ -129,6 +138,36 @@ def shards(paths: list[str], size: int) -> list[list[str]]:
 def bundle_name(number: int) -> str:
     """Shard ``number``'s bundle, relative to ``pagefind/``: '' for the first, then '1/', '2/' ..."""
     return f"{number}/" if number else ""
+
+
+def preloads(out: Path, bundles: list[str]) -> tuple[str, list[str]] | None:
+    """What the search box fetches as soon as it has the manifest, so that Pagefind finds it on its way
+    instead of asking for it one step after another: a tag naming this build's bundles (Pagefind's
+    ``metaCacheTag``: each bundle's entry file gets a fixed address for the build, not one per page
+    view) and the files the entry files name (each bundle's metadata; the first bundle's WebAssembly).
+    None when an entry file cannot be read or names other than one language (the box then loads as
+    Pagefind does by itself), and for a site without bundles."""
+    if not bundles:
+        return None
+    digest = hashlib.sha256()
+    files: list[str] = []
+    for bundle in bundles:
+        try:
+            raw = (out / bundle / ENTRY).read_bytes()
+            languages = list(json.loads(raw)["languages"].values())
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+        if len(languages) != 1 or not isinstance(languages[0], dict):
+            return None
+        digest.update(raw)
+        meta, wasm = languages[0].get("hash"), languages[0].get("wasm") or "unknown"
+        if not (isinstance(meta, str) and _FILE_PART.fullmatch(meta) and isinstance(wasm, str)
+                and _FILE_PART.fullmatch(wasm)):
+            return None
+        files.append(f"{bundle}pagefind.{meta}.pf_meta")
+        if not bundle:
+            files.append(f"wasm.{wasm}.pagefind")
+    return digest.hexdigest()[:16], files
 
 
 def release_memory() -> None:

@@ -35,6 +35,7 @@ from postmortem_kit.site.search_index import (
     SearchIndexError,
     SearchPages,
     bundle_name,
+    preloads,
     release_memory,
 )
 
@@ -224,8 +225,8 @@ class ShardRunner:
             self._clear()
         self.out.mkdir(parents=True, exist_ok=True)
         bundles = [bundle_name(number) for number in range(self._shards)]
-        (self.out / MANIFEST).write_text(json.dumps(self.pages.manifest(bundles), separators=(",", ":")),
-                                         encoding="utf-8")
+        manifest = self.pages.manifest(bundles, preloads(self.out, bundles))
+        (self.out / MANIFEST).write_text(json.dumps(manifest, separators=(",", ":")), encoding="utf-8")
         outputs = [self._outputs[number] for number in range(self._shards)]
         indexed = sum(int(found[1].replace(",", "")) for found in
                       (re.search(r"Indexed ([0-9,]+) pages?", output) for output in outputs) if found)

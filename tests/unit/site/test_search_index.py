@@ -103,6 +103,12 @@ def test_build_index_writes_one_bundle_per_shard_and_the_manifest(tmp_path):
     assert sorted(p.name for p in (bundle / "1").iterdir() if p.suffix != ".pf_meta") == \
         ["filter", "fragment", "index", "pagefind-entry.json"]
     assert len(list((bundle / "1").glob("*.pf_meta"))) == 1
+    # what the search box fetches at once: every bundle's metadata and the first one's wasm, named
+    # by the entry files, and a tag for this build's entry files
+    assert len(manifest["tag"]) == 16 and int(manifest["tag"], 16) >= 0
+    assert sorted(manifest["warm"]) == sorted(
+        [p.relative_to(bundle).as_posix() for p in bundle.rglob("*.pf_meta")] + ["wasm.en.pagefind"])
+    assert search_index.preloads(bundle, ["", "1/", "2/"]) == (manifest["tag"], manifest["warm"])
     # the temporary folders are gone; the pages are untouched
     assert sorted(p.name for p in site.iterdir()) == ["incidents", "index.html", "pagefind"]
     assert (site / "incidents/INC-04/index.html").stat().st_nlink == 1
@@ -360,3 +366,26 @@ def test_a_temporary_folder_that_cannot_be_written_is_a_clear_error(tmp_path, mo
         runner.add(page, "incidents/INC-02/index.html", body=(body, body))
     runner.close()
     assert not list(scratch.iterdir())
+
+
+@pytest.mark.parametrize("entry", [
+    None,  # no entry file
+    b"{not json",
+    b'{"languages": []}',
+    b'{"languages": {}}',
+    b'{"languages": {"en": {"hash": "en_1", "wasm": "en"}, "de": {"hash": "de_1", "wasm": "de"}}}',
+    b'{"languages": {"en": {"hash": "../../x", "wasm": "en"}}}',
+    b'{"languages": {"en": {"hash": "en_1", "wasm": "https://example.com/x"}}}',
+    b'{"languages": {"en": "en_1"}}',
+])
+def test_no_early_fetches_from_an_entry_file_that_is_missing_or_odd(tmp_path, entry):
+    """The search box then loads as Pagefind does by itself: the manifest names nothing to fetch."""
+    good = b'{"version": "1.5.2", "languages": {"en": {"hash": "en_a1", "wasm": "en", "page_count": 2}}}'
+    (tmp_path / "1").mkdir()
+    (tmp_path / search_index.ENTRY).write_bytes(good)
+    if entry is not None:
+        (tmp_path / "1" / search_index.ENTRY).write_bytes(entry)
+    assert search_index.preloads(tmp_path, [""])[1] == ["pagefind.en_a1.pf_meta", "wasm.en.pagefind"]
+    assert search_index.preloads(tmp_path, ["", "1/"]) is None
+    assert search_index.preloads(tmp_path, []) is None
+    assert "tag" not in SearchPages().manifest([""], None)

@@ -6,6 +6,10 @@
  * bundle's pagefind.js and merges the others into it (Pagefind's mergeIndex, one wasm for all), so a
  * query searches every shard and fetches only the index chunks and result fragments it needs. The
  * filter menus are built from the manifest (asking Pagefind would fetch every shard's filter index).
+ * The manifest also names each bundle's metadata file and the wasm, with a tag for this build: they
+ * are all asked for at once, where Pagefind would ask for them one step after another. A pointer over
+ * the box starts the loading too, and a query of three letters or more searches without waiting for
+ * typing to pause (one search at a time; the last query always gets its own).
  * Everything taken from the index is put on the page as text (excerpts: text plus <mark>), and
  * result links must stay on this site. Opened from file://, browsers refuse to load the index: the
  * box then says search needs a server. A site without incident pages has no bundle: no results.
@@ -22,7 +26,7 @@
   var FACETS = [["severity", "Severity"], ["category", "Root cause"], ["service", "Service"], ["tag", "Tag"],
                 ["year", "Year"]];
   var SHOWN = 10;
-  var pagefind = null, loading = null, selects = {}, serial = 0, timer = null;
+  var pagefind = null, loading = null, selects = {}, asked = 0, timer = null, searching = false, again = false;
 
   function siteUrl(path) { return new URL(path, document.baseURI || location.href); }
 
@@ -53,25 +57,27 @@
     // per first query); the wasm work of a query over these small chunks takes milliseconds.
     var primary = { baseUrl: settings.baseUrl, highlightParam: settings.highlightParam, noWorker: true };
     var manifest = null;
-    // The first bundle (always pagefind/ itself) starts loading while the manifest, which names the
-    // others, is read. A site without incidents has no bundle: the manifest says so, and the failed
-    // import is not an error.
-    var first = import(bundle.href + "pagefind.js").then(function (module) {
-      return module.options(primary).then(function () { return module.init(); }).then(function () { return module; });
-    });
-    first.catch(function () {});
-    loading = fetch(bundle.href + "pm-search.json").then(function (response) {
+    // pagefind.js and the manifest load together. A site without incidents has no bundle: the
+    // manifest says so, and the failed import is not an error. The manifest is asked for again on
+    // each page view (no-cache: a 304 when it has not changed), since it names this build's files.
+    var imported = import(bundle.href + "pagefind.js");
+    imported.catch(function () {});
+    loading = fetch(bundle.href + "pm-search.json", { cache: "no-cache" }).then(function (response) {
       if (!response.ok) throw new Error("HTTP " + response.status + " for pm-search.json");
       return response.json();
     }).then(function (found) {
       manifest = found || {};
       var bundles = bundlesOf(manifest);
       if (!bundles.length) return EMPTY;
-      return first.then(function (module) {
-        // each merged bundle loads its own metadata and shares the first one's wasm
-        return Promise.all(bundles.slice(1).map(function (name) {
-          return module.mergeIndex(new URL(name, bundle).pathname, settings);
-        })).then(function () { return module; });
+      var tag = warm(manifest, bundles, bundle);
+      if (tag) { primary.metaCacheTag = tag; settings.metaCacheTag = tag; }
+      return imported.then(function (module) {
+        return module.options(primary).then(function () { return module.init(); }).then(function () {
+          // each merged bundle loads its own metadata and shares the first one's wasm
+          return Promise.all(bundles.slice(1).map(function (name) {
+            return module.mergeIndex(new URL(name, bundle).pathname, settings);
+          }));
+        }).then(function () { return module; });
       });
     }).then(function (module) {
       pagefind = module;
@@ -83,6 +89,21 @@
       throw error;
     });
     return loading;
+  }
+
+  /* Pagefind loads each bundle's entry file, then the metadata file it names, and the first bundle's
+     wasm, one step after another. The manifest names them all (and a tag that gives the entry files a
+     fixed address for this build), so they are all asked for at once here, and Pagefind's own requests
+     find them in the browser's cache or on their way. Only names of that form are fetched. */
+  var WARM = /^([0-9]+\/)?(pagefind\.[A-Za-z0-9_-]+\.pf_meta|wasm\.[A-Za-z0-9_-]+\.pagefind)$/;
+  function warm(manifest, bundles, bundle) {
+    var tag = (typeof manifest.tag === "string" && /^[0-9a-f]{16}$/.test(manifest.tag)) ? manifest.tag : null;
+    var files = Array.isArray(manifest.warm) ? manifest.warm : [];
+    if (!tag) return null;
+    function early(path) { fetch(new URL(path, bundle).href).catch(function () {}); }
+    bundles.forEach(function (name) { early(name + "pagefind-entry.json?ts=" + tag); });
+    files.forEach(function (path) { if (typeof path === "string" && WARM.test(path)) early(path); });
+    return tag;
   }
 
   function buildFilters(available) {
@@ -106,7 +127,7 @@
         option.textContent = value + " (" + Number(values[value]) + ")";
         select.appendChild(option);
       });
-      select.addEventListener("change", function () { run(); });
+      select.addEventListener("change", ask);
       label.appendChild(select);
       filterBox.appendChild(label);
       selects[facet[0]] = select;
@@ -160,35 +181,54 @@
     return item;
   }
 
+  /* A changed query searches at once when it has three letters or more and no search is under way;
+     while one is, the latest query waits for it and then searches (results of a query that changed
+     meanwhile are not shown). Shorter queries, mostly words being typed, wait until typing pauses. */
+  function ask() {
+    asked++;
+    clearTimeout(timer);
+    if (input.value.trim().length < 3 && !chosenFilters()) { timer = setTimeout(run, 120); return; }
+    if (searching) { again = true; return; }
+    run();
+  }
+
+  function settled() {
+    searching = false;
+    if (again) { again = false; run(); }
+  }
+
   function run() {
+    clearTimeout(timer);
     var query = input.value.trim();
     var filters = chosenFilters();
-    var mine = ++serial;
+    var mine = asked;
     if (!query && !filters) { list.textContent = ""; say("Type to search the incidents"); return; }
+    searching = true;
     load().then(function (module) {
       return module.search(query || null, filters ? { filters: filters } : {});
     }).then(function (search) {
-      if (mine !== serial || !search) return null;
+      settled();
+      if (mine !== asked || !search) return null;
       // The results' fragments load together and are shown in rank order as they arrive: the first
       // result shows as soon as its own fragment is in; the count once all are.
       var cleared = false, shown = Promise.resolve();
       search.results.slice(0, SHOWN).forEach(function (result) {
         var row = result.data();
         shown = shown.then(function () { return row; }).then(function (data) {
-          if (mine !== serial) return;
+          if (mine !== asked) return;
           if (!cleared) { list.textContent = ""; cleared = true; }
           var item = render(data);
           if (item) list.appendChild(item);
         });
       });
       return shown.then(function () {
-        if (mine !== serial) return;
+        if (mine !== asked) return;
         if (!cleared) list.textContent = "";
         var count = search.results.length;
         say(count === 0 ? "No matching incidents" : count === 1 ? "1 matching incident" :
             count + " matching incidents" + (count > SHOWN ? " (the first " + SHOWN + " shown)" : ""));
       });
-    }).catch(function () { /* the reason is already shown */ });
+    }, function () { settled(); /* the reason is already shown */ }).catch(function () {});
   }
 
   function open() {
@@ -205,7 +245,10 @@
 
   if (input.form) input.form.addEventListener("submit", function (event) { event.preventDefault(); });
   input.addEventListener("focus", open);
-  input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 120); });
+  // A pointer over the box, or a finger on it, is a search about to start: the index begins to load.
+  root.addEventListener("pointerenter", function () { load().catch(function () {}); }, { once: true });
+  root.addEventListener("touchstart", function () { load().catch(function () {}); }, { once: true, passive: true });
+  input.addEventListener("input", ask);
   input.addEventListener("keydown", function (event) {
     if (event.key === "Escape") { event.preventDefault(); close(); }
     else if (event.key === "Enter") { var first = links()[0]; if (first) location.href = first.href; }
