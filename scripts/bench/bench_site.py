@@ -19,6 +19,7 @@ the driver's clock and by the page's own.
 
     nice -n 19 python scripts/bench/bench_site.py --incidents 1000 [--queries 3]
     nice -n 19 python scripts/bench/bench_site.py --incidents 10000 --build-only   # our build only, no browser
+    python scripts/bench/bench_site.py --incidents 10000 --keep DIR --search-only --latency-ms 50   # kept sites, 50 ms RTT
 """
 
 from __future__ import annotations
@@ -240,14 +241,23 @@ PAGE_CLOCK = """() => {
 }"""
 
 
-def search_run(browser, url: str, counts: dict, query: str, timeout_ms: int) -> tuple[float, float, int]:
+def search_run(browser, url: str, counts: dict, query: str, timeout_ms: int,
+               latency_ms: int = 0) -> tuple[float, float, int]:
     """(seconds from typing to the first result as the driver sees it, the same on the page's own
     clock, bytes the search fetched until every result is shown) in a fresh context.  The driver's
     figure adds Playwright's round trips; the page's misses the time the input event waits for a
-    busy page: the two bracket the reader's wait."""
+    busy page: the two bracket the reader's wait.  ``latency_ms`` adds that much round-trip time to
+    every request (Chromium's network emulation), as a reader far from the server sees it:
+    on 127.0.0.1 requests made one after the other cost almost nothing, on a network each costs a
+    round trip."""
     context = browser.new_context()
     try:
         page = context.new_page()
+        if latency_ms:
+            cdp = context.new_cdp_session(page)
+            cdp.send("Network.enable")
+            cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": latency_ms,
+                                                          "downloadThroughput": -1, "uploadThroughput": -1})
         counts.clear()  # material's index download starts as the page loads: its bytes count too
         page.goto(url, wait_until="domcontentloaded")
         page.evaluate(PAGE_CLOCK)
@@ -270,7 +280,8 @@ def search_run(browser, url: str, counts: dict, query: str, timeout_ms: int) -> 
         context.close()
 
 
-def measure_search(site: Path, queries: list[str], timeout_ms: int) -> list[tuple[str, float, float, int]]:
+def measure_search(site: Path, queries: list[str], timeout_ms: int,
+                   latency_ms: int = 0) -> list[tuple[str, float, float, int]]:
     from playwright.sync_api import sync_playwright
 
     server, handler = serve(site)
@@ -279,7 +290,7 @@ def measure_search(site: Path, queries: list[str], timeout_ms: int) -> list[tupl
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             try:
                 url = f"http://127.0.0.1:{server.server_address[1]}/"
-                return [(q, *search_run(browser, url, handler.counts, q, timeout_ms)) for q in queries]
+                return [(q, *search_run(browser, url, handler.counts, q, timeout_ms, latency_ms)) for q in queries]
             finally:
                 browser.close()
     finally:
@@ -321,7 +332,13 @@ def main() -> int:
                         "workers MB, Pagefind MB) to this file, one a line")
     parser.add_argument("--build-only", action="store_true",
                         help="build our site only (no built-in search baseline, no browser)")
+    parser.add_argument("--search-only", action="store_true",
+                        help="with --keep: measure the search of the two sites an earlier run kept there (no build)")
+    parser.add_argument("--latency-ms", type=int, default=0,
+                        help="add this round-trip time to every request in the browser (default 0: 127.0.0.1 as is)")
     args = parser.parse_args()
+    if args.search_only and not (args.keep and all((args.keep / f"site-{name}").is_dir() for name in ("pagefind", "builtin"))):
+        parser.error("--search-only needs --keep DIR holding site-pagefind/ and site-builtin/ from an earlier run")
     queries = QUERIES[: args.queries]
     with tempfile.TemporaryDirectory(prefix="bench-site-") as tmp:
         work = args.keep or Path(tmp)
@@ -331,6 +348,9 @@ def main() -> int:
             write_incidents(incidents, args.incidents, status="mixed")
         results = {}
         for name in ("pagefind",) if args.build_only else ("pagefind", "builtin"):
+            if args.search_only:
+                results[name] = {"largest": largest_pages(work / f"site-{name}")}
+                continue
             config = work / f"{name}.yml"
             extra = {"search_overlap": bool(args.overlap and not args.no_overlap)}
             if args.overlap_memory_mb:
@@ -351,19 +371,23 @@ def main() -> int:
         timeout = 120_000
         for name in ("pagefind", "builtin"):
             before = os.getloadavg()[0]
-            results[name]["search"] = measure_search(work / f"site-{name}", queries, timeout)
+            results[name]["search"] = measure_search(work / f"site-{name}", queries, timeout, args.latency_ms)
             results[name]["search_load"] = (before, os.getloadavg()[0])
         print(f"incidents: {args.incidents}; machine: {os.cpu_count()} cores, shared with other jobs "
-              f"(load average {os.getloadavg()[0]:.1f} at the end)")
+              f"(load average {os.getloadavg()[0]:.1f} at the end)"
+              + (f"; every request {args.latency_ms} ms round trip (emulated)" if args.latency_ms else ""))
         for name in ("pagefind", "builtin"):
             r = results[name]
-            rss = r["rss_mb"]
-            print(f"\n{name}: mkdocs build --strict {r['wall']:.1f} s wall, {r['cpu']:.1f} s CPU (load average "
-                  f"{r['load'][0]:.1f} before, {r['load'][1]:.1f} after)"
-                  + (f"; of which Pagefind {r['pagefind_s']:.1f} s wall" if name == "pagefind" else ""))
-            print(f"  peak RSS: mkdocs {rss['mkdocs']:.0f} MB, Pagefind {rss['pagefind']:.0f} MB, "
-                  f"both at once {rss['combined']:.0f} MB; peak PSS (shared pages counted once): MkDocs with "
-                  f"workers {rss['pss']:.0f} MB, every process at one instant {rss['pss_all']:.0f} MB")
+            if args.search_only:
+                print(f"\n{name}: (site kept by an earlier run, not built)")
+            else:
+                rss = r["rss_mb"]
+                print(f"\n{name}: mkdocs build --strict {r['wall']:.1f} s wall, {r['cpu']:.1f} s CPU (load average "
+                      f"{r['load'][0]:.1f} before, {r['load'][1]:.1f} after)"
+                      + (f"; of which Pagefind {r['pagefind_s']:.1f} s wall" if name == "pagefind" else ""))
+                print(f"  peak RSS: mkdocs {rss['mkdocs']:.0f} MB, Pagefind {rss['pagefind']:.0f} MB, "
+                      f"both at once {rss['combined']:.0f} MB; peak PSS (shared pages counted once): MkDocs with "
+                      f"workers {rss['pss']:.0f} MB, every process at one instant {rss['pss_all']:.0f} MB")
             print("  largest pages: " + ", ".join(f"{path} {size / 1024:.0f} KB" for size, path in r["largest"]))
             print(f"  queries (load average {r['search_load'][0]:.1f} before, {r['search_load'][1]:.1f} after):")
             for query, seconds, in_page, fetched in r["search"]:
@@ -382,8 +406,9 @@ def main() -> int:
               f"in the page {p_ours:.2f} s vs {p_base:.2f} s ({p_ours / p_base:.2f}x)")
         print(f"median bytes per query: Pagefind {b_ours / 1024:.0f} KB vs built-in {b_base / 1024:.0f} KB "
               f"({b_ours / max(b_base, 1):.3f}x)")
-        print(f"build: {ours['wall']:.1f} s vs {base['wall']:.1f} s ({ours['wall'] / base['wall']:.2f}x); "
-              f"largest page {ours['largest'][0][0] / 1024:.0f} KB vs {base['largest'][0][0] / 1024:.0f} KB")
+        if not args.search_only:
+            print(f"build: {ours['wall']:.1f} s vs {base['wall']:.1f} s ({ours['wall'] / base['wall']:.2f}x); "
+                  f"largest page {ours['largest'][0][0] / 1024:.0f} KB vs {base['largest'][0][0] / 1024:.0f} KB")
     return 0
 
 
