@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 
+from postmortem_kit.blameless.names import open_name
 from postmortem_kit.blameless.software import software_subject
 from postmortem_kit.core import LazyRegex
 
@@ -57,7 +58,8 @@ class Context:
     def is_person_word(self, word: str, *, names: bool = True) -> bool:
         base = _POSSESSIVE.sub("", word).lower()
         return base in self.people or base in self.pronouns or (names and base in self.given) or \
-            (base.endswith("s") and base[:-1] in self.people)
+            (base.endswith("s") and base[:-1] in self.people) or \
+            (names and word[:1].isupper() and open_name(base, self.given) and word not in self.entities)
 
     def is_entity(self, word: str) -> bool:
         return word in self.entities  # an ``entities.Entities``: looked up lazily, per word

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 
 from postmortem_kit.blameless.mask import MASK
+from postmortem_kit.blameless.names import given_names
 from postmortem_kit.blameless.roles import deciding_body, qualified_role, time_of_day, tool_role
 from postmortem_kit.blameless.subjects import SubjectReader
 from postmortem_kit.blameless.tokens import (
@@ -73,7 +74,7 @@ class Grammar(SubjectReader):
         self.quantifiers = lexicon["quantifiers"]
         self.aux = lexicon["aux_words"]
         self.verb_forms = lexicon["verb_forms"]
-        self.names = lexicon["given_names"]
+        self.names = given_names(lexicon)  # curated, then the open list (read on first need)
         self.products = lexicon["products"]
         self.not_names = lexicon["not_names"] | self.products
         self.negators = lexicon["negators"]
