@@ -231,7 +231,8 @@ def _looks_named(word: str, context: Context) -> bool:
     return word[:1].isupper() and not context.is_entity(word)
 
 
-_DEPARTMENT_NOUNS = frozenset(("engineering", "networking", "marketing", "accounting"))
+_DEPARTMENT_NOUNS = frozenset(("engineering", "networking", "marketing", "accounting", "nursing", "housekeeping",
+                               "recruiting", "underwriting", "merchandising", "purchasing"))
 
 
 def _gerund_subject(before: str, context: Context) -> bool:
@@ -244,7 +245,8 @@ def _gerund_subject(before: str, context: Context) -> bool:
     word = first.group().lower()
     if not (word.endswith("ing") and len(word) > 4) or word in ("during", "nothing", "something", "anything",
                                                                  "everything", "being", "having") \
-            or word in _DEPARTMENT_NOUNS and rest[first.end():].strip() == "":  # "Engineering forgot to"
+            or word in _DEPARTMENT_NOUNS and (rest[first.end():].strip() == "" or first.group()[:1].isupper()):
+        # "Engineering forgot to"; "Marketing launched the sale without ...": a department, not a gerund
         return False
     if word in ("going", "moving", "looking") and _FORWARD.match(rest, first.end()):  # "Going forward I'll ..."
         return False

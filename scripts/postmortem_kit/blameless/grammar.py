@@ -48,6 +48,16 @@ _DEPARTMENTS = frozenset(("operations", "engineering", "networking", "infrastruc
                           "product", "it", "facilities", "procurement", "infra", "platform", "sre", "devops", "dba"))
 
 
+# Heads that name the people on duty at a place after a unit qualifier of people.yaml ("the warehouse floor").
+_DUTY_HEADS = frozenset(("floor", "floors", "desk", "desks", "bench", "benches"))
+# Past tenses said of systems and measures as much as of people: a department before one is not acting
+# ("Operations resumed at 14:00", "Admissions dropped by a third").
+_SYSTEM_PASTS = frozenset(("failed", "stopped", "started", "resumed", "recovered", "crashed", "broke", "stalled",
+                           "degraded", "slowed", "went", "came", "returned", "timed", "dropped", "spiked", "fell",
+                           "rose", "continued", "ran", "worked", "ended", "began", "halted", "paused", "lagged",
+                           "errored", "increased", "decreased", "grew", "shrank", "doubled", "tripled", "peaked",
+                           "surged", "declined", "jumped", "climbed", "remained", "stayed", "saw", "experienced",
+                           "received", "was", "were", "had", "got", "became", "seemed", "looked"))
 _PERSONAL = frozenset(("he", "she", "his", "her", "him", "hers", "himself", "herself"))
 # Heads that name a group of people after a department or a role ("the networking group", "the
 # on-call rotation"), and a thing otherwise ("the consumer group", "the key rotation").
@@ -84,6 +94,8 @@ class Grammar(SubjectReader):
         self.judgement_adjectives = lexicon["judgement_adjectives"]
         self.demonstratives = lexicon["demonstratives"]
         self.human_verbs = lexicon["human_verbs"]
+        self.departments = lexicon.get("departments", frozenset())  # people.yaml (twelfth round)
+        self.unit_qualifiers = lexicon.get("unit_qualifiers", frozenset())
         self._tokens: dict[tuple[int, int], list[Token]] = {}
         self.plain_words = _plain_words(lexicon)
 
@@ -190,6 +202,10 @@ class Grammar(SubjectReader):
             return "person", possessive  # "the change board", "the scrum master"
         if base in _DEPARTMENTS and text[:1].isupper() and self._human_verb_next(tokens, index):
             return "person", possessive  # "Operations overlooked", "Engineering forgot": a department acting
+        if base in self.departments and text[:1].isupper() and not possessive and self._past_act_next(tokens, index):
+            return "person", possessive  # "Dispatch sent", "Procurement renewed": a department acting (people.yaml)
+        if base in _DUTY_HEADS and before in self.unit_qualifiers:
+            return "person", possessive  # "the warehouse floor", "the trading bench": the people on duty there
         if base in self.activities:
             return "activity", possessive
         if base in self.systems or (base.endswith("s") and base[:-1] in self.systems) or base in self.products:
@@ -207,6 +223,18 @@ class Grammar(SubjectReader):
             after = self.tokens(tokens[index].end, tokens[index].end + 30)
             nxt = after[0] if after else None
         return nxt is not None and nxt.kind == "w" and nxt.lower in self.human_verbs
+
+    def _past_act_next(self, tokens: list[Token], index: int) -> bool:
+        """The next word is a past-tense act that is not said of systems ("sent", "approved"; not "resumed")."""
+        if index + 1 < len(tokens):
+            nxt = tokens[index + 1]
+        else:
+            after = self.tokens(tokens[index].end, tokens[index].end + 30)
+            nxt = after[0] if after else None
+        if nxt is None or nxt.kind != "w" or nxt.lower in _SYSTEM_PASTS:
+            return False
+        return nxt.lower in self.verb_forms or nxt.lower in self.human_verbs or \
+            len(nxt.lower) > 4 and nxt.lower.endswith("ed") and nxt.text.islower()
 
     def _team_like(self, tokens: list[Token], index: int) -> bool:
         """Words like 'support' or 'security' name people only when they stand alone as a subject."""

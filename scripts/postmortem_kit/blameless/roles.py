@@ -56,7 +56,8 @@ QUALIFIED_ROLES = {
                         "night-shift", "day-shift", "on-call", "senior", "junior", "lead"))
        for head in ("dispatcher", "dispatchers")},
     **{head: frozenset(("air-traffic", "traffic", "air", "flight", "ground", "approach", "tower", "financial", "shift",
-                        "duty", "train", "signal", "area", "project", "quality"))
+                        "duty", "train", "signal", "area", "project", "quality", "night", "day", "relief", "senior",
+                        "junior", "lead", "on-call", "night-shift", "day-shift"))
        for head in ("controller", "controllers")},
     **{head: frozenset(("shift", "flight", "route", "production", "maintenance", "event", "crew", "financial",
                         "release", "sprint", "project"))
