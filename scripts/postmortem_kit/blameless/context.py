@@ -84,7 +84,10 @@ def keep(rule, start: int, end: int, context: Context) -> bool:
     if subject_rule and rule.subject_scope != "possessor":  # a possessor is inside the match
         if _unevidenced_name(head, context):
             return False
-        if _other_antecedent(text, start, end, before, context):
+        # A frame rule (its act found before the match, the subject at the clause's start) may start right
+        # after "that": "approved a change |that| dropped the orders index" tells the act's consequence.
+        frame = rule.requires_before is not None and rule.subject_scope == "clause"
+        if _other_antecedent(text, start, end, before, context, frame=frame):
             return False
         if _gerund_subject(before, context):
             return False
@@ -198,12 +201,12 @@ _GROUP_WORDS = frozenset({"we", "us", "our", "ours", "they", "them", "their", "t
                           "security", "it", "sales", "legal", "finance", "marketing"})
 
 
-def _other_antecedent(text: str, start: int, end: int, before: str, context: Context) -> bool:
+def _other_antecedent(text: str, start: int, end: int, before: str, context: Context, *, frame: bool = False) -> bool:
     """A relative pronoun or a participle whose subject is the non-person noun right before it."""
     if _ENABLING.search(before[-80:]) and rule_is_counterfactual(text, start):
         return True
     relative = _RELATIVE.search(before[-60:])
-    if relative is not None:
+    if relative is not None and not frame:
         return not context.is_person_word(relative.group(1)) and not _looks_named(relative.group(1), context)
     first = _WORDS.match(text, start)
     if first is not None and first.group().lower().endswith("ing") and first.group().lower() not in _PEOPLE_PARTICIPLES:

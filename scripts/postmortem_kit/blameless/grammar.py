@@ -182,6 +182,8 @@ class Grammar(SubjectReader):
             return "person", possessive
         if base in self.weak:
             return "weak", possessive
+        if base in self.departments and text[:1].isupper() and not possessive and self._past_act_next(tokens, index):
+            return "person", possessive  # "Dispatch sent", "Procurement renewed": a department acting (people.yaml)
         if self._is_name(tokens, index, base, base_text, possessive):
             return "named", possessive
         before = tokens[index - 1].lower if index > 0 and tokens[index - 1].kind == "w" else None
@@ -202,8 +204,6 @@ class Grammar(SubjectReader):
             return "person", possessive  # "the change board", "the scrum master"
         if base in _DEPARTMENTS and text[:1].isupper() and self._human_verb_next(tokens, index):
             return "person", possessive  # "Operations overlooked", "Engineering forgot": a department acting
-        if base in self.departments and text[:1].isupper() and not possessive and self._past_act_next(tokens, index):
-            return "person", possessive  # "Dispatch sent", "Procurement renewed": a department acting (people.yaml)
         if base in _DUTY_HEADS and before in self.unit_qualifiers:
             return "person", possessive  # "the warehouse floor", "the trading bench": the people on duty there
         if base in self.activities:
