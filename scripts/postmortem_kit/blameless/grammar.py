@@ -212,7 +212,7 @@ class Grammar(SubjectReader):
             return "system", possessive
         if base.endswith(_AGENT_SUFFIXES) and len(base) > 5 and base.isalpha():
             return "system", possessive  # rebalancer, scheduler, compactor: tools (people are listed)
-        if text == lower and before not in self.determiners and handle_shaped(base, self.plain_words):
+        if text == lower and before not in self.determiners and handle_shaped(base, self.plain_words, self.names):
             return "named", possessive  # "kmorales silenced the alert": a handle
         return "unknown", possessive
 
@@ -319,7 +319,7 @@ class Grammar(SubjectReader):
             lower = _POSSESSIVE.sub("", token.lower)
             if token.kind == "w" and (lower.startswith("@") or lower.endswith("@") or lower in self.names
                                       or lower in self.person_nouns or lower in self.pronouns
-                                      or token.text == lower and handle_shaped(lower, self.plain_words)):
+                                      or token.text == lower and handle_shaped(lower, self.plain_words, self.names)):
                 return True
         return phrase.cls == "named" and self._name_with_human_verb(phrase)
 

@@ -238,7 +238,7 @@ def _evaluate(rule: Rule, m: re.Match, grammar: Grammar, rules: RuleSet, causes)
         return None
 
     subject: Phrase | None = None
-    objects = [span for span in (_group(m, name) for name in ("obj", "obj2", "obj3")) if span[0] >= 0]
+    objects = [span for span in (_group(m, name) for name in ("obj", "obj2", "obj3", "obj4")) if span[0] >= 0]
     if rule.subject in FAULT_SUBJECTS:
         # What the sentence is about must be a failure or a faulty artefact: "the mistake |was
         # made by|", "this one |is on|"; checked together with the object, if any.
