@@ -21,10 +21,47 @@ OPEN_NAMES_FILE = "given_names.txt"
 
 
 @lru_cache(maxsize=1)
-def open_names() -> frozenset[str]:
-    """The generated open list (lower case), read once per process."""
+def _open_text() -> str:
+    """The open list's names, one per line between line breaks, sorted (its comment lines left out)."""
     with open(package_file(__package__, OPEN_NAMES_FILE), encoding="utf-8") as handle:
-        return frozenset(line for line in handle.read().split("\n") if line and not line.startswith("#"))
+        text = handle.read()
+    last_comment = text.rfind("\n#")
+    return text[text.index("\n", last_comment + 1):] if last_comment >= 0 else "\n" + text
+
+
+_BLOCKS: dict[str, frozenset[str]] = {}
+
+
+def _block(initial: str) -> frozenset[str]:
+    """The open names that start with ``initial``: the list is sorted, so each letter's names are one
+    run of lines, made into a set the first time a word with that letter is asked about (a cold check
+    asks about a few words, not 34,000)."""
+    found = _BLOCKS.get(initial)
+    if found is None:
+        text = _open_text()
+        start = text.find("\n" + initial)
+        if start < 0:
+            found = frozenset()
+        else:
+            end = start + 1
+            while True:
+                end = text.find("\n", end)
+                if end < 0 or end + 1 >= len(text) or text[end + 1] != initial:
+                    break
+                end += 1
+            found = frozenset(text[start:end if end >= 0 else len(text)].split())
+        _BLOCKS[initial] = found
+    return found
+
+
+def in_open_list(word: str) -> bool:
+    """Is ``word`` (lower case) a name of the open list?"""
+    return bool(word) and word in _block(word[0])
+
+
+def open_names() -> frozenset[str]:
+    """The whole open list (lower case), for reports and tests."""
+    return frozenset(_open_text().split())
 
 
 class GivenNames:
@@ -36,7 +73,7 @@ class GivenNames:
         self.curated = curated
 
     def __contains__(self, word: object) -> bool:
-        return word in self.curated or word in open_names()
+        return word in self.curated or isinstance(word, str) and in_open_list(word)
 
 
 _CACHE: dict[int, GivenNames] = {}
@@ -52,4 +89,4 @@ def given_names(lexicon: dict[str, frozenset[str]]) -> GivenNames:
 
 def open_name(word: str, curated: frozenset[str]) -> bool:
     """A name of the open list that the curated list lacks (weaker evidence)."""
-    return word not in curated and word in open_names()
+    return word not in curated and in_open_list(word)
