@@ -10,8 +10,8 @@ shipped half-done, acts before anyone verified or before a measure recovered, ac
 another operation, past a published limit, the same thing done twice or booked to the same slot, a door
 left propped open, resources left idle, one's own pager silenced, alerts switched off as noisy, a value
 typed wrong or inverted, a safeguard treated as a formality; hammering a service, backups expiring,
-secrets logged, nobody seeing it, and harm told in a "that" clause (BL148); dismissal verbs; nominalised
-blame ("poor communication from", "misjudgement by", "failure of <person> to", "disregard for ... by").
+secrets logged, nobody seeing it, and harm told in a "that" clause (BL148); a double dose; a target still
+moving; a person's misconfigured or oversized work (BL106); dismissal verbs; nominalised blame ("poor communication from", "misjudgement by", "failure of <person> to", "disregard for ... by").
 The sentences are written for these tests (paraphrases of the classes, not items of any labelled set).
 """
 
@@ -62,6 +62,12 @@ BLAMING = [
     ("BL140", "A misjudgement by the duty dispatcher left two crews at the same depot."),
     ("BL140", "The failure of the release captain to read the checklist let the build through."),
     ("BL140", "Disregard for the change freeze by the growth team caused the regression."),
+    # Possessive with a slip adjective and an act noun (BL106), a double dose, a moving target (BL142, BL143)
+    ("BL106", "Wojciech's misconfigured backup job deleted the shared snapshots."),
+    ("BL106", "The dealer's oversized hedge order moved the price for an hour."),
+    ("BL142", "The ward nurse gave the infant a double dose of the sedative."),
+    ("BL143", "The infant was given a double dose by the locum nurse."),
+    ("BL143", "The switch was thrown by the signaller while the train was still moving."),
     # Handles: a vowel initial and a listed given name
     ("BL142", "ebrandon restored the dump into the wrong schema."),
 ]
@@ -94,6 +100,9 @@ CLEAN = [
     "The failure of the primary disk to respond took the array down.",
     "The on-call engineer restarted the service twice before it stayed up.",
     "The scheduler that assigns crews double-booked the refrigerated truck.",
+    "The pharmacy system raised a double dose warning before the order was filled.",
+    "Customers were billed a double charge by the payment processor.",
+    "Rustup's installer script failed on Windows with a path error.",
 ]
 
 
