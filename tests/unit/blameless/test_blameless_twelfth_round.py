@@ -1,18 +1,19 @@
 """Twelfth round of the blameless engine: open lexicons and open act classes (issue 17).
 
 Names, occupations, departments and states are open classes as data: an open list of about 34,000 given
-names generated from the US Social Security Administration's public-domain counts
-(``given_names.txt``, ``scripts/tools/gen_given_names.py``), weaker than the curated list (a document
-that shows the word to be a system clears it); ``people.yaml`` (occupations merged into the person
-nouns, departments that act before a past-tense verb, unit qualifiers before floor/desk/bench, person
-states given as the cause when an act or consequence follows).  The act side widens as data too: work
-shipped half-done, acts before anyone verified or before a measure recovered, acts in the middle of
-another operation, past a published limit, the same thing done twice or booked to the same slot, a door
-left propped open, resources left idle, one's own pager silenced, alerts switched off as noisy, a value
-typed wrong or inverted, a safeguard treated as a formality; hammering a service, backups expiring,
-secrets logged, nobody seeing it, and harm told in a "that" clause (BL148); a double dose; a target still
-moving; a person's misconfigured or oversized work (BL106); dismissal verbs; nominalised blame ("poor communication from", "misjudgement by", "failure of <person> to", "disregard for ... by").
-The sentences are written for these tests (paraphrases of the classes, not items of any labelled set).
+names generated from the US Social Security Administration's public-domain counts (``given_names.txt``,
+``scripts/tools/gen_given_names.py``), weaker than the curated list (a document that shows the word to
+be a system clears it); ``people.yaml`` (occupations merged into the person nouns, departments that act
+before a past-tense verb, unit qualifiers before floor/desk/bench, person states given as the cause when
+an act or consequence follows). The act side widens as data too: work shipped half-done, acts before
+anyone verified or before a measure recovered, acts in the middle of another operation, past a published
+limit, the same thing done twice or booked to the same slot, a door left propped open, resources left
+idle, one's own pager silenced, alerts switched off as noisy, a value typed wrong or inverted, a
+safeguard treated as a formality; hammering a service, backups expiring, secrets logged, nobody seeing
+it, and harm told in a "that" clause (BL148); a double dose; a target still moving; a person's
+misconfigured or oversized work (BL106); dismissal verbs; nominalised blame ("poor communication from",
+"misjudgement by", "failure of <person> to", "disregard for ... by"). The sentences are written for
+these tests (paraphrases of the classes, not items of any labelled set).
 """
 
 from __future__ import annotations
