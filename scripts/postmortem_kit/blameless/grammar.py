@@ -20,7 +20,13 @@ import re
 
 from postmortem_kit.blameless.mask import MASK
 from postmortem_kit.blameless.names import given_names
-from postmortem_kit.blameless.roles import deciding_body, qualified_role, time_of_day, tool_role
+from postmortem_kit.blameless.roles import (
+    deciding_body,
+    default_person_role,
+    qualified_role,
+    time_of_day,
+    tool_role,
+)
 from postmortem_kit.blameless.subjects import SubjectReader
 from postmortem_kit.blameless.tokens import (
     _ABBREVIATIONS,
@@ -200,8 +206,9 @@ class Grammar(SubjectReader):
                 and tokens[index - 1].lower != "security" \
                 and (tokens[index - 1].lower in _DEPARTMENTS or tokens[index - 1].lower in self.person_nouns):
             return "person", possessive  # "the networking group", "the on-call rotation"
-        if deciding_body(base, before) or qualified_role(base, before):
-            return "person", possessive  # "the change board", "the scrum master"
+        if deciding_body(base, before) or qualified_role(base, before) \
+                or default_person_role(base, before, self.systems, self.products):
+            return "person", possessive  # "the change board", "the scrum master", "the planner"
         if base in _DEPARTMENTS and text[:1].isupper() and self._human_verb_next(tokens, index):
             return "person", possessive  # "Operations overlooked", "Engineering forgot": a department acting
         if base in _DUTY_HEADS and before in self.unit_qualifiers:

@@ -69,6 +69,13 @@ BLAMING = [
     ("BL142", "The ward nurse gave the infant a double dose of the sedative."),
     ("BL143", "The infant was given a double dose by the locum nurse."),
     ("BL143", "The switch was thrown by the signaller while the train was still moving."),
+    # A planner or dispatcher with no software word before it is a person; units, live targets, stale artefacts
+    ("BL086", "The planner misread the crew roster and sent nobody to the depot."),
+    ("BL014", "The dispatcher failed to pass the detour to the bus crews."),
+    ("BL142", "The cashier entered the refund in pence as pounds."),
+    ("BL142", "Ngozi aimed the bulk delete at the live ledger."),
+    ("BL142", "The build engineer signed the release with the expired certificate."),
+    ("BL142", "The web admin deployed the revoked certificate to the edge."),
     # Handles: a vowel initial and a listed given name
     ("BL142", "ebrandon restored the dump into the wrong schema."),
 ]
@@ -104,6 +111,11 @@ CLEAN = [
     "The pharmacy system raised a double dose warning before the order was filled.",
     "Customers were billed a double charge by the payment processor.",
     "Rustup's installer script failed on Windows with a path error.",
+    "The query planner chose a sequential scan after the statistics went stale.",
+    "The event dispatcher dropped the message after the upgrade.",
+    "The dispatcher failed to start after the upgrade.",
+    "The on-call engineer replaced the expired certificate at 09:10.",
+    "The SRE rolled back to the outdated image, and errors stopped.",
 ]
 
 
