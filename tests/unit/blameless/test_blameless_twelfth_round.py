@@ -76,6 +76,10 @@ BLAMING = [
     ("BL142", "Ngozi aimed the bulk delete at the live ledger."),
     ("BL142", "The build engineer signed the release with the expired certificate."),
     ("BL142", "The web admin deployed the revoked certificate to the edge."),
+    # Sitting on a signal (BL019), a harmful block in a "that" clause (BL148), a passive aimed at production (BL143)
+    ("BL019", "The release manager sat on the security advisory for a fortnight."),
+    ("BL148", "The firewall admin applied a rule that blocked the health checks of every region."),
+    ("BL143", "The soak test was aimed at production by a new hire."),
     # Handles: a vowel initial and a listed given name
     ("BL142", "ebrandon restored the dump into the wrong schema."),
 ]
@@ -114,6 +118,9 @@ CLEAN = [
     "The query planner chose a sequential scan after the statistics went stale.",
     "The event dispatcher dropped the message after the upgrade.",
     "The dispatcher failed to start after the upgrade.",
+    "The on-call engineer sat on the bridge call for two hours with the vendor.",
+    "The canary was pointed at production by the deploy job.",
+    "The firewall blocked the monitoring subnet after the update.",
     "The on-call engineer replaced the expired certificate at 09:10.",
     "The SRE rolled back to the outdated image, and errors stopped.",
 ]
