@@ -80,8 +80,8 @@ def handle_shaped(word: str, plain: frozenset[str], names=None) -> bool:
     """Is a lower-case word a chat handle (an initial and a surname: "kmorales", "tpatel")?  With
     ``names`` (given names, curated and open), also a vowel initial joined to a given name of five
     letters or more ("ikhalil", "amariana"): twelfth round."""
-    if names is not None and _VOWEL_HANDLE.match(word) and word not in plain and word[1:] not in plain \
-            and word not in names and word[1:] in names:
+    if names is not None and word[:1] in "aeiou" and _VOWEL_HANDLE.match(word) and word not in plain \
+            and word[1:] not in plain and word not in names and word[1:] in names:
         return True
     if not _HANDLE_SHAPE.match(word) or word[:2] in _ONSETS or word in plain or word[1:] in plain:
         return False
