@@ -76,10 +76,9 @@ BLAMING = [
     ("BL142", "Ngozi aimed the bulk delete at the live ledger."),
     ("BL142", "The build engineer signed the release with the expired certificate."),
     ("BL142", "The web admin deployed the revoked certificate to the edge."),
-    # Sitting on a signal (BL123), a harmful block in a "that" clause (BL148), a passive aimed at production (BL143)
+    # Sitting on a signal (BL123), a harmful block in a "that" clause (BL148)
     ("BL123", "The release manager sat on the security advisory for a fortnight."),
     ("BL148", "The firewall admin applied a rule that blocked the health checks of every region."),
-    ("BL143", "The soak test was aimed at production by a new hire."),
     # Handles: a vowel initial and a listed given name
     ("BL142", "ebrandon restored the dump into the wrong schema."),
 ]
