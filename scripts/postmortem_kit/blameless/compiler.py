@@ -95,7 +95,10 @@ def compile_rule_file(raw: Any, digest: str, *, check: bool = True) -> dict:
         errors = validate(raw)
         if errors:
             raise ValueError("; ".join(errors))
-    lexicon = raw["lexicon"]
+    from postmortem_kit.blameless.people import LEXICON_LISTS as PEOPLE_LISTS
+    from postmortem_kit.blameless.people import merged_lexicon
+
+    lexicon = merged_lexicon(raw["lexicon"])  # with people.yaml's occupations, departments, unit qualifiers
     macros = _macros(raw)
     contexts = raw["contexts"]
     marker = straight("(?:" + expand(contexts["cause_markers"], macros) + ")")
@@ -143,7 +146,8 @@ def compile_rule_file(raw: Any, digest: str, *, check: bool = True) -> dict:
     return {
         "format": FORMAT,
         "source_digest": digest,
-        "lexicon": {name: sorted({str(word).lower() for word in lexicon[name]}) for name in _WORD_LISTS},
+        "lexicon": {name: sorted({str(word).lower() for word in lexicon[name]})
+                    for name in _WORD_LISTS + PEOPLE_LISTS},
         "meta": straight(LEFT_EDGE + "(?:" + "|".join(spaces(m) for m in lexicon["meta_markers"]) + ")"),
         "marker": {"body": marker, "prefixes": sorted(literal_prefixes(marker, TRIGGER_LENGTH) or ())},
         "contexts": {key: contexts[key] for key in ("cause_fields", "cause_subject_fields", "cause_headings")},
@@ -312,6 +316,7 @@ def _macros(raw: dict) -> dict[str, str]:
         factored_deviation_macro,
         passive_macro,
     )
+    from postmortem_kit.blameless.people import STATE_MACRO, state_macro
 
     macros = dict(raw.get("macros") or {})
     macros["PARTICIPLE"] = _participle()
@@ -320,6 +325,7 @@ def _macros(raw: dict) -> dict[str, str]:
     macros[FACTORED_MACRO] = factored_deviation_macro()
     macros[CONSEQUENCE_MACRO] = consequence_macro()
     macros[HARMFUL_ACT_MACRO] = consequence_macro("acts")
+    macros[STATE_MACRO] = state_macro()
     return macros
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 
+from postmortem_kit.blameless.names import open_name
 from postmortem_kit.blameless.software import software_subject
 from postmortem_kit.core import LazyRegex
 
@@ -57,7 +58,8 @@ class Context:
     def is_person_word(self, word: str, *, names: bool = True) -> bool:
         base = _POSSESSIVE.sub("", word).lower()
         return base in self.people or base in self.pronouns or (names and base in self.given) or \
-            (base.endswith("s") and base[:-1] in self.people)
+            (base.endswith("s") and base[:-1] in self.people) or \
+            (names and word[:1].isupper() and open_name(base, self.given) and word not in self.entities)
 
     def is_entity(self, word: str) -> bool:
         return word in self.entities  # an ``entities.Entities``: looked up lazily, per word
@@ -82,7 +84,10 @@ def keep(rule, start: int, end: int, context: Context) -> bool:
     if subject_rule and rule.subject_scope != "possessor":  # a possessor is inside the match
         if _unevidenced_name(head, context):
             return False
-        if _other_antecedent(text, start, end, before, context):
+        # A frame rule (its act found before the match, the subject at the clause's start) may start right
+        # after "that": "approved a change |that| dropped the orders index" tells the act's consequence.
+        frame = rule.requires_before is not None and rule.subject_scope == "clause"
+        if _other_antecedent(text, start, end, before, context, frame=frame):
             return False
         if _gerund_subject(before, context):
             return False
@@ -196,12 +201,12 @@ _GROUP_WORDS = frozenset({"we", "us", "our", "ours", "they", "them", "their", "t
                           "security", "it", "sales", "legal", "finance", "marketing"})
 
 
-def _other_antecedent(text: str, start: int, end: int, before: str, context: Context) -> bool:
+def _other_antecedent(text: str, start: int, end: int, before: str, context: Context, *, frame: bool = False) -> bool:
     """A relative pronoun or a participle whose subject is the non-person noun right before it."""
     if _ENABLING.search(before[-80:]) and rule_is_counterfactual(text, start):
         return True
     relative = _RELATIVE.search(before[-60:])
-    if relative is not None:
+    if relative is not None and not frame:
         return not context.is_person_word(relative.group(1)) and not _looks_named(relative.group(1), context)
     first = _WORDS.match(text, start)
     if first is not None and first.group().lower().endswith("ing") and first.group().lower() not in _PEOPLE_PARTICIPLES:
@@ -229,7 +234,8 @@ def _looks_named(word: str, context: Context) -> bool:
     return word[:1].isupper() and not context.is_entity(word)
 
 
-_DEPARTMENT_NOUNS = frozenset(("engineering", "networking", "marketing", "accounting"))
+_DEPARTMENT_NOUNS = frozenset(("engineering", "networking", "marketing", "accounting", "nursing", "housekeeping",
+                               "recruiting", "underwriting", "merchandising", "purchasing"))
 
 
 def _gerund_subject(before: str, context: Context) -> bool:
@@ -242,7 +248,8 @@ def _gerund_subject(before: str, context: Context) -> bool:
     word = first.group().lower()
     if not (word.endswith("ing") and len(word) > 4) or word in ("during", "nothing", "something", "anything",
                                                                  "everything", "being", "having") \
-            or word in _DEPARTMENT_NOUNS and rest[first.end():].strip() == "":  # "Engineering forgot to"
+            or word in _DEPARTMENT_NOUNS and (rest[first.end():].strip() == "" or first.group()[:1].isupper()):
+        # "Engineering forgot to"; "Marketing launched the sale without ...": a department, not a gerund
         return False
     if word in ("going", "moving", "looking") and _FORWARD.match(rest, first.end()):  # "Going forward I'll ..."
         return False

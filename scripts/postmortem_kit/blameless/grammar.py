@@ -19,7 +19,14 @@ from __future__ import annotations
 import re
 
 from postmortem_kit.blameless.mask import MASK
-from postmortem_kit.blameless.roles import deciding_body, qualified_role, time_of_day, tool_role
+from postmortem_kit.blameless.names import given_names
+from postmortem_kit.blameless.roles import (
+    deciding_body,
+    default_person_role,
+    qualified_role,
+    time_of_day,
+    tool_role,
+)
 from postmortem_kit.blameless.subjects import SubjectReader
 from postmortem_kit.blameless.tokens import (
     _ABBREVIATIONS,
@@ -47,6 +54,16 @@ _DEPARTMENTS = frozenset(("operations", "engineering", "networking", "infrastruc
                           "product", "it", "facilities", "procurement", "infra", "platform", "sre", "devops", "dba"))
 
 
+# Heads that name the people on duty at a place after a unit qualifier of people.yaml ("the warehouse floor").
+_DUTY_HEADS = frozenset(("floor", "floors", "desk", "desks", "bench", "benches"))
+# Past tenses said of systems and measures as much as of people: a department before one is not acting
+# ("Operations resumed at 14:00", "Admissions dropped by a third").
+_SYSTEM_PASTS = frozenset(("failed", "stopped", "started", "resumed", "recovered", "crashed", "broke", "stalled",
+                           "degraded", "slowed", "went", "came", "returned", "timed", "dropped", "spiked", "fell",
+                           "rose", "continued", "ran", "worked", "ended", "began", "halted", "paused", "lagged",
+                           "errored", "increased", "decreased", "grew", "shrank", "doubled", "tripled", "peaked",
+                           "surged", "declined", "jumped", "climbed", "remained", "stayed", "saw", "experienced",
+                           "received", "was", "were", "had", "got", "became", "seemed", "looked"))
 _PERSONAL = frozenset(("he", "she", "his", "her", "him", "hers", "himself", "herself"))
 # Heads that name a group of people after a department or a role ("the networking group", "the
 # on-call rotation"), and a thing otherwise ("the consumer group", "the key rotation").
@@ -73,7 +90,7 @@ class Grammar(SubjectReader):
         self.quantifiers = lexicon["quantifiers"]
         self.aux = lexicon["aux_words"]
         self.verb_forms = lexicon["verb_forms"]
-        self.names = lexicon["given_names"]
+        self.names = given_names(lexicon)  # curated, then the open list (read on first need)
         self.products = lexicon["products"]
         self.not_names = lexicon["not_names"] | self.products
         self.negators = lexicon["negators"]
@@ -83,6 +100,8 @@ class Grammar(SubjectReader):
         self.judgement_adjectives = lexicon["judgement_adjectives"]
         self.demonstratives = lexicon["demonstratives"]
         self.human_verbs = lexicon["human_verbs"]
+        self.departments = lexicon.get("departments", frozenset())  # people.yaml (twelfth round)
+        self.unit_qualifiers = lexicon.get("unit_qualifiers", frozenset())
         self._tokens: dict[tuple[int, int], list[Token]] = {}
         self.plain_words = _plain_words(lexicon)
 
@@ -169,6 +188,8 @@ class Grammar(SubjectReader):
             return "person", possessive
         if base in self.weak:
             return "weak", possessive
+        if base in self.departments and text[:1].isupper() and not possessive and self._past_act_next(tokens, index):
+            return "person", possessive  # "Dispatch sent", "Procurement renewed": a department acting (people.yaml)
         if self._is_name(tokens, index, base, base_text, possessive):
             return "named", possessive
         before = tokens[index - 1].lower if index > 0 and tokens[index - 1].kind == "w" else None
@@ -185,17 +206,20 @@ class Grammar(SubjectReader):
                 and tokens[index - 1].lower != "security" \
                 and (tokens[index - 1].lower in _DEPARTMENTS or tokens[index - 1].lower in self.person_nouns):
             return "person", possessive  # "the networking group", "the on-call rotation"
-        if deciding_body(base, before) or qualified_role(base, before):
-            return "person", possessive  # "the change board", "the scrum master"
+        if deciding_body(base, before) or qualified_role(base, before) \
+                or default_person_role(base, before, self.systems, self.products):
+            return "person", possessive  # "the change board", "the scrum master", "the planner"
         if base in _DEPARTMENTS and text[:1].isupper() and self._human_verb_next(tokens, index):
             return "person", possessive  # "Operations overlooked", "Engineering forgot": a department acting
+        if base in _DUTY_HEADS and before in self.unit_qualifiers:
+            return "person", possessive  # "the warehouse floor", "the trading bench": the people on duty there
         if base in self.activities:
             return "activity", possessive
         if base in self.systems or (base.endswith("s") and base[:-1] in self.systems) or base in self.products:
             return "system", possessive
         if base.endswith(_AGENT_SUFFIXES) and len(base) > 5 and base.isalpha():
             return "system", possessive  # rebalancer, scheduler, compactor: tools (people are listed)
-        if text == lower and before not in self.determiners and handle_shaped(base, self.plain_words):
+        if text == lower and before not in self.determiners and handle_shaped(base, self.plain_words, self.names):
             return "named", possessive  # "kmorales silenced the alert": a handle
         return "unknown", possessive
 
@@ -206,6 +230,18 @@ class Grammar(SubjectReader):
             after = self.tokens(tokens[index].end, tokens[index].end + 30)
             nxt = after[0] if after else None
         return nxt is not None and nxt.kind == "w" and nxt.lower in self.human_verbs
+
+    def _past_act_next(self, tokens: list[Token], index: int) -> bool:
+        """The next word is a past-tense act that is not said of systems ("sent", "approved"; not "resumed")."""
+        if index + 1 < len(tokens):
+            nxt = tokens[index + 1]
+        else:
+            after = self.tokens(tokens[index].end, tokens[index].end + 30)
+            nxt = after[0] if after else None
+        if nxt is None or nxt.kind != "w" or nxt.lower in _SYSTEM_PASTS:
+            return False
+        return nxt.lower in self.verb_forms or nxt.lower in self.human_verbs or \
+            len(nxt.lower) > 4 and nxt.lower.endswith("ed") and nxt.text.islower()
 
     def _team_like(self, tokens: list[Token], index: int) -> bool:
         """Words like 'support' or 'security' name people only when they stand alone as a subject."""
@@ -290,7 +326,7 @@ class Grammar(SubjectReader):
             lower = _POSSESSIVE.sub("", token.lower)
             if token.kind == "w" and (lower.startswith("@") or lower.endswith("@") or lower in self.names
                                       or lower in self.person_nouns or lower in self.pronouns
-                                      or token.text == lower and handle_shaped(lower, self.plain_words)):
+                                      or token.text == lower and handle_shaped(lower, self.plain_words, self.names)):
                 return True
         return phrase.cls == "named" and self._name_with_human_verb(phrase)
 

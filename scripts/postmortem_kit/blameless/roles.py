@@ -56,7 +56,8 @@ QUALIFIED_ROLES = {
                         "night-shift", "day-shift", "on-call", "senior", "junior", "lead"))
        for head in ("dispatcher", "dispatchers")},
     **{head: frozenset(("air-traffic", "traffic", "air", "flight", "ground", "approach", "tower", "financial", "shift",
-                        "duty", "train", "signal", "area", "project", "quality"))
+                        "duty", "train", "signal", "area", "project", "quality", "night", "day", "relief", "senior",
+                        "junior", "lead", "on-call", "night-shift", "day-shift"))
        for head in ("controller", "controllers")},
     **{head: frozenset(("shift", "flight", "route", "production", "maintenance", "event", "crew", "financial",
                         "release", "sprint", "project"))
@@ -65,6 +66,16 @@ QUALIFIED_ROLES = {
                         "ops", "security", "engineering", "faculty", "family", "band", "cast"))
        for head in ("member", "members")},
 }
+# Twelfth round: "-er" heads that name a person unless a software word stands before them ("the planner
+# mistyped the gate assignment", "a dispatcher routed the ticket"; not "the query planner", "the event
+# dispatcher").  Incident prose about software says which planner or dispatcher it means.
+DEFAULT_PEOPLE_ROLES = frozenset(("planner", "planners", "dispatcher", "dispatchers"))
+SOFTWARE_MODIFIERS = frozenset(("query", "event", "events", "job", "jobs", "task", "tasks", "request", "requests",
+                                "message", "messages", "thread", "threads", "cron", "workflow", "batch", "packet",
+                                "interrupt", "io", "i/o", "kernel", "async", "goroutine", "network", "route",
+                                "traffic", "capacity", "cost", "sql", "postgres", "mysql", "database", "db", "plan",
+                                "execution", "cluster", "resource", "resources", "pod", "container", "work", "signal",
+                                "action", "actions", "webhook", "notification", "alert", "alerts", "log"))
 # "PM" is a role ("the PM decided", a person noun in rules.yaml) and a time ("at 2:15 PM").
 TIME_OR_ROLE = frozenset(("pm", "am"))
 
@@ -73,6 +84,12 @@ def qualified_role(head: str, before: str | None) -> bool:
     """"the scrum master", "the pager holder", "the build cop": a person."""
     duties = QUALIFIED_ROLES.get(head)
     return duties is not None and before in duties
+
+
+def default_person_role(head: str, before: str | None, systems: frozenset[str], products: frozenset[str]) -> bool:
+    """"the planner", "a night dispatcher": a person, unless a software word says which one it is."""
+    return head in DEFAULT_PEOPLE_ROLES and (before is None or before not in SOFTWARE_MODIFIERS
+                                             and before not in systems and before not in products)
 
 
 def time_of_day(head: str, before_kind: str | None) -> bool:

@@ -238,7 +238,7 @@ def _evaluate(rule: Rule, m: re.Match, grammar: Grammar, rules: RuleSet, causes)
         return None
 
     subject: Phrase | None = None
-    objects = [span for span in (_group(m, name) for name in ("obj", "obj2", "obj3")) if span[0] >= 0]
+    objects = [span for span in (_group(m, name) for name in ("obj", "obj2", "obj3", "obj4")) if span[0] >= 0]
     if rule.subject in FAULT_SUBJECTS:
         # What the sentence is about must be a failure or a faulty artefact: "the mistake |was
         # made by|", "this one |is on|"; checked together with the object, if any.
@@ -332,7 +332,7 @@ def _may_start_with_person(grammar: Grammar, start: int, end: int) -> bool:
             continue
         base = _POSSESSIVE_END.sub("", word) if "'" in word or "’" in word else word
         if "@" in word or base in grammar.person_nouns or base in grammar.pronouns or base in grammar.weak \
-                or base in grammar.names or grammar.original[m.start(index + 1)].isupper() and index == 0 and \
+                or base in grammar.names.curated or grammar.original[m.start(index + 1)].isupper() and index == 0 and \
                 base not in grammar.not_names and base not in grammar.systems:
             return True
         if base.endswith("s") and base[:-1] in grammar.person_nouns:

@@ -71,12 +71,18 @@ _AGENT_SUFFIXES = ("er", "or", "ers", "ors")
 _ONSETS = frozenset("bl br ch cl cr dr dw fl fr gh gl gn gr kh kl kn kr ph pl pr ps qu rh sc sh sk sl sm sn sp sq "
                     "st sv sw th tr ts tw vl wh wr zh".split())
 _HANDLE_SHAPE = LazyRegex(r"[b-df-hj-np-tv-xz]{2}[a-z]{2,14}\Z")
+_VOWEL_HANDLE = LazyRegex(r"[aeiou][b-df-hj-np-tv-xz][a-z]{3,14}\Z")
 _HANDLE_ENDS = tuple("aeiouylnrstzhmk")
 _FOREIGN_NAME = LazyRegex(r"[A-ZÀ-ÖØ-Þ][a-z]*[À-ÖØ-Þà-öø-ÿ][a-zß-öø-ÿ]*\Z|[A-Z][a-z]{1,3}-[A-Z][a-z]{1,3}\Z")
 
 
-def handle_shaped(word: str, plain: frozenset[str]) -> bool:
-    """Is a lower-case word a chat handle (an initial and a surname: "kmorales", "tpatel")?"""
+def handle_shaped(word: str, plain: frozenset[str], names=None) -> bool:
+    """Is a lower-case word a chat handle (an initial and a surname: "kmorales", "tpatel")?  With
+    ``names`` (given names, curated and open), also a vowel initial joined to a given name of five
+    letters or more ("ikhalil", "amariana"): twelfth round."""
+    if names is not None and word[:1] in "aeiou" and _VOWEL_HANDLE.match(word) and word not in plain \
+            and word[1:] not in plain and word not in names and word[1:] in names:
+        return True
     if not _HANDLE_SHAPE.match(word) or word[:2] in _ONSETS or word in plain or word[1:] in plain:
         return False
     rest = word[1:]

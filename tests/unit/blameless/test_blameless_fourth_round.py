@@ -110,8 +110,10 @@ def test_false_alarm_classes_are_clean(text):
 
 def test_an_unlisted_capitalised_word_is_not_evidence_of_a_person():
     # the price of not reading products as people: an unlisted name alone is not flagged
-    assert errors("Root cause: Teodora dropped the sessions table.") == []
-    assert errors("Root cause: @teodora dropped the sessions table.")
+    # (twelfth round: "Teodora" is now in the open list of given names, so an invented word stands in)
+    assert errors("Root cause: Vantor dropped the sessions table.") == []
+    assert errors("Root cause: @vantor dropped the sessions table.")
+    assert errors("Root cause: Teodora dropped the sessions table.")
 
 
 def test_label_lists_and_cause_items_stay_linear():

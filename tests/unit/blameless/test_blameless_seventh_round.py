@@ -75,7 +75,10 @@ def test_deviation_markers_are_data_in_closed_classes():
     classes = marker_classes()
     assert {"missing_step", "contrast", "wrong_place", "timing"} <= set(classes)
     assert all(entries for entries in classes.values())
-    pattern = deviation_macro().replace("{WS}", r"[\w'’-]{1,30}")
+    from postmortem_kit.blameless.compiler import _AFTER, _after
+
+    # {AFTER:...} expanded as the compiler does (left raw, "{AFTER:the|a|an}" would read as a bare "a")
+    pattern = _AFTER.sub(lambda m: _after(m.group(1)), deviation_macro()).replace("{WS}", r"[\w'’-]{1,30}")
     assert re.compile(pattern).search("ran it in the live tenant")
     assert not re.compile(pattern).search("restarted the broker without data loss")
 
