@@ -99,6 +99,11 @@ class PagePool:
         """Whether the current window's pair waits (``may_fork`` said no): its pages are made here."""
         return self._deferred
 
+    @property
+    def finished(self) -> bool:
+        """Whether every worker page is taken (the workers are gone)."""
+        return not self._left
+
     def pids(self) -> list[int]:
         """The workers running now (for the memory count of ``site.memory``)."""
         return [worker.pid for worker in self._workers]

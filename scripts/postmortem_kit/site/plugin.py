@@ -81,6 +81,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.memo = None
         self.shells = None  # the theme's page shell per layout (site.page_shell), one build at a time
         self.search = None  # the search index being written (search_shards.ShardRunner), Pagefind only
+        self.page_order = None  # the pages in MkDocs' order when the listings are written last (_listings_last)
+        self.search_left = 0  # indexed pages not written yet in this build
 
     def on_startup(self, *, command, dirty, **kwargs):
         # Defining on_startup keeps this plugin instance for all the builds of one `mkdocs serve`,
@@ -99,6 +101,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
                      "material's built-in search is used")
             self.options = replace(self.options, search=search_index.BUILTIN)
         self.pages, self.full_content = {}, {}
+        self.page_order, self.search_left = None, 0
         self._close_search()
         if self._pagefind():
             self.search = search_shards.ShardRunner(config.site_dir, self.options.search_shard_pages,
@@ -212,6 +215,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
 
     @event_priority(-100)
     def on_page_context(self, context, page, config, nav, **kwargs):
+        if self.page_order is not None:
+            context["pages"] = self.page_order  # as MkDocs gives it, whatever the order of writing
         uri = page.file.src_uri
         if isinstance(page, GeneratedPage) and uri in self.pages:
             if self.pool is not None and self.pool.covers(uri):
@@ -249,7 +254,15 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         from postmortem_kit.textsafety import clean_document
 
         output = clean_document(output, page.content)
+        if self.search is not None and not self.search_left and (self.pool is None or self.pool.finished):
+            try:  # every indexed page is written and the workers are gone: Pagefind takes their core
+                self.search.run_beside_last_pages()
+            except search_index.SearchIndexError as error:
+                from mkdocs.exceptions import PluginError
+
+                raise PluginError(str(error)) from None
         if self.search is not None and self.pages[page.file.src_uri].search:
+            self.search_left -= 1
             try:
                 # while a window's workers wait for a run (page_pool), the next run waits for them
                 output = self.search.add(output, page.file.dest_uri, start=self.pool is None or not self.pool.waiting,
@@ -302,6 +315,10 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.shells.install()
         self._close_pool()
         self._close_page_files()
+        if self._pagefind() and not self.serving and not self.dirty:
+            self._listings_last(files)
+        self.search_left = sum(1 for file in files.documentation_pages()
+                               if file.src_uri in self.pages and self.pages[file.src_uri].search)
         if not self.serving and not self.dirty:  # every page is read: fork the page workers
             # incident pages only: a listing page reads the listing caches of the build process (its rows
             # and lesson blocks), which a worker would build again in its own memory
@@ -315,6 +332,26 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
                 self.page_files = PageFiles.start([file.abs_dest_path for file in files.documentation_pages()
                                                    if file.src_uri in self.pages])
         return env
+
+    def _listings_last(self, files) -> None:
+        """Write the incident pages first and the listings after them (MkDocs writes the pages in
+        the order of ``files``; its navigation, made before, is unchanged).  The page workers then
+        make incident pages from the first page written (they would otherwise wait, a few pages
+        ahead, while this process made the listings), and once the last incident page is written
+        and the workers are gone, the search shards are indexed beside the listings
+        (``ShardRunner.run_beside_last_pages``) instead of after the last page.  Templates given
+        ``pages`` (the sitemap) still get MkDocs' order (``page_order``)."""
+        self.page_order = files.documentation_pages()
+        for file in self.page_order:
+            spec = self.pages.get(file.src_uri)
+            if spec is not None and not spec.digest:
+                files.remove(file)
+                files.append(file)
+
+    def on_template_context(self, context, template_name, config, **kwargs):
+        if self.page_order is not None:
+            context["pages"] = self.page_order  # the sitemap lists the pages in MkDocs' order
+        return context
 
     def on_build_error(self, error, **kwargs):
         self._close_pool(kill=True)
