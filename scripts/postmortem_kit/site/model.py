@@ -80,6 +80,9 @@ class Incident:
     kept: bytes = field(default=b"", repr=False)  # the KEPT sections, packed (a tenth of their size as objects)
     full: dict[str, Any] | None = field(default=None, repr=False)  # set on an unpacked() copy
     digest: str = ""  # of the mapping: equal digests, equal pages
+    # The bag of words of similar incidents (similarity.incident_terms), worked out by the forked
+    # reader that read the file; None: similar_incidents works it out (and drops it once used).
+    terms: Any = field(default=None, repr=False, compare=False)
 
     @property
     def data(self) -> dict[str, Any]:
@@ -145,15 +148,17 @@ class LoadCache:
         self.parsed = 0
 
 
-def load_incidents(directory: Path, *, publish_drafts: bool = False,
-                   cache: LoadCache | None = None) -> tuple[list[Incident], list[Problem], int]:
-    """The incidents to publish (newest first), the problems found, and how many drafts were left out."""
+def load_incidents(directory: Path, *, publish_drafts: bool = False, cache: LoadCache | None = None,
+                   terms: bool = False) -> tuple[list[Incident], list[Problem], int]:
+    """The incidents to publish (newest first), the problems found, and how many drafts were left out.
+    ``terms``: the forked readers also work out each incident's bag of words for similar incidents
+    (``Incident.terms``), in parallel, instead of the build process after reading."""
     incidents: list[Incident] = []
     problems: list[Problem] = []
     seen: dict[str, Path] = {}
     drafts_skipped = 0
     paths = incident_files(directory)
-    outcomes = _read_forked(paths) if cache is None else None
+    outcomes = _read_forked(paths, terms) if cache is None else None
     for number, path in enumerate(paths):
         outcome = outcomes[number] if outcomes is not None else _cached_read(path, cache)
         if isinstance(outcome, Problem):
@@ -177,15 +182,17 @@ def load_incidents(directory: Path, *, publish_drafts: bool = False,
     return incidents, problems, drafts_skipped
 
 
-def _read_forked(paths: list[Path]) -> list | None:
+def _read_forked(paths: list[Path], terms: bool = False) -> list | None:
     """Every file's outcome, read by ``READERS`` forked processes (``site.forking``), in order; None
-    (read them in this process) for a few files, without ``fork``, or if a reader fails."""
+    (read them in this process) for a few files, without ``fork``, or if a reader fails.  ``terms``:
+    each incident read comes with its bag of words for similar incidents."""
     from postmortem_kit.site import forking
 
     if len(paths) < MIN_FORKED or not forking.can_fork() or (os.cpu_count() or 1) < 2:
         return None
     try:
-        workers = forking.start(READERS, [paths[number::READERS] for number in range(READERS)], _read)
+        workers = forking.start(READERS, [paths[number::READERS] for number in range(READERS)],
+                                _read_with_terms if terms else _read)
     except OSError:
         return None
     try:
@@ -200,6 +207,16 @@ def _read_forked(paths: list[Path]) -> list | None:
         return None
     forking.finish(workers)
     return outcomes
+
+
+def _read_with_terms(path: Path):
+    """``_read``, and an incident's bag of words for similar incidents (in a forked reader)."""
+    from postmortem_kit.site.similarity import incident_terms
+
+    outcome = _read(path)
+    if isinstance(outcome, tuple):
+        outcome[3].terms = incident_terms(outcome[3])
+    return outcome
 
 
 def _cached_read(path: Path, cache: LoadCache | None):

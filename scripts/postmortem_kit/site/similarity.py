@@ -65,9 +65,17 @@ def incident_text(incident: Incident) -> Iterable[str]:
     yield labels
 
 
+def incident_terms(incident: Incident) -> Counter[str]:
+    """An incident's bag of words (``similar_incidents``; the forked readers work it out ahead,
+    ``Incident.terms``)."""
+    return Counter(tokens(" ".join(incident_text(incident))))
+
+
 def similar_incidents(incidents: list[Incident], limit: int = 3) -> dict[str, list[tuple[Incident, float]]]:
     """For each incident id, up to ``limit`` earlier incidents with their similarity (0..1), best first."""
-    bags = [Counter(tokens(" ".join(incident_text(incident)))) for incident in incidents]
+    bags = [incident.terms if incident.terms is not None else incident_terms(incident) for incident in incidents]
+    for incident in incidents:  # used once: not kept for the rest of the build
+        incident.terms = None
     count = len(incidents)
     document_frequency: Counter[str] = Counter()
     for bag in bags:
