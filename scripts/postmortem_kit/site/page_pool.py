@@ -74,15 +74,21 @@ class PagePool:
 
     @classmethod
     def start(cls, uris: list[str], make: Callable[[str], Body], count: int = WORKERS,
-              may_fork: Callable[[bool], bool] | None = None) -> PagePool | None:
+              may_fork: Callable[[bool], bool] | None = None, tail: int = 0) -> PagePool | None:
         """A pool making ``uris`` (in write order), or None: then make them in-process.  ``may_fork``
         is asked before each later pair is forked (``may_fork(False)``): while it says no (the search
         index is using the other core and the memory the workers would take), the window's pages
-        are made in this process, and it is asked again at each page (``may_fork(True)``)."""
+        are made in this process, and it is asked again at each page (``may_fork(True)``).  The last
+        ``tail`` pages of ``uris`` are left to this process: the workers are gone before them (the
+        plugin then has the search index written beside them)."""
         count = min(count, os.cpu_count() or 1)
         if count < 2 or len(uris) < MIN_PAGES or not forking.can_fork():
             return None
-        given = [uri for index, uri in enumerate(uris) if not MAIN_EVERY or index % MAIN_EVERY != MAIN_EVERY - 1]
+        kept = len(uris) - max(0, min(tail, len(uris)))
+        given = [uri for index, uri in enumerate(uris[:kept])
+                 if not MAIN_EVERY or index % MAIN_EVERY != MAIN_EVERY - 1]
+        if not given:
+            return None
         pool = cls([given[at:at + WINDOW] for at in range(0, len(given), WINDOW)], make, count, may_fork)
         try:
             pool._open(0)

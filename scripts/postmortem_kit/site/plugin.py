@@ -57,6 +57,10 @@ PACKAGE = Path(__file__).resolve().parent
 OVERRIDES = PACKAGE / "overrides"
 SEARCH_OVERRIDES = PACKAGE / "search_overrides"  # the header's search box, answered by Pagefind
 ASSETS = PACKAGE / "docs"
+# Relative CPU costs that size the build process's tail of incident pages (PostmortemsPlugin._tail),
+# measured at 10,000 incidents (site-scale.md, "Pagefind beside the last pages"): Pagefind per indexed
+# page, the build process per listing page, and per incident page it makes and writes alone.
+TAIL_COSTS = (1.9, 11.0, 2.6)
 # the pages listed in an automatic nav; the others (one per incident, tag, filter) are reachable by links
 IN_NAV = {where.HOME, where.INCIDENTS, where.LESSONS, where.ANALYTICS, where.SERVICES, where.TAGS}
 
@@ -254,9 +258,9 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         from postmortem_kit.textsafety import clean_document
 
         output = clean_document(output, page.content)
-        if self.search is not None and not self.search_left and (self.pool is None or self.pool.finished):
-            try:  # every indexed page is written and the workers are gone: Pagefind takes their core
-                self.search.run_beside_last_pages()
+        if self.search is not None and (self.pool is None or self.pool.finished):
+            try:  # the workers are gone: Pagefind takes their core for the shards written
+                self.search.run_beside(last=not self.search_left)
             except search_index.SearchIndexError as error:
                 from mkdocs.exceptions import PluginError
 
@@ -326,12 +330,25 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
                     if isinstance(file.page, GeneratedPage) and self.pages.get(file.src_uri) is not None
                     and self.pages[file.src_uri].digest]
             self.made_waiting, self.files_made_ahead = 0, None
-            self.pool = PagePool.start(uris, self._body, may_fork=self._may_fork)
+            self.pool = PagePool.start(uris, self._body, may_fork=self._may_fork, tail=self._tail(uris, files))
             self.worker_pages = self.pool.size if self.pool is not None else 0
             if self.pool is not None:  # the pages' folders and files, created ahead of MkDocs
                 self.page_files = PageFiles.start([file.abs_dest_path for file in files.documentation_pages()
                                                    if file.src_uri in self.pages])
         return env
+
+    def _tail(self, uris: list[str], files) -> int:
+        """How many of the last incident pages (``uris``, write order) the build process makes itself,
+        the page workers gone, while Pagefind indexes the shards already written on the other core
+        (``PagePool.start``): so many that this process's pages and listings take about as long as
+        Pagefind's runs over every indexed page (``TAIL_COSTS``).  0 without Pagefind, with
+        ``search_overlap`` (its own schedule) or when the listings are not written last."""
+        if self.search is None or self.search.background or self.page_order is None:
+            return 0
+        pagefind, listing, page = TAIL_COSTS
+        listings = sum(1 for file in files.documentation_pages()
+                       if file.src_uri in self.pages and not self.pages[file.src_uri].digest)
+        return max(0, min(len(uris), round((self.search_left * pagefind - listings * listing) / page)))
 
     def _listings_last(self, files) -> None:
         """Write the incident pages first and the listings after them (MkDocs writes the pages in
