@@ -7,9 +7,10 @@ processes and hands them the incident pages round-robin in the order MkDocs will
 each sends back ``(content, toc tokens)`` and the plugin's ``on_page_context`` takes a page's
 body from its worker (``take``) instead of making it.
 
-* The build process makes every fourth incident page (``MAIN_EVERY``) and the listing pages
-  (they read its listing caches), and writes every page (theme shell, final clean, file); the
-  workers make the other incident pages.
+* The build process makes every fourth incident page (``MAIN_EVERY``), the last ``tail`` ones
+  (the plugin has Pagefind index the shards beside them once the workers are gone) and the
+  listing pages (they read its listing caches), and writes every page (theme shell, final clean,
+  file); the workers make the other incident pages.
 * A fresh pair of workers is forked for every ``WINDOW`` pages: a worker's memory stays shared
   with the build process only until the worker touches it (a reference count is a write), and
   after a few thousand pages it has touched most of the incidents.

@@ -22,11 +22,15 @@ instance:
 * ``on_post_page`` sanitises what the theme put around the body in its content ``<article>``, and
   drops a ``GeneratedPage``'s body once written;
 * ``on_post_page`` also notes each incident page for the Pagefind index, which is written in
-  shards (``search_shards.ShardRunner``), each shard's run started while the next pages are written;
+  shards (``search_shards.ShardRunner``), each shard's run started once the page workers are gone
+  (``ShardRunner.run_beside``: the build process then makes the last incident pages and the
+  listings itself, ``_tail``) or, with ``search_overlap``, while the next pages are written;
 * ``on_post_build`` waits for the last runs and writes the search manifest (material's own index is
   left empty unless the ``search`` option is ``builtin``);
-* ``on_env`` / ``on_serve``: no template re-checks per page in a build, the page workers forked
-  (``site.page_pool``) and the pages' folders and files made ahead (``site.page_files``);
+* ``on_env`` / ``on_serve``: no template re-checks per page in a build, the incident pages put
+  before the listings in the order of writing (``_listings_last``; ``on_template_context`` gives
+  the sitemap MkDocs' order), the page workers forked (``site.page_pool``) and the pages' folders
+  and files made ahead (``site.page_files``);
   ``mkdocs serve`` rebuilds when an incident file (or the status file) changes.
 
 A file that cannot be used is reported as one warning line with its path and position and left
@@ -60,7 +64,7 @@ ASSETS = PACKAGE / "docs"
 # Relative CPU costs that size the build process's tail of incident pages (PostmortemsPlugin._tail),
 # measured at 10,000 incidents (site-scale.md, "Pagefind beside the last pages"): Pagefind per indexed
 # page, the build process per listing page, and per incident page it makes and writes alone.
-TAIL_COSTS = (1.9, 11.0, 2.6)
+TAIL_COSTS = (1.9, 14.0, 2.8)
 # the pages listed in an automatic nav; the others (one per incident, tag, filter) are reachable by links
 IN_NAV = {where.HOME, where.INCIDENTS, where.LESSONS, where.ANALYTICS, where.SERVICES, where.TAGS}
 
