@@ -80,8 +80,8 @@ class Incident:
     kept: bytes = field(default=b"", repr=False)  # the KEPT sections, packed (a tenth of their size as objects)
     full: dict[str, Any] | None = field(default=None, repr=False)  # set on an unpacked() copy
     digest: str = ""  # of the mapping: equal digests, equal pages
-    # The bag of words of similar incidents (similarity.incident_terms), worked out by the forked
-    # reader that read the file; None: similar_incidents works it out (and drops it once used).
+    # The words of similar incidents, one string (similarity.incident_terms), worked out by the
+    # forked reader that read the file; None: similar_incidents works them out (it drops them once used).
     terms: Any = field(default=None, repr=False, compare=False)
 
     @property
@@ -151,7 +151,7 @@ class LoadCache:
 def load_incidents(directory: Path, *, publish_drafts: bool = False, cache: LoadCache | None = None,
                    terms: bool = False) -> tuple[list[Incident], list[Problem], int]:
     """The incidents to publish (newest first), the problems found, and how many drafts were left out.
-    ``terms``: the forked readers also work out each incident's bag of words for similar incidents
+    ``terms``: the forked readers also work out each incident's words for similar incidents
     (``Incident.terms``), in parallel, instead of the build process after reading."""
     incidents: list[Incident] = []
     problems: list[Problem] = []
@@ -185,7 +185,7 @@ def load_incidents(directory: Path, *, publish_drafts: bool = False, cache: Load
 def _read_forked(paths: list[Path], terms: bool = False) -> list | None:
     """Every file's outcome, read by ``READERS`` forked processes (``site.forking``), in order; None
     (read them in this process) for a few files, without ``fork``, or if a reader fails.  ``terms``:
-    each incident read comes with its bag of words for similar incidents."""
+    each incident read comes with its words for similar incidents."""
     from postmortem_kit.site import forking
 
     if len(paths) < MIN_FORKED or not forking.can_fork() or (os.cpu_count() or 1) < 2:
@@ -210,7 +210,7 @@ def _read_forked(paths: list[Path], terms: bool = False) -> list | None:
 
 
 def _read_with_terms(path: Path):
-    """``_read``, and an incident's bag of words for similar incidents (in a forked reader)."""
+    """``_read``, and an incident's words for similar incidents (in a forked reader)."""
     from postmortem_kit.site.similarity import incident_terms
 
     outcome = _read(path)

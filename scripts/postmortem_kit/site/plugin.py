@@ -358,10 +358,10 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         """Write the incident pages first and the listings after them (MkDocs writes the pages in
         the order of ``files``; its navigation, made before, is unchanged).  The page workers then
         make incident pages from the first page written (they would otherwise wait, a few pages
-        ahead, while this process made the listings), and once the last incident page is written
-        and the workers are gone, the search shards are indexed beside the listings
-        (``ShardRunner.run_beside_last_pages``) instead of after the last page.  Templates given
-        ``pages`` (the sitemap) still get MkDocs' order (``page_order``)."""
+        ahead, while this process made the listings), and once the workers are gone the search
+        shards are indexed beside the last incident pages (``_tail``) and the listings
+        (``ShardRunner.run_beside``) instead of after the last page.  Templates given ``pages``
+        (the sitemap) still get MkDocs' order (``page_order``)."""
         self.page_order = files.documentation_pages()
         for file in self.page_order:
             spec = self.pages.get(file.src_uri)
