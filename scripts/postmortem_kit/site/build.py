@@ -40,8 +40,7 @@ def generate_site(options: SiteOptions, *, repo_url: str | None = None, edit_url
     if not options.incidents_dir.is_dir():
         problems.append(f"{options.incidents_dir}: incident directory not found (postmortems plugin option `dir`)")
     incidents, file_problems, drafts_skipped = load_incidents(options.incidents_dir,
-                                                              publish_drafts=options.publish_drafts, cache=cache,
-                                                              terms=bool(options.similar))
+                                                              publish_drafts=options.publish_drafts, cache=cache)
     problems.extend(str(problem) for problem in file_problems)
     status, status_problem = load_status(options.followups_status) if options.followups_status else (EMPTY, None)
     if status_problem:

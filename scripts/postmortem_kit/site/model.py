@@ -80,9 +80,6 @@ class Incident:
     kept: bytes = field(default=b"", repr=False)  # the KEPT sections, packed (a tenth of their size as objects)
     full: dict[str, Any] | None = field(default=None, repr=False)  # set on an unpacked() copy
     digest: str = ""  # of the mapping: equal digests, equal pages
-    # The words of similar incidents, one string (similarity.incident_terms), worked out by the
-    # forked reader that read the file; None: similar_incidents works them out (it drops them once used).
-    terms: Any = field(default=None, repr=False, compare=False)
 
     @property
     def data(self) -> dict[str, Any]:
@@ -148,17 +145,15 @@ class LoadCache:
         self.parsed = 0
 
 
-def load_incidents(directory: Path, *, publish_drafts: bool = False, cache: LoadCache | None = None,
-                   terms: bool = False) -> tuple[list[Incident], list[Problem], int]:
-    """The incidents to publish (newest first), the problems found, and how many drafts were left out.
-    ``terms``: the forked readers also work out each incident's words for similar incidents
-    (``Incident.terms``), in parallel, instead of the build process after reading."""
+def load_incidents(directory: Path, *, publish_drafts: bool = False,
+                   cache: LoadCache | None = None) -> tuple[list[Incident], list[Problem], int]:
+    """The incidents to publish (newest first), the problems found, and how many drafts were left out."""
     incidents: list[Incident] = []
     problems: list[Problem] = []
     seen: dict[str, Path] = {}
     drafts_skipped = 0
     paths = incident_files(directory)
-    outcomes = _read_forked(paths, terms) if cache is None else None
+    outcomes = _read_forked(paths) if cache is None else None
     for number, path in enumerate(paths):
         outcome = outcomes[number] if outcomes is not None else _cached_read(path, cache)
         if isinstance(outcome, Problem):
@@ -182,17 +177,15 @@ def load_incidents(directory: Path, *, publish_drafts: bool = False, cache: Load
     return incidents, problems, drafts_skipped
 
 
-def _read_forked(paths: list[Path], terms: bool = False) -> list | None:
+def _read_forked(paths: list[Path]) -> list | None:
     """Every file's outcome, read by ``READERS`` forked processes (``site.forking``), in order; None
-    (read them in this process) for a few files, without ``fork``, or if a reader fails.  ``terms``:
-    each incident read comes with its words for similar incidents."""
+    (read them in this process) for a few files, without ``fork``, or if a reader fails."""
     from postmortem_kit.site import forking
 
     if len(paths) < MIN_FORKED or not forking.can_fork() or (os.cpu_count() or 1) < 2:
         return None
     try:
-        workers = forking.start(READERS, [paths[number::READERS] for number in range(READERS)],
-                                _read_with_terms if terms else _read)
+        workers = forking.start(READERS, [paths[number::READERS] for number in range(READERS)], _read)
     except OSError:
         return None
     try:
@@ -207,16 +200,6 @@ def _read_forked(paths: list[Path], terms: bool = False) -> list | None:
         return None
     forking.finish(workers)
     return outcomes
-
-
-def _read_with_terms(path: Path):
-    """``_read``, and an incident's words for similar incidents (in a forked reader)."""
-    from postmortem_kit.site.similarity import incident_terms
-
-    outcome = _read(path)
-    if isinstance(outcome, tuple):
-        outcome[3].terms = incident_terms(outcome[3])
-    return outcome
 
 
 def _cached_read(path: Path, cache: LoadCache | None):

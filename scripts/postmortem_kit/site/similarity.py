@@ -65,20 +65,9 @@ def incident_text(incident: Incident) -> Iterable[str]:
     yield labels
 
 
-def incident_terms(incident: Incident) -> str:
-    """An incident's words for ``similar_incidents``, in order, one string (the forked readers work
-    them out ahead, ``Incident.terms``: one object an incident, so the build process's memory is
-    not left fragmented by thousands of small ones once they are dropped)."""
-    return " ".join(tokens(" ".join(incident_text(incident))))
-
-
 def similar_incidents(incidents: list[Incident], limit: int = 3) -> dict[str, list[tuple[Incident, float]]]:
     """For each incident id, up to ``limit`` earlier incidents with their similarity (0..1), best first."""
-    # a token holds no space (_WORD), so splitting the string gives the same words in the same order
-    bags = [Counter((incident.terms if incident.terms is not None else incident_terms(incident)).split())
-            for incident in incidents]
-    for incident in incidents:  # used once: not kept for the rest of the build
-        incident.terms = None
+    bags = [Counter(tokens(" ".join(incident_text(incident)))) for incident in incidents]
     count = len(incidents)
     document_frequency: Counter[str] = Counter()
     for bag in bags:

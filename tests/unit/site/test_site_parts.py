@@ -325,25 +325,3 @@ def test_generated_incidents_pass_postmortem_check(tmp_path, run_cli):
     code, out, err = run_cli("check", str(tmp_path))
     assert code == 0, out + err
     assert "80 files checked: 0 errors, 0 warnings" in err
-
-
-def test_the_readers_bags_of_words_give_the_same_similar_incidents(tmp_path, monkeypatch):
-    """Bags of words worked out by the forked readers (Incident.terms) give the similar incidents
-    the build process works out from the incidents alone, and are dropped once used."""
-    from postmortem_kit.site import forking, model
-    from postmortem_kit.site.model import load_incidents
-    from postmortem_kit.site.similarity import similar_incidents
-    from support.incident_factory import write_incidents
-
-    write_incidents(tmp_path, 60, seed=5)
-    monkeypatch.setattr(model, "MIN_FORKED", 1)
-    read, _, _ = load_incidents(tmp_path, terms=True)
-    if forking.can_fork():
-        assert all(incident.terms is not None for incident in read)
-    plain_read, _, _ = load_incidents(tmp_path)
-    assert all(incident.terms is None for incident in plain_read)
-    with_terms, without = similar_incidents(read), similar_incidents(plain_read)
-    assert all(incident.terms is None for incident in read)
-    assert {key: [(other.id, score) for other, score in value] for key, value in with_terms.items()} == \
-        {key: [(other.id, score) for other, score in value] for key, value in without.items()}
-    assert any(with_terms.values())
