@@ -240,3 +240,30 @@ def test_a_failing_pagefind_run_stops_the_build_with_one_clear_line(tmp_path, in
             except OSError:
                 continue
             assert str(tmp_path / "site").encode() not in command
+
+
+def test_the_listings_written_last_and_the_build_process_tail_keep_the_site_and_index(tmp_path, incidents,
+                                                                                       monkeypatch, forks, caplog):
+    """The incident pages are written first and the listings last; the last incident pages are
+    made by the build process once the workers are gone (``PagePool.start(tail=...)``), and the
+    shards written by then are indexed beside them: the same files and bundles as a build that
+    makes every page in-process, and the sitemap in MkDocs' order (home first)."""
+    from postmortem_kit.site import plugin as plugin_module
+
+    monkeypatch.setattr(page_pool, "MIN_PAGES", 10 ** 9)
+    monkeypatch.setattr(model, "MIN_FORKED", 10 ** 9)
+    site_build(tmp_path, incidents, "in-process", search_shard_pages=5)
+    monkeypatch.setattr(page_pool, "MIN_PAGES", 1)
+    monkeypatch.setattr(page_pool, "WINDOW", 7)
+    monkeypatch.setattr(page_pool.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(plugin_module, "TAIL_COSTS", (1.9, 0.0, 2.6))  # a tail of 27 of the 37 incident pages
+    caplog.set_level(logging.INFO)
+    plugin = site_build(tmp_path, incidents, "tail", search_shard_pages=5)
+    assert 0 < plugin.worker_pages < 10 and forks
+    tail, alone = tmp_path / "tail", tmp_path / "in-process"
+    assert tree(tail) == tree(alone)
+    assert bundle_contents(tail) == bundle_contents(alone)
+    logged = [record.getMessage() for record in caplog.records if "search index of" in record.getMessage()]
+    assert "(8 bundle(s), 0 run(s) started while" not in logged[-1]  # runs went beside the last pages
+    sitemap = (tail / "sitemap.xml").read_text(encoding="utf-8")
+    assert sitemap.index("<loc>https://lessons.example.org/team/</loc>") < sitemap.index("/incidents/INC-")

@@ -7,9 +7,10 @@ processes and hands them the incident pages round-robin in the order MkDocs will
 each sends back ``(content, toc tokens)`` and the plugin's ``on_page_context`` takes a page's
 body from its worker (``take``) instead of making it.
 
-* The build process makes every fourth incident page (``MAIN_EVERY``) and the listing pages
-  (they read its listing caches), and writes every page (theme shell, final clean, file); the
-  workers make the other incident pages.
+* The build process makes every fourth incident page (``MAIN_EVERY``), the last ``tail`` ones
+  (the plugin has Pagefind index the shards beside them once the workers are gone) and the
+  listing pages (they read its listing caches), and writes every page (theme shell, final clean,
+  file); the workers make the other incident pages.
 * A fresh pair of workers is forked for every ``WINDOW`` pages: a worker's memory stays shared
   with the build process only until the worker touches it (a reference count is a write), and
   after a few thousand pages it has touched most of the incidents.
@@ -74,15 +75,21 @@ class PagePool:
 
     @classmethod
     def start(cls, uris: list[str], make: Callable[[str], Body], count: int = WORKERS,
-              may_fork: Callable[[bool], bool] | None = None) -> PagePool | None:
+              may_fork: Callable[[bool], bool] | None = None, tail: int = 0) -> PagePool | None:
         """A pool making ``uris`` (in write order), or None: then make them in-process.  ``may_fork``
         is asked before each later pair is forked (``may_fork(False)``): while it says no (the search
         index is using the other core and the memory the workers would take), the window's pages
-        are made in this process, and it is asked again at each page (``may_fork(True)``)."""
+        are made in this process, and it is asked again at each page (``may_fork(True)``).  The last
+        ``tail`` pages of ``uris`` are left to this process: the workers are gone before them (the
+        plugin then has the search index written beside them)."""
         count = min(count, os.cpu_count() or 1)
         if count < 2 or len(uris) < MIN_PAGES or not forking.can_fork():
             return None
-        given = [uri for index, uri in enumerate(uris) if not MAIN_EVERY or index % MAIN_EVERY != MAIN_EVERY - 1]
+        kept = len(uris) - max(0, min(tail, len(uris)))
+        given = [uri for index, uri in enumerate(uris[:kept])
+                 if not MAIN_EVERY or index % MAIN_EVERY != MAIN_EVERY - 1]
+        if not given:
+            return None
         pool = cls([given[at:at + WINDOW] for at in range(0, len(given), WINDOW)], make, count, may_fork)
         try:
             pool._open(0)
@@ -98,6 +105,11 @@ class PagePool:
     def waiting(self) -> bool:
         """Whether the current window's pair waits (``may_fork`` said no): its pages are made here."""
         return self._deferred
+
+    @property
+    def finished(self) -> bool:
+        """Whether every worker page is taken (the workers are gone)."""
+        return not self._left
 
     def pids(self) -> list[int]:
         """The workers running now (for the memory count of ``site.memory``)."""

@@ -119,6 +119,7 @@ class ShardRunner:
         self._command: list[str] | None = None
         self.run_seconds = 0.0  # summed wall time of the Pagefind runs
         self.started_early = 0  # runs started before ``finish`` (while pages were still being written)
+        self._sealed = False  # every indexed page noted and its shard queued (``run_beside``)
         self.held_mb = 0.0  # the most the build's processes held (PSS, MB) when measured
         self._held_now: float | None = None  # at the last measurement
 
@@ -203,6 +204,32 @@ class ShardRunner:
             return False
         held = self._held_now if between else self.held_mb
         return held + HEADROOM_MB + pagefind_mb(pages) <= self.memory_mb
+
+    def run_beside(self, last: bool) -> None:
+        """The page workers are gone (or were never forked) and the build process makes and writes
+        the pages left: every shard whose pages are all written is indexed now, one run at a time,
+        each when this process's PSS now (read at most every ``CHECK_SECONDS``) plus the run's
+        estimate fit in ``memory_mb``, so Pagefind has the core the workers left.  ``last``: every
+        indexed page is written (this is called from a later page's ``on_post_page``), so the last
+        shards are queued too.  What has not started when the last page is written runs in
+        ``finish``, as before: the same shards whatever the timing."""
+        if last and not self._sealed:
+            self._sealed = True
+            for shard in (self._full, self._shard):
+                if shard is not None and shard.pages:
+                    self._queue_shard(shard)
+            self._full, self._shard = None, None
+        if self._run is not None and self._run.process.poll() is not None:
+            self._collect()
+            self._remove_trash()  # tmpfs: quick
+        if self._run is not None or not self._queue or self.memory_mb is None:
+            return
+        if time.monotonic() >= self._next_check:
+            self._measure()
+        pages = len(self._queue[0][1].pages)
+        if self._held_now is not None and self._held_now + HEADROOM_MB + pagefind_mb(pages) <= self.memory_mb:
+            self._start(*self._queue.pop(0))
+            self.started_early += 1
 
     def finish(self) -> IndexResult:
         """Queue the last shards, wait for every run, write the manifest (every page is written)."""
