@@ -33,7 +33,10 @@ def main() -> int:
     if not args.incidents.is_dir():
         write_incidents(args.incidents, 300, status="mixed")
     from postmortem_kit.site import model, page_pool
-    from postmortem_kit.site import plugin as site_plugin
+    try:  # where the checkout keeps the tail's costs (site.write_order since 2026-12-07), if anywhere
+        from postmortem_kit.site import write_order as site_plugin
+    except ImportError:
+        from postmortem_kit.site import plugin as site_plugin
 
     model.MIN_FORKED, page_pool.MIN_PAGES, page_pool.WINDOW = 1, 1, 37
     if args.tail and hasattr(site_plugin, "TAIL_COSTS"):

@@ -248,7 +248,7 @@ def test_the_listings_written_last_and_the_build_process_tail_keep_the_site_and_
     made by the build process once the workers are gone (``PagePool.start(tail=...)``), and the
     shards written by then are indexed beside them: the same files and bundles as a build that
     makes every page in-process, and the sitemap in MkDocs' order (home first)."""
-    from postmortem_kit.site import plugin as plugin_module
+    from postmortem_kit.site import write_order
 
     monkeypatch.setattr(page_pool, "MIN_PAGES", 10 ** 9)
     monkeypatch.setattr(model, "MIN_FORKED", 10 ** 9)
@@ -256,7 +256,7 @@ def test_the_listings_written_last_and_the_build_process_tail_keep_the_site_and_
     monkeypatch.setattr(page_pool, "MIN_PAGES", 1)
     monkeypatch.setattr(page_pool, "WINDOW", 7)
     monkeypatch.setattr(page_pool.os, "cpu_count", lambda: 2)
-    monkeypatch.setattr(plugin_module, "TAIL_COSTS", (1.9, 0.0, 2.6))  # a tail of 27 of the 37 incident pages
+    monkeypatch.setattr(write_order, "TAIL_COSTS", (1.9, 0.0, 2.6))  # a tail of 27 of the 37 incident pages
     caplog.set_level(logging.INFO)
     plugin = site_build(tmp_path, incidents, "tail", search_shard_pages=5)
     assert 0 < plugin.worker_pages < 10 and forks

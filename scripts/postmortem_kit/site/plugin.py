@@ -24,11 +24,11 @@ instance:
 * ``on_post_page`` also notes each incident page for the Pagefind index, which is written in
   shards (``search_shards.ShardRunner``), each shard's run started once the page workers are gone
   (``ShardRunner.run_beside``: the build process then makes the last incident pages and the
-  listings itself, ``_tail``) or, with ``search_overlap``, while the next pages are written;
+  listings itself, ``site.write_order``) or, with ``search_overlap``, while the next pages are written;
 * ``on_post_build`` waits for the last runs and writes the search manifest (material's own index is
   left empty unless the ``search`` option is ``builtin``);
 * ``on_env`` / ``on_serve``: no template re-checks per page in a build, the incident pages put
-  before the listings in the order of writing (``_listings_last``; ``on_template_context`` gives
+  before the listings in the order of writing (``site.write_order``; ``on_template_context`` gives
   the sitemap MkDocs' order), the page workers forked (``site.page_pool``) and the pages' folders
   and files made ahead (``site.page_files``);
   ``mkdocs serve`` rebuilds when an incident file (or the status file) changes.
@@ -47,7 +47,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
 from postmortem_kit.site import links as where
-from postmortem_kit.site import search_index, search_shards
+from postmortem_kit.site import search_index, search_shards, write_order
 from postmortem_kit.site.generated_page import GeneratedPage, MadeCache, MarkdownMemo
 from postmortem_kit.site.options import PostmortemsConfig, SiteOptions, site_options
 from postmortem_kit.site.page_files import PageFiles
@@ -61,10 +61,6 @@ PACKAGE = Path(__file__).resolve().parent
 OVERRIDES = PACKAGE / "overrides"
 SEARCH_OVERRIDES = PACKAGE / "search_overrides"  # the header's search box, answered by Pagefind
 ASSETS = PACKAGE / "docs"
-# Relative CPU costs that size the build process's tail of incident pages (PostmortemsPlugin._tail),
-# measured at 10,000 incidents (site-scale.md, "Pagefind beside the last pages"): Pagefind per indexed
-# page, the build process per listing page, and per incident page it makes and writes alone.
-TAIL_COSTS = (1.9, 14.0, 2.8)
 # the pages listed in an automatic nav; the others (one per incident, tag, filter) are reachable by links
 IN_NAV = {where.HOME, where.INCIDENTS, where.LESSONS, where.ANALYTICS, where.SERVICES, where.TAGS}
 
@@ -89,7 +85,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.memo = None
         self.shells = None  # the theme's page shell per layout (site.page_shell), one build at a time
         self.search = None  # the search index being written (search_shards.ShardRunner), Pagefind only
-        self.page_order = None  # the pages in MkDocs' order when the listings are written last (_listings_last)
+        self.page_order = None  # the pages in MkDocs' order when the listings are written last (write_order.listings_last)
         self.search_left = 0  # indexed pages not written yet in this build
 
     def on_startup(self, *, command, dirty, **kwargs):
@@ -247,7 +243,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
 
     def _body(self, uri: str):
         """A generated page's body, table of contents and, for a page Pagefind indexes, the body
-        without its blocks left out of the index (``search_shards.search_document``), else None
+        without its blocks left out of the index (``shard_files.search_document``), else None
         (in a page worker, or in-process)."""
         from postmortem_kit.textsafety import clean_content
 
@@ -324,7 +320,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self._close_pool()
         self._close_page_files()
         if self._pagefind() and not self.serving and not self.dirty:
-            self._listings_last(files)
+            self.page_order = write_order.listings_last(files, self.pages)
         self.search_left = sum(1 for file in files.documentation_pages()
                                if file.src_uri in self.pages and self.pages[file.src_uri].search)
         if not self.serving and not self.dirty:  # every page is read: fork the page workers
@@ -334,40 +330,14 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
                     if isinstance(file.page, GeneratedPage) and self.pages.get(file.src_uri) is not None
                     and self.pages[file.src_uri].digest]
             self.made_waiting, self.files_made_ahead = 0, None
-            self.pool = PagePool.start(uris, self._body, may_fork=self._may_fork, tail=self._tail(uris, files))
+            tail = 0 if self.search is None or self.search.background or self.page_order is None else \
+                write_order.tail_pages(uris, files, self.pages, self.search_left)
+            self.pool = PagePool.start(uris, self._body, may_fork=self._may_fork, tail=tail)
             self.worker_pages = self.pool.size if self.pool is not None else 0
             if self.pool is not None:  # the pages' folders and files, created ahead of MkDocs
                 self.page_files = PageFiles.start([file.abs_dest_path for file in files.documentation_pages()
                                                    if file.src_uri in self.pages])
         return env
-
-    def _tail(self, uris: list[str], files) -> int:
-        """How many of the last incident pages (``uris``, write order) the build process makes itself,
-        the page workers gone, while Pagefind indexes the shards already written on the other core
-        (``PagePool.start``): so many that this process's pages and listings take about as long as
-        Pagefind's runs over every indexed page (``TAIL_COSTS``).  0 without Pagefind, with
-        ``search_overlap`` (its own schedule) or when the listings are not written last."""
-        if self.search is None or self.search.background or self.page_order is None:
-            return 0
-        pagefind, listing, page = TAIL_COSTS
-        listings = sum(1 for file in files.documentation_pages()
-                       if file.src_uri in self.pages and not self.pages[file.src_uri].digest)
-        return max(0, min(len(uris), round((self.search_left * pagefind - listings * listing) / page)))
-
-    def _listings_last(self, files) -> None:
-        """Write the incident pages first and the listings after them (MkDocs writes the pages in
-        the order of ``files``; its navigation, made before, is unchanged).  The page workers then
-        make incident pages from the first page written (they would otherwise wait, a few pages
-        ahead, while this process made the listings), and once the workers are gone the search
-        shards are indexed beside the last incident pages (``_tail``) and the listings
-        (``ShardRunner.run_beside``) instead of after the last page.  Templates given ``pages``
-        (the sitemap) still get MkDocs' order (``page_order``)."""
-        self.page_order = files.documentation_pages()
-        for file in self.page_order:
-            spec = self.pages.get(file.src_uri)
-            if spec is not None and not spec.digest:
-                files.remove(file)
-                files.append(file)
 
     def on_template_context(self, context, template_name, config, **kwargs):
         if self.page_order is not None:

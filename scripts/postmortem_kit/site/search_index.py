@@ -12,7 +12,7 @@ incident page.
 Pagefind holds every page of a run in memory (about 300 KB a page: 2.6 GB at 10,000 incidents),
 so the pages are indexed in shards of ``search_shard_pages`` (in the order they are written): one
 Pagefind run per shard, one after the other, each over a temporary folder holding its pages cut to
-what Pagefind reads of them (``search_shards.search_document``: the head and the marked article,
+what Pagefind reads of them (``shard_files.search_document``: the head and the marked article,
 without the blocks left out of the index), after the last page (``search_overlap``: as soon as the
 shard's last page is written).  The first shard's
 bundle is ``pagefind/``, the others ``pagefind/1/``, ``pagefind/2/`` ...; ``pagefind/pm-search.json``

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from mkdocs.config.base import ValidationError
 
-from postmortem_kit.site import search_index, search_shards
+from postmortem_kit.site import search_index, search_shards, shard_files
 from postmortem_kit.site.options import PostmortemsConfig, site_options
 from postmortem_kit.site.search_index import MANIFEST, SearchPages, bundle_name, shards
 from postmortem_kit.site.search_shards import build_index
@@ -154,7 +154,7 @@ def test_pagefind_given_the_body_without_its_unindexed_blocks_writes_the_same_fr
             (site / relative).parent.mkdir(parents=True, exist_ok=True)
             (site / relative).write_text(document, encoding="utf-8")
     folder = runner._shard.folder  # what Pagefind will read, written as each page is noted
-    assert folder.parent == search_shards.scratch_dir() and folder.name.startswith(search_shards.FOLDER_PREFIX)
+    assert folder.parent == shard_files.scratch_dir() and folder.name.startswith(shard_files.FOLDER_PREFIX)
     cut = (folder / "incidents/INC-00/index.html").read_text(encoding="utf-8")
     assert "timelineword" not in cut and "word0" in cut
     runner.finish()
@@ -174,13 +174,13 @@ def test_pagefind_given_the_body_without_its_unindexed_blocks_writes_the_same_fr
 
 def test_the_search_document_is_the_head_and_the_marked_article():
     page = SearchPages().add(_page("One", "alpha", {"severity": ["SEV1"]}), "incidents/INC-1/index.html")
-    cut = search_shards.search_document(page)
+    cut = shard_files.search_document(page)
     assert cut.startswith('<!doctype html><html lang="en"><head><title>One</title></head><body>')
     assert search_index.BODY_OPEN + "<h1>One</h1>" in cut and "navigation" not in cut
     assert cut.endswith("timelineword</p></div></article></body></html>\n")
     unmarked = _page("Two", "beta", {})  # no marked article: given whole
-    assert search_shards.search_document(unmarked) == unmarked
-    assert search_shards.search_document("<html>no body</html>") == "<html>no body</html>"
+    assert shard_files.search_document(unmarked) == unmarked
+    assert shard_files.search_document("<html>no body</html>") == "<html>no body</html>"
 
 
 def test_an_empty_site_gets_an_empty_manifest_and_no_pagefind_run(tmp_path):
@@ -239,7 +239,7 @@ def test_shards_indexed_while_pages_are_written_give_the_bundles_of_one_run_afte
 def test_a_failing_pagefind_run_is_one_clear_line_and_leaves_nothing_behind(tmp_path, background, monkeypatch):
     scratch = tmp_path / "ram"
     scratch.mkdir()
-    monkeypatch.setattr(search_shards, "SCRATCH_DIRS", (str(scratch),))
+    monkeypatch.setattr(shard_files, "SCRATCH_DIRS", (str(scratch),))
     site = tmp_path / "site"
     site.mkdir()
     (site / "pagefind").write_text("not a folder", encoding="utf-8")  # Pagefind cannot write its bundle
@@ -263,12 +263,12 @@ def test_the_shard_folders_go_on_a_ram_file_system_with_room_else_in_the_tempora
     ram = tmp_path / "ram"
     ram.mkdir()
     (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
-    monkeypatch.setattr(search_shards, "SCRATCH_DIRS", (str(tmp_path / "missing"), str(tmp_path / "a-file"), str(ram)))
-    assert search_shards.scratch_dir() == ram
-    monkeypatch.setattr(search_shards, "SCRATCH_ROOM_MB", 2 ** 40)  # no file system has that much room
-    assert search_shards.scratch_dir() == Path(tempfile.gettempdir())
-    monkeypatch.setattr(search_shards, "SCRATCH_DIRS", ())
-    assert search_shards.scratch_dir() == Path(tempfile.gettempdir())
+    monkeypatch.setattr(shard_files, "SCRATCH_DIRS", (str(tmp_path / "missing"), str(tmp_path / "a-file"), str(ram)))
+    assert shard_files.scratch_dir() == ram
+    monkeypatch.setattr(shard_files, "SCRATCH_ROOM_MB", 2 ** 40)  # no file system has that much room
+    assert shard_files.scratch_dir() == Path(tempfile.gettempdir())
+    monkeypatch.setattr(shard_files, "SCRATCH_DIRS", ())
+    assert shard_files.scratch_dir() == Path(tempfile.gettempdir())
 
 
 @pytest.mark.skipif(not Path("/proc/self/smaps_rollup").is_file(), reason="PSS is read from /proc (Linux)")
@@ -355,7 +355,7 @@ def test_overlap_options(tmp_path):
 def test_a_temporary_folder_that_cannot_be_written_is_a_clear_error(tmp_path, monkeypatch):
     scratch = tmp_path / "ram"
     scratch.mkdir()
-    monkeypatch.setattr(search_shards, "SCRATCH_DIRS", (str(scratch),))
+    monkeypatch.setattr(shard_files, "SCRATCH_DIRS", (str(scratch),))
     runner = search_shards.ShardRunner(tmp_path / "site", 10, background=False)
     page = _page("One", "alpha", {"severity": ["SEV1"]})
     body = page[page.index("<h1>"):page.index("</article>")]
