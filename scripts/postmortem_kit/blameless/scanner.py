@@ -28,6 +28,7 @@ from postmortem_kit.blameless.match_context import (
 from postmortem_kit.blameless.rules import Rule, RuleSet, load_rules
 from postmortem_kit.core import LazyRegex
 
+_ORGANISATION_VOICE = frozenset({"we", "us", "our", "ours", "ourselves"})
 _CONTRIBUTING_ASIDE = LazyRegex(r"\(contributing factor|contributing factor #?\d")
 
 
@@ -258,13 +259,17 @@ def _evaluate(rule: Rule, m: re.Match, grammar: Grammar, rules: RuleSet, causes)
         if subject is None and rule.requires_before is not None:
             # Thirteenth round: the act may be a later verb of the window ("the page went unanswered
             # because Dmitri had silenced ...", "Ahmed pushed ...": "went" and "Ahmed" read as the act
-            # first); try the next two places where the words before the match fit.
+            # first); try the next two places where the words before the match fit, with a subject of their own.
             for _ in range(2):
                 before = rule.requires_before.search(grammar.masked, subject_at + 1, start)
                 if before is None:
                     break
-                subject_at = before.start()
+                earlier, subject_at = subject_at, before.start()
                 subject = _acting_subject(rule, subject_at, start, end, verb_word, grammar)
+                if subject is not None and (subject.start < earlier or subject.head in _ORGANISATION_VOICE):
+                    # the later verb's subject must be new, not the one already refused, and a person:
+                    # the organisation's "we" is read by the speaker test from the sentence's start
+                    subject = None
                 if subject is not None:
                     break
         if subject is None:
