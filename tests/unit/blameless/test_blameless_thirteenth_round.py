@@ -9,8 +9,8 @@ marker may follow a comma in the act's clause. New data classes: consequences to
 (withdrew, disconnected, severed), hardware damage ("frying the"), stores left world-readable, a switch
 left on after finishing, a warning silenced and the work carried on, a signal made to look green, every
 target at once, all traffic onto a single zone, personal notes apps and repos; passives with a person
-agent: left running, "who found it noisy", "to save disk space"; a faulty thing put
-to use, told in the passive (BL153); "stripped of access" as discipline (BL145). A plural acronym
+agent: left running, "who found it noisy", "to save disk space"; a faulty or harmful
+thing put to use, told in the passive (BL153); "stripped of access" as discipline (BL145). A plural acronym
 ("IDs") no longer counts as a document entity that hides the person. The sentences are written for
 these tests (paraphrases of the classes, not items of any labelled set).
 """
@@ -48,6 +48,7 @@ BLAMING = [
     ("BL153", "The revoked certificate was uploaded to the load balancer by the web admin."),
     ("BL153", "The malformed rules file was pushed to the edge by a platform engineer."),
     ("BL132", "The wrong tenant IDs were provided by the onboarding team."),
+    ("BL153", "The routing policy that withdrew every customer prefix was approved by the network lead."),
     # Discipline (BL145)
     ("BL145", "The operator who issued the command has been stripped of admin rights."),
 ]
@@ -75,6 +76,8 @@ CLEAN = [
     "The new certificate was installed by the on-call engineer.",
     "The malformed rules file was pushed to the edge by the deploy pipeline.",
     "The wrong tenant IDs were returned by the lookup service.",
+    "The filter that blocked the attack traffic was deployed by the on-call engineer.",
+    "The routing policy that withdrew every customer prefix was pushed by the config pipeline.",
     "The disk alert was muted by the maintenance window.",
     # Reassignment to help is not discipline
     "Two engineers were moved to the recovery effort for the rest of the week.",
