@@ -11,7 +11,8 @@ left on after finishing, a warning silenced and the work carried on, a signal ma
 target at once, all traffic onto a single zone, personal notes apps and repos; passives with a person
 agent: left running, "who found it noisy", "to save disk space"; a faulty or harmful
 thing put to use, told in the passive (BL153); "stripped of access" as discipline (BL145). A plural acronym
-("IDs") no longer counts as a document entity that hides the person. The sentences are written for
+("IDs") no longer counts as a document entity that hides the person; a person's state in an apposition
+("The signaller, fatigued after two shifts, cleared ...") frames the act that follows (BL059). The sentences are written for
 these tests (paraphrases of the classes, not items of any labelled set).
 """
 
@@ -49,6 +50,9 @@ BLAMING = [
     ("BL153", "The malformed rules file was pushed to the edge by a platform engineer."),
     ("BL132", "The wrong tenant IDs were provided by the onboarding team."),
     ("BL153", "The routing policy that withdrew every customer prefix was approved by the network lead."),
+    # A person's state in an apposition, before the act (BL059)
+    ("BL059", "The crane driver, exhausted after a fourteen-hour shift, lowered the load onto the walkway."),
+    ("BL059", "Wiremu, in a hurry to leave, approved the change."),
     # Discipline (BL145)
     ("BL145", "The operator who issued the command has been stripped of admin rights."),
 ]
@@ -79,6 +83,9 @@ CLEAN = [
     "The filter that blocked the attack traffic was deployed by the on-call engineer.",
     "The routing policy that withdrew every customer prefix was pushed by the config pipeline.",
     "The disk alert was muted by the maintenance window.",
+    # A state in an apposition of a system, or with no act after it
+    "The database, exhausted of connections, dropped the requests.",
+    "The reviewer, tired after the long night, is taking tomorrow off.",
     # Reassignment to help is not discipline
     "Two engineers were moved to the recovery effort for the rest of the week.",
 ]
