@@ -31,6 +31,8 @@ _CLAUSE_BREAK = LazyRegex(r"[.!?;:\n]|\s[-–—]\s")
 _LEAD = LazyRegex(r"[\s*_>#\-+\d.)(\[\]\"'“‘]*")
 _WORDS = LazyRegex(r"[A-Za-z][\w'’-]{0,39}")
 _CAPITAL = LazyRegex(r"(?<![\w@'’-])([A-Z][\w'’-]{0,39})")
+# "the wrong site |IDs|", "two |URLs|": a plural acronym never names the person (thirteenth round).
+_PLURAL_ACRONYM = LazyRegex(r"[A-Z]{2,6}s\Z")
 _RELATIVE = LazyRegex(r"([A-Za-z][\w'’-]{0,39})\s+(?:that|which)\s+\Z")
 _PREVIOUS = LazyRegex(r"([A-Za-z][\w'’-]{0,39})\s+\Z")
 _YOU_MODAL = LazyRegex(r"(?<![\w'’-])you\s+(?:can|could|may|might|should|will|would|need\s+to|have\s+to|must)\s+"
@@ -114,7 +116,8 @@ def _clause_start(text: str, start: int) -> int:
 def _names_are_entities(rule, matched: str, before: str, context: Context) -> bool:
     """Every capitalised word that could be the person is a document entity."""
     words = [w for w in _CAPITAL.findall(matched)
-             if w.lower() not in _KEYWORDS and not context.is_person_word(w, names=False)]
+             if w.lower() not in _KEYWORDS and not context.is_person_word(w, names=False)
+             and not _PLURAL_ACRONYM.match(w)]
     if rule.object in _NAMED_OBJECTS or rule.detector:
         if words and all(context.is_entity(w) for w in words):
             return True

@@ -28,6 +28,7 @@ from postmortem_kit.blameless.match_context import (
 from postmortem_kit.blameless.rules import Rule, RuleSet, load_rules
 from postmortem_kit.core import LazyRegex
 
+_ORGANISATION_VOICE = frozenset({"we", "us", "our", "ours", "ourselves"})
 _CONTRIBUTING_ASIDE = LazyRegex(r"\(contributing factor|contributing factor #?\d")
 
 
@@ -254,25 +255,27 @@ def _evaluate(rule: Rule, m: re.Match, grammar: Grammar, rules: RuleSet, causes)
         if obj_end >= end and phrase.end > obj_start:
             end = phrase.end  # report the whole person ("made by the release engineer"), not the lazy minimum
     elif rule.subject not in ("any",) + FAULT_SUBJECTS or rule.subject_scope == "possessor":
-        subject = subject_of(rule, subject_at, grammar)
-        weak_ok = rule.weak_ok or (rule.weak_verbs is not None and verb_word in rule.weak_verbs)
-        if subject.cls == "negative":
+        subject = _acting_subject(rule, subject_at, start, end, verb_word, grammar)
+        if subject is None and rule.requires_before is not None:
+            # Thirteenth round: the act may be a later verb of the window ("the page went unanswered
+            # because Dmitri had silenced ...", "Ahmed pushed ...": "went" and "Ahmed" read as the act
+            # first); try the next two places where the words before the match fit, with a subject of their own.
+            for _ in range(2):
+                before = rule.requires_before.search(grammar.masked, subject_at + 1, start)
+                if before is None:
+                    break
+                earlier, subject_at = subject_at, before.start()
+                subject = _acting_subject(rule, subject_at, start, end, verb_word, grammar)
+                if subject is not None and (subject.start < earlier or subject.head in _ORGANISATION_VOICE):
+                    # the later verb's subject must be new, not the one already refused, and a person:
+                    # the organisation's "we" is read by the speaker test from the sentence's start
+                    subject = None
+                if subject is not None:
+                    break
+        if subject is None:
             return None
-        if subject.cls == "unknown" and rule.unknown_verbs is not None and verb_word in rule.unknown_verbs:
-            pass  # "the secondary should have escalated": only people escalate
-        elif not subject.satisfies(rule.subject, weak_ok=weak_ok):
-            agent = passive_agent(end, grammar)
-            if agent is None or not agent.satisfies(rule.subject, weak_ok=weak_ok) or agent.cls == "unknown":
-                return None
-            subject = agent
         if rule.subject_scope == "possessor" and subject.end == start and subject.cls in ("person", "named", "weak"):
             start = subject.start
-        if rule.person_evidence and not grammar.person_evidence(subject, weak_ok=weak_ok):
-            return None
-        if rule.hypothetical and hypothetical(subject, start, grammar):
-            return None
-        if rule.nominal and not nominal(subject, grammar):
-            return None
 
     if rule.negatable and negated(rule, start, end, grammar, rules, subject):
         return None
@@ -281,6 +284,29 @@ def _evaluate(rule: Rule, m: re.Match, grammar: Grammar, rules: RuleSet, causes)
         if not grammar.mentions_person(sentence_start, sentence_end):
             return None
     return Match(rule, start, end, grammar.original[start:end])
+
+
+def _acting_subject(rule: Rule, subject_at: int, start: int, end: int, verb_word: str,
+                    grammar: Grammar) -> Phrase | None:
+    """The person the rule needs as the actor of the words at ``subject_at``, or None."""
+    subject = subject_of(rule, subject_at, grammar)
+    weak_ok = rule.weak_ok or (rule.weak_verbs is not None and verb_word in rule.weak_verbs)
+    if subject.cls == "negative":
+        return None
+    if subject.cls == "unknown" and rule.unknown_verbs is not None and verb_word in rule.unknown_verbs:
+        pass  # "the secondary should have escalated": only people escalate
+    elif not subject.satisfies(rule.subject, weak_ok=weak_ok):
+        agent = passive_agent(end, grammar)
+        if agent is None or not agent.satisfies(rule.subject, weak_ok=weak_ok) or agent.cls == "unknown":
+            return None
+        subject = agent
+    if rule.person_evidence and not grammar.person_evidence(subject, weak_ok=weak_ok):
+        return None
+    if rule.hypothetical and hypothetical(subject, start, grammar):
+        return None
+    if rule.nominal and not nominal(subject, grammar):
+        return None
+    return subject
 
 
 def _phrase_only(rule: Rule) -> bool:
