@@ -96,8 +96,11 @@ def map_to_sentences(items: list[dict], docs: dict[str, str], by_doc: dict[str, 
     return result, outside
 
 
-def rule_hits(found: list[dict]) -> list[dict]:
-    return [f for f in found if not f["suppressed"] and f["severity"] == "error" and f["rule"] != MISSED_RULE]
+LEVELS = {"error": ("error",), "error+warning": ("error", "warning")}
+
+
+def rule_hits(found: list[dict], level: str = "error") -> list[dict]:
+    return [f for f in found if not f["suppressed"] and f["severity"] in LEVELS[level] and f["rule"] != MISSED_RULE]
 
 
 def _keys(found: list[dict]) -> list[tuple]:
@@ -118,12 +121,12 @@ def figures(items: list[dict], flagged: list[bool]) -> dict:
             "false_alarms_per_100": round(100.0 * fp / n, 2) if n else 0.0}
 
 
-def evaluate(items: list[dict], mapped: list[list[dict]], outside: list[dict]) -> dict:
+def evaluate(items: list[dict], mapped: list[list[dict]], outside: list[dict], level: str = "error") -> dict:
     n = len(items)
     rules_flag, model_flag = [], []
     effect = defaultdict(int)
     for item, found in zip(items, mapped):
-        hits = rule_hits(found)
+        hits = rule_hits(found, level)
         kept = [f for f in hits if DISMISSED not in f["message"]]
         missed = [f for f in found if f["rule"] == MISSED_RULE]
         rules_flag.append(bool(hits))
@@ -190,6 +193,8 @@ def main(argv: list[str] | None = None) -> int:
     base_mapped, _ = map_to_sentences(items, docs, base)
     mapped, outside = map_to_sentences(items, docs, reviewed)
     result = evaluate(items, mapped, outside)
+    result["error+warning"] = {k: v for k, v in evaluate(items, mapped, outside, "error+warning").items()
+                               if k in ("rules", "rules_and_model", "model_effect")}
     result["documents"] = len(docs)
     result["characters"] = sum(len(text) for text in docs.values())
     result["rules_unchanged_by_review"] = [_keys(rule_hits(a)) for a in base_mapped] == [_keys(rule_hits(b)) for b in mapped]
@@ -210,6 +215,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name.replace('_', ' '):<16} precision {r['precision']}  recall(clear) {r['recall_clear']}  "
               f"recall(all) {r['recall_all']}  false alarms/100 {r['false_alarms_per_100']}  "
               f"(tp {r['tp']}, fp {r['fp']}, fn {r['fn']})")
+    r, m = result["error+warning"]["rules"], result["error+warning"]["rules_and_model"]
+    print(f"errors + warnings: rules precision {r['precision']}, false alarms/100 {r['false_alarms_per_100']}; "
+          f"rules + model precision {m['precision']}, false alarms/100 {m['false_alarms_per_100']}; "
+          f"cleared {result['error+warning']['model_effect'].get('cleared_false_alarms', 0)} false-alarm sentences")
     e = result["model_effect"]
     print(f"model: {e.get('confirmed_findings', 0)} findings confirmed, {e.get('dismissed_findings', 0)} dismissed; "
           f"cleared {e.get('cleared_false_alarms', 0)} false-alarm sentences and {e.get('cleared_true_findings', 0)} "
