@@ -10,11 +10,15 @@ every miss and false alarm.
     python scripts/bench/eval_blameless.py tests/data/blameless-heldout.jsonl
     python scripts/bench/eval_blameless.py --json                # machine-readable summary
     python scripts/bench/eval_blameless.py --review SET.jsonl    # rules + the configured model's second opinion
+    python scripts/bench/eval_blameless.py --review --every 3 SET.jsonl   # every third item (a slow model)
 
 ``--review`` runs `postmortem lint --review` (a model configured as for `postmortem draft`) and
 counts an item as flagged when a rule finding the model did not dismiss, or a ``review/BLM001``
 finding (blame the model says the rules missed), is left: the effect the model's advice would
-have if an author followed it.  Both figures are printed: the rules alone and rules + model.
+have if an author followed it.  Both figures are printed: the rules alone and rules + model, with
+what the model changed (rule-flagged items it cleared, right and wrong; items its ``review/BLM001``
+warnings flagged, clean and blaming) and the wall-clock time per item.  ``--every K`` scores every
+K-th item only (items 1, K+1, 2K+1, ...), for a model too slow to read a whole set.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -119,6 +124,28 @@ def evaluate(items: list[dict], findings: dict[str, list[dict]], *, severity: st
     }
 
 
+def model_effect(items: list[dict], findings: dict[str, list[dict]], *, severity: str = "warning") -> dict:
+    """What the model's advice changed, item by item, against the rules alone."""
+    wanted = {"warning": ("warning", "error"), "error": ("error",)}[severity]
+    effect = Counter()
+    for item in items:
+        found = findings.get(item["id"], [])
+        hits = [f for f in found if not f["suppressed"] and f["severity"] in wanted and f["rule"] != MISSED_RULE]
+        kept = [f for f in hits if DISMISSED not in f["message"]]
+        missed = any(f["rule"] == MISSED_RULE for f in found)
+        kind = "true" if item["blaming"] else "false_alarms"
+        if hits:
+            effect[f"rule_{kind}"] += 1
+            if not kept:
+                effect[f"cleared_{kind}"] += 1
+        if missed:
+            effect["missed_on_clean" if not item["blaming"] else
+                   "missed_on_rule_hits" if hits else "missed_on_rule_misses"] += 1
+    keys = ("rule_false_alarms", "cleared_false_alarms", "rule_true", "cleared_true", "missed_on_clean",
+            "missed_on_rule_misses", "missed_on_rule_hits")
+    return {key: effect[key] for key in keys}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("data", nargs="?", default=str(DEFAULT_SET), help="labelled JSONL file")
@@ -127,17 +154,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     parser.add_argument("--review", action="store_true", help="also ask the configured model (lint --review)")
     parser.add_argument("--config", metavar="FILE", help="with --review: the drafting configuration (model, budget)")
+    parser.add_argument("--every", type=int, default=1, metavar="K",
+                        help="score every K-th item only (default 1: all), for a slow model")
     args = parser.parse_args(argv)
-    items = load_items(Path(args.data))
+    if args.every < 1:
+        parser.error("--every must be at least 1")
+    items = load_items(Path(args.data))[::args.every]
+    began = time.perf_counter()
     findings = run_lint(items, severity=args.severity, review=args.review, config=args.config)
+    seconds = time.perf_counter() - began
     result = evaluate(items, findings, severity=args.severity)
     if args.review:
         rules_only = result
         result = evaluate(items, findings, severity=args.severity, model=True)
+        result["model_effect"] = model_effect(items, findings, severity=args.severity)
+        result["seconds"] = round(seconds, 1)
         print(f"rules alone:   precision {rules_only['precision']:.3f}  recall {rules_only['recall']:.3f}  "
               f"(fp {rules_only['fp']}, fn {rules_only['fn']})", file=sys.stderr)
         print(f"rules + model: precision {result['precision']:.3f}  recall {result['recall']:.3f}  "
               f"(fp {result['fp']}, fn {result['fn']})", file=sys.stderr)
+        effect = result["model_effect"]
+        print(f"model effect on {len(items)} items: cleared {effect['cleared_false_alarms']} of "
+              f"{effect['rule_false_alarms']} rule false alarms and {effect['cleared_true']} of "
+              f"{effect['rule_true']} rule-found blaming items; review/BLM001 on {effect['missed_on_clean']} clean "
+              f"items, on {effect['missed_on_rule_misses']} blaming items the rules missed and on "
+              f"{effect['missed_on_rule_hits']} the rules found; {seconds:.1f} s "
+              f"({seconds / max(1, len(items)):.2f} s per item)", file=sys.stderr)
     if args.json:
         print(json.dumps(result, indent=2, ensure_ascii=False))
         return 0

@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from support.llm_behaviours import ALL, NoStructuredOutputs
+from support.llm_behaviours import ALL, LlamaCppPython, NoStructuredOutputs
 from support.llm_server import ContentFiltered, HttpError, InvalidJSON, Refusal, ServerError, Slow, Truncated
 from support.review_answers import Oracle, confirm_all
 
@@ -237,3 +237,29 @@ def test_the_review_works_on_every_server_profile(behaviour, openai_env, run_cli
     code, out, err = run_cli("lint", "--review", str(doc))
     assert code == 1 and "model: likely fine" in out and "review/BLM001" in out, err
     assert "review: " not in err.replace("review: redacted", "")  # no failure note
+
+
+def test_a_server_that_reads_only_max_tokens_gets_the_output_limit(openai_env, run_cli, doc, tmp_path):
+    """llama-cpp-python ignores `max_completion_tokens`; without `max_tokens` a small model writes until the
+    context is full (measured: 7,415 tokens and eleven minutes for one review). Self-hosted profiles send both."""
+    from postmortem_kit.drafting.review import MAX_OUTPUT_TOKENS
+
+    openai_env.behaviour = behaviour = LlamaCppPython()
+    openai_env.default = Oracle(dismiss_first_and_miss)
+    config = tmp_path / "config.yaml"
+    config.write_text("draft:\n  server: llama-cpp-python\n", encoding="utf-8")
+    code, out, err = run_cli("lint", "--review", "--config", str(config), str(doc))
+    assert code == 1 and "model: likely fine" in out and "review/BLM001" in out, err
+    assert "cut off" not in err and behaviour.runaway == 0
+    (body,) = [r.body for r in openai_env.chat_requests]
+    assert body["max_tokens"] == body["max_completion_tokens"] == MAX_OUTPUT_TOKENS
+
+
+def test_openai_gets_only_max_completion_tokens(openai_env, run_cli, doc, tmp_path):
+    """OpenAI's reasoning models refuse `max_tokens`: the hosted profiles send the newer field alone."""
+    openai_env.default = Oracle(dismiss_first_and_miss)
+    config = tmp_path / "config.yaml"
+    config.write_text("draft:\n  server: openai\n", encoding="utf-8")
+    run_cli("lint", "--review", "--config", str(config), str(doc))
+    (body,) = [r.body for r in openai_env.chat_requests]
+    assert body["max_completion_tokens"] > 0 and "max_tokens" not in body

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from support.llm_server import Context, Reply
+from support.llm_server import Context, Reply, completion
 
 
 def _walk(node: Any):
@@ -157,7 +157,11 @@ class LlamaServer(Behaviour):
 
 
 class LlamaCppPython(Behaviour):
-    """llama-cpp-python's server: only text/json_object (HTTP 500 otherwise), one request at a time."""
+    """llama-cpp-python's server: only text/json_object (HTTP 500 otherwise), one request at a time.
+
+    Its request model (0.3.16) has ``max_tokens`` and no ``max_completion_tokens``, which it ignores: a
+    request without ``max_tokens`` is generated until the context is full (SmolLM2-135M wrote 7,415
+    tokens, eleven minutes, for one review), answered here as a runaway cut off at the limit."""
 
     name = "llama-cpp-python"
 
@@ -166,6 +170,7 @@ class LlamaCppPython(Behaviour):
         self.concurrent_seen = 0
         self._active = 0
         self._count = threading.Lock()
+        self.runaway = 0  # requests answered as a runaway (no max_tokens)
 
     @contextmanager
     def slot(self):
@@ -194,6 +199,10 @@ class LlamaCppPython(Behaviour):
             return Reply(status=500, payload={"error": {"message": "Internal Server Error",
                                                         "type": "internal_server_error", "param": None,
                                                         "code": None}})
+        if ctx.body.get("max_tokens") is None:
+            self.runaway += 1
+            return Reply(payload=completion(ctx, '{"candidates": [], "missed": [{"field": "' + "x " * 4000,
+                                            finish_reason="length"))
         return None
 
 

@@ -43,12 +43,18 @@ class Profile:
     patterns: str = "anchored"  # "anchored": keep ^...$ patterns only; "none": drop every pattern
     skip: frozenset[str] = frozenset()  # rungs this server is known to reject
     hosted: bool = False  # a hosted API: all sections at once (429 slows down); else start at 2
+    # The request fields that cap the answer's length. OpenAI's newer models refuse the older
+    # `max_tokens`; llama-cpp-python (0.3.x) and older self-hosted servers read only `max_tokens` and
+    # ignore `max_completion_tokens`, so a small model there writes until the context is full.
+    limit_fields: tuple[str, ...] = ("max_completion_tokens", "max_tokens")
     note: str = ""
 
 
 PROFILES: dict[str, Profile] = {p.name: p for p in (
-    Profile("openai", hosted=True, note="strict structured outputs; anchored patterns and the standard formats kept"),
-    Profile("azure", hosted=True, drop=frozenset({"format"}) | NUMERIC_BOUNDS, patterns="none",
+    Profile("openai", hosted=True, limit_fields=("max_completion_tokens",),
+            note="strict structured outputs; anchored patterns and the standard formats kept"),
+    Profile("azure", hosted=True, limit_fields=("max_completion_tokens",), drop=frozenset({"format"}) | NUMERIC_BOUNDS,
+            patterns="none",
             note="json_schema needs api-version 2024-08-01-preview or later (the /openai/v1/ endpoint has it)"),
     Profile("vllm", note="guided decoding; unanchored patterns refused"),
     Profile("llama.cpp", patterns="none", drop=frozenset({"format"}),

@@ -141,6 +141,7 @@ class OpenAIProvider:
         if mode in ("json_object", "prompt"):
             messages = schema_in_prompt(messages, schema)
         options: dict[str, Any] = request_options(mode, request.schema_name, schema)
+        options.update({key: request.max_output_tokens for key in self.profile.limit_fields})
         if self.temperature is not None:
             options["temperature"] = self.temperature
         if self.stream:
@@ -151,8 +152,7 @@ class OpenAIProvider:
         started = time.monotonic()
         try:
             response = self.client.chat.completions.create(
-                model=self.model, messages=messages,  # type: ignore[arg-type]
-                max_completion_tokens=request.max_output_tokens, **options)
+                model=self.model, messages=messages, **options)  # type: ignore[arg-type]
             answer = _read_stream(response) if self.stream else _read_whole(response)
         except (openai.APITimeoutError, *timeout_errors):
             self.stats.add(timeouts=1)
