@@ -31,14 +31,21 @@ import subprocess
 import sys
 import tempfile
 import time
-from bisect import bisect_right
 from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from eval_real_text import DEFAULT_LABELS, DEFAULT_TEXTS, MissingTexts, document_items, load_corpus  # noqa: E402
+from eval_real_text import (  # noqa: E402
+    DEFAULT_LABELS,
+    DEFAULT_TEXTS,
+    LEVELS,
+    MissingTexts,
+    document_items,
+    load_corpus,
+    sentence_locator,
+)
 
 DISMISSED = " — model: likely fine ("
 MISSED_RULE = "review/BLM001"
@@ -78,25 +85,14 @@ def map_to_sentences(items: list[dict], docs: dict[str, str], by_doc: dict[str, 
     for number, item in enumerate(items):
         numbers_by_doc[item["sentence_doc"]].append(number)
     for doc, text in docs.items():
-        numbers = sorted(numbers_by_doc.get(doc, []), key=lambda n: items[n]["start"])
-        starts = [items[n]["start"] for n in numbers]
-        line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        locate = sentence_locator(items, numbers_by_doc.get(doc, []), text)
         for finding in by_doc.get(doc, []):
-            offset = line_starts[finding["line"] - 1] + finding["column"] - 1
-            slot = bisect_right(starts, offset) - 1
-            target = None
-            if slot >= 0 and offset < items[numbers[slot]]["end"]:
-                target = numbers[slot]
-            elif slot + 1 < len(numbers) and "\n" not in text[offset:starts[slot + 1]]:
-                target = numbers[slot + 1]
+            target = locate(finding["line"], finding["column"])
             if target is None:
                 outside.append(finding)
             else:
                 result[target].append(finding)
     return result, outside
-
-
-LEVELS = {"error": ("error",), "error+warning": ("error", "warning")}
 
 
 def rule_hits(found: list[dict], level: str = "error") -> list[dict]:

@@ -154,6 +154,25 @@ def sentence_findings(items: list[dict], rules) -> list[list]:
     return [_lint(item["text"], f"{item['doc']}#{item['index']}", rules) for item in items]
 
 
+def sentence_locator(items: list[dict], numbers: list[int], text: str):
+    """For one document's ``text`` and its labelled sentences (``numbers``, indexes into ``items``): a
+    function from a finding's line and column to the number of the sentence it starts in, or None."""
+    numbers = sorted(numbers, key=lambda n: items[n]["start"])
+    starts = [items[n]["start"] for n in numbers]
+    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def locate(line: int, column: int) -> int | None:
+        offset = line_starts[line - 1] + column - 1
+        slot = bisect_right(starts, offset) - 1
+        if slot >= 0 and offset < items[numbers[slot]]["end"]:
+            return numbers[slot]
+        if slot + 1 < len(numbers) and "\n" not in text[offset:starts[slot + 1]]:
+            return numbers[slot + 1]   # e.g. a Markdown prefix before the sentence on its line
+        return None
+
+    return locate
+
+
 def document_findings(items: list[dict], docs: dict[str, str], rules) -> tuple[list[list], int]:
     """Lint each document whole; map findings to the sentence containing their start."""
     result: list[list] = [[] for _ in items]
@@ -166,17 +185,9 @@ def document_findings(items: list[dict], docs: dict[str, str], rules) -> tuple[l
         text = docs.get(doc)
         if text is None:
             continue
-        numbers.sort(key=lambda n: items[n]["start"])
-        starts = [items[n]["start"] for n in numbers]
-        line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        locate = sentence_locator(items, numbers, text)
         for finding in _lint(text, doc, rules):
-            offset = line_starts[finding.line - 1] + finding.column - 1
-            slot = bisect_right(starts, offset) - 1
-            target = None
-            if slot >= 0 and offset < items[numbers[slot]]["end"]:
-                target = numbers[slot]
-            elif slot + 1 < len(numbers) and "\n" not in text[offset:starts[slot + 1]]:
-                target = numbers[slot + 1]   # e.g. a Markdown prefix before the sentence on its line
+            target = locate(finding.line, finding.column)
             if target is None:
                 unmapped += 1
             else:

@@ -34,22 +34,17 @@ _BLOCKS: dict[str, frozenset[str]] = {}
 
 def _block(initial: str) -> frozenset[str]:
     """The open names that start with ``initial``: the list is sorted, so each letter's names are one
-    run of lines, made into a set the first time a word with that letter is asked about (a cold check
-    asks about a few words, not 34,000)."""
+    run of lines (from its first to its last line), made into a set the first time a word with that
+    letter is asked about (a cold check asks about a few words, not 34,000)."""
     found = _BLOCKS.get(initial)
     if found is None:
         text = _open_text()
-        start = text.find("\n" + initial)
-        if start < 0:
+        first = text.find("\n" + initial)
+        if first < 0:
             found = frozenset()
         else:
-            end = start + 1
-            while True:
-                end = text.find("\n", end)
-                if end < 0 or end + 1 >= len(text) or text[end + 1] != initial:
-                    break
-                end += 1
-            found = frozenset(text[start:end if end >= 0 else len(text)].split())
+            end = text.find("\n", text.rfind("\n" + initial) + 1)
+            found = frozenset(text[first:end if end >= 0 else len(text)].split())
         _BLOCKS[initial] = found
     return found
 

@@ -258,19 +258,17 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         from postmortem_kit.textsafety import clean_document
 
         output = clean_document(output, page.content)
-        if self.search is not None and (self.pool is None or self.pool.finished):
-            try:  # the workers are gone: Pagefind takes their core for the shards written
-                self.search.run_beside(last=not self.search_left)
-            except search_index.SearchIndexError as error:
-                from mkdocs.exceptions import PluginError
-
-                raise PluginError(str(error)) from None
-        if self.search is not None and self.pages[page.file.src_uri].search:
-            self.search_left -= 1
+        if self.search is not None:
             try:
-                # while a window's workers wait for a run (page_pool), the next run waits for them
-                output = self.search.add(output, page.file.dest_uri, start=self.pool is None or not self.pool.waiting,
-                                         body=(page.content, getattr(page, "searched", None)))
+                if self.pool is None or self.pool.finished:
+                    # the workers are gone: Pagefind takes their core for the shards written
+                    self.search.run_beside(last=not self.search_left)
+                if self.pages[page.file.src_uri].search:
+                    self.search_left -= 1
+                    # while a window's workers wait for a run (page_pool), the next run waits for them
+                    output = self.search.add(output, page.file.dest_uri,
+                                             start=self.pool is None or not self.pool.waiting,
+                                             body=(page.content, getattr(page, "searched", None)))
             except search_index.SearchIndexError as error:
                 from mkdocs.exceptions import PluginError
 

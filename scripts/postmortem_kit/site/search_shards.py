@@ -114,7 +114,6 @@ class ShardRunner:
         self._command: list[str] | None = None
         self.run_seconds = 0.0  # summed wall time of the Pagefind runs
         self.started_early = 0  # runs started before ``finish`` (while pages were still being written)
-        self._sealed = False  # every indexed page noted and its shard queued (``run_beside``)
         self.held_mb = 0.0  # the most the build's processes held (PSS, MB) when measured
         self._held_now: float | None = None  # at the last measurement
 
@@ -208,12 +207,8 @@ class ShardRunner:
         indexed page is written (this is called from a later page's ``on_post_page``), so the last
         shards are queued too.  What has not started when the last page is written runs in
         ``finish``, as before: the same shards whatever the timing."""
-        if last and not self._sealed:
-            self._sealed = True
-            for shard in (self._full, self._shard):
-                if shard is not None and shard.pages:
-                    self._queue_shard(shard)
-            self._full, self._shard = None, None
+        if last:
+            self._queue_rest()
         if self._run is not None and self._run.process.poll() is not None:
             self._collect()
             self._remove_trash()  # tmpfs: quick
@@ -221,18 +216,14 @@ class ShardRunner:
             return
         if time.monotonic() >= self._next_check:
             self._measure()
-        pages = len(self._queue[0][1].pages)
-        if self._held_now is not None and self._held_now + HEADROOM_MB + pagefind_mb(pages) <= self.memory_mb:
+        if self._memory_allows(len(self._queue[0][1].pages), between=True):
             self._start(*self._queue.pop(0))
             self.started_early += 1
 
     def finish(self) -> IndexResult:
         """Queue the last shards, wait for every run, write the manifest (every page is written)."""
         started = time.perf_counter()
-        for shard in (self._full, self._shard):
-            if shard is not None and shard.pages:
-                self._queue_shard(shard)
-        self._full, self._shard = None, None
+        self._queue_rest()
         if not self._cleared and self._queue:
             self._clear()
         release_memory()  # the build's freed memory back to the system before the runs left
@@ -277,6 +268,13 @@ class ShardRunner:
         trash, self._trash = self._trash, []
         for folder in trash:
             shutil.rmtree(folder, ignore_errors=True)
+
+    def _queue_rest(self) -> None:
+        """Queue the shard being filled and the full one (every page is written); again: nothing."""
+        for shard in (self._full, self._shard):
+            if shard is not None and shard.pages:
+                self._queue_shard(shard)
+        self._full, self._shard = None, None
 
     def _queue_shard(self, shard: _Shard) -> None:
         self._queue.append((self._shards, shard))
