@@ -230,7 +230,9 @@ def test_a_failing_pagefind_run_stops_the_build_with_one_clear_line(tmp_path, in
     output = done.stdout + done.stderr
     assert done.returncode != 0
     errors = [line for line in output.splitlines() if "pagefind failed" in line]
-    assert len(errors) == 1 and "on search shard 1 (exit " in errors[0] and "File exists" in errors[0], output
+    assert len(errors) == 1 and "on search shard 1 (exit " in errors[0], output
+    # Pagefind meets the file either when it makes the folder or when it writes into it, by timing:
+    assert "File exists" in errors[0] or "Not a directory" in errors[0], output
     assert "Traceback" not in output and "backtrace" not in output
     assert not list((tmp_path / "site").glob(".pm-search-*"))
     for entry in Path("/proc").iterdir():  # no Pagefind run over this site is left running
