@@ -252,7 +252,8 @@ def test_a_failing_pagefind_run_is_one_clear_line_and_leaves_nothing_behind(tmp_
     runner.close()
     message = str(caught.value)
     assert message.startswith("pagefind failed on search shard 1 (exit ") and "\n" not in message
-    assert "File exists" in message and "backtrace" not in message
+    assert "backtrace" not in message  # Pagefind meets the file making the folder or writing in it, by timing:
+    assert "File exists" in message or "Not a directory" in message
     assert sorted(p.name for p in site.iterdir()) == ["incidents", "pagefind"]  # no temporary folder
     assert not list(scratch.iterdir())
 
