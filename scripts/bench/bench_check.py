@@ -6,13 +6,21 @@ blameless rule.  Both are measured in this run, on this machine, and the
 ratio is printed (targets, issue 18: <= 0.35 for one file in a cold process,
 <= 0.15 for 1,000 files).
 
-    python scripts/bench/bench_check.py [--files 1000] [--repeat 7]
+    python scripts/bench/bench_check.py [--files 1000] [--repeat 7] [--editable]
+
+Our command runs as a regular install runs it (pre-commit's own environment, `pip install
+postmortem-kit`): from a temporary virtual environment where the package is a plain folder on
+sys.path, with the development environment's other packages and start-up files, but not the
+editable install's import finder (``--editable`` measures with it; the two measured the same here).
+The compiled-regex store (core/regex_store.py) is measured both ways: kept between runs, as it is
+after a first run, and off, as in the first run after an install.
 """
 
 from __future__ import annotations
 
 import argparse
 import compileall
+import os
 import resource
 import shutil
 import statistics
@@ -20,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import venv
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,6 +42,24 @@ def tool(name: str) -> str:
     if not found:
         sys.exit(f"bench_check: {name} is not installed (pip install -e '.[dev]')")
     return found
+
+
+def regular_install(folder: Path) -> str:
+    """A ``postmortem`` command in a new virtual environment at ``folder`` that imports the
+    package as a regular install does; returns the command's path."""
+    venv.create(folder, with_pip=False)
+    site = Path(next(p for p in sys.path if p.endswith("site-packages")))
+    target = next(folder.glob("lib/python*/site-packages"))
+    # First (start-up files run in name order): the package folder, then the installed packages.
+    (target / "00-postmortem-kit-bench.pth").write_text(f"{ROOT / 'scripts'}\n{site}\n", encoding="utf-8")
+    for start_file in site.glob("*.pth"):
+        if not start_file.name.startswith("__editable__"):
+            shutil.copy(start_file, target / start_file.name)
+    command = folder / "bin" / "postmortem"
+    command.write_text(f"#!{folder / 'bin' / 'python'}\nimport sys\nfrom postmortem_kit.cli.main import main\n"
+                       "if __name__ == '__main__':\n    sys.exit(main())\n", encoding="utf-8")
+    command.chmod(0o755)
+    return str(command)
 
 
 CPU: list[float] = []  # CPU seconds (user + system) of each timed command, in order
@@ -94,8 +121,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--editable", action="store_true",
+                        help="run the development environment's (editable) command instead of a regular install's")
     args = parser.parse_args()
-    ours, theirs = tool("postmortem"), tool("check-jsonschema")
+    with tempfile.TemporaryDirectory() as scratch:
+        os.environ["POSTMORTEM_KIT_COMPILED_CACHE"] = str(Path(scratch) / "regex-store")
+        ours = tool("postmortem") if args.editable else regular_install(Path(scratch) / "env")
+        return measure(args, ours, tool("check-jsonschema"))
+
+
+def measure(args: argparse.Namespace, ours: str, theirs: str) -> int:
     # A cold process as pre-commit runs it reads bytecode caches (pip writes them on install, and
     # Python on first import); with PYTHONDONTWRITEBYTECODE set no cache would exist for our
     # package while the baseline's installed one has them, so write ours first.
@@ -108,6 +143,14 @@ def main() -> int:
     print(f"  check-jsonschema     {one_theirs * 1000:8.1f} ms")
     print(f"  ratio                {ratio:8.2f}x   (median of the pairs' ratios; target <= 0.35)")
     print(f"  CPU-time ratio       {cpu_ratio:8.2f}x   (user + system time, median of the pairs' ratios)")
+    print(f"  (as {'the editable' if args.editable else 'a regular'} install runs; the compiled-regex store kept from the first run)")
+    store = os.environ["POSTMORTEM_KIT_COMPILED_CACHE"]
+    os.environ["POSTMORTEM_KIT_COMPILED_CACHE"] = "off"
+    first, first_theirs, first_ratio, _ = interleaved([ours, "check", str(EXAMPLE)],
+                                                      [theirs, "--schemafile", str(SCHEMA), str(EXAMPLE)], args.repeat)
+    os.environ["POSTMORTEM_KIT_COMPILED_CACHE"] = store
+    print(f"  with the store off   {first * 1000:8.1f} ms against {first_theirs * 1000:.1f} ms: {first_ratio:.2f}x"
+          "   (the first run after an install)")
 
     with tempfile.TemporaryDirectory() as tmp:
         files = make_files(Path(tmp), args.files)

@@ -36,6 +36,7 @@ JsonSchemaValuesException = JsonSchemaValueException'''
 # YAML never gives a Decimal: a class nothing is an instance of keeps `decimal` off the cold path
 # (were a Decimal ever passed, the answer would be "no" and jsonschema would decide).
 DECIMAL_LINE = "from decimal import Decimal"
+STORE_IMPORT = "from postmortem_kit.core.regex_store import compile as _compile"
 LOCAL_DECIMAL = "class Decimal:  # see scripts/tools/generate_schema_validator.py\n    pass"
 
 
@@ -73,6 +74,11 @@ def generated_text() -> str:
     if IMPORT_LINE not in code:
         sys.exit(f"generate_schema_validator: fastjsonschema's code no longer has {IMPORT_LINE!r}; update this script")
     code = code.replace(IMPORT_LINE, LOCAL_CLASSES.strip("\n"), 1).replace(DECIMAL_LINE, LOCAL_DECIMAL, 1)
+    # The patterns come from the compiled-regex store (a cold run compiles none of them).
+    if "\nimport re\n" not in code or "': re.compile(" not in code:
+        sys.exit("generate_schema_validator: fastjsonschema's code no longer compiles its patterns with "
+                 "re.compile at module level; update this script")
+    code = code.replace("\nimport re\n", "\nimport re\n" + STORE_IMPORT + "\n", 1).replace("': re.compile(", "': _compile(")
     entry = code.split("\ndef ", 1)[1].split("(", 1)[0]
     header = (f"{MARKER}\n# Source: schema/postmortem.schema.json sha256:{schema_digest(data)}, "
               f"fastjsonschema {fastjsonschema.VERSION}.\n# ruff: noqa\n")

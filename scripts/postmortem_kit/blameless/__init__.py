@@ -10,12 +10,12 @@ from __future__ import annotations
 from postmortem_kit.core import lazy_exports
 
 _EXPORTS: dict[str, str] = {
-    "COMPILED_FILE": "postmortem_kit.blameless.rules",
+    "COMPILED_FILE": "postmortem_kit.blameless.rule_source",
     "MASK": "postmortem_kit.blameless.mask",
-    "RULES_FILE": "postmortem_kit.blameless.rules",
+    "RULES_FILE": "postmortem_kit.blameless.rule_source",
     "Region": "postmortem_kit.blameless.scanner",
-    "RuleFileError": "postmortem_kit.blameless.rules",
-    "compile_yaml": "postmortem_kit.blameless.rules",
+    "RuleFileError": "postmortem_kit.blameless.rule_source",
+    "compile_yaml": "postmortem_kit.blameless.rule_source",
     "describe_prose_pattern_error": "postmortem_kit.blameless.schema_bridge",
     "ProseDocument": "postmortem_kit.blameless.prose",
     "ProseField": "postmortem_kit.blameless.prose",

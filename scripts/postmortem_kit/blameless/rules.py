@@ -12,24 +12,18 @@ where its trigger word does.
 
 from __future__ import annotations
 
-import json
 import re
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from postmortem_kit.blameless.edges import LEFT_EDGE, RIGHT_EDGE, collapse_space, has_all, source_digest  # noqa: F401
+from postmortem_kit.blameless.rule_source import RULES_FILE, RuleFileError, compile_yaml, compiled_for
 from postmortem_kit.blameless.triggers import TriggerIndex
-from postmortem_kit.core import LazyRegex, PostmortemError, brief, package_file
+from postmortem_kit.core import LazyRegex, package_file, regex_store
 
-RULES_FILE = "rules.yaml"
-COMPILED_FILE = "rules.compiled.json"
 RULE_PREFIX = "blameless/"
 FILTERED_TEXTS = 16  # texts per trigger key checked for required literals before its whole plan is compiled
-
-
-class RuleFileError(PostmortemError, ValueError):
-    """The rule file is unusable; the message says where and why."""
 
 
 _RULE_DEFAULTS = {
@@ -214,7 +208,7 @@ class RuleSet:
                 found = self.matcher(rule)
             else:
                 edge = RIGHT_EDGE if rule.boundary else ""
-                found = re.compile("(?:" + "|".join(sources[i] for i in indexes) + ")" + edge)
+                found = regex_store.compile("(?:" + "|".join(sources[i] for i in indexes) + ")" + edge)
             self._parts[(rule.id, indexes)] = found
         return found
 
@@ -222,7 +216,7 @@ class RuleSet:
         """The rule's regex, anchored use (compiled on first use)."""
         found = self.compiled.get(rule.id)
         if found is None:
-            found = self.compiled[rule.id] = re.compile(rule.body)
+            found = self.compiled[rule.id] = regex_store.compile(rule.body)
         return found
 
     def searcher(self, rule_id: str) -> re.Pattern:
@@ -230,7 +224,7 @@ class RuleSet:
         found = self.searchers.get(rule_id)
         if found is None:
             rule = self.by_id[rule_id]
-            found = self.searchers[rule_id] = re.compile((LEFT_EDGE if rule.boundary else "") + rule.body)
+            found = self.searchers[rule_id] = regex_store.compile((LEFT_EDGE if rule.boundary else "") + rule.body)
         return found
 
     def rule(self, rule_id: str) -> Rule | None:
@@ -249,42 +243,13 @@ def load_rules(path: str | None = None) -> RuleSet:
     except OSError as error:
         raise RuleFileError(f"{source}: cannot read the rule file: {error.strerror or error}") from None
     digest = source_digest(data)
-    compiled = None if path else _compiled_for(digest)
+    compiled = None if path else compiled_for(digest)
     if compiled is None:
         compiled = compile_yaml(data, str(source), digest, check=path is not None)
     try:
         return from_compiled(compiled)
     except (KeyError, TypeError, ValueError, re.error) as error:
         raise RuleFileError(f"{source}: unusable rule file ({error})") from None
-
-
-def compile_yaml(data: bytes, shown: str, digest: str, *, check: bool = True) -> dict:
-    # The project's YAML 1.2 loader: words like `no` and `on` stay words.
-    from postmortem_kit.core import YamlLoadError, decode_source, load_yaml_text
-
-    try:
-        raw = load_yaml_text(decode_source(data, shown), shown).data
-    except YamlLoadError as error:
-        finding = error.finding
-        raise RuleFileError(brief(finding, path=shown)) from None
-    from postmortem_kit.blameless.compiler import compile_rule_file
-
-    try:
-        return compile_rule_file(raw, digest, check=check)
-    except (ValueError, KeyError, TypeError, AttributeError, re.error) as error:
-        raise RuleFileError(f"{shown}: {error}") from None
-
-
-def _compiled_for(digest: str) -> dict | None:
-    """The packaged compiled rules, if they were made from this exact YAML."""
-    try:
-        with open(package_file(__package__, COMPILED_FILE), encoding="utf-8") as handle:
-            compiled = json.load(handle)
-    except (OSError, ValueError):
-        return None
-    if not isinstance(compiled, dict) or compiled.get("source_digest") != digest:
-        return None
-    return compiled
 
 
 def from_compiled(compiled: dict[str, Any]) -> RuleSet:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from postmortem_kit.core import regex_store
+
 
 class LazyRegex:
     __slots__ = ("pattern", "flags", "_compiled")
@@ -22,7 +24,7 @@ class LazyRegex:
     def compiled(self) -> re.Pattern:
         found = self._compiled
         if found is None:
-            found = self._compiled = re.compile(self.pattern, self.flags)
+            found = self._compiled = regex_store.compile(self.pattern, self.flags)
         return found
 
     def match(self, *args):

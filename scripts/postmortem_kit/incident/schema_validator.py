@@ -5,6 +5,7 @@ VERSION = "2.22.3"
 class Decimal:  # see scripts/tools/generate_schema_validator.py
     pass
 import re
+from postmortem_kit.core.regex_store import compile as _compile
 class JsonSchemaValueException(ValueError):
     """The document breaks the schema (jsonschema explains how)."""
 
@@ -16,20 +17,20 @@ JsonSchemaValuesException = JsonSchemaValueException
 
 
 REGEX_PATTERNS = {
-    '^INC-[0-9]{4}-[0-9]{4,6}$': re.compile('^INC-[0-9]{4}-[0-9]{4,6}\\Z'),
-    '^x-[a-z0-9][a-z0-9_-]*$': re.compile('^x-[a-z0-9][a-z0-9_-]*$'),
-    '^(new|#[0-9]+|[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+#[0-9]+|https?://[^\\s]+|[A-Z][A-Z0-9]+-[0-9]+)$': re.compile('^(new|#[0-9]+|[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+#[0-9]+|https?://[^\\s]+|[A-Z][A-Z0-9]+-[0-9]+)\\Z'),
-    '^[0-9]{4}-[0-9]{2}-[0-9]{2}$': re.compile('^[0-9]{4}-[0-9]{2}-[0-9]{2}\\Z'),
-    '^([01][0-9]|2[0-3]):[0-5][0-9]$': re.compile('^([01][0-9]|2[0-3]):[0-5][0-9]\\Z'),
-    '[0-9]': re.compile('[0-9]'),
-    '^(UTC|[A-Za-z_]+(/[A-Za-z0-9_+-]+){1,2})$': re.compile('^(UTC|[A-Za-z_]+(/[A-Za-z0-9_+-]+){1,2})\\Z'),
-    '^[0-9]{1,4}:[0-5][0-9]$': re.compile('^[0-9]{1,4}:[0-5][0-9]\\Z'),
-    '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})$': re.compile('^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})\\Z'),
-    '^p[0-9]{1,2}(\\.[0-9]+)?$': re.compile('^p[0-9]{1,2}(\\.[0-9]+)?\\Z'),
-    '^[a-z0-9][a-z0-9._-]*$': re.compile('^[a-z0-9][a-z0-9._-]*\\Z'),
-    '^@?[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?$': re.compile('^@?[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?\\Z'),
-    '(?:^|[^A-Za-z0-9_])(?:[Oo][Pp][Ee][Rr][Aa][Tt][Oo][Rr][ \\t\\r\\n-]+[Ee][Rr][Rr][Oo][Rr][Ss]|[Hh][Uu][Mm][Aa][Nn][ \\t\\r\\n-]+[Mm][Ii][Ss][Tt][Aa][Kk][Ee][Ss]|[Oo][Pp][Ee][Rr][Aa][Tt][Oo][Rr][ \\t\\r\\n-]+[Ee][Rr][Rr][Oo][Rr]|[Hh][Uu][Mm][Aa][Nn][ \\t\\r\\n-]+[Mm][Ii][Ss][Tt][Aa][Kk][Ee]|[Ff][Aa][Tt][ \\t\\r\\n-]+[Ff][Ii][Nn][Gg][Ee][Rr][Ee][Dd]|[Ff][Aa][Tt][ \\t\\r\\n-]+[Ff][Ii][Nn][Gg][Ee][Rr][Ee][Dd]|[Hh][Uu][Mm][Aa][Nn][ \\t\\r\\n-]+[Ee][Rr][Rr][Oo][Rr][Ss]|[Hh][Uu][Mm][Aa][Nn][ \\t\\r\\n-]+[Ee][Rr][Rr][Oo][Rr]|[Hh][Uu][Mm][Aa][Nn][ \\t\\r\\n-]+[Ee][Rr][Rr][Oo][Rr]|[Pp][Ii][Ll][Oo][Tt][ \\t\\r\\n-]+[Ee][Rr][Rr][Oo][Rr]|[Uu][Ss][Ee][Rr][ \\t\\r\\n-]+[Ee][Rr][Rr][Oo][Rr][Ss]|[Ff][Aa][Tt][ \\t\\r\\n-]+[Ff][Ii][Nn][Gg][Ee][Rr]|[Ff][Aa][Tt][ \\t\\r\\n-]+[Ff][Ii][Nn][Gg][Ee][Rr]|[Hh][Uu][Mm][Aa][Nn][ \\t\\r\\n-]+[Ss][Ll][Ii][Pp]|[Uu][Ss][Ee][Rr][ \\t\\r\\n-]+[Ee][Rr][Rr][Oo][Rr]|[Pp][Ee][Bb][Cc][Aa][Kk]|[Pp][Ee][Bb][Kk][Aa][Cc])(?:[^A-Za-z0-9_]|$)': re.compile('(?:^|[^A-Za-z0-9_])(?:[Oo][Pp][Ee][Rr][Aa][Tt][Oo][Rr][ \\t\\r\\n-]+[Ee][Rr][Rr][Oo][Rr][Ss]|[Hh][Uu][Mm][Aa][Nn][ \\t\\r\\n-]+[Mm][Ii][Ss][Tt][Aa][Kk][Ee][Ss]|[Oo][Pp][Ee][Rr][Aa][Tt][Oo][Rr][ \\t\\r\\n-]+[Ee][Rr][Rr][Oo][Rr]|[Hh][Uu][Mm][Aa][Nn][ \\t\\r\\n-]+[Mm][Ii][Ss][Tt][Aa][Kk][Ee]|[Ff][Aa][Tt][ \\t\\r\\n-]+[Ff][Ii][Nn][Gg][Ee][Rr][Ee][Dd]|[Ff][Aa][Tt][ \\t\\r\\n-]+[Ff][Ii][Nn][Gg][Ee][Rr][Ee][Dd]|[Hh][Uu][Mm][Aa][Nn][ \\t\\r\\n-]+[Ee][Rr][Rr][Oo][Rr][Ss]|[Hh][Uu][Mm][Aa][Nn][ \\t\\r\\n-]+[Ee][Rr][Rr][Oo][Rr]|[Hh][Uu][Mm][Aa][Nn][ \\t\\r\\n-]+[Ee][Rr][Rr][Oo][Rr]|[Pp][Ii][Ll][Oo][Tt][ \\t\\r\\n-]+[Ee][Rr][Rr][Oo][Rr]|[Uu][Ss][Ee][Rr][ \\t\\r\\n-]+[Ee][Rr][Rr][Oo][Rr][Ss]|[Ff][Aa][Tt][ \\t\\r\\n-]+[Ff][Ii][Nn][Gg][Ee][Rr]|[Ff][Aa][Tt][ \\t\\r\\n-]+[Ff][Ii][Nn][Gg][Ee][Rr]|[Hh][Uu][Mm][Aa][Nn][ \\t\\r\\n-]+[Ss][Ll][Ii][Pp]|[Uu][Ss][Ee][Rr][ \\t\\r\\n-]+[Ee][Rr][Rr][Oo][Rr]|[Pp][Ee][Bb][Cc][Aa][Kk]|[Pp][Ee][Bb][Kk][Aa][Cc])(?:[^A-Za-z0-9_]|\\Z)'),
-    '\\S': re.compile('\\S')
+    '^INC-[0-9]{4}-[0-9]{4,6}$': _compile('^INC-[0-9]{4}-[0-9]{4,6}\\Z'),
+    '^x-[a-z0-9][a-z0-9_-]*$': _compile('^x-[a-z0-9][a-z0-9_-]*$'),
+    '^(new|#[0-9]+|[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+#[0-9]+|https?://[^\\s]+|[A-Z][A-Z0-9]+-[0-9]+)$': _compile('^(new|#[0-9]+|[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+#[0-9]+|https?://[^\\s]+|[A-Z][A-Z0-9]+-[0-9]+)\\Z'),
+    '^[0-9]{4}-[0-9]{2}-[0-9]{2}$': _compile('^[0-9]{4}-[0-9]{2}-[0-9]{2}\\Z'),
+    '^([01][0-9]|2[0-3]):[0-5][0-9]$': _compile('^([01][0-9]|2[0-3]):[0-5][0-9]\\Z'),
+    '[0-9]': _compile('[0-9]'),
+    '^(UTC|[A-Za-z_]+(/[A-Za-z0-9_+-]+){1,2})$': _compile('^(UTC|[A-Za-z_]+(/[A-Za-z0-9_+-]+){1,2})\\Z'),
+    '^[0-9]{1,4}:[0-5][0-9]$': _compile('^[0-9]{1,4}:[0-5][0-9]\\Z'),
+    '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})$': _compile('^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})\\Z'),
+    '^p[0-9]{1,2}(\\.[0-9]+)?$': _compile('^p[0-9]{1,2}(\\.[0-9]+)?\\Z'),
+    '^[a-z0-9][a-z0-9._-]*$': _compile('^[a-z0-9][a-z0-9._-]*\\Z'),
+    '^@?[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?$': _compile('^@?[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?\\Z'),
+    '(?:^|[^A-Za-z0-9_])(?:[Oo][Pp][Ee][Rr][Aa][Tt][Oo][Rr][ \\t\\r\\n-]+[Ee][Rr][Rr][Oo][Rr][Ss]|[Hh][Uu][Mm][Aa][Nn][ \\t\\r\\n-]+[Mm][Ii][Ss][Tt][Aa][Kk][Ee][Ss]|[Oo][Pp][Ee][Rr][Aa][Tt][Oo][Rr][ \\t\\r\\n-]+[Ee][Rr][Rr][Oo][Rr]|[Hh][Uu][Mm][Aa][Nn][ \\t\\r\\n-]+[Mm][Ii][Ss][Tt][Aa][Kk][Ee]|[Ff][Aa][Tt][ \\t\\r\\n-]+[Ff][Ii][Nn][Gg][Ee][Rr][Ee][Dd]|[Ff][Aa][Tt][ \\t\\r\\n-]+[Ff][Ii][Nn][Gg][Ee][Rr][Ee][Dd]|[Hh][Uu][Mm][Aa][Nn][ \\t\\r\\n-]+[Ee][Rr][Rr][Oo][Rr][Ss]|[Hh][Uu][Mm][Aa][Nn][ \\t\\r\\n-]+[Ee][Rr][Rr][Oo][Rr]|[Hh][Uu][Mm][Aa][Nn][ \\t\\r\\n-]+[Ee][Rr][Rr][Oo][Rr]|[Pp][Ii][Ll][Oo][Tt][ \\t\\r\\n-]+[Ee][Rr][Rr][Oo][Rr]|[Uu][Ss][Ee][Rr][ \\t\\r\\n-]+[Ee][Rr][Rr][Oo][Rr][Ss]|[Ff][Aa][Tt][ \\t\\r\\n-]+[Ff][Ii][Nn][Gg][Ee][Rr]|[Ff][Aa][Tt][ \\t\\r\\n-]+[Ff][Ii][Nn][Gg][Ee][Rr]|[Hh][Uu][Mm][Aa][Nn][ \\t\\r\\n-]+[Ss][Ll][Ii][Pp]|[Uu][Ss][Ee][Rr][ \\t\\r\\n-]+[Ee][Rr][Rr][Oo][Rr]|[Pp][Ee][Bb][Cc][Aa][Kk]|[Pp][Ee][Bb][Kk][Aa][Cc])(?:[^A-Za-z0-9_]|$)': _compile('(?:^|[^A-Za-z0-9_])(?:[Oo][Pp][Ee][Rr][Aa][Tt][Oo][Rr][ \\t\\r\\n-]+[Ee][Rr][Rr][Oo][Rr][Ss]|[Hh][Uu][Mm][Aa][Nn][ \\t\\r\\n-]+[Mm][Ii][Ss][Tt][Aa][Kk][Ee][Ss]|[Oo][Pp][Ee][Rr][Aa][Tt][Oo][Rr][ \\t\\r\\n-]+[Ee][Rr][Rr][Oo][Rr]|[Hh][Uu][Mm][Aa][Nn][ \\t\\r\\n-]+[Mm][Ii][Ss][Tt][Aa][Kk][Ee]|[Ff][Aa][Tt][ \\t\\r\\n-]+[Ff][Ii][Nn][Gg][Ee][Rr][Ee][Dd]|[Ff][Aa][Tt][ \\t\\r\\n-]+[Ff][Ii][Nn][Gg][Ee][Rr][Ee][Dd]|[Hh][Uu][Mm][Aa][Nn][ \\t\\r\\n-]+[Ee][Rr][Rr][Oo][Rr][Ss]|[Hh][Uu][Mm][Aa][Nn][ \\t\\r\\n-]+[Ee][Rr][Rr][Oo][Rr]|[Hh][Uu][Mm][Aa][Nn][ \\t\\r\\n-]+[Ee][Rr][Rr][Oo][Rr]|[Pp][Ii][Ll][Oo][Tt][ \\t\\r\\n-]+[Ee][Rr][Rr][Oo][Rr]|[Uu][Ss][Ee][Rr][ \\t\\r\\n-]+[Ee][Rr][Rr][Oo][Rr][Ss]|[Ff][Aa][Tt][ \\t\\r\\n-]+[Ff][Ii][Nn][Gg][Ee][Rr]|[Ff][Aa][Tt][ \\t\\r\\n-]+[Ff][Ii][Nn][Gg][Ee][Rr]|[Hh][Uu][Mm][Aa][Nn][ \\t\\r\\n-]+[Ss][Ll][Ii][Pp]|[Uu][Ss][Ee][Rr][ \\t\\r\\n-]+[Ee][Rr][Rr][Oo][Rr]|[Pp][Ee][Bb][Cc][Aa][Kk]|[Pp][Ee][Bb][Kk][Aa][Cc])(?:[^A-Za-z0-9_]|\\Z)'),
+    '\\S': _compile('\\S')
 }
 
 NoneType = type(None)

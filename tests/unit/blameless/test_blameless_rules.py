@@ -136,11 +136,13 @@ def test_validator_names_each_problem(raw):
 
 def test_stale_compiled_file_is_ignored(tmp_path, monkeypatch, raw):
     """A compiled file made from another YAML is not used (loading compiles the YAML instead)."""
+    from postmortem_kit.blameless import rule_source
     from postmortem_kit.blameless import rules as blameless_rules
     monkeypatch.setattr(blameless_rules, "package_file", lambda package, name: tmp_path / name)
+    monkeypatch.setattr(rule_source, "package_file", lambda package, name: tmp_path / name)
     (tmp_path / RULES_FILE).write_bytes(package_file("postmortem_kit.blameless", RULES_FILE).read_bytes() + b"\n# edited\n")
     (tmp_path / COMPILED_FILE).write_text(package_file("postmortem_kit.blameless", COMPILED_FILE).read_text(encoding="utf-8"), encoding="utf-8")
-    assert blameless_rules._compiled_for(source_digest((tmp_path / RULES_FILE).read_bytes())) is None
+    assert rule_source.compiled_for(source_digest((tmp_path / RULES_FILE).read_bytes())) is None
     blameless_rules.load_rules.cache_clear()
     try:
         fresh = blameless_rules.load_rules()
