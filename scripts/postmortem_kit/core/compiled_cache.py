@@ -43,9 +43,13 @@ def folder() -> Path | None:
     else:
         cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
         base = Path(cache) / "postmortem-kit"
-    import _sre
+    try:
+        import _sre
 
-    engine = f"{zlib.crc32(f'{sys.version} {_sre.MAGIC} {_sre.CODESIZE}'.encode()):08x}"
+        regex_engine = f"{_sre.MAGIC} {_sre.CODESIZE}"
+    except (ImportError, AttributeError):  # pragma: no cover - another interpreter
+        regex_engine = "-"
+    engine = f"{zlib.crc32(f'{sys.version} {regex_engine}'.encode()):08x}"
     _folder = base / f"compiled-{sys.implementation.cache_tag}-{engine}"
     return _folder
 
