@@ -15,12 +15,15 @@ from __future__ import annotations
 import re
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 from postmortem_kit.blameless.edges import LEFT_EDGE, RIGHT_EDGE, collapse_space, has_all, source_digest  # noqa: F401
 from postmortem_kit.blameless.rule_source import RULES_FILE, RuleFileError, compile_yaml, compiled_for
 from postmortem_kit.blameless.triggers import TriggerIndex
 from postmortem_kit.core import LazyRegex, package_file, regex_store
+
+TYPE_CHECKING = False  # typing stays off the cold check path (annotations are never evaluated)
+if TYPE_CHECKING:
+    from typing import Any
 
 RULE_PREFIX = "blameless/"
 FILTERED_TEXTS = 16  # texts per trigger key checked for required literals before its whole plan is compiled

@@ -14,7 +14,6 @@ import/unplaced     text `postmortem import` could not place, still waiting unde
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Callable, Iterable
 
 from postmortem_kit.core import Finding, SourceDocument, declare, dotted_path
 from postmortem_kit.incident import (
@@ -29,6 +28,12 @@ from postmortem_kit.incident import (
     typed_strings,
     zone_named,
 )
+
+TYPE_CHECKING = False  # typing stays off the cold check path (annotations are never evaluated)
+if TYPE_CHECKING:
+    from typing import Any, Callable, Iterable
+
+    Rule = Callable[[SourceDocument, Any, str], Iterable[Finding]]  # the data, or the typed strings (STRING_RULES)
 
 TIMES_INVALID = declare("times/invalid", "error", "A summary time is not a real date and time",
                         doc="Times are ISO 8601 with an offset, e.g. `2026-03-14T09:12:00+01:00`.")
@@ -49,8 +54,6 @@ UNPLACED = declare("import/unplaced", "warning", "Imported text waits under x-un
                        "move each piece into its section, then delete the key.")
 
 UNPLACED_KEY = "x-unplaced"  # where `postmortem import` keeps what it could not place
-
-Rule = Callable[[SourceDocument, Any, str], Iterable[Finding]]  # the data, or the typed strings (STRING_RULES)
 
 
 def _finding(doc: SourceDocument, path: tuple, rule: str, message: str, severity: str = "error",

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterable
 
 from postmortem_kit.core import Finding, SourceDocument, declare
+
+TYPE_CHECKING = False  # typing stays off the cold check path (annotations are never evaluated)
+if TYPE_CHECKING:
+    from typing import Iterable
 
 DUPLICATE_ID = declare("id/duplicate", "error", "Two incident files use the same id",
                        doc="Every incident has its own id (the file name). The second and later files "

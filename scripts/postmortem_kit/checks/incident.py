@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from postmortem_kit.checks.consistency import consistency_findings
 from postmortem_kit.checks.schema_findings import schema_findings
 from postmortem_kit.core import Finding, SourceDocument, YamlLoadError, declare, load_yaml_file
 from postmortem_kit.incident import STATUSES, analysis_sections, find_placeholder, find_stubs, typed_strings
+
+TYPE_CHECKING = False  # typing stays off the cold check path (annotations are never evaluated)
+if TYPE_CHECKING:
+    from typing import Any
 
 NOT_A_MAPPING = declare("yaml/not-a-mapping", "error", "An incident file is a mapping of fields")
 MISSING_SECTIONS = declare("draft/missing-sections", "notice", "A draft lists the analysis sections still missing",

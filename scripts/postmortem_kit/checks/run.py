@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TextIO
-
 from postmortem_kit.checks.duplicates import duplicate_ids
 from postmortem_kit.checks.incident import check_file
 from postmortem_kit.core import Finding, render, summary_line
 from postmortem_kit.incident import collect
+
+TYPE_CHECKING = False  # typing stays off the cold check path (annotations are never evaluated)
+if TYPE_CHECKING:
+    from typing import TextIO
 
 
 def run_checks(paths: list[str], *, blameless: bool = True) -> tuple[list[Finding], int]:

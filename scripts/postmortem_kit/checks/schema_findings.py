@@ -8,10 +8,13 @@ wording can live in the schema itself, as ``x-messages`` next to the keyword.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
 
 from postmortem_kit.core import Finding, SourceDocument, declare, dotted_path
 from postmortem_kit.incident import is_valid, validator
+
+TYPE_CHECKING = False  # typing stays off the cold check path (annotations are never evaluated)
+if TYPE_CHECKING:
+    from typing import Any, Iterable
 
 _SCHEMA_RULES = {
     "required": "A required key is missing",

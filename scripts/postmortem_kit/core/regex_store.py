@@ -58,7 +58,7 @@ def _check() -> bool:
         return False
     sample = r"(?i)a(?P<word>b+)|\bc(?=d)[^e-g]"
     try:
-        _usable = _compiled(sample, 0)[0] == re.compile(sample)
+        _usable = _compiled(sample, 0, stored=False)[0] == re.compile(sample)
     except Exception:  # noqa: BLE001 - whatever the internals raise, the store is not used
         _usable = False
     return _usable
@@ -70,8 +70,8 @@ def reset() -> None:
     _usable = None
 
 
-def _compiled(source: str, flags: int) -> tuple[re.Pattern, bytes]:
-    """The pattern, made as ``re.compile`` makes it, and its stored form."""
+def _compiled(source: str, flags: int, *, stored: bool = True) -> tuple[re.Pattern, bytes]:
+    """The pattern, made as ``re.compile`` makes it, and its stored form (unless ``stored`` is false)."""
     parsed = _parser.parse(source, flags)
     code = _compiler._code(parsed, flags)
     state = parsed.state
@@ -81,6 +81,8 @@ def _compiled(source: str, flags: int) -> tuple[re.Pattern, bytes]:
     for name, index in groupindex.items():
         indexgroup[index] = name
     pattern = _sre.compile(source, final_flags, code, state.groups - 1, groupindex, tuple(indexgroup))
+    if not stored:
+        return pattern, b""
     from array import array  # only when a pattern is added
 
     text = source.encode("utf-8", "surrogatepass")

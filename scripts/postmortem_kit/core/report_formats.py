@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import Iterable, TextIO
 
 from postmortem_kit import __version__
 from postmortem_kit.core.findings import Finding, counts
 from postmortem_kit.core.text_guard import guard_commands, strip_hidden, write_command
+
+TYPE_CHECKING = False  # typing stays off the cold check path (annotations are never evaluated)
+if TYPE_CHECKING:
+    from typing import Iterable, TextIO
 
 FORMATS = ("text", "json", "github", "sarif")
 INFORMATION_URI = "https://github.com/postmortem-kit/postmortem-kit"

@@ -15,21 +15,28 @@ never list a rule the code does not have, or miss one it has.
 
 from __future__ import annotations
 
-from typing import Callable, Iterable, NamedTuple
+from collections import namedtuple
+
+TYPE_CHECKING = False  # typing stays off the cold check path (annotations are never evaluated)
+if TYPE_CHECKING:
+    from typing import Callable, Iterable
 
 __all__ = ["RuleDoc", "declare", "declare_family", "registered"]
 
 SEVERITIES = ("error", "warning", "notice")
 
 
-class RuleDoc(NamedTuple):
-    """What a person needs to know about one rule (immutable; a NamedTuple keeps ``dataclasses``
-    off the cold check path)."""
+class RuleDoc(namedtuple("RuleDoc", ("id", "severity", "summary", "doc"), defaults=("",))):
+    """What a person needs to know about one rule (immutable; a named tuple keeps ``dataclasses``
+    and ``typing`` off the cold check path).
 
-    id: str  # "<family>/<name>", e.g. "times/order", "blameless/BL012"
-    severity: str  # the default severity (a policy may lower it, never raise it silently)
-    summary: str  # one line
-    doc: str = ""  # Markdown: what it checks, why, and how to fix a finding
+    ``id`` (str): "<family>/<name>", e.g. "times/order", "blameless/BL012";
+    ``severity`` (str): the default severity (a policy may lower it, never raise it silently);
+    ``summary`` (str): one line;
+    ``doc`` (str, default ""): Markdown: what it checks, why, and how to fix a finding.
+    """
+
+    __slots__ = ()
 
     @property
     def family(self) -> str:

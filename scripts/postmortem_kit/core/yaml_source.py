@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 from postmortem_kit.core.errors import PostmortemError
 from postmortem_kit.core.files import FileReadError, decode_text, read_text
@@ -28,6 +27,10 @@ from postmortem_kit.core.findings import Finding
 from postmortem_kit.core.rules import declare
 from postmortem_kit.core.scalar_positions import ScalarSpan, line_starts
 from postmortem_kit.core.yaml_module import yaml  # PyYAML, with its costliest import-time regex primed
+
+TYPE_CHECKING = False  # typing stays off the cold check path (annotations are never evaluated)
+if TYPE_CHECKING:
+    from typing import Any
 
 SYNTAX = declare("yaml/syntax", "error", "The file is not valid YAML")
 TOO_DEEP = declare("yaml/too-deep", "error", "Nesting is deeper than an incident needs (a guard against hostile files)")

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from typing import Any
 
 from postmortem_kit.core import schema_file
+
+TYPE_CHECKING = False  # typing stays off the cold check path (annotations are never evaluated)
+if TYPE_CHECKING:
+    from typing import Any
 
 SCHEMA_FILE = "postmortem.schema.json"
 STATUSES = ("draft", "in-review", "published")

@@ -9,9 +9,12 @@ wrote as analysis.
 from __future__ import annotations
 
 from functools import cache
-from typing import Any, Iterator
 
 from postmortem_kit.incident.schema import definition, load_schema
+
+TYPE_CHECKING = False  # typing stays off the cold check path (annotations are never evaluated)
+if TYPE_CHECKING:
+    from typing import Any, Iterator
 
 PROSE_REF = "#/$defs/prose"
 

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
-from typing import Any
+
+TYPE_CHECKING = False  # typing stays off the cold check path (annotations are never evaluated)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def parse_timestamp(value: Any) -> datetime | None:

@@ -152,8 +152,8 @@ def test_a_folder_that_cannot_be_made_leaves_runs_as_they_were(tmp_path, monkeyp
 def test_an_engine_whose_internals_changed_turns_the_store_off(store, monkeypatch):
     real = regex_store._compiled
 
-    def different(source, flags):
-        pattern, stored = real(source, flags)
+    def different(source, flags, **options):
+        pattern, stored = real(source, flags, **options)
         return re.compile(source + "x"), stored
 
     monkeypatch.setattr(regex_store, "_compiled", different)
