@@ -10,6 +10,7 @@ import re
 
 _ANCHOR_LETTERS = 5  # an entry is tried from its needed words only when each of them is at least this long
 _ANCHOR_WORD = re.compile(r"[a-z0-9][a-z0-9'-]*\Z")
+_MANY_KEYS = 4  # a rule tried at this many keys, none of them a start of its needed words, is tried from the words
 _SEPARATORS = frozenset(" \n\t\r")  # what the locator splits the text at
 
 
@@ -37,11 +38,11 @@ def build(index) -> tuple:
     # Only a rule whose entries under a frequent key all qualify can be anchored: the others
     # are not looked at further (this runs once, in the cold run of a single file too).
     candidates = set()
-    for key in index.frequent & index.rules.keys():
-        needs = dict(index.key_needs.get(key, ()))
+    for key, listed in index.key_needs.items():
         entries = index.rules[key]
-        for position, entry in enumerate(entries):
-            if entry is not None and position in needs and needs[position][1] and anchor_words(needs[position][0]):
+        for position, (clauses, reach) in listed:
+            entry = entries[position]
+            if entry is not None and reach and anchor_words(clauses):
                 candidates.add(entry[0].id)
     keys_of = {}
     for key, entries in index.rules.items():
@@ -79,8 +80,8 @@ def build(index) -> tuple:
     elsewhere: dict[str, list[int]] = {}
     for (_, alternatives, words, reach), (rule, keys, clauses) in groups.items():
         names = sorted({key for key, _ in keys}, key=lambda key: (-len(key), key))
-        if index.frequent.isdisjoint(names):
-            continue  # no frequent key ("to", "for"): its words may well be more frequent than its keys
+        if index.frequent.isdisjoint(names) and not _many_keys(names, words):
+            continue  # no frequent key ("to", "for") and few keys: its words may well be more frequent
         if any(other != key and other.startswith(key) and index.kind[key] == "start" for key in names for other in names):
             continue  # two of its keys at one place: the scanner tries it there once per key
         for key in names:
@@ -146,6 +147,15 @@ def near(index, anchor: int, text: str, occurrences: list[int]) -> list[int]:
                     continue
             break
     return sorted(positions)
+
+
+def _many_keys(keys, words) -> bool:
+    """Is a rule's group of keys large, and do its needed words occur apart from them?  BL148's
+    "made the load / errors / incident / backlog ... worse" is tried at 15 nouns, each more frequent
+    than "worse".  A word that a key's word may begin with, or go on into ("clearly" at "clearl",
+    "approved" at "unappr"), occurs with its key: it gains nothing."""
+    return len(keys) >= _MANY_KEYS and not any(
+        word.startswith(key[at:]) for word in words for key in keys for at in range(max(1, len(key) - 2)))
 
 
 def anchor_words(clauses) -> tuple[str, ...] | None:
