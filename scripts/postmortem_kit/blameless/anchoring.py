@@ -27,7 +27,9 @@ def build(index) -> tuple:
     cannot match.  The same is done for rules with literal starts under a key whose every
     rule qualifies ("for": BL088 needs "explain" or "reason"), so that the key is not looked
     for at all.  Only rules with a frequent key qualify (a function word of the lexicon's
-    ``stop_words``: "to", "for"; other keys are rarer than the words would be), keys
+    ``stop_words``: "to", "for"; other keys are rarer than the words would be), or an
+    alternative tried at ``_MANY_KEYS`` keys or more whose needed words occur apart from them
+    (``_many_keys``: BL148's "made the load / errors / backlog ... worse"), keys
     that are whole words or word starts, and the rule's regex there is the one its key's
     plan holds (the same alternatives).  Returns ((rule, alternatives, words, reach, the
     needed literals of each alternative),
@@ -35,21 +37,42 @@ def build(index) -> tuple:
     if index._anchors is not None:
         return index._anchors
     groups: dict[tuple, list] = {}
-    # Only a rule whose entries under a frequent key all qualify can be anchored: the others
-    # are not looked at further (this runs once, in the cold run of a single file too).
+    # Only a rule whose entries under a frequent key all qualify, or an alternative with a needed
+    # word under many keys, can be anchored: the others are not looked at further (this runs
+    # once, in the cold run of a single file too).
     candidates = set()
+    keys_by_part: dict[tuple, tuple] = {}  # (rule, alternative) with a needed word -> (its needs, {key: position})
     for key, listed in index.key_needs.items():
         entries = index.rules[key]
+        frequent = key in index.frequent
         for position, (clauses, reach) in listed:
             entry = entries[position]
-            if entry is not None and reach and anchor_words(clauses):
-                candidates.add(entry[0].id)
+            if entry is None or not reach:
+                continue
+            if frequent:
+                if anchor_words(clauses):
+                    candidates.add(entry[0].id)
+            else:
+                keys_by_part.setdefault((entry[0].id, entry[1]), (clauses, {}))[1][key] = position
     keys_of = {}
     for key, entries in index.rules.items():
         for entry in entries:
             if entry is not None and entry[0].id in candidates:
                 keys_of[key] = entries
                 break
+    only: dict[str, set] = {}  # at a key taken for an alternative tried at many keys, only its rule
+    for (rule_id, _), (clauses, positions) in keys_by_part.items():
+        if len(positions) < _MANY_KEYS:
+            continue
+        keys = [key for key, position in positions.items()  # an entry with literal starts is narrowed already
+                if all(spot != position for spot, _ in index.key_starts.get(key, ()))]
+        if _many_keys(keys, anchor_words(clauses) or ()):
+            for key in sorted(keys):
+                if key not in keys_of:
+                    keys_of[key] = index.rules[key]
+                    only[key] = set()
+                if key in only:
+                    only[key].add(rule_id)
     for key, entries in keys_of.items():
         kind = index.kind.get(key)
         if not (kind == "word" and key in index.words or kind == "start" and key in index.starts.get(len(key), ())):
@@ -57,8 +80,9 @@ def build(index) -> tuple:
         starts = dict(index.key_starts.get(key, ()))
         needs = dict(index.key_needs.get(key, ()))
         by_rule: dict[str, list] = {}
+        wanted = only.get(key)
         for position, entry in enumerate(entries):
-            if entry is not None:
+            if entry is not None and (wanted is None or entry[0].id in wanted):
                 by_rule.setdefault(entry[0].id, []).append(position)
         usable = {}
         for positions in by_rule.values():
@@ -154,8 +178,10 @@ def _many_keys(keys, words) -> bool:
     "made the load / errors / incident / backlog ... worse" is tried at 15 nouns, each more frequent
     than "worse".  A word that a key's word may begin with, or go on into ("clearly" at "clearl",
     "approved" at "unappr"), occurs with its key: it gains nothing."""
-    return len(keys) >= _MANY_KEYS and not any(
-        word.startswith(key[at:]) for word in words for key in keys for at in range(max(1, len(key) - 2)))
+    if not words or len(keys) < _MANY_KEYS:
+        return False
+    starts = {word[:size] for word in words for size in range(1, len(word) + 1)}
+    return not any(key[at:] in starts for key in keys for at in range(max(1, len(key) - 2)))
 
 
 def anchor_words(clauses) -> tuple[str, ...] | None:
