@@ -298,3 +298,38 @@ def test_entries_tried_from_their_anchor_words_find_what_every_key_occurrence_fi
     assert found(anchored) == found(plain)
     assert hits(anchored) == hits(plain)
     assert len([hit for hit in hits(plain) if hit[1] == "BL136"]) == 3
+
+
+@pytest.mark.parametrize("gap", [" ", "\n\n", " " * 60, " \t\n" * 30])
+def test_an_alternative_tried_at_many_keys_is_tried_from_its_needed_word(gap):
+    """BL148's "made the load / errors / backlog / incident ... worse" starts with look-behinds, so it
+    has no literal starts, and it has 15 keys: it is tried from "worse" (``anchoring._many_keys``), and
+    a key all of whose entries are so tried ("load") is not looked for.  The hits are those of trying
+    it at every occurrence of every key, whatever the whitespace between the words."""
+    from postmortem_kit.blameless import anchoring
+
+    compiled = json.loads(package_file("postmortem_kit.blameless", "rules.compiled.json").read_text(encoding="utf-8"))
+    anchored = from_compiled(compiled)
+    plain = from_compiled(compiled)
+    plain.triggers.key_needs = {}
+    assert any(rule.id == "BL148" and "worse" in words for rule, _, words, _, _ in anchored.triggers.anchors())
+    assert "load" in anchored.triggers._dropped
+    words = ("The operator made the load much worse by retrying, then made the backlog worse again. "
+             "The load was fine, the errors stayed flat and nothing got worse; later he made the incident "
+             "far worse and the latency worse").split(" ")
+    text = gap.join(words) + gap + "The load and the errors were normal. " * 20 + "worse."
+    lowered = prepare(text, masked=text)
+    _check(anchored, lowered)
+
+    def hits(rules):
+        return [(position, rule and rule.id, m.span()) for position, rule, m in blameless_scan._hits(lowered, rules)]
+
+    assert hits(anchored) == hits(plain)
+    # its look-behinds ("made the ") take one whitespace character between the words
+    assert len([hit for hit in hits(plain) if hit[1] == "BL148"]) == (3 if gap == " " else 0)
+    assert [m.rule.id for m in scan(text, rules=anchored)] == [m.rule.id for m in scan(text, rules=plain)]
+    # A needed word that a key's word begins with or goes on into gains nothing: not anchored so.
+    assert not anchoring._many_keys(["unappr", "unrevi", "untest", "unvali"], ("approved", "reviewed"))
+    assert not anchoring._many_keys(["blatan", "clearl", "obviou", "eviden"], ("clearly", "obviously"))
+    assert anchoring._many_keys(["load", "errors", "incide", "outage"], ("worse",))
+    assert not anchoring._many_keys(["load", "errors", "incide"], ("worse",))
