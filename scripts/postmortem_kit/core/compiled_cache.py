@@ -43,6 +43,8 @@ def folder() -> Path | None:
     else:
         cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
         base = Path(cache) / "postmortem-kit"
+        if not base.is_absolute():  # no home folder: never a folder relative to wherever the run is
+            return None
     try:
         import _sre
 

@@ -134,6 +134,22 @@ def test_the_default_folder_is_in_the_user_cache_named_for_this_interpreter(tmp_
         compiled_cache.reset()
 
 
+def test_without_a_home_folder_the_cache_is_off_rather_than_relative(tmp_path, monkeypatch):
+    monkeypatch.delenv(compiled_cache.ENV, raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(compiled_cache.os.path, "expanduser", lambda path: path)  # as with no HOME and no passwd entry
+    monkeypatch.chdir(tmp_path)
+    compiled_cache.reset()
+    regex_store.reset()
+    try:
+        assert compiled_cache.folder() is None
+        assert regex_store.compile("a|b") == re.compile("a|b")
+        assert not list(tmp_path.iterdir())
+    finally:
+        compiled_cache.reset()
+        regex_store.reset()
+
+
 def test_a_folder_that_cannot_be_made_leaves_runs_as_they_were(tmp_path, monkeypatch):
     blocked = tmp_path / "a-file"
     blocked.write_text("not a folder\n", encoding="utf-8")
