@@ -17,11 +17,16 @@ from postmortem_kit.core import decode_source, load_yaml_text, package_file
 
 AGENCY_FILE = "agency.yaml"
 CONSEQUENCE_FILE = "consequence.yaml"
+DISCIPLINE_FILE = "discipline.yaml"
 MACRO = "DEVIATION"
 PASSIVE_MACRO = "DEVIATION_BEFORE_AGENT"
 FACTORED_MACRO = "DEVIATION_FACTORED"
 CONSEQUENCE_MACRO = "CONSEQUENCE"
 HARMFUL_ACT_MACRO = "HARMFUL_ACT"
+# Fourteenth round: the sanctions of discipline.yaml, one macro per section.
+DISCIPLINE_MACROS = {"SANCTION": "sanctions", "SANCTION_FACED": "faced", "SANCTION_CASE": "cases"}
+# Fourteenth round: a destroying act done in passing (BL155), sections of consequence.yaml.
+INCIDENTAL_MACROS = {"DESTRUCTIVE_ACT": "destructive", "INCIDENTAL": "incidental"}
 
 
 @cache
@@ -56,6 +61,12 @@ def consequence_macro(section: str = "classes") -> str:
     """All harmful consequences (or, with ``section="acts"``, the harmful acts told in the passive) as
     one alternation, for the ``{CONSEQUENCE}`` (``{HARMFUL_ACT}``) macro of ``rules.yaml``."""
     entries = _classes(CONSEQUENCE_FILE, section).values()
+    return "(?:" + "|".join(entry for group in entries for entry in group) + ")"
+
+
+def discipline_macro(section: str) -> str:
+    """One section of ``discipline.yaml`` (sanctions against a person) as one alternation."""
+    entries = _classes(DISCIPLINE_FILE, section).values()
     return "(?:" + "|".join(entry for group in entries for entry in group) + ")"
 
 

@@ -1,0 +1,82 @@
+"""Fourteenth round of the blameless engine: open classes instead of phrases (issue 17).
+
+Sanctions against a person are a vocabulary of their own, kept as data (``discipline.yaml``): what a person
+undergoes after a copula (BL145: leave, warnings, retraining, dismissal, accountability), what they are told
+to expect ("will face consequences"), and a sanction told as a noun opened against them (BL154). A destroying
+act done in passing, while busy with another task (BL155; acts and frames in ``consequence.yaml``); a
+safeguard left out and told by what it would have done (BL156). New deviation classes of the agency frame
+(BL142, ``agency.yaml``): the person's own comfort as the reason, a gate made to pass, a switch meant to be
+brief, a habit or mood, an act aimed at one thing that landed on another, an artefact of one environment put
+into another, work handed to someone with no experience; past tenses with a hyphen ("hard-coded") are acts.
+The sentences are written for these tests (paraphrases of the classes, not items of any labelled set).
+"""
+
+from __future__ import annotations
+
+from support.blameless_findings import round_tests
+
+BLAMING = [
+    # Sanctions after a copula (BL145, discipline.yaml)
+    ("BL145", "The DBA who dropped the index has been put on paid leave while HR looks into it."),
+    ("BL145", "Three technicians were given final written warnings after the audit."),
+    ("BL145", "The tester who shipped the build has been ordered to retake the release training."),
+    ("BL145", "Anyone who bypasses the freeze again will be held personally accountable."),
+    ("BL145", "The two network admins could face disciplinary action over the outage."),
+    ("BL145", "The shift supervisor has been relieved of her duties."),
+    ("BL145", "The on-call engineer has received two formal warnings this year."),
+    # A sanction told as a noun, against a person (BL154)
+    ("BL154", "Management opened a misconduct investigation against the on-call DBA."),
+    ("BL154", "Disciplinary proceedings were started against the two operators."),
+    # A destroying act done in passing (BL155)
+    ("BL155", "The analyst deleted the finance schema while tidying up her workspace."),
+    ("BL155", "A trainee truncated the audit table while experimenting with the query editor."),
+    ("BL155", "The landscaping crew severed the power cable while planting trees by the car park."),
+    ("BL155", "Olamide wiped the shared volume during a spring clean of the lab servers."),
+    # A safeguard left out, told by what it would have done (BL156)
+    ("BL156", "The developer commented out the validation that would have refused the malformed payload."),
+    ("BL156", "The approver waived the soak period that would have exposed the memory leak."),
+    # The person's own comfort, a gate made to pass, a brief switch, a habit (BL142)
+    ("BL142", "The operator muted the pressure alarm because it irritated him."),
+    ("BL142", "The SRE turned off the disk alert since it kept paging her at night."),
+    ("BL142", "He skipped the contract tests only to get the release through."),
+    ("BL142", "The admin opened the firewall just for a minute and forgot about it."),
+    ("BL142", "The clerk approved the refund out of habit."),
+    # An act aimed at one thing that landed on another (BL142, BL143)
+    ("BL142", "The technician pulled the drive, meaning to replace the failed one, but took out a healthy disk."),
+    ("BL143", "The edge switch was power-cycled by an engineer looking for another rack."),
+    # One environment's artefact in another; work handed to someone unqualified; hyphenated past tenses
+    ("BL142", "The analyst copied the production customer data into a QA sandbox."),
+    ("BL142", "The developer loaded the sample records into the production database."),
+    ("BL142", "The manager assigned the failover drill to an intern with no training."),
+    ("BL142", "The engineer copy-pasted the config into the wrong cluster."),
+]
+
+CLEAN = [
+    # Sanctions of systems, routine leave and shifts, policies in the present
+    "The batch job was terminated after the timeout.",
+    "The on-call engineer took annual leave the week before.",
+    "The operator was placed on the night shift.",
+    "The service owners are held accountable for their error budgets.",
+    "The team will face a difficult quarter.",
+    "A review against the checklist found two gaps.",
+    "An investigation against the vendor's contract terms is under way.",
+    # Clean-up targets, responses, tools and purposeful removals
+    "The on-call engineer deleted the stale lock files while restoring service.",
+    "The cleanup job deleted the orders table while rotating partitions.",
+    "The engineer cut the release branch while waiting for the tests.",
+    "The DBA dropped the old test tables while tidying the schema.",
+    "The responder removed the node from the pool while investigating the leak.",
+    # A safeguard found or added, or skipped by a tool
+    "The on-call engineer found the alert that would have warned us.",
+    "The new canary stage is the check that would have caught it.",
+    "The pipeline skipped the check that would have caught it.",
+    # Annoyance with no act, reasons that are evidence, a promotion to production
+    "The flapping alert annoyed him for weeks before the fix.",
+    "The engineer rolled back because the dashboard showed the error rate rising.",
+    "The release engineer promoted the staging build to production.",
+    "The engineer restarted the pod, intending to clear the cache.",
+    "The tester loaded the production schema into the test database with masked data.",
+]
+
+
+test_the_rule_of_the_class_fires, test_near_misses_are_clean = round_tests(BLAMING, CLEAN)
