@@ -24,7 +24,8 @@ FACTORED_MACRO = "DEVIATION_FACTORED"
 CONSEQUENCE_MACRO = "CONSEQUENCE"
 HARMFUL_ACT_MACRO = "HARMFUL_ACT"
 # Fourteenth round: the sanctions of discipline.yaml, one macro per section.
-DISCIPLINE_MACROS = {"SANCTION": "sanctions", "SANCTION_FACED": "faced", "SANCTION_CASE": "cases"}
+DISCIPLINE_MACROS = {"SANCTION": "sanctions", "SANCTION_DEPRIVED": "deprived", "SANCTION_FACED": "faced",
+                     "SANCTION_CASE": "cases"}
 # Fourteenth round: a destroying act done in passing (BL155), sections of consequence.yaml.
 INCIDENTAL_MACROS = {"DESTRUCTIVE_ACT": "destructive", "INCIDENTAL": "incidental"}
 

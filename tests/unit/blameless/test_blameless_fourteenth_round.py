@@ -49,6 +49,23 @@ BLAMING = [
     ("BL142", "The developer loaded the sample records into the production database."),
     ("BL142", "The manager assigned the failover drill to an intern with no training."),
     ("BL142", "The engineer copy-pasted the config into the wrong cluster."),
+    # More sanctions: banned, rights taken away, an active sanction with a person as object (BL145, BL154)
+    ("BL145", "The vendor engineer has been barred from the data centre."),
+    ("BL145", "The junior admin has had her sudo rights revoked."),
+    ("BL154", "The agency let the temp operator go after the spill."),
+    ("BL154", "Leadership demoted the release manager over the botched launch."),
+    # An ambiguous role with a predicate only people take; a full foreign name; a handle with a foreign surname
+    ("BL059", "The signaller was drowsy at the end of the night turn and cleared the wrong route."),
+    ("BL086", "Ingrid Sørensen misread the dosage chart."),
+    ("BL123", "tnhan sat on the capacity ticket for a week."),
+    # 'never' with an open past tense (BL083); a group that took nothing seriously (BL127); 'they' in hindsight
+    ("BL083", "The release captain never booked the change slot with the network team."),
+    ("BL127", "No one on the platform rota took the repeated certificate expiry warnings seriously."),
+    ("BL066", "All they had to do was look at the second graph."),
+    # A passive agent followed by a time adverbial; a safeguard switched off and left so
+    ("BL143", "The retention policy was shortened by an analyst last quarter, without telling anyone."),
+    ("BL143", "The smoke alarm was unplugged by the night porter and quietly forgotten."),
+    ("BL059", "The dispatcher was too exhausted to notice the second call."),
 ]
 
 CLEAN = [
@@ -76,6 +93,26 @@ CLEAN = [
     "The release engineer promoted the staging build to production.",
     "The engineer restarted the pod, intending to clear the cache.",
     "The tester loaded the production schema into the test database with masked data.",
+    # Software roles and software predicates; shifts handed over; passive experiencers
+    "The scheduler was retrained on the new cost model.",
+    "The ingress controller was overloaded and dropped requests.",
+    "The controller handed over to the relief controller at 06:00.",
+    "The team running the cutover was never told that the old hosts were still in use.",
+    "The DBA did not yet have access to the console and asked for it through the usual form.",
+    "Operators should never need to edit the zone file by hand.",
+    "The engineer had never deployed this service before.",
+    "The replication job never caught up after the failover.",
+    # A tool run by a person does the harm itself; responsibility held by the organisation; a received page
+    "The network admin ran a script that withdrew every prefix from the edge routers.",
+    "The engineer ran the cleanup job that deleted the orphaned volumes and two live ones.",
+    "In the end, responsibility for the outage rests with the organisation, not with one engineer.",
+    "The on-call engineer received an alert that pointed at the wrong dashboard.",
+    # Let go of a thing, a shift let off early, a sanction of a job, several capitalised words of a product
+    "We let the queue drain before the restart.",
+    "We let the on-call engineer go home after the fix.",
+    "The scheduler suspended the batch job for an hour.",
+    "Azure Front Door misjudged the origin health.",
+    "The engineer had his laptop replaced.",
 ]
 
 
