@@ -66,6 +66,15 @@ BLAMING = [
     ("BL143", "The retention policy was shortened by an analyst last quarter, without telling anyone."),
     ("BL143", "The smoke alarm was unplugged by the night porter and quietly forgotten."),
     ("BL059", "The dispatcher was too exhausted to notice the second call."),
+    # A person's decision or insistence as the cause (BL157); sleeping through a signal (BL122)
+    ("BL157", "The founder's insistence on a midnight launch caused the outage."),
+    ("BL157", "Kwame's refusal to wait for the soak test is the reason the release failed."),
+    ("BL122", "The duty officer slept through three pages from the monitoring system."),
+    # More nuisance judgements, no supervision, the device switched off, straight to the protected branch
+    ("BL143", "The retry limits were raised by a technician who found them too strict."),
+    ("BL143", "The firmware was flashed by a new hire with no supervision."),
+    ("BL142", "The on-call SRE had put her pager on silent before the storm hit."),
+    ("BL142", "The contractor merged his branch straight into master."),
 ]
 
 CLEAN = [
@@ -113,6 +122,10 @@ CLEAN = [
     "The scheduler suspended the batch job for an hour.",
     "Azure Front Door misjudged the origin health.",
     "The engineer had his laptop replaced.",
+    # Decisions of systems, or with a good result; a pipeline on the protected branch
+    "The scheduler's decision to evict the pods caused the restart.",
+    "Rahul's decision to roll back led to a quick recovery.",
+    "The bot pushed the version tag directly to main.",
 ]
 
 
