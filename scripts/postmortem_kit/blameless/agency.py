@@ -28,6 +28,7 @@ DISCIPLINE_MACROS = {"SANCTION": "sanctions", "SANCTION_DEPRIVED": "deprived", "
                      "SANCTION_CASE": "cases"}
 # Fourteenth round: a destroying act done in passing (BL155), sections of consequence.yaml.
 INCIDENTAL_MACROS = {"DESTRUCTIVE_ACT": "destructive", "INCIDENTAL": "incidental"}
+AUTHORISED_MACRO = "AUTHORISED"
 
 
 @cache
@@ -69,6 +70,19 @@ def discipline_macro(section: str) -> str:
     """One section of ``discipline.yaml`` (sanctions against a person) as one alternation."""
     entries = _classes(DISCIPLINE_FILE, section).values()
     return "(?:" + "|".join(entry for group in entries for entry in group) + ")"
+
+
+def discipline_class_macros(section: str = "sanctions") -> dict[str, str]:
+    """Each class of a ``discipline.yaml`` section as a macro of its own ({SANCTION_RETRAINING}, ...), so a
+    rule can make one top-level alternative per class: a class's words stay few enough to be the words the
+    alternative needs (``regex_literals.MAX_CHOICES``), and the scanner tries it only where one occurs."""
+    return {f"SANCTION_{name.upper()}": "(?:" + "|".join(entries) + ")"
+            for name, entries in _classes(DISCIPLINE_FILE, section).items()}
+
+
+def authorised_macro() -> str:
+    """The words that say a deviation was authorised or planned (``authorised`` section of ``agency.yaml``)."""
+    return "(?:" + "|".join(entry for group in _classes(AGENCY_FILE, "authorised").values() for entry in group) + ")"
 
 
 def deviation_macro() -> str:

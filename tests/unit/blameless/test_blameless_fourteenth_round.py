@@ -126,11 +126,10 @@ CLEAN = [
     "The scheduler's decision to evict the pods caused the restart.",
     "Rahul's decision to roll back led to a quick recovery.",
     "The bot pushed the version tag directly to main.",
-    # A response in progress, a poisoned object; a deviation said to be authorised or planned
+    # A response in progress, a poisoned object; a destroying act said to be planned
     "The responder deleted the poisoned messages while draining the queue.",
-    "The on-call engineer pushed the fix directly to production with the incident commander's approval.",
-    "The SRE restarted the brokers all at once, as planned in the maintenance notice.",
-    "Kenji pointed the migration at the production cluster, as the runbook instructed.",
+    "The technician cut the fibre link while testing the failover, as planned in the drill.",
+    "The DBA wiped the reporting replica during the test run, with the service owner's approval.",
 ]
 
 
