@@ -75,6 +75,13 @@ BLAMING = [
     ("BL143", "The firmware was flashed by a new hire with no supervision."),
     ("BL142", "The on-call SRE had put her pager on silent before the storm hit."),
     ("BL142", "The contractor merged his branch straight into master."),
+    # Dealt with, spoken to (BL145); an imagined better person (BL158); over live data, in business hours (BL142)
+    ("BL145", "The technician at fault has been dealt with internally."),
+    ("BL145", "The developer was spoken to by her line manager."),
+    ("BL158", "Any experienced administrator would have taken a snapshot first."),
+    ("BL158", "A more attentive reviewer would have caught the inverted flag."),
+    ("BL142", "Naledi copied the test fixtures over the live customer table."),
+    ("BL142", "The analyst rebuilt the warehouse indexes during business hours."),
 ]
 
 CLEAN = [
@@ -126,6 +133,10 @@ CLEAN = [
     "The scheduler's decision to evict the pods caused the restart.",
     "Rahul's decision to roll back led to a quick recovery.",
     "The bot pushed the version tag directly to main.",
+    "The ticket was dealt with by the support desk.",
+    "The team was spoken to by the vendor about the roadmap.",
+    "Any reasonable monitoring system would have alerted on the lag.",
+    "A good runbook would have listed the rollback command.",
     # A response in progress, a poisoned object; a destroying act said to be planned
     "The responder deleted the poisoned messages while draining the queue.",
     "The technician cut the fibre link while testing the failover, as planned in the drill.",
