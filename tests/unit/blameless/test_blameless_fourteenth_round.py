@@ -82,6 +82,10 @@ BLAMING = [
     ("BL158", "A more attentive reviewer would have caught the inverted flag."),
     ("BL142", "Naledi copied the test fixtures over the live customer table."),
     ("BL142", "The analyst rebuilt the warehouse indexes during business hours."),
+    # The counterfactual of exception with 'but for' and with a person's decision or fault (BL152, now high)
+    ("BL152", "But for the courier leaving the cage unlocked, the drives would still be in the vault."),
+    ("BL152", "Were it not for Mirela's decision to skip the soak test, the leak would have shown up in staging."),
+    ("BL152", "If it hadn't been for the admin's carelessness, the bucket would have stayed private."),
 ]
 
 CLEAN = [
@@ -137,6 +141,9 @@ CLEAN = [
     "The team was spoken to by the vendor about the roadmap.",
     "Any reasonable monitoring system would have alerted on the lag.",
     "A good runbook would have listed the rollback command.",
+    "Were it not for the on-call engineer's quick thinking, the outage would have lasted hours.",
+    "But for the failover script taking over, we would have lost the region.",
+    "Were it not for the scheduler's decision to evict the pods, the job would have finished.",
     # A response in progress, a poisoned object; a destroying act said to be planned
     "The responder deleted the poisoned messages while draining the queue.",
     "The technician cut the fibre link while testing the failover, as planned in the drill.",
