@@ -13,6 +13,8 @@ The sentences are written for these tests (paraphrases of the classes, not items
 
 from __future__ import annotations
 
+import pytest
+
 from support.blameless_findings import round_tests
 
 BLAMING = [
@@ -82,10 +84,14 @@ BLAMING = [
     ("BL158", "A more attentive reviewer would have caught the inverted flag."),
     ("BL142", "Naledi copied the test fixtures over the live customer table."),
     ("BL142", "The analyst rebuilt the warehouse indexes during business hours."),
-    # The counterfactual of exception with 'but for' and with a person's decision or fault (BL152, now high)
-    ("BL152", "But for the courier leaving the cage unlocked, the drives would still be in the vault."),
-    ("BL152", "Were it not for Mirela's decision to skip the soak test, the leak would have shown up in staging."),
-    ("BL152", "If it hadn't been for the admin's carelessness, the bucket would have stayed private."),
+]
+
+# The counterfactual of exception with 'but for' and with a person's decision or fault: BL152, still a warning
+# (medium tier, as the tenth round left it: an exception can also tell credit).
+MEDIUM = [
+    "But for the courier leaving the cage unlocked, the drives would still be in the vault.",
+    "Were it not for Mirela's decision to skip the soak test, the leak would have shown up in staging.",
+    "If it hadn't been for the admin's carelessness, the bucket would have stayed private.",
 ]
 
 CLEAN = [
@@ -152,3 +158,11 @@ CLEAN = [
 
 
 test_the_rule_of_the_class_fires, test_near_misses_are_clean = round_tests(BLAMING, CLEAN)
+
+
+@pytest.mark.parametrize("text", MEDIUM, ids=[text[:40] for text in MEDIUM])
+def test_the_exception_with_a_possessive_is_a_warning(text):
+    from postmortem_kit.blameless import lint_text
+
+    found = [f for f in lint_text(text, "x.md", status="published") if not f.suppressed]
+    assert any(f.rule == "blameless/BL152" and f.severity == "warning" for f in found), (text, found)
