@@ -17,11 +17,18 @@ from postmortem_kit.core import decode_source, load_yaml_text, package_file
 
 AGENCY_FILE = "agency.yaml"
 CONSEQUENCE_FILE = "consequence.yaml"
+DISCIPLINE_FILE = "discipline.yaml"
 MACRO = "DEVIATION"
 PASSIVE_MACRO = "DEVIATION_BEFORE_AGENT"
 FACTORED_MACRO = "DEVIATION_FACTORED"
 CONSEQUENCE_MACRO = "CONSEQUENCE"
 HARMFUL_ACT_MACRO = "HARMFUL_ACT"
+# Fourteenth round: the sanctions of discipline.yaml, one macro per section.
+DISCIPLINE_MACROS = {"SANCTION": "sanctions", "SANCTION_DEPRIVED": "deprived", "SANCTION_FACED": "faced",
+                     "SANCTION_CASE": "cases"}
+# Fourteenth round: a destroying act done in passing (BL155), sections of consequence.yaml.
+INCIDENTAL_MACROS = {"DESTRUCTIVE_ACT": "destructive", "INCIDENTAL": "incidental"}
+AUTHORISED_MACRO = "AUTHORISED"
 
 
 @cache
@@ -57,6 +64,25 @@ def consequence_macro(section: str = "classes") -> str:
     one alternation, for the ``{CONSEQUENCE}`` (``{HARMFUL_ACT}``) macro of ``rules.yaml``."""
     entries = _classes(CONSEQUENCE_FILE, section).values()
     return "(?:" + "|".join(entry for group in entries for entry in group) + ")"
+
+
+def discipline_macro(section: str) -> str:
+    """One section of ``discipline.yaml`` (sanctions against a person) as one alternation."""
+    entries = _classes(DISCIPLINE_FILE, section).values()
+    return "(?:" + "|".join(entry for group in entries for entry in group) + ")"
+
+
+def discipline_class_macros(section: str = "sanctions") -> dict[str, str]:
+    """Each class of a ``discipline.yaml`` section as a macro of its own ({SANCTION_RETRAINING}, ...), so a
+    rule can make one top-level alternative per class: a class's words stay few enough to be the words the
+    alternative needs (``regex_literals.MAX_CHOICES``), and the scanner tries it only where one occurs."""
+    return {f"SANCTION_{name.upper()}": "(?:" + "|".join(entries) + ")"
+            for name, entries in _classes(DISCIPLINE_FILE, section).items()}
+
+
+def authorised_macro() -> str:
+    """The words that say a deviation was authorised or planned (``authorised`` section of ``agency.yaml``)."""
+    return "(?:" + "|".join(entry for group in _classes(AGENCY_FILE, "authorised").values() for entry in group) + ")"
 
 
 def deviation_macro() -> str:

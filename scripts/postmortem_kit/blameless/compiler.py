@@ -304,15 +304,23 @@ def spaces(pattern: str) -> str:
 def _macros(raw: dict) -> dict[str, str]:
     """The file's macros and the built-in ones: {PARTICIPLE}, and {DEVIATION} (with its
     letter-grouped twin {DEVIATION_FACTORED} and {DEVIATION_BEFORE_AGENT}) from agency.yaml,
-    and {CONSEQUENCE} and {HARMFUL_ACT} from consequence.yaml."""
+    {AUTHORISED} from agency.yaml, {CONSEQUENCE}, {HARMFUL_ACT},
+    {DESTRUCTIVE_ACT} and {INCIDENTAL} from consequence.yaml, and {SANCTION}, {SANCTION_FACED} and
+    {SANCTION_CASE} from discipline.yaml."""
     from postmortem_kit.blameless.agency import (
+        AUTHORISED_MACRO,
         CONSEQUENCE_MACRO,
+        DISCIPLINE_MACROS,
         FACTORED_MACRO,
         HARMFUL_ACT_MACRO,
+        INCIDENTAL_MACROS,
         MACRO,
         PASSIVE_MACRO,
+        authorised_macro,
         consequence_macro,
         deviation_macro,
+        discipline_class_macros,
+        discipline_macro,
         factored_deviation_macro,
         passive_macro,
     )
@@ -326,6 +334,12 @@ def _macros(raw: dict) -> dict[str, str]:
     macros[CONSEQUENCE_MACRO] = consequence_macro()
     macros[HARMFUL_ACT_MACRO] = consequence_macro("acts")
     macros[STATE_MACRO] = state_macro()
+    for name, section in DISCIPLINE_MACROS.items():
+        macros[name] = discipline_macro(section)
+    macros.update(discipline_class_macros())
+    for name, section in INCIDENTAL_MACROS.items():
+        macros[name] = consequence_macro(section)
+    macros[AUTHORISED_MACRO] = authorised_macro()
     return macros
 
 

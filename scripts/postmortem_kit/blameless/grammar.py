@@ -52,6 +52,16 @@ _DEPARTMENTS = frozenset(("operations", "engineering", "networking", "infrastruc
 
 
 # Heads that name the people on duty at a place after a unit qualifier of people.yaml ("the warehouse floor").
+# Fourteenth round: the copula and degree words between an ambiguous role and a person's predicate.
+_COPULA_WORDS = frozenset(("was", "were", "is", "are", "had", "has", "have", "been", "being", "got", "became", "become",
+                           "grown", "grew", "seemed", "looked", "appeared", "felt", "sounded"))
+_DEGREE_WORDS = frozenset(("very", "too", "so", "visibly", "clearly", "extremely", "already", "badly", "still", "also",
+                           "quite", "rather", "obviously", "probably", "apparently", "then", "later"))
+_TIME_WORDS = frozenset(("yesterday", "earlier", "previously", "today", "overnight", "recently", "beforehand"))
+_TIME_DEICTICS = frozenset(("last", "this", "next", "that", "one"))
+_TIME_NOUNS = frozenset(("spring", "summer", "autumn", "fall", "winter", "week", "month", "year", "quarter", "night",
+                         "weekend", "morning", "evening", "afternoon", "sprint", "day", "monday", "tuesday",
+                         "wednesday", "thursday", "friday", "saturday", "sunday"))
 _DUTY_HEADS = frozenset(("floor", "floors", "desk", "desks", "bench", "benches"))
 # Past tenses said of systems and measures as much as of people: a department before one is not acting
 # ("Operations resumed at 14:00", "Admissions dropped by a third").
@@ -98,6 +108,8 @@ class Grammar(SubjectReader, PersonEvidence):
         self.human_verbs = lexicon["human_verbs"]
         self.departments = lexicon.get("departments", frozenset())  # people.yaml (twelfth round)
         self.unit_qualifiers = lexicon.get("unit_qualifiers", frozenset())
+        self.ambiguous_roles = lexicon.get("ambiguous_roles", frozenset())  # people.yaml (fourteenth round)
+        self.person_predicates = lexicon.get("person_predicates", frozenset())
         self._tokens: dict[tuple[int, int], list[Token]] = {}
         self.plain_words = _plain_words(lexicon)
 
@@ -209,6 +221,8 @@ class Grammar(SubjectReader, PersonEvidence):
             return "person", possessive  # "Operations overlooked", "Engineering forgot": a department acting
         if base in _DUTY_HEADS and before in self.unit_qualifiers:
             return "person", possessive  # "the warehouse floor", "the trading bench": the people on duty there
+        if base in self.ambiguous_roles and self._person_predicate_next(tokens, index):
+            return "person", possessive  # "the controller was fatigued": only a person is (people.yaml)
         if base in self.activities:
             return "activity", possessive
         if base in self.systems or (base.endswith("s") and base[:-1] in self.systems) or base in self.products:
@@ -226,6 +240,19 @@ class Grammar(SubjectReader, PersonEvidence):
             after = self.tokens(tokens[index].end, tokens[index].end + 30)
             nxt = after[0] if after else None
         return nxt is not None and nxt.kind == "w" and nxt.lower in self.human_verbs
+
+    def _person_predicate_next(self, tokens: list[Token], index: int) -> bool:
+        """A copula, then a word only people are ("was fatigued", "had been retrained", "were very tired")."""
+        after = [token for token in self.tokens(tokens[index].end, tokens[index].end + 40) if token.kind == "w"]
+        words = [token.lower for token in after[:5]]
+        position = 0
+        while position < len(words) and words[position] in _COPULA_WORDS:
+            position += 1
+        if position == 0:
+            return False
+        while position < len(words) and words[position] in _DEGREE_WORDS:
+            position += 1
+        return position < len(words) and words[position] in self.person_predicates
 
     def _past_act_next(self, tokens: list[Token], index: int) -> bool:
         """The next word is a past-tense act that is not said of systems ("sent", "approved"; not "resumed")."""
@@ -276,6 +303,11 @@ class Grammar(SubjectReader, PersonEvidence):
         poss_person = any(p and c in ("person", "named", "weak") for c, p in classes)
         poss_named = any(p and c == "named" for c, p in classes)
         head = len(indexes) - 1
+        # "by a sysadmin last spring", "by the intern yesterday": a trailing time adverbial is not the head.
+        if head > 0 and tokens[indexes[head]].lower in _TIME_WORDS:
+            head -= 1
+        elif head > 1 and tokens[indexes[head]].lower in _TIME_NOUNS and tokens[indexes[head - 1]].lower in _TIME_DEICTICS:
+            head -= 2
         # "an engineer running the script": a trailing participle is not the head.
         while head > 0 and classes[head][0] == "unknown" and tokens[indexes[head]].lower.endswith(("ing", "ed")):
             head -= 1

@@ -49,11 +49,14 @@ class PersonEvidence:
         "Tavish forgot") or referred to by "he"/"she"/"his"/"her": evidence from the sentence itself.  Documents that declare the word as a
         service or product clear it later (``context._names_are_entities``)."""
         words = [token for token in self.tokens(phrase.start, phrase.end) if token.kind == "w"]
-        if len(words) != 1 or not _NAME_SHAPE.match(_POSSESSIVE.sub("", words[0].text)) \
-                or _POSSESSIVE.search(words[0].lower):
+        # Fourteenth round: a full name of two or three capitalised words ("Björn Halvorsen") as well as one.
+        if not 1 <= len(words) <= 3 or any(not _NAME_SHAPE.match(_POSSESSIVE.sub("", word.text))
+                                           or _POSSESSIVE.search(word.lower) for word in words):
             return False
-        if foreign_name_shaped(words[0].text, self.plain_words):
-            return True  # "Tomás", "Mei-Ling": not a product's name
+        if any(foreign_name_shaped(word.text, self.plain_words) for word in words):
+            return True  # "Tomás", "Mei-Ling", "Björn Halvorsen": not a product's name
+        if len(words) > 1:
+            return False  # "Front Door misjudged": several plain capitalised words may be a product
         after = [token for token in self.tokens(phrase.end, phrase.end + 40) if token.text != ","]
         if after and after[0].kind == "w" and (after[0].lower in self.human_verbs or after[0].lower == "who"):
             return True  # "Dagny assumed"; "Olumide, who ...": systems take "which"

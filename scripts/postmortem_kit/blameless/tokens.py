@@ -70,6 +70,9 @@ _AGENT_SUFFIXES = ("er", "or", "ers", "ors")
 # "Mei-Ling"; not "Cache-Control") is not a product name.  Tools that share the handle shape (rclone, gsutil) are `products`.
 _ONSETS = frozenset("bl br ch cl cr dr dw fl fr gh gl gn gr kh kl kn kr ph pl pr ps qu rh sc sh sk sl sm sn sp sq "
                     "st sv sw th tr ts tw vl wh wr zh".split())
+# Fourteenth round: onsets of surnames from outside English that a handle's surname part may start with
+# ("hnguyen", "tnhan"), beside the English ones.
+_SURNAME_ONSETS = _ONSETS | frozenset("ng nh kw ts tz dz sz mb nd".split())
 _HANDLE_SHAPE = LazyRegex(r"[b-df-hj-np-tv-xz]{2}[a-z]{2,14}\Z")
 _VOWEL_HANDLE = LazyRegex(r"[aeiou][b-df-hj-np-tv-xz][a-z]{3,14}\Z")
 _HANDLE_ENDS = tuple("aeiouylnrstzhmk")
@@ -86,7 +89,7 @@ def handle_shaped(word: str, plain: frozenset[str], names=None) -> bool:
     if not _HANDLE_SHAPE.match(word) or word[:2] in _ONSETS or word in plain or word[1:] in plain:
         return False
     rest = word[1:]
-    return (rest[:2] in _ONSETS or rest[1] in "aeiouy") and any(c in "aeiou" for c in rest) \
+    return (rest[:2] in _SURNAME_ONSETS or rest[1] in "aeiouy") and any(c in "aeiou" for c in rest) \
         and rest.endswith(_HANDLE_ENDS)
 
 

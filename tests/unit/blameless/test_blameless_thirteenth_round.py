@@ -27,7 +27,9 @@ BLAMING = [
     ("BL142", "Mohammed restored the snapshot into the wrong database."),
     # Irregular past tenses as acts
     ("BL142", "The porter hung the replacement drives in the wrong bays."),
-    ("BL148", "The network admin ran a script that withdrew every prefix from the edge routers."),
+    # (fourteenth round: a tool run by a person, "ran a script that ...", tells the tool's act; blind sets 13 and 14
+    # label it clean, so the person here pushes the harmful artefact)
+    ("BL148", "The network admin pushed a policy that withdrew every prefix from the edge routers."),
     # A deviation marker after a comma of the same clause
     ("BL142", "The contractor merged the branch, even though two checks were failing."),
     # Consequences and damage (BL148)

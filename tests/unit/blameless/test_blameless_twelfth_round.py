@@ -23,7 +23,7 @@ from support.blameless_findings import round_tests
 BLAMING = [
     # Given names of the open list (not in the curated list): the act is caught once the name is a person
     ("BL128", "Marisol dropped the invoices table in production."),
-    ("BL128", "Yannick wiped the primary bucket in production during the clean-up."),
+    ("BL155", "Yannick wiped the primary bucket in production during the clean-up."),  # was BL128: BL155 starts earlier
     ("BL142", "Oluwaseun restored the backup into the wrong cluster."),
     # Departments and units acting (people.yaml)
     ("BL033", "Procurement renewed the wrong support contract."),
