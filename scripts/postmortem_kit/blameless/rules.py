@@ -345,11 +345,16 @@ def _field_globs(globs: list[str]) -> re.Pattern:
 def _per_key(triggers: TriggerIndex, by_part: dict) -> dict[str, tuple]:
     """((position in the key's entries, value), ...) per trigger key, for the entries with a value."""
     found: dict[str, tuple] = {}
+    value_of = by_part.get
     for key, entries in triggers.rules.items():
-        listed = tuple((position, by_part[(entry[0].id, entry[1])]) for position, entry in enumerate(entries)
-                       if entry is not None and by_part.get((entry[0].id, entry[1])))
+        listed = []
+        for position, entry in enumerate(entries):
+            if entry is not None:
+                value = value_of((entry[0].id, entry[1]))
+                if value:
+                    listed.append((position, value))
         if listed:
-            found[key] = listed
+            found[key] = tuple(listed)
     return found
 
 

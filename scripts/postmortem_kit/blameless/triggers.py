@@ -8,6 +8,7 @@ tried only with its own rules.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from itertools import compress
 from operator import itemgetter
 
@@ -41,6 +42,23 @@ class _Memo(dict):
         return ()
 
 
+def _key_of(prefix: str) -> tuple[str, str]:
+    """A literal prefix's key (its first word, or its first character when that is not a letter or
+    digit: "(again", "(as usual": one search for "(" serves them all) and the key's kind: word (a
+    whole word), start (a word start) or text (anything)."""
+    key = prefix.split(" ")[0] or prefix
+    if not key[:1].isalnum():
+        key = key[:1]
+    word = _TOKEN_WORDS.match(key)
+    word = word.group() if word else ""
+    if word != key:
+        return key, "text"
+    return key, "word" if prefix[len(word):len(word) + 1] == " " else "start"
+
+
+# options tuple's id -> (the tuple, its members, their lengths): the tuples live as long as the index
+_INDEXED: dict[int, tuple] = {}
+
 class TriggerIndex:
     """Where rules can start: literal keys (the start of each rule's literal prefixes).
 
@@ -71,21 +89,18 @@ class TriggerIndex:
         self._elsewhere: dict[str, tuple[int, ...]] = {}  # key -> entry positions tried from their anchor
 
     def add(self, prefixes, rule) -> None:
+        """Index ``rule`` (one entry: (rule, alternative) or None for the cause marker, each added
+        once) under the key of each of its literal prefixes."""
+        added = set()
         for prefix in prefixes:
-            key = prefix.split(" ")[0] or prefix
-            if not key[:1].isalnum():
-                key = key[:1]  # "(again", "(as usual": one search for "(" serves them all
-            word = _TOKEN_WORDS.match(key)
-            word = word.group() if word else ""
-            if word != key:
-                kind = "text"
-            elif prefix[len(word):len(word) + 1] == " ":
-                kind = "word"
-            else:
-                kind = "start"
-            bucket = self.rules.setdefault(key, [])
-            if rule not in bucket:
-                bucket.append(rule)
+            key, kind = _key_of(prefix)
+            if key not in added:
+                added.add(key)
+                bucket = self.rules.get(key)
+                if bucket is None:
+                    self.rules[key] = [rule]
+                else:
+                    bucket.append(rule)
             previous = self.kind.get(key)
             self.kind[key] = kind if previous in (None, kind) else ("text" if "text" in (kind, previous) else "start")
 
@@ -260,21 +275,28 @@ class TriggerIndex:
 
     @staticmethod
     def _fits(rest: str, following: str | None, options: tuple[str, ...] | None) -> bool:
-        """Can a match that begins with one of ``options`` start at ``rest`` (then ``following``)?
-        After ``rest`` comes whitespace when ``following`` is "" (a run of spaces: the next word is
-        further on, unknown here), as at the end of the text (None): a start that goes on after
-        ``rest`` with a space, or that ``rest`` holds, fits either way."""
+        """Can a match that begins with one of ``options`` (sorted) start at ``rest`` (then
+        ``following``)?  After ``rest`` comes whitespace when ``following`` is "" (a run of spaces:
+        the next word is further on, unknown here), as at the end of the text (None): a start that
+        ``rest`` holds, or that goes on after it with a space, fits either way."""
         if options is None:
             return True  # a rule without literal starts
         seen = rest if following is None or following == "" else rest + " " + following
         if " ".join(seen.split()) != seen:
             return True  # other whitespace inside the tokens
+        indexed = _INDEXED.get(id(options))
+        if indexed is None or indexed[0] is not options:
+            indexed = _INDEXED[id(options)] = (options, frozenset(options), sorted({len(s) for s in options}))
+        members = indexed[1]
         size = len(seen)
-        for start in options:
-            if start.startswith(seen) if len(start) > size else seen.startswith(start):
-                if len(start) <= size or start[size] == " ":
-                    return True
-        return False
+        for length in indexed[2]:  # a start the text holds: one of its prefixes
+            if length > size:
+                break
+            if seen[:length] in members:
+                return True
+        probe = seen + " "  # a start that goes on past the text, after a space: sorted just after it
+        at = bisect_left(options, probe)
+        return at < len(options) and options[at].startswith(probe)
 
     def _spots_of(self, token: str) -> tuple[tuple[str, int], ...]:
         """(key, offset) of every key occurrence in a space-free token ("(again)," holds "again" at 1)."""

@@ -333,3 +333,37 @@ def test_an_alternative_tried_at_many_keys_is_tried_from_its_needed_word(gap):
     assert not anchoring._many_keys(["blatan", "clearl", "obviou", "eviden"], ("clearly", "obviously"))
     assert anchoring._many_keys(["load", "errors", "incide", "outage"], ("worse",))
     assert not anchoring._many_keys(["load", "errors", "incide"], ("worse",))
+
+
+def _fits_by_scanning(rest, following, options):
+    """The literal-start test as a plain scan of every start (what the indexed test must equal)."""
+    if options is None:
+        return True
+    seen = rest if following is None or following == "" else rest + " " + following
+    if " ".join(seen.split()) != seen:
+        return True
+    size = len(seen)
+    return any(seen.startswith(start) if len(start) <= size else start.startswith(seen + " ") for start in options)
+
+
+def test_the_indexed_literal_start_test_answers_as_a_scan_of_every_start():
+    import random
+
+    words = ["a", "an", "the", "to", "not", "didn't", "did", "go", "ignore", "ignored", "the alert", "to the",
+             "not even", "x y z", "fail", "failed to", "a b", "(again", "on-call"]
+    rnd = random.Random(7)
+    for _ in range(5000):
+        options = tuple(sorted({" ".join(rnd.choice(words) for _ in range(rnd.randint(1, 3)))
+                                for _ in range(rnd.randint(1, 12))}))
+        rest = rnd.choice(words + ["", "th", "fai", "didn", "ignored,"]).split(" ")[0]
+        following = rnd.choice([None, "", "the", "alert", "to", "x", "fail", "ignored", "a\tb"])
+        assert blameless_triggers.TriggerIndex._fits(rest, following, options) == \
+            _fits_by_scanning(rest, following, options), (rest, following, options)
+    rules = load_rules()
+    for key in list(rules.triggers.rules)[:400]:  # the real start sets, each word of their own starts
+        options = rules.triggers._options(key)
+        for start in options or ():
+            first, _, rest_of = start.partition(" ")
+            following = rest_of.split(" ")[0]
+            for pair in ((first, following), (first, None), (first[:-1], ""), (first, "zzz")):
+                assert blameless_triggers.TriggerIndex._fits(*pair, options) == _fits_by_scanning(*pair, options)
