@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from postmortem_kit.core import regex_store
+
 _ANCHOR_LETTERS = 5  # an entry is tried from its needed words only when each of them is at least this long
 _ANCHOR_WORD = re.compile(r"[a-z0-9][a-z0-9'-]*\Z")
 _MANY_KEYS = 4  # a rule tried at this many keys, none of them a start of its needed words, is tried from the words
@@ -117,7 +119,7 @@ def build(index) -> tuple:
     index._dropped = frozenset(key for key, positions in index._elsewhere.items() if len(positions) == len(index.rules[key]))
     # any of the words, the shortest first (``near`` takes the shortest one at a place)
     words = sorted({word for anchor in anchors for word in anchor[2]}, key=lambda word: (len(word), word))
-    index._anchor_words = re.compile("|".join(map(re.escape, words))) if words else None
+    index._anchor_words = regex_store.compile("|".join(map(re.escape, words))) if words else None
     index._anchors = tuple(anchors)
     return index._anchors
 
