@@ -12,6 +12,7 @@ from postmortem_kit.core import PostmortemError, brief, compiled_cache, package_
 
 RULES_FILE = "rules.yaml"
 COMPILED_FILE = "rules.compiled.json"
+SNAPSHOT = "derived index"  # the key of a kept copy's rule_snapshot (never a key of the compiled file)
 
 
 class RuleFileError(PostmortemError, ValueError):
@@ -35,32 +36,47 @@ def compile_yaml(data: bytes, shown: str, digest: str, *, check: bool = True) ->
         raise RuleFileError(f"{shown}: {error}") from None
 
 
-def compiled_for(digest: str) -> dict | None:
-    """The packaged compiled rules, if they were made from this exact YAML: from the compiled cache
-    (marshal, which loads in half the time of the packaged JSON) once a run has put them there."""
-    import marshal
-
-    packaged = package_file(__package__, COMPILED_FILE)
-    try:
-        made = os.stat(packaged)
-    except OSError:
+def compiled_for(digest: str, *, kept: bool = True) -> dict | None:
+    """The packaged compiled rules, if they were made from this exact YAML: the compiled cache's
+    copy (marshal, which loads in half the time of the packaged JSON, with the index the rules
+    derive under SNAPSHOT) once a run has put it there, unless ``kept`` is false."""
+    version = _version(digest)
+    if version is None:
         return None
-    version = f"{digest} {made.st_size} {made.st_mtime_ns}"  # a reinstalled file is another version
-    name = compiled_cache.name_for("rules", version.encode())
-    kept = compiled_cache.read(name)
     if kept:
-        try:
-            stored_version, compiled = marshal.loads(kept)
-        except (ValueError, EOFError, TypeError):
-            stored_version = compiled = None
-        if stored_version == version and isinstance(compiled, dict):
-            return compiled
+        import marshal
+
+        data = compiled_cache.read(compiled_cache.name_for("rules", version.encode()))
+        if data:
+            try:
+                stored_version, compiled = marshal.loads(data)
+            except (ValueError, EOFError, TypeError):
+                stored_version = compiled = None
+            if stored_version == version and isinstance(compiled, dict):
+                return compiled
     try:
-        with open(packaged, encoding="utf-8") as handle:
+        with open(package_file(__package__, COMPILED_FILE), encoding="utf-8") as handle:
             compiled = json.load(handle)
     except (OSError, ValueError):
         return None
     if not isinstance(compiled, dict) or compiled.get("source_digest") != digest:
         return None
-    compiled_cache.write(name, marshal.dumps((version, compiled)))
     return compiled
+
+
+def keep_compiled(digest: str, compiled: dict) -> None:
+    """Put the packaged compiled rules (with their SNAPSHOT) in the compiled cache."""
+    import marshal
+
+    version = _version(digest)
+    if version is not None:
+        compiled_cache.write(compiled_cache.name_for("rules", version.encode()), marshal.dumps((version, compiled)))
+
+
+def _version(digest: str) -> str | None:
+    """The YAML's digest with the packaged file's size and time: a reinstalled file is another version."""
+    try:
+        made = os.stat(package_file(__package__, COMPILED_FILE))
+    except OSError:
+        return None
+    return f"{digest} {made.st_size} {made.st_mtime_ns}"

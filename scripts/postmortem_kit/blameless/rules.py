@@ -16,8 +16,16 @@ import re
 from functools import cache
 from pathlib import Path
 
+from postmortem_kit.blameless import rule_snapshot
 from postmortem_kit.blameless.edges import LEFT_EDGE, RIGHT_EDGE, collapse_space, has_all, source_digest  # noqa: F401
-from postmortem_kit.blameless.rule_source import RULES_FILE, RuleFileError, compile_yaml, compiled_for
+from postmortem_kit.blameless.rule_source import (
+    RULES_FILE,
+    SNAPSHOT,
+    RuleFileError,
+    compile_yaml,
+    compiled_for,
+    keep_compiled,
+)
 from postmortem_kit.blameless.triggers import TriggerIndex
 from postmortem_kit.core import LazyRegex, package_file, regex_store
 
@@ -73,7 +81,7 @@ class RuleSet:
                  cause_field_globs: tuple[str, ...], cause_headings: re.Pattern,
                  alternatives: dict[str, tuple[str, ...]],
                  needs: dict[tuple[str, int], tuple] | None = None,
-                 starts: dict[tuple[str, int], tuple[str, ...]] | None = None):
+                 starts: dict[tuple[str, int], tuple[str, ...]] | None = None, snapshot: dict | None = None):
         self.rules = rules
         self.by_id = {rule.id: rule for rule in rules}
         self.lexicon = lexicon
@@ -96,8 +104,8 @@ class RuleSet:
         # its start a match reaches, per trigger key: [(entry position in the key's list,
         # (clauses, reach))] for the entries that have any.
         # Likewise the literal starts (whitespace collapsed) an alternative's match begins with.
-        self.key_needs = _per_key(triggers, needs or {})
-        self.key_starts = _per_key(triggers, starts or {})
+        self.key_needs = snapshot["key_needs"] if snapshot else _per_key(triggers, needs or {})
+        self.key_starts = snapshot["key_starts"] if snapshot else _per_key(triggers, starts or {})
         triggers.key_starts = self.key_starts  # the locator keeps a key only where one of them fits
         triggers.key_needs = self.key_needs  # and tries some entries only near their needed words
         triggers.frequent = frozenset(lexicon.get("stop_words", ()))  # (rules with a frequent key)
@@ -247,15 +255,26 @@ def load_rules(path: str | None = None) -> RuleSet:
         raise RuleFileError(f"{source}: cannot read the rule file: {error.strerror or error}") from None
     digest = source_digest(data)
     compiled = None if path else compiled_for(digest)
+    if compiled is not None and SNAPSHOT in compiled:  # from the compiled cache, with its derived index
+        try:
+            return from_compiled(compiled, compiled[SNAPSHOT])
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError, re.error):
+            compiled = compiled_for(digest, kept=False)  # a damaged copy: the packaged one
+    packaged = compiled is not None
     if compiled is None:
         compiled = compile_yaml(data, str(source), digest, check=path is not None)
     try:
-        return from_compiled(compiled)
+        rule_set = from_compiled(compiled)
     except (KeyError, TypeError, ValueError, re.error) as error:
         raise RuleFileError(f"{source}: unusable rule file ({error})") from None
+    if packaged:
+        keep_compiled(digest, {**compiled, SNAPSHOT: rule_snapshot.derived(rule_set)})
+    return rule_set
 
 
-def from_compiled(compiled: dict[str, Any]) -> RuleSet:
+def from_compiled(compiled: dict[str, Any], snapshot: dict | None = None) -> RuleSet:
+    """The rule set of ``compiled``; its trigger index and anchors from ``snapshot`` when given
+    (``rule_snapshot``), else derived here."""
     lexicon = {name: frozenset(words) for name, words in compiled["lexicon"].items()}
     rules: list[Rule] = []
     triggers = TriggerIndex()
@@ -269,13 +288,17 @@ def from_compiled(compiled: dict[str, Any]) -> RuleSet:
         if not rule.detector:
             parts = entry.get("alternatives") or [{"source": entry["pattern"], "prefixes": entry["prefixes"]}]
             alternatives[rule.id] = tuple(part["source"] for part in parts)
-            for index, part in enumerate(parts):
+            for index, part in enumerate(parts if snapshot is None else ()):
                 triggers.add(part["prefixes"], (rule, index))
                 if part.get("needs"):
                     needs[(rule.id, index)] = (tuple(tuple(clause) for clause in part["needs"]), part.get("reach"))
                 if part.get("starts"):
                     starts[(rule.id, index)] = tuple(part["starts"])
+    if snapshot is not None:
+        rule_snapshot.restore_index(triggers, snapshot, rules)
     triggers.freeze()
+    if snapshot is not None:
+        rule_snapshot.restore_anchors(triggers, snapshot, rules)
     contexts = compiled["contexts"]
     return RuleSet(
         rules=rules,
@@ -285,6 +308,7 @@ def from_compiled(compiled: dict[str, Any]) -> RuleSet:
         alternatives=alternatives,
         needs=needs,
         starts=starts,
+        snapshot=snapshot,
         meta=LazyRegex(compiled["meta"]),
         cause_fields=_field_globs(contexts["cause_fields"]),
         cause_subject_fields=_field_globs(contexts["cause_subject_fields"]),
