@@ -40,3 +40,16 @@ def round_tests(blaming: list[tuple[str, str]], clean: list[str]):
         assert not published_error_rules(text), (text, published_error_rules(text))
 
     return fires, near_misses
+
+
+def warning_test(rule: str, texts: list[str]):
+    """A test that each of ``texts`` is a published *warning* of ``rule`` (a class the engine finds
+    with less confidence); a round's module binds it: ``test_... = warning_test("BL149", MEDIUM)``."""
+    import pytest
+
+    @pytest.mark.parametrize("text", texts, ids=[text[:40] for text in texts])
+    def is_a_warning(text):
+        found = [f for f in lint_text(text, "x.md", status="published") if not f.suppressed]
+        assert any(f.rule == f"blameless/{rule}" and f.severity == "warning" for f in found), (text, found)
+
+    return is_a_warning

@@ -13,9 +13,7 @@ The sentences are written for these tests (paraphrases of the classes, not items
 
 from __future__ import annotations
 
-import pytest
-
-from support.blameless_findings import round_tests
+from support.blameless_findings import round_tests, warning_test
 
 BLAMING = [
     # Sanctions after a copula (BL145, discipline.yaml)
@@ -160,9 +158,4 @@ CLEAN = [
 test_the_rule_of_the_class_fires, test_near_misses_are_clean = round_tests(BLAMING, CLEAN)
 
 
-@pytest.mark.parametrize("text", MEDIUM, ids=[text[:40] for text in MEDIUM])
-def test_the_exception_with_a_possessive_is_a_warning(text):
-    from postmortem_kit.blameless import lint_text
-
-    found = [f for f in lint_text(text, "x.md", status="published") if not f.suppressed]
-    assert any(f.rule == "blameless/BL152" and f.severity == "warning" for f in found), (text, found)
+test_the_exception_with_a_possessive_is_a_warning = warning_test("BL152", MEDIUM)

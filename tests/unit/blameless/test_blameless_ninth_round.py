@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 
 from support.blameless_findings import published_error_rules as errors
-from support.blameless_findings import round_tests
+from support.blameless_findings import round_tests, warning_test
 
 BLAMING = [
     # (rule, sentence)
@@ -96,12 +96,7 @@ MEDIUM = [
 test_the_rule_of_the_class_fires, test_near_misses_are_clean = round_tests(BLAMING, CLEAN)
 
 
-@pytest.mark.parametrize("text", MEDIUM, ids=[text[:40] for text in MEDIUM])
-def test_the_harmful_passive_is_a_warning(text):
-    from postmortem_kit.blameless import lint_text
-
-    found = [f for f in lint_text(text, "x.md", status="published") if not f.suppressed]
-    assert any(f.rule == "blameless/BL149" and f.severity == "warning" for f in found), (text, found)
+test_the_harmful_passive_is_a_warning = warning_test("BL149", MEDIUM)
 
 
 def test_the_consequences_are_data():
