@@ -56,8 +56,15 @@ def _key_of(prefix: str) -> tuple[str, str]:
     return key, "word" if prefix[len(word):len(word) + 1] == " " else "start"
 
 
-# options tuple's id -> (the tuple, its members, their lengths): the tuples live as long as the index
-_INDEXED: dict[int, tuple] = {}
+class _Starts(tuple):
+    """Literal starts, sorted, with what ``TriggerIndex._fits`` looks them up by: the set of them
+    (``members``) and their lengths, shortest first (``lengths``)."""
+
+    def __new__(cls, starts):
+        self = super().__new__(cls, sorted(starts))
+        self.members = frozenset(self)
+        self.lengths = sorted({len(start) for start in self})
+        return self
 
 class TriggerIndex:
     """Where rules can start: literal keys (the start of each rule's literal prefixes).
@@ -218,7 +225,7 @@ class TriggerIndex:
         entries = self.rules.get(key, ())
         options = None
         if entries and all(entry is not None and position in listed for position, entry in enumerate(entries)):
-            options = tuple(sorted({start for starts in listed.values() for start in starts}))
+            options = _Starts({start for starts in listed.values() for start in starts})
         self.options[key] = options
         return options
 
@@ -229,7 +236,7 @@ class TriggerIndex:
         found = self.partial.get(key)
         if found is None:
             found = () if self._options(key) is not None else tuple(
-                (position, tuple(sorted(starts))) for position, starts in self.key_starts.get(key, ()))
+                (position, _Starts(starts)) for position, starts in self.key_starts.get(key, ()))
             self.partial[key] = found
         return found
 
@@ -238,7 +245,7 @@ class TriggerIndex:
         found = self.entry_starts.get(key)
         if found is None:
             found = self.entry_starts[key] = tuple(
-                (position, tuple(sorted(starts))) for position, starts in self.key_starts.get(key, ()))
+                (position, _Starts(starts)) for position, starts in self.key_starts.get(key, ()))
         return found
 
     def _kept(self, token: str, following: str | None, spots) -> tuple:
@@ -275,7 +282,7 @@ class TriggerIndex:
 
     @staticmethod
     def _fits(rest: str, following: str | None, options: tuple[str, ...] | None) -> bool:
-        """Can a match that begins with one of ``options`` (sorted) start at ``rest`` (then
+        """Can a match that begins with one of ``options`` (``_Starts``) start at ``rest`` (then
         ``following``)?  After ``rest`` comes whitespace when ``following`` is "" (a run of spaces:
         the next word is further on, unknown here), as at the end of the text (None): a start that
         ``rest`` holds, or that goes on after it with a space, fits either way."""
@@ -284,12 +291,11 @@ class TriggerIndex:
         seen = rest if following is None or following == "" else rest + " " + following
         if " ".join(seen.split()) != seen:
             return True  # other whitespace inside the tokens
-        indexed = _INDEXED.get(id(options))
-        if indexed is None or indexed[0] is not options:
-            indexed = _INDEXED[id(options)] = (options, frozenset(options), sorted({len(s) for s in options}))
-        members = indexed[1]
+        if type(options) is not _Starts:
+            options = _Starts(options)  # a plain tuple (a caller outside the index): indexed here
+        members = options.members
         size = len(seen)
-        for length in indexed[2]:  # a start the text holds: one of its prefixes
+        for length in options.lengths:  # a start the text holds: one of its prefixes
             if length > size:
                 break
             if seen[:length] in members:

@@ -74,7 +74,10 @@ def read(name: str) -> bytes | None:
 
 
 def write(name: str, data: bytes) -> None:
-    """Keep ``data`` as ``name``; a read-only or full disk leaves the cache as it was."""
+    """Keep ``data`` as ``name``; a read-only or full disk leaves the cache as it was.  Not
+    ``files.write_atomic``: that one syncs each file to disk and imports ``tempfile`` (with
+    ``shutil``), which a cache rebuilt from the packaged files needs neither of, in the first run of
+    a one-file check that writes some fifty of them."""
     global _pruned
     where = folder()
     if where is None:

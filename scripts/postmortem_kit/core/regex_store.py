@@ -38,13 +38,14 @@ def compile(source: str, flags: int = 0) -> re.Pattern:  # noqa: A001 - the name
     flags = int(flags)
     if not (_usable if _usable is not None else _check()):
         return re.compile(source, flags)
-    name = compiled_cache.name_for("re", f"{flags}\0{source}".encode("utf-8", "surrogatepass"))
+    text = source.encode("utf-8", "surrogatepass")
+    name = compiled_cache.name_for("re", f"{flags}\0".encode() + text)
     data = compiled_cache.read(name)
     if data:
-        found = _from_stored(source, data)
+        found = _from_stored(source, text, data)
         if found is not None:
             return found
-    pattern, stored = _compiled(source, flags)
+    pattern, stored = _compiled(source, flags, text)
     compiled_cache.write(name, stored)
     return pattern
 
@@ -58,7 +59,7 @@ def _check() -> bool:
         return False
     sample = r"(?i)a(?P<word>b+)|\bc(?=d)[^e-g]"
     try:
-        _usable = _compiled(sample, 0, stored=False)[0] == re.compile(sample)
+        _usable = _compiled(sample, 0)[0] == re.compile(sample)
     except Exception:  # noqa: BLE001 - whatever the internals raise, the store is not used
         _usable = False
     return _usable
@@ -70,41 +71,43 @@ def reset() -> None:
     _usable = None
 
 
-def _compiled(source: str, flags: int, *, stored: bool = True) -> tuple[re.Pattern, bytes]:
-    """The pattern, made as ``re.compile`` makes it, and its stored form (unless ``stored`` is false)."""
+def _compiled(source: str, flags: int, text: bytes | None = None) -> tuple[re.Pattern, bytes]:
+    """The pattern, made as ``re.compile`` makes it, and its stored form when ``text`` (the source
+    as UTF-8) is given."""
     parsed = _parser.parse(source, flags)
     code = _compiler._code(parsed, flags)
     state = parsed.state
     final_flags = flags | state.flags
     groupindex = dict(state.groupdict)
-    indexgroup = [None] * state.groups
-    for name, index in groupindex.items():
-        indexgroup[index] = name
-    pattern = _sre.compile(source, final_flags, code, state.groups - 1, groupindex, tuple(indexgroup))
-    if not stored:
+    pattern = _sre.compile(source, final_flags, code, state.groups - 1, groupindex, _indexgroup(groupindex, state.groups))
+    if text is None:
         return pattern, b""
     from array import array  # only when a pattern is added
 
-    text = source.encode("utf-8", "surrogatepass")
     header = json.dumps({"format": FORMAT, "flags": final_flags, "groups": state.groups,
                          "names": groupindex, "words": len(code), "source": len(text)},
                         separators=(",", ":"))
     return pattern, header.encode("ascii") + b"\n" + text + array(_CODE_TYPE, code).tobytes()
 
 
-def _from_stored(source: str, data: bytes) -> re.Pattern | None:
+def _indexgroup(names: dict[str, int], groups: int) -> tuple:
+    """Each group's name by number (None for a group without one), as ``_sre.compile`` takes them."""
+    indexgroup = [None] * groups
+    for name, index in names.items():
+        indexgroup[index] = name
+    return tuple(indexgroup)
+
+
+def _from_stored(source: str, text: bytes, data: bytes) -> re.Pattern | None:
     header, _, body = data.partition(b"\n")
     try:
         fields = json.loads(header)
         words, groups, names, size = fields["words"], fields["groups"], fields["names"], fields["source"]
         if (fields["format"] != FORMAT or len(body) != size + words * _sre.CODESIZE or not isinstance(names, dict)
                 or not isinstance(groups, int) or groups < 1
-                or body[:size] != source.encode("utf-8", "surrogatepass")):  # another pattern, same file name
+                or body[:size] != text):  # another pattern under the same file name
             return None
-        indexgroup = [None] * groups
-        for name, index in names.items():
-            indexgroup[index] = name
         code = memoryview(body)[size:].cast(_CODE_TYPE).tolist()
-        return _sre.compile(source, fields["flags"], code, groups - 1, names, tuple(indexgroup))
+        return _sre.compile(source, fields["flags"], code, groups - 1, names, _indexgroup(names, groups))
     except (ValueError, KeyError, TypeError, IndexError, RuntimeError, OverflowError):
         return None  # not this format, cut short, or refused by the engine's own validation
