@@ -29,7 +29,7 @@ SUBJECTS = ("any", "person", "not-system", "named", "person-possessive", "person
             "fault-or-this")
 SCOPES = ("immediate", "clause", "possessor")
 OBJECTS = (None, "person", "named", "named-direct")
-DETECTORS = (None, "named-in-cause", "person-first-in-cause")
+DETECTORS = (None, "named-in-cause", "person-first-in-cause", "learned-act")
 SEVERITIES = ("error", "warning")
 TRIGGER_LENGTH = 6
 _ID = re.compile(r"BL\d{3}\Z")

@@ -88,7 +88,8 @@ class RuleSet:
         self.triggers = triggers
         self.marker = marker  # in-text cause markers
         self.order = {rule.id: index for index, rule in enumerate(rules)}
-        self.detectors = [rule for rule in rules if rule.detector]
+        self.detectors = [rule for rule in rules if rule.detector and rule.detector != "learned-act"]
+        self.learned = next((rule for rule in rules if rule.detector == "learned-act"), None)  # learned.py
         self.meta = meta
         self.cause_fields = cause_fields
         self.cause_subject_fields = cause_subject_fields

@@ -17,7 +17,7 @@ from bisect import bisect_right
 from postmortem_kit.blameless.findings import make_finding
 from postmortem_kit.blameless.mask import markdown_block_spans, mask_inline
 from postmortem_kit.blameless.rules import RuleSet, load_rules
-from postmortem_kit.blameless.scanner import Region, dedupe, scan
+from postmortem_kit.blameless.scanner import Region, dedupe, prepare, scan
 from postmortem_kit.blameless.suppress import find_markers
 from postmortem_kit.core import Finding, LazyRegex, line_starts
 
@@ -63,6 +63,15 @@ def lint_text(text: str, path: str, *, markdown: bool = True, status: str = "dra
 
             matches = sorted(matches + continuations(text, matches, CONTINUED, Match, organisation_subject),
                              key=lambda match: match.start)
+    if rules.learned is not None:  # BL159 on the sentences no rule flagged (learned.py)
+        from postmortem_kit.blameless.learned import detect
+
+        taken = [(match.start, match.end) for match in matches]
+        extra = detect(text, rules, taken=taken, lowered=prepare(text, masked=masked), skip=headings)
+        if extra:
+            from postmortem_kit.blameless.speaker import organisation_subject
+
+            matches = sorted(matches + extra, key=lambda match: match.start)
     starts = line_starts(text)
 
     def position(offset: int) -> tuple[int, int]:

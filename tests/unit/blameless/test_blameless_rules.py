@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from postmortem_kit.blameless import COMPILED_FILE, RULES_FILE, Region, RuleFileError, from_compiled, load_rules, scan
+from postmortem_kit.blameless import COMPILED_FILE, RULES_FILE, Region, RuleFileError, from_compiled, learned, load_rules, scan
 from postmortem_kit.blameless.compiler import (
     CATEGORIES,
     backtracking_risk,
@@ -18,6 +18,7 @@ from postmortem_kit.blameless.compiler import (
     source_digest,
     validate,
 )
+from postmortem_kit.blameless.scanner import prepare
 from postmortem_kit.core import load_yaml_file, package_file
 
 
@@ -48,8 +49,13 @@ def _run(rules, example, dedupe):
     if isinstance(example, dict):
         text, field = example["text"], example["field"]
         region = Region(0, len(text), bool(rules.cause_fields.match(field)), bool(rules.cause_subject_fields.match(field)))
-        return text, scan(text, rules=rules, regions=[region], dedupe=dedupe)
-    return example, scan(example, rules=rules, dedupe=dedupe)
+        matches = scan(text, rules=rules, regions=[region], dedupe=dedupe)
+    else:
+        text = example
+        matches = scan(text, rules=rules, dedupe=dedupe)
+    # BL159 reads the sentences no rule flagged (learned.py), after the scan
+    taken = [(match.start, match.end) for match in matches]
+    return text, matches + learned.detect(text, rules, taken=taken, lowered=prepare(text))
 
 
 def _examples(kind):

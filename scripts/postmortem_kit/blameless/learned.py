@@ -1,0 +1,287 @@
+"""BL159: a learned second look at sentences that no rule flags (issue 17, fifteenth round).
+
+The rules catch blame by its wording.  Nine blind sets written after the rules showed that what they
+keep missing is the plain harmful act of a person told in neutral words ("the field engineer left the
+substation breaker open after maintenance", "the intern deleted the shared security group, locking 400
+engineers out").  No closed list of verbs or objects generalises to the next set, so this detector
+scores a sentence with a logistic model over its words, where every person mention is first replaced
+by its class from the rules' own grammar (a role, a name or handle, a pronoun, "nobody"), so that the
+model learns "ROLE deleted the ..." and never a particular name.
+
+* The weights (``learned.json``) are data beside this module, written by
+  ``scripts/tools/train_blameless_model.py`` from the committed labelled sets (``tests/data/
+  blameless-*.jsonl``, never the real-text corpus); a test retrains and compares.
+* It only looks at a sentence that mentions a person (the same grammar) and no first-person speaker
+  (the organisation as "we" and an author's "I" are never flagged: README, "The blameless check"),
+  and that no rule has flagged already.
+* Its finding is always a warning (``severity: warning`` in rules.yaml): on the real-text corpus it
+  finds no blame the rules miss and a few neutral sentences (docs/pages/design/blameless-evaluation.md),
+  so it advises a second read of a draft and never blocks a commit.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from bisect import bisect_right
+from itertools import compress
+from pathlib import Path
+
+from postmortem_kit.blameless.grammar import Grammar
+from postmortem_kit.blameless.names import given_names
+from postmortem_kit.blameless.scanner import Match, prepare
+from postmortem_kit.blameless.tokens import _SENTENCE_END
+from postmortem_kit.core import LazyRegex
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from postmortem_kit.blameless.rules import RuleSet
+
+MODEL_PATH = Path(__file__).with_name("learned.json")
+DETECTOR = "learned-act"
+# Words that make the speaker the subject: the organisation ("we") or the author ("I").
+_FIRST_PERSON = frozenset(("we", "i", "our", "us", "my", "me", "ours", "ourselves", "myself", "i'm", "i've",
+                           "i'd", "i'll", "we're", "we've", "we'd", "we'll"))
+# Person words that do not start a person mention on their own ("no one" is read by the grammar when
+# a sentence holds another cue; "who" follows one).
+_NOT_CUES = frozenset(("no", "who", "whom", "whose", "human", "humans"))
+# Top-level incident fields BL159 does not read: the timeline is the record of who did what, where a
+# person's plain act is what an entry should say (the rules still read it).
+SKIPPED_FIELDS = frozenset(("timeline",))
+# Sentences the model reads, in characters: shorter is a heading or a fragment; longer is a run-on text
+# unlike any sentence it learned from (the longest labelled one has 250), and bounds the work.
+_SHORTEST, _LONGEST = 12, 1000
+_KEPT_PUNCT = frozenset(",;:()\"")
+_PERSON_CLASSES = ("NAME", "ROLE", "NOBODY", "PRON")
+_WORD = LazyRegex(r"[a-z][a-z'’]*")
+# Punctuation around words, made spaces so that ``str.split`` yields bare words (the cheap look).
+_MODEL: dict = {}
+
+
+
+def model() -> dict:
+    """The weights, read once a process (``{"bias", "threshold", "weights", ...}``)."""
+    if not _MODEL:
+        with open(MODEL_PATH, encoding="utf-8") as handle:
+            _MODEL.update(json.load(handle))
+    return _MODEL
+
+
+def normalised(grammar: Grammar, start: int, end: int, cues: frozenset) -> list[str]:
+    """The sentence's words with each person mention replaced by its class (NAME, ROLE, PRON, NOBODY).
+
+    Only a word that may be a person (a person word of the lexicon, a handle, a capitalised word, a
+    first word outside the plain words) is put to the grammar; any other word stands for itself."""
+    tokens = grammar.tokens(start, end)
+    pronouns = grammar.pronouns
+    plain = grammar.plain_words
+    out = []
+    for index, token in enumerate(tokens):
+        kind = token.kind
+        if kind == "n":
+            out.append("NUM")
+            continue
+        if kind == "m":
+            out.append("CODE")
+            continue
+        if kind == "p":
+            text = token.text
+            out.append(text if text in _KEPT_PUNCT else "P")
+            continue
+        lower = token.lower.replace("’", "'")
+        text = token.text
+        if not (lower in cues or "@" in lower or text[:1].isupper() or "'" in lower
+                or (index == 0 and lower not in plain)):
+            out.append(lower)
+            continue
+        cls, possessive = grammar.word_class(tokens, index)
+        if cls == "named":
+            word = "NAME"
+        elif cls == "person":
+            word = "PRON" if lower in pronouns else "ROLE"
+        elif cls == "negative":
+            word = "NOBODY"
+        else:
+            out.append(lower)
+            continue
+        out.append(word + "'s" if possessive else word)
+    return out
+
+
+def features(words: list[str]) -> set[str]:
+    """Word uni-, bi- and trigrams of a normalised sentence, with its two edges."""
+    padded = ["<s>", *words, "</s>"]
+    found = set()
+    for i, word in enumerate(padded):
+        found.add("u:" + word)
+        if i + 1 < len(padded):
+            pair = word + " " + padded[i + 1]
+            found.add("b:" + pair)
+            if i + 2 < len(padded):
+                found.add("t:" + pair + " " + padded[i + 2])
+    return found
+
+
+def mentions_person(words: list[str]) -> bool:
+    return any(word.startswith(_PERSON_CLASSES) for word in words)
+
+
+def first_person(lowered: str) -> bool:
+    return not _FIRST_PERSON.isdisjoint(_WORD.findall(lowered))
+
+
+def probability(found: set[str]) -> float:
+    weights = model()
+    get = weights["weights"].get
+    z = weights["bias"] + sum(get(feature, 0.0) for feature in found)
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def sentence_spans(grammar: Grammar, start: int, end: int) -> list[tuple[int, int]]:
+    """The sentences between ``start`` and ``end``, trimmed (list markers and headings end one)."""
+    masked = grammar.masked
+    spans = []
+    begin = start
+    for m in _SENTENCE_END.finditer(masked, start, end):
+        text = m.group()
+        if text.startswith(".") and grammar._abbreviation(m.start()):
+            continue
+        stop = m.end() if text[0] in ".!?" else m.start()
+        spans.append((begin, stop))
+        begin = m.end()
+    spans.append((begin, end))
+    out = []
+    for a, b in spans:
+        a, b = trim(masked, a, b)
+        if _SHORTEST <= b - a <= _LONGEST:
+            out.append((a, b))
+    return out
+
+
+def trim(masked: str, start: int, end: int) -> tuple[int, int]:
+    """``start``/``end`` without surrounding whitespace and leading list or quote markers."""
+    while start < end and masked[start] in " \t\n-*+#>":
+        start += 1
+    while end > start and masked[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+_CUES: dict[int, frozenset] = {}
+
+
+def cues(lexicon) -> frozenset:
+    """The lexicon's person words (nouns, pronouns, "nobody"), first person and ``_NOT_CUES`` left out."""
+    found = _CUES.get(id(lexicon))
+    if found is None:
+        words = lexicon["person_nouns"] | lexicon["person_pronouns"] | lexicon["negative_subjects"]
+        words = {word for word in words if " " not in word} - _FIRST_PERSON - _NOT_CUES - lexicon["stop_words"]
+        found = _CUES[id(lexicon)] = frozenset(words | {word + "s" for word in words})
+    return found
+
+
+def cue_spans(original: str, spans: list[tuple[int, int]], lexicon) -> list[tuple[int, int]]:
+    """The spans that may mention a person: a person word of the lexicon, a given name or a handle.
+
+    As ``TriggerIndex.locate`` does, the text is split at spaces and each token's answer is looked up
+    (C-level) in a memo kept across texts; only a token not seen before is read, and only the few
+    tokens that are cues are searched for, to find the span that holds them."""
+    spaced = original.replace("\n", " ")
+    if "\t" in spaced or "\r" in spaced:
+        spaced = spaced.replace("\t", " ").replace("\r", " ")
+    parts = spaced.split(" ")
+    memo = _memo(lexicon)
+    answers = list(map(memo.get, parts))
+    if None in answers:
+        if len(memo) + len(parts) > _MEMO_LIMIT:
+            memo.clear()
+        words, names = cues(lexicon), given_names(lexicon)
+        for token in compress(parts, [answer is None for answer in answers]):
+            memo[token] = _is_cue(token, words, names)
+        answers = list(map(memo.__getitem__, parts))
+    if not any(answers):
+        return []
+    starts = [start for start, _ in spans]
+    marked = set()
+    find = (" " + spaced + " ").find
+    cursor = 0
+    for token in compress(parts, answers):
+        at = find(f" {token} ", cursor)
+        cursor = at + 1 + len(token)
+        index = bisect_right(starts, at) - 1
+        if index >= 0 and at < spans[index][1]:
+            marked.add(index)
+    return [spans[index] for index in sorted(marked)]
+
+
+_MEMO_LIMIT = 50000
+_MEMOS: dict[int, dict[str, bool]] = {}
+_EDGES = ".,;:!?()[]{}\"“”‘’'*_`<>|/\\=+~^-"
+
+
+def _memo(lexicon) -> dict[str, bool]:
+    found = _MEMOS.get(id(lexicon))
+    if found is None:
+        found = _MEMOS[id(lexicon)] = {"": False}
+    return found
+
+
+def _is_cue(token: str, words: frozenset, names) -> bool:
+    """Is a space-separated token a person word, a given name (capitalised) or a handle?"""
+    if "@" in token:
+        return True
+    word = token.strip(_EDGES)
+    if word.endswith(("'s", "’s")):
+        word = word[:-2]
+    lower = word.lower()
+    if lower in words:
+        return True
+    return word[:1].isupper() and lower in names
+
+
+def score(grammar: Grammar, start: int, end: int, lexicon) -> float | None:
+    """The model's probability that the sentence blames a person, or None when it is not read."""
+    if first_person(grammar.masked[start:end]):
+        return None
+    words = normalised(grammar, start, end, cues(lexicon))
+    if not mentions_person(words):
+        return None
+    return probability(features(words))
+
+
+def detect(original: str, rules: RuleSet, *, taken: list[tuple[int, int]], lowered: str | None = None,
+           strings: list[tuple[int, int]] | None = None, skip: list[tuple[int, int]] = ()) -> list:
+    """BL159 matches: sentences of ``original`` that no match in ``taken`` overlaps and the model scores
+    at or above its threshold.
+
+    ``lowered`` is the masked, lower-cased text (``scanner.prepare``) when the caller has it (a Markdown
+    document); otherwise each of ``strings`` (the prose fields of an incident, joined) that may mention
+    a person is masked on its own.  ``skip`` are spans never read (headings)."""
+    rule = rules.learned
+    if rule is None:
+        return []
+    strings = strings if strings is not None else [(0, len(original))]
+    if lowered is None:  # the strings alone, joined (the skipped fields are never read)
+        pieces = [original[start:end] for start, end in strings]
+        local, at = [], 0
+        for piece in pieces:
+            local.append((at, at + len(piece)))
+            at += len(piece) + 2
+        held = cue_spans("\n\n".join(pieces), local, rules.lexicon)
+        where = {span: index for index, span in enumerate(local)}
+        parts = [(strings[where[span]][0], strings[where[span]][1], prepare(pieces[where[span]])) for span in held]
+    else:
+        parts = [(0, len(original), lowered)] if cue_spans(original, [(0, len(original))], rules.lexicon) else []
+    threshold = model()["threshold"] if parts else 0.0
+    found = []
+    for offset, end, part_lowered in parts:
+        text = original[offset:end]
+        grammar = Grammar(text, part_lowered, rules.lexicon)
+        spans = [(a, b) for a, b in sentence_spans(grammar, 0, len(text))
+                 if not any(s < b + offset and a + offset < e for s, e in taken)
+                 and not any(s <= a + offset < e for s, e in skip)]
+        for start, stop in cue_spans(text, spans, rules.lexicon):
+            chance = score(grammar, start, stop, rules.lexicon)
+            if chance is not None and chance >= threshold:
+                found.append(Match(rule, offset + start, offset + stop, text[start:stop]))
+    return found

@@ -1,0 +1,156 @@
+"""Training and cross-validation of BL159's model (learned.py), from the committed labelled sets.
+
+Deterministic: the sets are read in file-name order, the examples shuffled with a fixed seed, and the
+model is a logistic regression trained by AdaGrad with a small L2 penalty over the n-grams of
+``learned.features`` that occur in at least ``MIN_COUNT`` examples.  The same data give the same
+weights (to the five decimals written), so a test retrains and compares with ``learned.json``.
+
+The threshold is chosen by ``cross_validate``: each later blind set in turn is left out of training
+and scored with the rules plus the model (``scripts/tools/train_blameless_model.py --cross``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import random
+from pathlib import Path
+
+from postmortem_kit.blameless import learned
+from postmortem_kit.blameless.grammar import Grammar
+from postmortem_kit.blameless.rules import load_rules
+from postmortem_kit.blameless.scanner import prepare
+
+EPOCHS = 12
+L2 = 1e-4
+RATE = 0.2
+SEED = 7
+MIN_COUNT = 3
+THRESHOLD = 0.97
+DECIMALS = 5
+SET_GLOB = "blameless-*.jsonl"
+
+
+def examples(data_dir: Path) -> list[dict]:
+    """Every labelled item of ``data_dir``'s sets and every example of rules.yaml: ``set``, ``text``,
+    ``y`` (blaming), ``f`` (features)."""
+    rules = load_rules()
+    out = []
+    for path in sorted(data_dir.glob(SET_GLOB)):
+        name = path.stem.removeprefix("blameless-")
+        with open(path, encoding="utf-8") as handle:
+            for line in handle:
+                if line.strip():
+                    item = json.loads(line)
+                    out.append({"set": name, "text": item["text"], "y": bool(item["blaming"]),
+                                "f": sentence_features(item["text"], rules)})
+    # the rules' own examples: near pairs that tell blame from its neutral twin ("It was Tobias who
+    # turned off ..." / "It was Tobias who spotted ...")
+    for rule in rules.rules:
+        for kind in ("flag", "clean"):
+            for example in rule.examples.get(kind, ()):
+                text = example["text"] if isinstance(example, dict) else example
+                out.append({"set": "rule-examples", "text": text, "y": kind == "flag",
+                            "f": sentence_features(text, rules)})
+    return out
+
+
+def sentence_features(text: str, rules=None) -> set[str]:
+    rules = rules or load_rules()
+    lowered = prepare(text)
+    grammar = Grammar(text, lowered, rules.lexicon)
+    start, end = learned.trim(lowered, 0, len(text))
+    return learned.features(learned.normalised(grammar, start, end, learned.cues(rules.lexicon)))
+
+
+def train(items: list[dict]) -> tuple[dict[str, float], float]:
+    """(weights, bias) of the logistic model over ``items``' features kept by ``MIN_COUNT``."""
+    counts: dict[str, int] = {}
+    for item in items:
+        for feature in item["f"]:
+            counts[feature] = counts.get(feature, 0) + 1
+    kept = {feature for feature, count in counts.items() if count >= MIN_COUNT}
+    rows = [(sorted(item["f"] & kept), 1.0 if item["y"] else 0.0) for item in items]
+    weights: dict[str, float] = {}
+    squares: dict[str, float] = {}
+    bias, bias_square = 0.0, 1e-8
+    order = list(range(len(rows)))
+    shuffle = random.Random(SEED).shuffle
+    for _ in range(EPOCHS):
+        shuffle(order)
+        for index in order:
+            found, label = rows[index]
+            z = bias + sum(weights.get(feature, 0.0) for feature in found)
+            error = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))) - label
+            for feature in found:
+                weight = weights.get(feature, 0.0)
+                step = error + L2 * weight
+                squares[feature] = squares.get(feature, 1e-8) + step * step
+                weights[feature] = weight - RATE * step / math.sqrt(squares[feature])
+            bias_square += error * error
+            bias -= RATE * error / math.sqrt(bias_square)
+    return weights, bias
+
+
+def model_data(data_dir: Path) -> dict:
+    """The content of learned.json trained on every set of ``data_dir``."""
+    items = examples(data_dir)
+    weights, bias = train(items)
+    digest = hashlib.sha256()
+    for path in sorted(data_dir.glob(SET_GLOB)):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    digest.update(b"rules.yaml\0" + "\n".join(item["text"] for item in items if item["set"] == "rule-examples").encode())
+    return {
+        "comment": "BL159's weights; written by scripts/tools/train_blameless_model.py, do not edit",
+        "sets": sorted(path.name for path in data_dir.glob(SET_GLOB)),
+        "sets_sha256": digest.hexdigest(),
+        "examples": len(items),
+        "settings": {"epochs": EPOCHS, "l2": L2, "rate": RATE, "seed": SEED, "min_count": MIN_COUNT},
+        "threshold": THRESHOLD,
+        "bias": round(bias, DECIMALS),
+        "weights": {feature: round(weight, DECIMALS) for feature, weight in sorted(weights.items())
+                    if round(weight, DECIMALS) != 0.0},
+    }
+
+
+def cross_validate(data_dir: Path, held_out: list[str], thresholds: list[float], flagged) -> list[dict]:
+    """For each set in ``held_out``: train without it, then score it with the rules (``flagged(text)``
+    -> bool, the rules' verdict) alone and with the model at each threshold.  Only a sentence the model
+    reads (a person, no first-person speaker) can be added."""
+    items = examples(data_dir)
+    rules = load_rules()
+    rows = []
+    for name in held_out:
+        test = [item for item in items if item["set"] == name]
+        weights, bias = train([item for item in items if item["set"] != name])
+        positives = sum(item["y"] for item in test) or 1
+        by_rules = [flagged(item["text"]) for item in test]
+        readable = [_readable(item["text"], rules) for item in test]
+        row = {"set": name, "rules": _figures(test, by_rules, positives)}
+        for threshold in thresholds:
+            verdicts = [ruled or (read and _chance(weights, bias, item["f"]) >= threshold)
+                        for item, ruled, read in zip(test, by_rules, readable)]
+            row[threshold] = _figures(test, verdicts, positives)
+        rows.append(row)
+    return rows
+
+
+def _readable(text: str, rules) -> bool:
+    lowered = prepare(text)
+    if learned.first_person(lowered):
+        return False
+    grammar = Grammar(text, lowered, rules.lexicon)
+    start, end = learned.trim(lowered, 0, len(text))
+    return learned.mentions_person(learned.normalised(grammar, start, end, learned.cues(rules.lexicon)))
+
+
+def _chance(weights: dict[str, float], bias: float, found: set[str]) -> float:
+    z = bias + sum(weights.get(feature, 0.0) for feature in found)
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def _figures(items: list[dict], verdicts: list[bool], positives: int) -> dict:
+    tp = sum(1 for item, flag in zip(items, verdicts) if flag and item["y"])
+    fp = sum(1 for item, flag in zip(items, verdicts) if flag and not item["y"])
+    return {"recall": tp / positives, "precision": tp / (tp + fp) if tp + fp else 1.0, "tp": tp, "fp": fp}

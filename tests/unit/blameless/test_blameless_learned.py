@@ -1,0 +1,167 @@
+"""Fifteenth round of the blameless engine: BL159, a learned second look (issue 17, learned.py).
+
+A logistic model over the words of a sentence, with each person mention replaced by its grammatical class,
+reads the sentences that mention a person, have no first-person speaker, and that no rule flagged.  Its
+finding is always a warning.  The sentences here are written for these tests, not items of a labelled set.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from postmortem_kit.blameless import find_blame, learned, lint_text, training
+from postmortem_kit.blameless.rules import load_rules
+from postmortem_kit.core import load_yaml_text
+from support.blameless_findings import warning_test
+from support.examples import example_text
+
+ROOT = Path(__file__).resolve().parents[3]
+
+# Plain harmful acts of a person, in neutral words: no rule's wording, the model's warning.
+PLAIN_ACTS = [
+    "The warehouse supervisor overrode the stock count and shipped orders that did not exist.",
+    "A developer pushed the debug flag to production and exposed the admin console.",
+    "The contractor cut the fibre to the second building while laying the new floor.",
+]
+test_a_plain_harmful_act_is_a_warning = warning_test("BL159", PLAIN_ACTS)
+
+NOT_READ = [
+    # the organisation or the author as the speaker
+    "We pushed the debug flag to production and exposed the admin console.",
+    "I overrode the stock count and shipped orders that did not exist.",
+    # no person at all
+    "The build script pushed the debug flag to production and exposed the metrics console.",
+]
+
+NEUTRAL = [
+    "The on-call engineer drained the affected node and traffic moved to its neighbours.",
+    "The database administrator took a snapshot of the primary before starting the upgrade.",
+    "Priya restarted the pods at 14:02 and latency recovered.",
+    "The support team answered tickets throughout the outage and kept the status page current.",
+]
+
+
+def _learned(text: str) -> list:
+    return [f for f in lint_text(text, "x.md", status="published") if f.rule == "blameless/BL159"]
+
+
+@pytest.mark.parametrize("text", NOT_READ + NEUTRAL, ids=[t[:40] for t in NOT_READ + NEUTRAL])
+def test_neutral_and_unread_sentences_are_not_flagged(text):
+    assert _learned(text) == []
+
+
+@pytest.mark.parametrize("text", NOT_READ, ids=[t[:40] for t in NOT_READ])
+def test_a_first_person_or_personless_sentence_is_never_scored(text):
+    rules = load_rules()
+    from postmortem_kit.blameless.grammar import Grammar
+    from postmortem_kit.blameless.scanner import prepare
+
+    grammar = Grammar(text, prepare(text), rules.lexicon)
+    assert learned.score(grammar, 0, len(text), rules.lexicon) is None
+
+
+def test_it_is_a_warning_even_in_a_published_incident_and_never_blocks():
+    findings = _learned(PLAIN_ACTS[0])
+    assert [f.severity for f in findings] == ["warning"]
+    assert "learned second look" in findings[0].message
+
+
+def test_a_sentence_a_rule_flagged_is_not_flagged_again():
+    text = "The DBA carelessly ran the migration against the primary and dropped the orders table."
+    rules = {f.rule for f in lint_text(text, "x.md", status="published")}
+    assert rules and "blameless/BL159" not in rules
+
+
+def test_each_sentence_of_a_paragraph_is_read_on_its_own():
+    text = f"The export finished at 02:00.\n\n- {PLAIN_ACTS[1]}\n\nTraffic recovered by 03:00. {PLAIN_ACTS[2]}\n"
+    found = _learned(text)
+    assert [f.line for f in found] == [3, 5]
+    assert found[0].column == 3  # after the list marker
+
+
+def test_headings_and_code_are_not_read():
+    text = f"# {PLAIN_ACTS[0]}\n\n```\n{PLAIN_ACTS[1]}\n```\n"
+    assert _learned(text) == []
+
+
+def _incident(field_text: str, where: str) -> str:
+    text = example_text("INC-2026-0001")
+    data_line = {"user_experience": "  user_experience: >-\n", "action": "    action: "}[where]
+    assert data_line in text
+    if where == "user_experience":
+        return text.replace(data_line, data_line + f"    {field_text}\n", 1)
+    return text.replace(data_line, data_line + field_text + " ", 1)
+
+
+def test_incident_fields_are_read_but_not_the_timeline():
+    doc = load_yaml_text(_incident(PLAIN_ACTS[0], "user_experience"), "INC-2026-0001.yaml")
+    found = [f for f in find_blame(doc, doc.path, "published") if f.rule == "blameless/BL159"]
+    assert len(found) == 1 and found[0].severity == "warning" and found[0].field == "impact.user_experience"
+    doc = load_yaml_text(_incident(PLAIN_ACTS[0], "action"), "INC-2026-0001.yaml")
+    assert [f for f in find_blame(doc, doc.path, "published") if f.rule == "blameless/BL159"] == []
+
+
+def test_the_example_incidents_stay_clean():
+    for incident_id in ("INC-2026-0001", "INC-2026-0002", "INC-2026-0003", "INC-2026-0004"):
+        doc = load_yaml_text(example_text(incident_id), f"{incident_id}.yaml")
+        assert find_blame(doc, doc.path, "published") == []
+
+
+def test_the_weights_are_what_training_on_the_committed_sets_gives():
+    spec = importlib.util.spec_from_file_location("train_model", ROOT / "scripts" / "tools" / "train_blameless_model.py")
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    assert tool.main(["--check"]) == 0, "run python scripts/tools/train_blameless_model.py"
+    model = json.loads(learned.MODEL_PATH.read_text(encoding="utf-8"))
+    assert model["threshold"] == training.THRESHOLD
+    assert "blameless-blind-15.jsonl" in model["sets"] and model["examples"] > 5000
+
+
+def test_a_stale_model_is_reported(tmp_path, monkeypatch, capsys):
+    spec = importlib.util.spec_from_file_location("train_model2", ROOT / "scripts" / "tools" / "train_blameless_model.py")
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    stale = tmp_path / "learned.json"
+    stale.write_text("{}\n", encoding="utf-8")
+    monkeypatch.setattr(learned, "MODEL_PATH", stale)
+    assert tool.main(["--check"]) == 1
+    assert "stale" in capsys.readouterr().err
+
+
+def test_the_cue_memo_stays_bounded(monkeypatch):
+    rules = load_rules()
+    monkeypatch.setattr(learned, "_MEMO_LIMIT", 50)
+    words = " ".join(f"word{n}" for n in range(200))
+    learned.cue_spans(words, [(0, len(words))], rules.lexicon)
+    assert len(learned._memo(rules.lexicon)) <= 250
+    text = "The engineer went home."
+    assert learned.cue_spans(text, [(0, len(text))], rules.lexicon) == [(0, len(text))]
+
+
+def _cpu(text: str) -> float:
+    best = float("inf")
+    for _ in range(3):
+        start = time.process_time()
+        lint_text(text, "x.md", status="draft")
+        best = min(best, time.process_time() - start)
+    return best
+
+
+@pytest.mark.parametrize("unit", [
+    "Engineer ",  # one endless sentence of person words (longer than any sentence the model reads)
+    "Priya deleted the table. ",  # many short sentences, each scored
+    "@ana ",  # handles
+    "- The contractor cut the fibre\n",  # list items
+    "Xq" * 30 + " ",  # long capitalised tokens
+])
+def test_time_grows_linearly_on_adversarial_text(unit):
+    short, long = unit * (3000 // len(unit)), unit * (12000 // len(unit))
+    small, large = _cpu(short), _cpu(long)
+    if large < 0.03:
+        return
+    assert large / max(small, 1e-4) < 10, (unit, small, large)
