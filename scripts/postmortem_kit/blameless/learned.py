@@ -193,10 +193,13 @@ def cue_spans(original: str, spans: list[tuple[int, int]], lexicon) -> list[tupl
     memo = _memo(lexicon)
     answers = list(map(memo.get, parts))
     if None in answers:
-        if len(memo) + len(parts) > _MEMO_LIMIT:
+        unseen = set(compress(parts, [answer is None for answer in answers]))
+        if len(memo) + len(unseen) > _MEMO_LIMIT:  # a bounded cache: start again, reading every token
             memo.clear()
+            memo[""] = False
+            unseen = set(parts)
         words, names = cues(lexicon), given_names(lexicon)
-        for token in compress(parts, [answer is None for answer in answers]):
+        for token in unseen:
             memo[token] = _is_cue(token, words, names)
         answers = list(map(memo.__getitem__, parts))
     if not any(answers):

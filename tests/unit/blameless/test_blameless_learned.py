@@ -141,6 +141,9 @@ def test_the_cue_memo_stays_bounded(monkeypatch):
     assert len(learned._memo(rules.lexicon)) <= 250
     text = "The engineer went home."
     assert learned.cue_spans(text, [(0, len(text))], rules.lexicon) == [(0, len(text))]
+    # seen and new tokens together past the bound: the memo starts again and reads every token
+    mixed = text + " " + " ".join(f"other{n}" for n in range(100))
+    assert learned.cue_spans(mixed, [(0, len(text)), (len(text) + 1, len(mixed))], rules.lexicon) == [(0, len(text))]
 
 
 def _cpu(text: str) -> float:
