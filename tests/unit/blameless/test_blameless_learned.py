@@ -168,3 +168,18 @@ def test_time_grows_linearly_on_adversarial_text(unit):
     if large < 0.03:
         return
     assert large / max(small, 1e-4) < 10, (unit, small, large)
+
+
+def test_the_weights_are_kept_in_the_compiled_cache_and_a_damaged_copy_is_ignored(tmp_path, monkeypatch):
+    monkeypatch.setenv("POSTMORTEM_KIT_COMPILED_CACHE", str(tmp_path))
+    expected = json.loads(learned.MODEL_PATH.read_text(encoding="utf-8"))
+    monkeypatch.setattr(learned, "_MODEL", {})
+    assert learned.model() == expected
+    kept = [path for path in tmp_path.rglob("*") if path.is_file() and "learned" in path.name]
+    assert len(kept) == 1
+    monkeypatch.setattr(learned, "_MODEL", {})
+    assert learned.model() == expected  # from the kept copy
+    kept[0].write_bytes(b"\x00not marshal")
+    monkeypatch.setattr(learned, "_MODEL", {})
+    assert learned.model() == expected  # a damaged copy: the packaged JSON again, and rewritten
+    assert kept[0].read_bytes() != b"\x00not marshal"
