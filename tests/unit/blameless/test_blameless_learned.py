@@ -171,7 +171,10 @@ def test_time_grows_linearly_on_adversarial_text(unit):
 
 
 def test_the_weights_are_kept_in_the_compiled_cache_and_a_damaged_copy_is_ignored(tmp_path, monkeypatch):
-    monkeypatch.setenv("POSTMORTEM_KIT_COMPILED_CACHE", str(tmp_path))
+    from postmortem_kit.core import compiled_cache
+
+    monkeypatch.setattr(compiled_cache, "_folder", tmp_path)  # (the folder is resolved once a process)
+    monkeypatch.setattr(compiled_cache, "_checked", True)
     expected = json.loads(learned.MODEL_PATH.read_text(encoding="utf-8"))
     monkeypatch.setattr(learned, "_MODEL", {})
     assert learned.model() == expected
