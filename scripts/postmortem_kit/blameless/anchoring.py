@@ -189,16 +189,16 @@ def needed_near(index, anchor: int, text: str, occurrences: list[int]) -> bool:
     size = len(text)
     windows = []
     for at in sorted(occurrences):
-        span = reach + 64
+        span = reach + reach // 4 + 32
         while True:
             low = max(0, at - span)
-            if not low or len(collapse_space(text[low:at])) > reach:
+            if not low or _longer(text[low:at], reach):
                 break
             span *= 4
-        span = reach + 64
+        span = reach + reach // 4 + 32
         while True:
             high = at + span
-            if high >= size or len(collapse_space(text[at:high])) > reach:
+            if high >= size or _longer(text[at:high], reach):
                 break
             span *= 4
         if windows and low <= windows[-1][1]:
@@ -211,6 +211,17 @@ def needed_near(index, anchor: int, text: str, occurrences: list[int]) -> bool:
             if all(any(literal in window for literal in clause) for clause in clauses):
                 return True
     return False
+
+
+def _longer(part: str, size: int) -> bool:
+    """Is ``part``, whitespace collapsed, longer than ``size``?  Its characters other than spaces
+    count first (a cheap lower bound when spaces and line breaks are its only whitespace)."""
+    if len(part) <= size:
+        return False
+    plain = part.replace("\n", " ")
+    if plain.isprintable() and len(plain) - plain.count(" ") > size:
+        return True
+    return len(collapse_space(part)) > size
 
 
 def _many_keys(keys, words) -> bool:
