@@ -77,41 +77,56 @@ _GROUP_HEADS = frozenset(("group", "groups", "rotation", "crew", "squad", "desk"
                           "side", "pool", "centre", "center", "floor", "bench"))
 
 
+_FIELDS: dict[int, tuple[dict, dict]] = {}  # id(lexicon) -> (lexicon, Grammar's word-set fields)
+
+
+def _lexicon_fields(lexicon: dict[str, frozenset[str]]) -> dict:
+    """A Grammar's word sets for ``lexicon``, derived once (a scan makes one Grammar per text; the
+    lexicon is kept with them, so its id cannot be reused while they are)."""
+    found = _FIELDS.get(id(lexicon))
+    if found is not None and found[0] is lexicon:
+        return found[1]
+    fields: dict = {}
+    fields["lex"] = lexicon
+    fields["person_nouns"] = lexicon["person_nouns"]
+    fields["pronouns"] = lexicon["person_pronouns"]
+    fields["weak"] = lexicon["weak_pronouns"]
+    fields["any_pronoun"] = fields["pronouns"] | fields["weak"]  # a pronoun ends the noun phrase that holds it
+    fields["negative"] = lexicon["negative_subjects"]
+    fields["systems"] = lexicon["system_nouns"]
+    fields["activities"] = lexicon["activity_nouns"]
+    fields["stop"] = lexicon["stop_words"]
+    fields["determiners"] = lexicon["determiners"]
+    fields["quantifiers"] = lexicon["quantifiers"]
+    fields["aux"] = lexicon["aux_words"]
+    fields["verb_forms"] = lexicon["verb_forms"]
+    fields["names"] = given_names(lexicon)  # curated, then the open list (read on first need)
+    fields["products"] = lexicon["products"]
+    fields["not_names"] = lexicon["not_names"] | fields["products"]
+    fields["negators"] = lexicon["negators"]
+    fields["postmodifiers"] = lexicon["postmodifier_words"]
+    fields["fault_nouns"] = lexicon["fault_nouns"]
+    fields["fault_adjectives"] = lexicon["fault_adjectives"]
+    fields["judgement_adjectives"] = lexicon["judgement_adjectives"]
+    fields["demonstratives"] = lexicon["demonstratives"]
+    fields["human_verbs"] = lexicon["human_verbs"]
+    fields["departments"] = lexicon.get("departments", frozenset())  # people.yaml (twelfth round)
+    fields["unit_qualifiers"] = lexicon.get("unit_qualifiers", frozenset())
+    fields["ambiguous_roles"] = lexicon.get("ambiguous_roles", frozenset())  # people.yaml (fourteenth round)
+    fields["person_predicates"] = lexicon.get("person_predicates", frozenset())
+    fields["plain_words"] = _plain_words(lexicon)
+    _FIELDS[id(lexicon)] = (lexicon, fields)
+    return fields
+
+
 class Grammar(SubjectReader, PersonEvidence):
     """Grammar questions about one text (original case + masked, lower-cased copy)."""
 
     def __init__(self, original: str, masked: str, lexicon: dict[str, frozenset[str]]):
         self.original = original
         self.masked = masked
-        self.lex = lexicon
-        self.person_nouns = lexicon["person_nouns"]
-        self.pronouns = lexicon["person_pronouns"]
-        self.weak = lexicon["weak_pronouns"]
-        self.any_pronoun = self.pronouns | self.weak  # a pronoun ends the noun phrase that holds it
-        self.negative = lexicon["negative_subjects"]
-        self.systems = lexicon["system_nouns"]
-        self.activities = lexicon["activity_nouns"]
-        self.stop = lexicon["stop_words"]
-        self.determiners = lexicon["determiners"]
-        self.quantifiers = lexicon["quantifiers"]
-        self.aux = lexicon["aux_words"]
-        self.verb_forms = lexicon["verb_forms"]
-        self.names = given_names(lexicon)  # curated, then the open list (read on first need)
-        self.products = lexicon["products"]
-        self.not_names = lexicon["not_names"] | self.products
-        self.negators = lexicon["negators"]
-        self.postmodifiers = lexicon["postmodifier_words"]
-        self.fault_nouns = lexicon["fault_nouns"]
-        self.fault_adjectives = lexicon["fault_adjectives"]
-        self.judgement_adjectives = lexicon["judgement_adjectives"]
-        self.demonstratives = lexicon["demonstratives"]
-        self.human_verbs = lexicon["human_verbs"]
-        self.departments = lexicon.get("departments", frozenset())  # people.yaml (twelfth round)
-        self.unit_qualifiers = lexicon.get("unit_qualifiers", frozenset())
-        self.ambiguous_roles = lexicon.get("ambiguous_roles", frozenset())  # people.yaml (fourteenth round)
-        self.person_predicates = lexicon.get("person_predicates", frozenset())
+        self.__dict__.update(_lexicon_fields(lexicon))  # the word sets, derived once per lexicon
         self._tokens: dict[tuple[int, int], list[Token]] = {}
-        self.plain_words = _plain_words(lexicon)
 
     # ------------------------------------------------------------ tokens
 

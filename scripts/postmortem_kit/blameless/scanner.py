@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from itertools import repeat
 
-from postmortem_kit.blameless.edges import has_all
+from postmortem_kit.blameless.anchoring import needed_near
 from postmortem_kit.blameless.grammar import Grammar, Phrase
 from postmortem_kit.blameless.mask import mask_inline
 from postmortem_kit.blameless.match_context import (
@@ -175,9 +175,9 @@ def _hits(lowered: str, rules: RuleSet) -> list[tuple[int, Rule | None, re.Match
         plan = fixed.get(key)  # the plan of a key (or of a key less some entries), once it is fixed
         if plan is None:
             if type(key) is int:  # the words an entry needs ("instead"): it is tried at its keys just before
-                rule, alternatives, _, _, needs = triggers.anchors()[key]
-                if not any(has_all(clauses, lowered, literals) for clauses in needs):
-                    continue  # another word the rule needs ("production") is not in the text
+                rule, alternatives, _, _, _ = triggers.anchors()[key]
+                if not needed_near(triggers, key, lowered, positions):
+                    continue  # another word the rule needs ("production") is not near its words
                 rank, pattern = rules.order[rule.id], rules._part(rule, alternatives)
                 near = triggers.near(key, lowered, positions)
                 hits.extend((m.start(), rank, rule, m) for m in filter(None, map(pattern.match, repeat(lowered), near)))
