@@ -225,6 +225,11 @@ def cue_spans(original: str, spans: list[tuple[int, int]], lexicon) -> list[tupl
         answers = list(map(memo.__getitem__, parts))
     if not any(answers):
         return []
+    if _WEAK_CUE in answers:  # "support", "security": a person only as a subject (Grammar._team_like)
+        for index in compress(range(len(answers)), map(_WEAK_CUE.__eq__, answers)):
+            answers[index] = _subject_next(parts, index, lexicon)
+        if not any(answers):
+            return []
     starts = [start for start, _ in spans]
     marked = set()
     find = (" " + spaced + " ").find
@@ -236,6 +241,26 @@ def cue_spans(original: str, spans: list[tuple[int, int]], lexicon) -> list[tupl
         if index >= 0 and at < spans[index][1]:
             marked.add(index)
     return [spans[index] for index in sorted(marked)]
+
+
+# Person words that the grammar takes for people only when a verb, an auxiliary, a function word or
+# punctuation follows them ("Support closed the ticket", not "support tickets"): Grammar.word_class.
+_TEAM_WORDS = frozenset(("support", "security", "finance", "legal", "marketing", "sales", "ops", "shift", "pilot",
+                         "lead"))
+_WEAK_CUE = 2
+_LEADING_WORD = LazyRegex(r"[^\W_][\w'’@-]*")
+
+
+def _subject_next(parts: list[str], index: int, lexicon) -> bool:
+    """Can the token after ``parts[index]`` make it a subject?  True wherever the grammar's test may be
+    (no next token, a blank, punctuation or a number, an auxiliary, verb form, function word or -ed)."""
+    following = parts[index + 1] if index + 1 < len(parts) else ""
+    word = _LEADING_WORD.match(following)
+    if not following or not following[0].isalpha() or word is None:
+        return True
+    lower = word.group().lower()
+    return lower.endswith("ed") or lower in lexicon["aux_words"] or lower in lexicon["verb_forms"] \
+        or lower in lexicon["stop_words"]
 
 
 _MEMO_LIMIT = 50000
@@ -259,6 +284,8 @@ def _is_cue(token: str, words: frozenset, names) -> bool:
         word = word[:-2]
     lower = word.lower()
     if lower in words:
+        if lower in _TEAM_WORDS and token[-1:].isalnum():
+            return _WEAK_CUE  # the next token decides (punctuation after it: a subject, as the grammar says)
         return True
     return word[:1].isupper() and lower in names
 
