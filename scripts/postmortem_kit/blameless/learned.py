@@ -27,14 +27,14 @@ from bisect import bisect_right
 from itertools import compress
 from pathlib import Path
 
-from postmortem_kit.blameless.grammar import Grammar
 from postmortem_kit.blameless.names import given_names
 from postmortem_kit.blameless.scanner import Match, prepare
-from postmortem_kit.blameless.tokens import _SENTENCE_END
+from postmortem_kit.blameless.tokens import _SENTENCE_END, _plain_words
 from postmortem_kit.core import LazyRegex
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from postmortem_kit.blameless.grammar import Grammar
     from postmortem_kit.blameless.rules import RuleSet
 
 MODEL_PATH = Path(__file__).with_name("learned.json")
@@ -219,9 +219,9 @@ def cue_spans(original: str, spans: list[tuple[int, int]], lexicon) -> list[tupl
             memo.clear()
             memo[""] = False
             unseen = set(parts)
-        words, names = cues(lexicon), given_names(lexicon)
+        words, names, plain = cues(lexicon), given_names(lexicon), _plain_words(lexicon)
         for token in unseen:
-            memo[token] = _is_cue(token, words, names)
+            memo[token] = _is_cue(token, words, names, plain)
         answers = list(map(memo.__getitem__, parts))
     if not any(answers):
         return []
@@ -275,7 +275,7 @@ def _memo(lexicon) -> dict[str, bool]:
     return found
 
 
-def _is_cue(token: str, words: frozenset, names) -> bool:
+def _is_cue(token: str, words: frozenset, names, plain: frozenset) -> bool:
     """Is a space-separated token a person word, a given name (capitalised) or a handle?"""
     if "@" in token:
         return True
@@ -287,7 +287,9 @@ def _is_cue(token: str, words: frozenset, names) -> bool:
         if lower in _TEAM_WORDS and token[-1:].isalnum():
             return _WEAK_CUE  # the next token decides (punctuation after it: a subject, as the grammar says)
         return True
-    return word[:1].isupper() and lower in names
+    # a capitalised word outside the plain words (a sentence's "The", "Customers"), so that the open
+    # name list is read only for words that may be names (it costs milliseconds in a cold run)
+    return word[:1].isupper() and lower not in plain and lower in names
 
 
 def score(grammar: Grammar, start: int, end: int, lexicon) -> float | None:
@@ -323,7 +325,11 @@ def detect(original: str, rules: RuleSet, *, taken: list[tuple[int, int]], lower
         parts = [(strings[where[span]][0], strings[where[span]][1], prepare(pieces[where[span]])) for span in held]
     else:
         parts = [(0, len(original), lowered)] if cue_spans(original, [(0, len(original))], rules.lexicon) else []
-    threshold = model()["threshold"] if parts else 0.0
+    if not parts:
+        return []
+    from postmortem_kit.blameless.grammar import Grammar  # (only for a text that may mention a person)
+
+    threshold = model()["threshold"]
     found = []
     for offset, end, part_lowered in parts:
         text = original[offset:end]
