@@ -68,7 +68,8 @@ def test_a_first_person_or_personless_sentence_is_never_scored(text):
 def test_it_is_a_warning_even_in_a_published_incident_and_never_blocks():
     findings = _learned(PLAIN_ACTS[0])
     assert [f.severity for f in findings] == ["warning"]
-    assert "learned second look" in findings[0].message
+    assert "learned second look" in findings[0].message and PLAIN_ACTS[0] not in findings[0].message
+    assert findings[0].match == PLAIN_ACTS[0]  # the whole sentence is the match; the message does not repeat it
 
 
 def test_a_sentence_a_rule_flagged_is_not_flagged_again():
