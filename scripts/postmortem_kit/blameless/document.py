@@ -89,7 +89,7 @@ def find_blame(doc: SourceDocument, path: str | None = None, status: str = "in-r
         taken = [(match.start, match.start + len(match.text)) for match in matches]
         strings = [(start, start + len(text)) for start, text, (where, _) in zip(starts, texts, items)
                    if where[0] not in SKIPPED_FIELDS]
-        extra = detect(joined, rules, taken=taken, strings=strings)
+        extra = detect(joined, rules, taken=taken, strings=strings, split=rules.triggers.split_of(lowered))
         if extra:
             from postmortem_kit.blameless.speaker import organisation_subject
 

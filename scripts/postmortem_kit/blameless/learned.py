@@ -201,16 +201,22 @@ def cues(lexicon) -> frozenset:
     return found
 
 
-def cue_spans(original: str, spans: list[tuple[int, int]], lexicon) -> list[tuple[int, int]]:
+def cue_spans(original: str, spans: list[tuple[int, int]], lexicon,
+              split: tuple[str, list[str]] | None = None) -> list[tuple[int, int]]:
     """The spans that may mention a person: a person word of the lexicon, a given name or a handle.
 
-    As ``TriggerIndex.locate`` does, the text is split at spaces and each token's answer is looked up
-    (C-level) in a memo kept across texts; only a token not seen before is read, and only the few
-    tokens that are cues are searched for, to find the span that holds them."""
-    spaced = original.replace("\n", " ")
-    if "\t" in spaced or "\r" in spaced:
-        spaced = spaced.replace("\t", " ").replace("\r", " ")
-    parts = spaced.split(" ")
+    As ``TriggerIndex.locate`` does, the lower-cased text is split at spaces and each token's answer is
+    looked up (C-level) in a memo kept across texts; only a token not seen before is read, and only the
+    few tokens that are cues are searched for, to find the span that holds them (a given name only
+    where the original is capitalised).  ``split`` is the locator's split of the same lower-cased text
+    (``TriggerIndex.split_of``), whose tokens are hashed already."""
+    if split is None:
+        spaced = prepare(original, masked=original).replace("\n", " ")  # lower-cased as raw_hits does
+        if "\t" in spaced or "\r" in spaced:
+            spaced = spaced.replace("\t", " ").replace("\r", " ")
+        parts = spaced.split(" ")
+    else:
+        spaced, parts = split
     memo = _memo(lexicon)
     answers = list(map(memo.get, parts))
     if None in answers:
@@ -234,9 +240,11 @@ def cue_spans(original: str, spans: list[tuple[int, int]], lexicon) -> list[tupl
     marked = set()
     find = (" " + spaced + " ").find
     cursor = 0
-    for token in compress(parts, answers):
+    for token, answer in compress(zip(parts, answers), answers):
         at = find(f" {token} ", cursor)
         cursor = at + 1 + len(token)
+        if answer == _NAME and not original[at + len(token) - len(token.lstrip(_EDGES))].isupper():
+            continue  # a given name in lower case is a word ("will", "may")
         index = bisect_right(starts, at) - 1
         if index >= 0 and at < spans[index][1]:
             marked.add(index)
@@ -248,6 +256,7 @@ def cue_spans(original: str, spans: list[tuple[int, int]], lexicon) -> list[tupl
 _TEAM_WORDS = frozenset(("support", "security", "finance", "legal", "marketing", "sales", "ops", "shift", "pilot",
                          "lead"))
 _WEAK_CUE = 2
+_NAME = 3
 _LEADING_WORD = LazyRegex(r"[^\W_][\w'’@-]*")
 
 
@@ -275,21 +284,21 @@ def _memo(lexicon) -> dict[str, bool]:
     return found
 
 
-def _is_cue(token: str, words: frozenset, names, plain: frozenset) -> bool:
-    """Is a space-separated token a person word, a given name (capitalised) or a handle?"""
+def _is_cue(token: str, words: frozenset, names, plain: frozenset) -> bool | int:
+    """Is a lower-cased, space-separated token a person word, a handle, or a given name (``_NAME``: a cue
+    only where the original is capitalised)?"""
     if "@" in token:
         return True
     word = token.strip(_EDGES)
-    if word.endswith(("'s", "’s")):
+    if word.endswith("'s"):
         word = word[:-2]
-    lower = word.lower()
-    if lower in words:
-        if lower in _TEAM_WORDS and token[-1:].isalnum():
+    if word in words:
+        if word in _TEAM_WORDS and token[-1:].isalnum():
             return _WEAK_CUE  # the next token decides (punctuation after it: a subject, as the grammar says)
         return True
-    # a capitalised word outside the plain words (a sentence's "The", "Customers"), so that the open
-    # name list is read only for words that may be names (it costs milliseconds in a cold run)
-    return word[:1].isupper() and lower not in plain and lower in names
+    # outside the plain words (a sentence's "The", "Customers"), so that the open name list is read
+    # only for words that may be names (it costs milliseconds in a cold run)
+    return _NAME if word and word not in plain and word in names else False
 
 
 def score(grammar: Grammar, start: int, end: int, lexicon) -> float | None:
@@ -303,26 +312,22 @@ def score(grammar: Grammar, start: int, end: int, lexicon) -> float | None:
 
 
 def detect(original: str, rules: RuleSet, *, taken: list[tuple[int, int]], lowered: str | None = None,
-           strings: list[tuple[int, int]] | None = None, skip: list[tuple[int, int]] = ()) -> list:
+           strings: list[tuple[int, int]] | None = None, skip: list[tuple[int, int]] = (),
+           split: tuple[str, list[str]] | None = None) -> list:
     """BL159 matches: sentences of ``original`` that no match in ``taken`` overlaps and the model scores
     at or above its threshold.
 
     ``lowered`` is the masked, lower-cased text (``scanner.prepare``) when the caller has it (a Markdown
     document); otherwise each of ``strings`` (the prose fields of an incident, joined) that may mention
-    a person is masked on its own.  ``skip`` are spans never read (headings)."""
+    a person is masked on its own, and ``split`` may be the locator's split of the lower-cased
+    ``original`` (``TriggerIndex.split_of``).  ``skip`` are spans never read (headings)."""
     rule = rules.learned
     if rule is None:
         return []
     strings = strings if strings is not None else [(0, len(original))]
-    if lowered is None:  # the strings alone, joined (the skipped fields are never read)
-        pieces = [original[start:end] for start, end in strings]
-        local, at = [], 0
-        for piece in pieces:
-            local.append((at, at + len(piece)))
-            at += len(piece) + 2
-        held = cue_spans("\n\n".join(pieces), local, rules.lexicon)
-        where = {span: index for index, span in enumerate(local)}
-        parts = [(strings[where[span]][0], strings[where[span]][1], prepare(pieces[where[span]])) for span in held]
+    if lowered is None:  # an incident's strings (the skipped fields are not among them)
+        held = cue_spans(original, strings, rules.lexicon, split=split)
+        parts = [(start, end, prepare(original[start:end])) for start, end in held]
     else:
         parts = [(0, len(original), lowered)] if cue_spans(original, [(0, len(original))], rules.lexicon) else []
     if not parts:

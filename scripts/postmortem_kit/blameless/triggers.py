@@ -94,6 +94,7 @@ class TriggerIndex:
         self._dropped: frozenset[str] = frozenset()  # keys all of whose entries are tried from anchors
         self.anchor_spots: dict[str, tuple[tuple[int, int], ...]] = {}  # token -> (anchor, offset of its key), ...
         self._elsewhere: dict[str, tuple[int, ...]] = {}  # key -> entry positions tried from their anchor
+        self._split: tuple | None = None  # (text, spaced text, tokens) of the last locate
 
     def add(self, prefixes, rule) -> None:
         """Index ``rule`` (one entry: (rule, alternative) or None for the cause marker, each added
@@ -140,6 +141,7 @@ class TriggerIndex:
         if "\t" in spaced or "\r" in spaced:
             spaced = spaced.replace("\t", " ").replace("\r", " ")
         parts = spaced.split(" ")
+        self._split = (text, spaced, parts)  # BL159's cue pass reads the same tokens (split_of)
         memo = self.memo
         if memo and (len(memo) + len(parts) > _MEMO_LIMIT or self.pairs > _MEMO_LIMIT):
             # A memo this large (a very long run of varied text): start it again, so it stays
@@ -192,6 +194,12 @@ class TriggerIndex:
                 else:
                     listed.append(at + offset)
         return found
+
+    def split_of(self, text: str) -> tuple[str, list[str]] | None:
+        """(spaced text, tokens) of the last text located, if it is ``text``: their hashes are computed
+        already, so a second pass over the same tokens (learned.cue_spans) costs a look-up each."""
+        held = self._split
+        return (held[1], held[2]) if held is not None and held[0] is text else None
 
     def _forget(self) -> None:
         """Empty the memos (they are caches only)."""

@@ -187,3 +187,24 @@ def test_the_weights_are_kept_in_the_compiled_cache_and_a_damaged_copy_is_ignore
     monkeypatch.setattr(learned, "_MODEL", {})
     assert learned.model() == expected  # a damaged copy: the packaged JSON again, and rewritten
     assert kept[0].read_bytes() != b"\x00not marshal"
+
+
+def test_a_given_name_is_a_cue_only_where_it_is_capitalised():
+    rules = load_rules()
+    named, plain = "Then Iris restarted the pool.", "Then the iris scanner failed."
+    assert learned.cue_spans(named, [(0, len(named))], rules.lexicon) == [(0, len(named))]
+    assert learned.cue_spans(plain, [(0, len(plain))], rules.lexicon) == []
+
+
+def test_the_locators_split_is_shared_only_for_the_same_text():
+    rules = load_rules()
+    from postmortem_kit.blameless.scanner import raw_hits
+
+    text = "The engineer restarted the pool.\n\nThe rate rose slowly."
+    lowered, _ = raw_hits(text, rules)
+    split = rules.triggers.split_of(lowered)
+    assert split is not None and split[1] == lowered.replace("\n", " ").split(" ")
+    assert rules.triggers.split_of(lowered + " ") is None  # another text: nothing shared
+    spans = [(0, 32), (34, len(text))]
+    assert learned.cue_spans(text, spans, rules.lexicon, split=split) == [(0, 32)]
+    assert learned.cue_spans(text, spans, rules.lexicon) == [(0, 32)]  # the same without the shared split
