@@ -11,9 +11,11 @@ model learns "ROLE deleted the ..." and never a particular name.
 * The weights (``learned.json``) are data beside this module, written by
   ``scripts/tools/train_blameless_model.py`` from the committed labelled sets (``tests/data/
   blameless-*.jsonl``, never the real-text corpus); a test retrains and compares.
-* It only looks at a sentence that mentions a person (the same grammar) and no first-person speaker
-  (the organisation as "we" and an author's "I" are never flagged: README, "The blameless check"),
-  and that no rule has flagged already.
+* It only looks at a sentence that mentions a person (the same grammar), has no first-person speaker
+  (the organisation as "we" and an author's "I" are never flagged: docs/pages/guide/blameless.md),
+  and that no rule has flagged already; in an incident, not at the timeline (``SKIPPED_FIELDS``).
+  A cheap pass finds the strings and sentences with a person word, a handle or a given name first
+  (``cue_spans``, on the locator's split of the same text), so most prose costs a look-up per token.
 * Its finding is always a warning (``severity: warning`` in rules.yaml): on the real-text corpus it
   finds no blame the rules miss and a few neutral sentences (docs/pages/design/blameless-evaluation.md),
   so it advises a second read of a draft and never blocks a commit.
@@ -38,7 +40,6 @@ if TYPE_CHECKING:
     from postmortem_kit.blameless.rules import RuleSet
 
 MODEL_PATH = Path(__file__).with_name("learned.json")
-DETECTOR = "learned-act"
 # Words that make the speaker the subject: the organisation ("we") or the author ("I").
 _FIRST_PERSON = frozenset(("we", "i", "our", "us", "my", "me", "ours", "ourselves", "myself", "i'm", "i've",
                            "i'd", "i'll", "we're", "we've", "we'd", "we'll"))
@@ -54,9 +55,7 @@ _SHORTEST, _LONGEST = 12, 1000
 _KEPT_PUNCT = frozenset(",;:()\"")
 _PERSON_CLASSES = ("NAME", "ROLE", "NOBODY", "PRON")
 _WORD = LazyRegex(r"[a-z][a-z'’]*")
-# Punctuation around words, made spaces so that ``str.split`` yields bare words (the cheap look).
 _MODEL: dict = {}
-
 
 
 def model() -> dict:
