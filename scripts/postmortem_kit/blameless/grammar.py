@@ -78,6 +78,16 @@ _GROUP_HEADS = frozenset(("group", "groups", "rotation", "crew", "squad", "desk"
 
 
 _FIELDS: dict[int, tuple[dict, dict]] = {}  # id(lexicon) -> (lexicon, Grammar's word-set fields)
+# Grammar attributes read from the lexicon as they are (attribute, lexicon list), and people.yaml's
+# lists (twelfth and fourteenth rounds), which an older compiled lexicon may lack.
+_LEXICON_FIELDS = (("person_nouns", "person_nouns"), ("pronouns", "person_pronouns"), ("weak", "weak_pronouns"),
+                   ("negative", "negative_subjects"), ("systems", "system_nouns"), ("activities", "activity_nouns"),
+                   ("stop", "stop_words"), ("determiners", "determiners"), ("quantifiers", "quantifiers"),
+                   ("aux", "aux_words"), ("verb_forms", "verb_forms"), ("products", "products"),
+                   ("negators", "negators"), ("postmodifiers", "postmodifier_words"), ("fault_nouns", "fault_nouns"),
+                   ("fault_adjectives", "fault_adjectives"), ("judgement_adjectives", "judgement_adjectives"),
+                   ("demonstratives", "demonstratives"), ("human_verbs", "human_verbs"))
+_PEOPLE_FIELDS = ("departments", "unit_qualifiers", "ambiguous_roles", "person_predicates")
 
 
 def _lexicon_fields(lexicon: dict[str, frozenset[str]]) -> dict:
@@ -86,34 +96,12 @@ def _lexicon_fields(lexicon: dict[str, frozenset[str]]) -> dict:
     found = _FIELDS.get(id(lexicon))
     if found is not None and found[0] is lexicon:
         return found[1]
-    fields: dict = {}
+    fields = {attribute: lexicon[key] for attribute, key in _LEXICON_FIELDS}
+    fields.update({key: lexicon.get(key, frozenset()) for key in _PEOPLE_FIELDS})
     fields["lex"] = lexicon
-    fields["person_nouns"] = lexicon["person_nouns"]
-    fields["pronouns"] = lexicon["person_pronouns"]
-    fields["weak"] = lexicon["weak_pronouns"]
     fields["any_pronoun"] = fields["pronouns"] | fields["weak"]  # a pronoun ends the noun phrase that holds it
-    fields["negative"] = lexicon["negative_subjects"]
-    fields["systems"] = lexicon["system_nouns"]
-    fields["activities"] = lexicon["activity_nouns"]
-    fields["stop"] = lexicon["stop_words"]
-    fields["determiners"] = lexicon["determiners"]
-    fields["quantifiers"] = lexicon["quantifiers"]
-    fields["aux"] = lexicon["aux_words"]
-    fields["verb_forms"] = lexicon["verb_forms"]
     fields["names"] = given_names(lexicon)  # curated, then the open list (read on first need)
-    fields["products"] = lexicon["products"]
     fields["not_names"] = lexicon["not_names"] | fields["products"]
-    fields["negators"] = lexicon["negators"]
-    fields["postmodifiers"] = lexicon["postmodifier_words"]
-    fields["fault_nouns"] = lexicon["fault_nouns"]
-    fields["fault_adjectives"] = lexicon["fault_adjectives"]
-    fields["judgement_adjectives"] = lexicon["judgement_adjectives"]
-    fields["demonstratives"] = lexicon["demonstratives"]
-    fields["human_verbs"] = lexicon["human_verbs"]
-    fields["departments"] = lexicon.get("departments", frozenset())  # people.yaml (twelfth round)
-    fields["unit_qualifiers"] = lexicon.get("unit_qualifiers", frozenset())
-    fields["ambiguous_roles"] = lexicon.get("ambiguous_roles", frozenset())  # people.yaml (fourteenth round)
-    fields["person_predicates"] = lexicon.get("person_predicates", frozenset())
     fields["plain_words"] = _plain_words(lexicon)
     _FIELDS[id(lexicon)] = (lexicon, fields)
     return fields
