@@ -69,3 +69,24 @@ def test_the_list_is_what_the_generator_makes_from_its_source():
     if not generator.DICTIONARY.is_file():
         pytest.skip("the word list (Debian wamerican) is not installed")
     assert generator.generate() == (BLAMELESS / OPEN_NAMES_FILE).read_text(encoding="utf-8")
+
+
+def test_the_open_list_answers_the_same_by_search_and_by_set(monkeypatch):
+    """in_open_list searches a letter's run of lines until it has been asked about often, then makes a
+    set of it: both answer exactly as membership in the whole list."""
+    import random
+
+    from postmortem_kit.blameless import names
+
+    everyone = names.open_names()
+    rng = random.Random(7)
+    probes = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyzé") for _ in range(rng.randint(1, 9))) for _ in range(4000)]
+    sample = sorted(everyone)
+    probes += sample[:50] + sample[-50:] + [name[:-1] for name in sample[::97]] + [name + "a" for name in sample[::89]]
+    probes += ["", "\n", "a\nb", "zzzzzzzz", "é"]
+    for threshold in (10**9, 0):
+        monkeypatch.setattr(names, "_SEARCHES_BEFORE_SET", threshold)
+        monkeypatch.setattr(names, "_SPANS", {})
+        monkeypatch.setattr(names, "_BLOCKS", {})
+        assert [names.in_open_list(word) for word in probes] == [bool(word) and word in everyone for word in probes]
+        assert all(names.in_open_list(name) for name in sample[::13])
