@@ -13,6 +13,7 @@ text whose capitalised words are all curated names or plain words never loads it
 
 from __future__ import annotations
 
+import sys
 from functools import lru_cache
 
 from postmortem_kit.core import package_file
@@ -52,7 +53,8 @@ def _span(initial: str) -> list[int]:
     span = _SPANS.get(initial)
     if span is None:
         text = _open_text()
-        span = _SPANS[initial] = [_bound(text, initial), _bound(text, chr(ord(initial) + 1)), 0]
+        after = chr(ord(initial) + 1) if ord(initial) < sys.maxunicode else None  # (no letter after U+10FFFF)
+        span = _SPANS[initial] = [_bound(text, initial), _bound(text, after) if after else len(text) - 1, 0]
     return span
 
 

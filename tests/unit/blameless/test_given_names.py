@@ -83,7 +83,7 @@ def test_the_open_list_answers_the_same_by_search_and_by_set(monkeypatch):
     probes = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyzé") for _ in range(rng.randint(1, 9))) for _ in range(4000)]
     sample = sorted(everyone)
     probes += sample[:50] + sample[-50:] + [name[:-1] for name in sample[::97]] + [name + "a" for name in sample[::89]]
-    probes += ["", "\n", "a\nb", "zzzzzzzz", "é"]
+    probes += ["", "\n", "a\nb", "zzzzzzzz", "é", "\U0010ffff", "\U0010ffffab", "\x00", "😀x"]
     for threshold in (10**9, 0):
         monkeypatch.setattr(names, "_SEARCHES_BEFORE_SET", threshold)
         monkeypatch.setattr(names, "_SPANS", {})
