@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
                 total = pooled[threshold]
                 total[0] += figures["tp"]
                 total[1] += figures["fp"]
-                total[2] += round(figures["tp"] / figures["recall"]) if figures["recall"] else 0
+                total[2] += figures["positives"]
             print(f"{row['set']:<10} " + " | ".join(cells))
         for threshold, (tp, fp, positives) in pooled.items():
             print(f"pooled {threshold}: recall {tp / max(1, positives):.3f} precision {tp / max(1, tp + fp):.3f}")

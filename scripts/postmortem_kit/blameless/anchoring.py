@@ -184,23 +184,13 @@ def needed_near(index, anchor: int, text: str, occurrences: list[int]) -> bool:
     ``reach`` of its start, so it lies inside such a window; testing the windows instead of the
     whole text (15 absent nouns of BL154 cost 3-4 us each over a bench file's 7,700 characters)
     leaves out only texts where no match is possible."""
-    reach = index.anchors()[anchor][3] + 1
-    needs = index.anchors()[anchor][4]
+    _, _, _, reach, needs = index.anchors()[anchor]
+    reach += 1
     size = len(text)
     windows = []
     for at in sorted(occurrences):
-        span = reach + reach // 4 + 32
-        while True:
-            low = max(0, at - span)
-            if not low or _longer(text[low:at], reach):
-                break
-            span *= 4
-        span = reach + reach // 4 + 32
-        while True:
-            high = at + span
-            if high >= size or _longer(text[at:high], reach):
-                break
-            span *= 4
+        low = max(0, at - _span_until(reach, lambda span: at - span <= 0 or _longer(text[at - span:at], reach)))
+        high = at + _span_until(reach, lambda span: at + span >= size or _longer(text[at:at + span], reach))
         if windows and low <= windows[-1][1]:
             windows[-1][1] = max(windows[-1][1], high)
         else:
@@ -211,6 +201,14 @@ def needed_near(index, anchor: int, text: str, occurrences: list[int]) -> bool:
             if all(any(literal in window for literal in clause) for clause in clauses):
                 return True
     return False
+
+
+def _span_until(reach: int, enough) -> int:
+    """The first span, from a little more than ``reach`` and growing fourfold, that is ``enough``."""
+    span = reach + reach // 4 + 32
+    while not enough(span):
+        span *= 4
+    return span
 
 
 def _longer(part: str, size: int) -> bool:

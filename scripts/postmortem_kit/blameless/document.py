@@ -77,23 +77,19 @@ def find_blame(doc: SourceDocument, path: str | None = None, status: str = "in-r
     if matches:  # the second look (entities, subjects, speaker) only for texts with a match
         from postmortem_kit.blameless.context import Context, keep
         from postmortem_kit.blameless.entities import Entities, incident_declared
-        from postmortem_kit.blameless.speaker import organisation_subject
 
         declared, people = incident_declared(data)
         entities = Entities(joined, rules.lexicon, declared=declared, people=people)
         context = Context(joined, entities, rules.lexicon)
         matches = [match for match in matches if keep(match.rule, match.start, match.start + len(match.text), context)]
     if rules.learned is not None:  # BL159 on the sentences no rule flagged (learned.py)
-        from postmortem_kit.blameless.learned import SKIPPED_FIELDS, detect
+        from postmortem_kit.blameless.learned import SKIPPED_FIELDS, with_learned
 
-        taken = [(match.start, match.start + len(match.text)) for match in matches]
         strings = [(start, start + len(text)) for start, text, (where, _) in zip(starts, texts, items)
                    if where[0] not in SKIPPED_FIELDS]
-        extra = detect(joined, rules, taken=taken, strings=strings, split=rules.triggers.split_of(lowered))
-        if extra:
-            from postmortem_kit.blameless.speaker import organisation_subject
-
-            matches = sorted(matches + extra, key=lambda match: match.start)
+        matches = with_learned(matches, joined, rules, strings=strings, split=rules.triggers.split_of(lowered))
+    if matches:
+        from postmortem_kit.blameless.speaker import organisation_subject
 
     findings: list[Finding] = []
     suppress_file, problems = file_suppressions(data, rules, path, doc.position)

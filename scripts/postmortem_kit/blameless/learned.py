@@ -25,18 +25,19 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from bisect import bisect_right
-from itertools import compress
+from itertools import compress, repeat
 from pathlib import Path
 
+from postmortem_kit.blameless.grammar import Grammar
 from postmortem_kit.blameless.names import given_names
 from postmortem_kit.blameless.scanner import Match, prepare
 from postmortem_kit.blameless.tokens import _SENTENCE_END, _plain_words
-from postmortem_kit.core import LazyRegex
+from postmortem_kit.core import LazyRegex, compiled_cache
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from postmortem_kit.blameless.grammar import Grammar
     from postmortem_kit.blameless.rules import RuleSet
 
 MODEL_PATH = Path(__file__).with_name("learned.json")
@@ -62,27 +63,13 @@ def model() -> dict:
     """The weights, read once a process (``{"bias", "threshold", "weights", ...}``): from the compiled
     cache (marshal, a quarter of the JSON's load time) when a run has kept this exact file there."""
     if not _MODEL:
-        import marshal
-        import os
-
-        from postmortem_kit.core import compiled_cache
-
         made = os.stat(MODEL_PATH)
         version = f"learned {made.st_size} {made.st_mtime_ns}"
-        name = compiled_cache.name_for("learned", version.encode())
-        data = compiled_cache.read(name)
-        loaded = None
-        if data:
-            try:
-                stored, loaded = marshal.loads(data)
-            except (ValueError, EOFError, TypeError):
-                stored = None
-            if stored != version or not isinstance(loaded, dict):
-                loaded = None
+        loaded = compiled_cache.kept("learned", version)
         if loaded is None:
             with open(MODEL_PATH, encoding="utf-8") as handle:
                 loaded = json.load(handle)
-            compiled_cache.write(name, marshal.dumps((version, loaded)))
+            compiled_cache.keep("learned", version, loaded)
         _MODEL.update(loaded)
     return _MODEL
 
@@ -151,9 +138,14 @@ def first_person(lowered: str) -> bool:
 
 
 def probability(found: set[str]) -> float:
+    """The shipped model's probability for a sentence's features."""
     weights = model()
-    get = weights["weights"].get
-    z = weights["bias"] + sum(get(feature, 0.0) for feature in found)
+    return chance(weights["weights"], weights["bias"], found)
+
+
+def chance(weights: dict[str, float], bias: float, found: set[str]) -> float:
+    """The logistic model's probability: its bias and the weights of the features found."""
+    z = bias + sum(map(weights.get, found, repeat(0.0)))
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
@@ -187,17 +179,22 @@ def trim(masked: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-_CUES: dict[int, frozenset] = {}
+_STATE: dict[int, tuple] = {}  # id(lexicon) -> (lexicon, its cue words, the token memo of cue_spans)
+
+
+def _state(lexicon) -> tuple:
+    """(lexicon, cue words, token memo), made once per lexicon (kept with it, so its id is not reused)."""
+    found = _STATE.get(id(lexicon))
+    if found is None or found[0] is not lexicon:
+        words = lexicon["person_nouns"] | lexicon["person_pronouns"] | lexicon["negative_subjects"]
+        words = {word for word in words if " " not in word} - _FIRST_PERSON - _NOT_CUES - lexicon["stop_words"]
+        found = _STATE[id(lexicon)] = (lexicon, frozenset(words | {word + "s" for word in words}), {"": False})
+    return found
 
 
 def cues(lexicon) -> frozenset:
     """The lexicon's person words (nouns, pronouns, "nobody"), first person and ``_NOT_CUES`` left out."""
-    found = _CUES.get(id(lexicon))
-    if found is None:
-        words = lexicon["person_nouns"] | lexicon["person_pronouns"] | lexicon["negative_subjects"]
-        words = {word for word in words if " " not in word} - _FIRST_PERSON - _NOT_CUES - lexicon["stop_words"]
-        found = _CUES[id(lexicon)] = frozenset(words | {word + "s" for word in words})
-    return found
+    return _state(lexicon)[1]
 
 
 def cue_spans(original: str, spans: list[tuple[int, int]], lexicon,
@@ -272,15 +269,11 @@ def _subject_next(parts: list[str], index: int, lexicon) -> bool:
 
 
 _MEMO_LIMIT = 50000
-_MEMOS: dict[int, dict[str, bool]] = {}
 _EDGES = ".,;:!?()[]{}\"“”‘’'*_`<>|/\\=+~^-"
 
 
-def _memo(lexicon) -> dict[str, bool]:
-    found = _MEMOS.get(id(lexicon))
-    if found is None:
-        found = _MEMOS[id(lexicon)] = {"": False}
-    return found
+def _memo(lexicon) -> dict[str, bool | int]:
+    return _state(lexicon)[2]
 
 
 def _is_cue(token: str, words: frozenset, names, plain: frozenset) -> bool | int:
@@ -300,14 +293,24 @@ def _is_cue(token: str, words: frozenset, names, plain: frozenset) -> bool | int
     return _NAME if word and word not in plain and word in names else False
 
 
-def score(grammar: Grammar, start: int, end: int, lexicon) -> float | None:
-    """The model's probability that the sentence blames a person, or None when it is not read."""
+def readable(masked_sentence: str, words: list[str]) -> bool:
+    """Does BL159 read a sentence: no first-person speaker, and a person among its normalised words?"""
+    return not first_person(masked_sentence) and mentions_person(words)
+
+
+def read_words(grammar: Grammar, start: int, end: int, lexicon) -> list[str] | None:
+    """The sentence's normalised words, or None when BL159 does not read it (a first-person speaker,
+    or no person in it)."""
     if first_person(grammar.masked[start:end]):
         return None
     words = normalised(grammar, start, end, cues(lexicon))
-    if not mentions_person(words):
-        return None
-    return probability(features(words))
+    return words if mentions_person(words) else None
+
+
+def score(grammar: Grammar, start: int, end: int, lexicon) -> float | None:
+    """The model's probability that the sentence blames a person, or None when it is not read."""
+    words = read_words(grammar, start, end, lexicon)
+    return None if words is None else probability(features(words))
 
 
 def detect(original: str, rules: RuleSet, *, taken: list[tuple[int, int]], lowered: str | None = None,
@@ -323,26 +326,52 @@ def detect(original: str, rules: RuleSet, *, taken: list[tuple[int, int]], lower
     rule = rules.learned
     if rule is None:
         return []
-    strings = strings if strings is not None else [(0, len(original))]
     if lowered is None:  # an incident's strings (the skipped fields are not among them)
-        held = cue_spans(original, strings, rules.lexicon, split=split)
+        held = cue_spans(original, strings if strings is not None else [(0, len(original))], rules.lexicon,
+                         split=split)
         parts = [(start, end, prepare(original[start:end])) for start, end in held]
-    else:
-        parts = [(0, len(original), lowered)] if cue_spans(original, [(0, len(original))], rules.lexicon) else []
-    if not parts:
-        return []
-    from postmortem_kit.blameless.grammar import Grammar  # (only for a text that may mention a person)
-
-    threshold = model()["threshold"]
+    else:  # a document: its sentences are the spans the cue pass looks at
+        parts = [(0, len(original), lowered)]
+    taken, skipped = _Spans(taken), _Spans(skip)
     found = []
     for offset, end, part_lowered in parts:
         text = original[offset:end]
         grammar = Grammar(text, part_lowered, rules.lexicon)
         spans = [(a, b) for a, b in sentence_spans(grammar, 0, len(text))
-                 if not any(s < b + offset and a + offset < e for s, e in taken)
-                 and not any(s <= a + offset < e for s, e in skip)]
+                 if not taken.overlaps(a + offset, b + offset) and not skipped.holds(a + offset)]
         for start, stop in cue_spans(text, spans, rules.lexicon):
-            chance = score(grammar, start, stop, rules.lexicon)
-            if chance is not None and chance >= threshold:
+            chance_of = score(grammar, start, stop, rules.lexicon)
+            if chance_of is not None and chance_of >= model()["threshold"]:
                 found.append(Match(rule, offset + start, offset + stop, text[start:stop]))
     return found
+
+
+def with_learned(matches: list, original: str, rules: RuleSet, **where) -> list:
+    """``matches`` with BL159's (``detect`` with ``where``) added in order of position."""
+    if rules.learned is None:
+        return matches
+    extra = detect(original, rules, taken=[(match.start, match.end) for match in matches], **where)
+    return sorted(matches + extra, key=lambda match: match.start) if extra else matches
+
+
+class _Spans:
+    """Spans (start, end) merged and sorted, asked whether a range overlaps one or a place is in one
+    (a bisection each, so a document with many matches and many sentences stays linear)."""
+
+    def __init__(self, spans):
+        merged: list[list[int]] = []
+        for start, end in sorted(spans):
+            if merged and start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        self.starts = [start for start, _ in merged]
+        self.ends = [end for _, end in merged]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        index = bisect_right(self.ends, start)
+        return index < len(self.starts) and self.starts[index] < end
+
+    def holds(self, place: int) -> bool:
+        index = bisect_right(self.ends, place)
+        return index < len(self.starts) and self.starts[index] <= place

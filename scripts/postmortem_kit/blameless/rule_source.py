@@ -44,16 +44,9 @@ def compiled_for(digest: str, *, kept: bool = True) -> dict | None:
     if version is None:
         return None
     if kept:
-        import marshal
-
-        data = compiled_cache.read(compiled_cache.name_for("rules", version.encode()))
-        if data:
-            try:
-                stored_version, compiled = marshal.loads(data)
-            except (ValueError, EOFError, TypeError):
-                stored_version = compiled = None
-            if stored_version == version and isinstance(compiled, dict):
-                return compiled
+        compiled = compiled_cache.kept("rules", version)
+        if compiled is not None:
+            return compiled
     try:
         with open(package_file(__package__, COMPILED_FILE), encoding="utf-8") as handle:
             compiled = json.load(handle)
@@ -66,11 +59,9 @@ def compiled_for(digest: str, *, kept: bool = True) -> dict | None:
 
 def keep_compiled(digest: str, compiled: dict) -> None:
     """Put the packaged compiled rules (with their SNAPSHOT) in the compiled cache."""
-    import marshal
-
     version = _version(digest)
     if version is not None:
-        compiled_cache.write(compiled_cache.name_for("rules", version.encode()), marshal.dumps((version, compiled)))
+        compiled_cache.keep("rules", version, compiled)
 
 
 def _version(digest: str) -> str | None:

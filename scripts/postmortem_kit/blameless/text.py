@@ -53,25 +53,22 @@ def lint_text(text: str, path: str, *, markdown: bool = True, status: str = "dra
     if matches:  # the second look (entities, subjects, speaker) only for texts with a match
         from postmortem_kit.blameless.context import Context, keep
         from postmortem_kit.blameless.entities import Entities
-        from postmortem_kit.blameless.speaker import organisation_subject
 
         context = Context(text, Entities(text, rules.lexicon), rules.lexicon)
         matches = [match for match in matches if keep(match.rule, match.start, match.start + len(match.text), context)]
         if markdown and any(match.rule.id in CONTINUED for match in matches):
             from postmortem_kit.blameless.continuation import continuations
             from postmortem_kit.blameless.scanner import Match
+            from postmortem_kit.blameless.speaker import organisation_subject
 
             matches = sorted(matches + continuations(text, matches, CONTINUED, Match, organisation_subject),
                              key=lambda match: match.start)
     if rules.learned is not None:  # BL159 on the sentences no rule flagged (learned.py)
-        from postmortem_kit.blameless.learned import detect
+        from postmortem_kit.blameless.learned import with_learned
 
-        taken = [(match.start, match.end) for match in matches]
-        extra = detect(text, rules, taken=taken, lowered=prepare(text, masked=masked), skip=headings)
-        if extra:
-            from postmortem_kit.blameless.speaker import organisation_subject
-
-            matches = sorted(matches + extra, key=lambda match: match.start)
+        matches = with_learned(matches, text, rules, lowered=prepare(text, masked=masked), skip=headings)
+    if matches:
+        from postmortem_kit.blameless.speaker import organisation_subject
     starts = line_starts(text)
 
     def position(offset: int) -> tuple[int, int]:

@@ -34,7 +34,7 @@ SET_GLOB = "blameless-*.jsonl"
 
 def examples(data_dir: Path) -> list[dict]:
     """Every labelled item of ``data_dir``'s sets and every example of rules.yaml: ``set``, ``text``,
-    ``y`` (blaming), ``f`` (features)."""
+    ``y`` (blaming), ``f`` (features), ``read`` (whether BL159 reads the sentence at all)."""
     rules = load_rules()
     out = []
     for path in sorted(data_dir.glob(SET_GLOB)):
@@ -44,24 +44,24 @@ def examples(data_dir: Path) -> list[dict]:
                 if line.strip():
                     item = json.loads(line)
                     out.append({"set": name, "text": item["text"], "y": bool(item["blaming"]),
-                                "f": sentence_features(item["text"], rules)})
+                                **_sentence(item["text"], rules)})
     # the rules' own examples: near pairs that tell blame from its neutral twin ("It was Tobias who
     # turned off ..." / "It was Tobias who spotted ...")
     for rule in rules.rules:
         for kind in ("flag", "clean"):
             for example in rule.examples.get(kind, ()):
                 text = example["text"] if isinstance(example, dict) else example
-                out.append({"set": "rule-examples", "text": text, "y": kind == "flag",
-                            "f": sentence_features(text, rules)})
+                out.append({"set": "rule-examples", "text": text, "y": kind == "flag", **_sentence(text, rules)})
     return out
 
 
-def sentence_features(text: str, rules=None) -> set[str]:
-    rules = rules or load_rules()
+def _sentence(text: str, rules) -> dict:
+    """``f``: the features of one labelled sentence; ``read``: whether BL159 reads it."""
     lowered = prepare(text)
     grammar = Grammar(text, lowered, rules.lexicon)
     start, end = learned.trim(lowered, 0, len(text))
-    return learned.features(learned.normalised(grammar, start, end, learned.cues(rules.lexicon)))
+    words = learned.normalised(grammar, start, end, learned.cues(rules.lexicon))
+    return {"f": learned.features(words), "read": learned.readable(lowered[start:end], words)}
 
 
 def train(items: list[dict]) -> tuple[dict[str, float], float]:
@@ -81,8 +81,7 @@ def train(items: list[dict]) -> tuple[dict[str, float], float]:
         shuffle(order)
         for index in order:
             found, label = rows[index]
-            z = bias + sum(weights.get(feature, 0.0) for feature in found)
-            error = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))) - label
+            error = learned.chance(weights, bias, found) - label
             for feature in found:
                 weight = weights.get(feature, 0.0)
                 step = error + L2 * weight
@@ -119,38 +118,23 @@ def cross_validate(data_dir: Path, held_out: list[str], thresholds: list[float],
     -> bool, the rules' verdict) alone and with the model at each threshold.  Only a sentence the model
     reads (a person, no first-person speaker) can be added."""
     items = examples(data_dir)
-    rules = load_rules()
     rows = []
     for name in held_out:
         test = [item for item in items if item["set"] == name]
         weights, bias = train([item for item in items if item["set"] != name])
-        positives = sum(item["y"] for item in test) or 1
         by_rules = [flagged(item["text"]) for item in test]
-        readable = [_readable(item["text"], rules) for item in test]
-        row = {"set": name, "rules": _figures(test, by_rules, positives)}
+        row = {"set": name, "rules": _figures(test, by_rules)}
         for threshold in thresholds:
-            verdicts = [ruled or (read and _chance(weights, bias, item["f"]) >= threshold)
-                        for item, ruled, read in zip(test, by_rules, readable)]
-            row[threshold] = _figures(test, verdicts, positives)
+            verdicts = [ruled or (item["read"] and learned.chance(weights, bias, item["f"]) >= threshold)
+                        for item, ruled in zip(test, by_rules)]
+            row[threshold] = _figures(test, verdicts)
         rows.append(row)
     return rows
 
 
-def _readable(text: str, rules) -> bool:
-    lowered = prepare(text)
-    if learned.first_person(lowered):
-        return False
-    grammar = Grammar(text, lowered, rules.lexicon)
-    start, end = learned.trim(lowered, 0, len(text))
-    return learned.mentions_person(learned.normalised(grammar, start, end, learned.cues(rules.lexicon)))
-
-
-def _chance(weights: dict[str, float], bias: float, found: set[str]) -> float:
-    z = bias + sum(weights.get(feature, 0.0) for feature in found)
-    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
-
-
-def _figures(items: list[dict], verdicts: list[bool], positives: int) -> dict:
+def _figures(items: list[dict], verdicts: list[bool]) -> dict:
+    positives = sum(1 for item in items if item["y"])
     tp = sum(1 for item, flag in zip(items, verdicts) if flag and item["y"])
     fp = sum(1 for item, flag in zip(items, verdicts) if flag and not item["y"])
-    return {"recall": tp / positives, "precision": tp / (tp + fp) if tp + fp else 1.0, "tp": tp, "fp": fp}
+    return {"recall": tp / (positives or 1), "precision": tp / (tp + fp) if tp + fp else 1.0, "tp": tp, "fp": fp,
+            "positives": positives}

@@ -99,6 +99,28 @@ def write(name: str, data: bytes) -> None:
             pass
 
 
+def kept(kind: str, version: str, expected: type = dict):
+    """The value ``keep(kind, version, value)`` stored, or None when there is none, the file is
+    damaged, or it holds another version or another type (a reader then rebuilds and keeps it)."""
+    data = read(name_for(kind, version.encode()))
+    if not data:
+        return None
+    import marshal
+
+    try:
+        stored, value = marshal.loads(data)
+    except (ValueError, EOFError, TypeError):
+        return None
+    return value if stored == version and isinstance(value, expected) else None
+
+
+def keep(kind: str, version: str, value) -> None:
+    """Keep ``value`` (marshal: plain containers, strings and numbers) under ``kind`` for ``version``."""
+    import marshal
+
+    write(name_for(kind, version.encode()), marshal.dumps((version, value)))
+
+
 def reset() -> None:
     """Read the setting again (the tests change it within one process)."""
     global _folder, _checked, _pruned
