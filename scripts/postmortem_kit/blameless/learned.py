@@ -15,7 +15,8 @@ model learns "ROLE deleted the ..." and never a particular name.
   (the organisation as "we" and an author's "I" are never flagged: docs/pages/guide/blameless.md),
   and that no rule has flagged already; in an incident, not at the timeline (``SKIPPED_FIELDS``).
   A cheap pass finds the strings and sentences with a person word, a handle or a given name first
-  (``cue_spans``, on the locator's split of the same text), so most prose costs a look-up per token.
+  (``cues.py``: in an incident, the trigger locator files those tokens' places in its own pass over the
+  text, so most prose costs BL159 nothing per token).
 * Its finding is always a warning (``severity: warning`` in rules.yaml): on the real-text corpus it
   finds no blame the rules miss and a few neutral sentences (docs/pages/design/blameless-evaluation.md),
   so it advises a second read of a draft and never blocks a commit.
@@ -27,13 +28,14 @@ import json
 import math
 import os
 from bisect import bisect_right
-from itertools import compress, repeat
+from itertools import repeat
 from pathlib import Path
 
+from postmortem_kit.blameless.cues import FIRST_PERSON as _FIRST_PERSON
+from postmortem_kit.blameless.cues import cue_spans, cues
 from postmortem_kit.blameless.grammar import Grammar
-from postmortem_kit.blameless.names import given_names
 from postmortem_kit.blameless.scanner import Match, prepare
-from postmortem_kit.blameless.tokens import _SENTENCE_END, _plain_words
+from postmortem_kit.blameless.tokens import _SENTENCE_END
 from postmortem_kit.core import LazyRegex, compiled_cache
 
 TYPE_CHECKING = False
@@ -41,12 +43,6 @@ if TYPE_CHECKING:
     from postmortem_kit.blameless.rules import RuleSet
 
 MODEL_PATH = Path(__file__).with_name("learned.json")
-# Words that make the speaker the subject: the organisation ("we") or the author ("I").
-_FIRST_PERSON = frozenset(("we", "i", "our", "us", "my", "me", "ours", "ourselves", "myself", "i'm", "i've",
-                           "i'd", "i'll", "we're", "we've", "we'd", "we'll"))
-# Person words that do not start a person mention on their own ("no one" is read by the grammar when
-# a sentence holds another cue; "who" follows one).
-_NOT_CUES = frozenset(("no", "who", "whom", "whose", "human", "humans"))
 # Top-level incident fields BL159 does not read: the timeline is the record of who did what, where a
 # person's plain act is what an entry should say (the rules still read it).
 SKIPPED_FIELDS = frozenset(("timeline",))
@@ -177,120 +173,6 @@ def trim(masked: str, start: int, end: int) -> tuple[int, int]:
     while end > start and masked[end - 1].isspace():
         end -= 1
     return start, end
-
-
-_STATE: dict[int, tuple] = {}  # id(lexicon) -> (lexicon, its cue words, the token memo of cue_spans)
-
-
-def _state(lexicon) -> tuple:
-    """(lexicon, cue words, token memo), made once per lexicon (kept with it, so its id is not reused)."""
-    found = _STATE.get(id(lexicon))
-    if found is None or found[0] is not lexicon:
-        words = lexicon["person_nouns"] | lexicon["person_pronouns"] | lexicon["negative_subjects"]
-        words = {word for word in words if " " not in word} - _FIRST_PERSON - _NOT_CUES - lexicon["stop_words"]
-        found = _STATE[id(lexicon)] = (lexicon, frozenset(words | {word + "s" for word in words}), {"": False})
-    return found
-
-
-def cues(lexicon) -> frozenset:
-    """The lexicon's person words (nouns, pronouns, "nobody"), first person and ``_NOT_CUES`` left out."""
-    return _state(lexicon)[1]
-
-
-def cue_spans(original: str, spans: list[tuple[int, int]], lexicon,
-              split: tuple[str, list[str]] | None = None) -> list[tuple[int, int]]:
-    """The spans that may mention a person: a person word of the lexicon, a given name or a handle.
-
-    As ``TriggerIndex.locate`` does, the lower-cased text is split at spaces and each token's answer is
-    looked up (C-level) in a memo kept across texts; only a token not seen before is read, and only the
-    few tokens that are cues are searched for, to find the span that holds them (a given name only
-    where the original is capitalised).  ``split`` is the locator's split of the same lower-cased text
-    (``TriggerIndex.split_of``), whose tokens are hashed already."""
-    if split is None:
-        spaced = prepare(original, masked=original).replace("\n", " ")  # lower-cased as raw_hits does
-        if "\t" in spaced or "\r" in spaced:
-            spaced = spaced.replace("\t", " ").replace("\r", " ")
-        parts = spaced.split(" ")
-    else:
-        spaced, parts = split
-    memo = _memo(lexicon)
-    answers = list(map(memo.get, parts))
-    if None in answers:
-        unseen = set(compress(parts, [answer is None for answer in answers]))
-        if len(memo) + len(unseen) > _MEMO_LIMIT:  # a bounded cache: start again, reading every token
-            memo.clear()
-            memo[""] = False
-            unseen = set(parts)
-        words, names, plain = cues(lexicon), given_names(lexicon), _plain_words(lexicon)
-        for token in unseen:
-            memo[token] = _is_cue(token, words, names, plain)
-        answers = list(map(memo.__getitem__, parts))
-    if not any(answers):
-        return []
-    if _WEAK_CUE in answers:  # "support", "security": a person only as a subject (Grammar._team_like)
-        for index in compress(range(len(answers)), map(_WEAK_CUE.__eq__, answers)):
-            answers[index] = _subject_next(parts, index, lexicon)
-        if not any(answers):
-            return []
-    starts = [start for start, _ in spans]
-    marked = set()
-    find = (" " + spaced + " ").find
-    cursor = 0
-    for token, answer in compress(zip(parts, answers), answers):
-        at = find(f" {token} ", cursor)
-        cursor = at + 1 + len(token)
-        if answer == _NAME and not original[at + len(token) - len(token.lstrip(_EDGES))].isupper():
-            continue  # a given name in lower case is a word ("will", "may")
-        index = bisect_right(starts, at) - 1
-        if index >= 0 and at < spans[index][1]:
-            marked.add(index)
-    return [spans[index] for index in sorted(marked)]
-
-
-# Person words that the grammar takes for people only when a verb, an auxiliary, a function word or
-# punctuation follows them ("Support closed the ticket", not "support tickets"): Grammar.word_class.
-_TEAM_WORDS = frozenset(("support", "security", "finance", "legal", "marketing", "sales", "ops", "shift", "pilot",
-                         "lead"))
-_WEAK_CUE = 2
-_NAME = 3
-_LEADING_WORD = LazyRegex(r"[^\W_][\w'’@-]*")
-
-
-def _subject_next(parts: list[str], index: int, lexicon) -> bool:
-    """Can the token after ``parts[index]`` make it a subject?  True wherever the grammar's test may be
-    (no next token, a blank, punctuation or a number, an auxiliary, verb form, function word or -ed)."""
-    following = parts[index + 1] if index + 1 < len(parts) else ""
-    word = _LEADING_WORD.match(following)
-    if not following or not following[0].isalpha() or word is None:
-        return True
-    lower = word.group().lower()
-    return lower.endswith("ed") or lower in lexicon["aux_words"] or lower in lexicon["verb_forms"] \
-        or lower in lexicon["stop_words"]
-
-
-_MEMO_LIMIT = 50000
-_EDGES = ".,;:!?()[]{}\"“”‘’'*_`<>|/\\=+~^-"
-
-
-def _memo(lexicon) -> dict[str, bool | int]:
-    return _state(lexicon)[2]
-
-
-def _is_cue(token: str, words: frozenset, names, plain: frozenset) -> bool | int:
-    """Is a lower-cased, space-separated token a person word, a handle, or a given name (``_NAME``: a cue
-    only where the original is capitalised)?"""
-    if "@" in token:
-        return True
-    word = token.strip(_EDGES)
-    if word.endswith("'s"):
-        word = word[:-2]
-    if word in words:
-        if word in _TEAM_WORDS and token[-1:].isalnum():
-            return _WEAK_CUE  # the next token decides (punctuation after it: a subject, as the grammar says)
-        return True
-    # outside the plain words (a sentence's "The", "Customers"), so that the open name list is read
-    # only for words that may be names (it costs milliseconds in a cold run)
-    return _NAME if word and word not in plain and word in names else False
 
 
 def readable(masked_sentence: str, words: list[str]) -> bool:

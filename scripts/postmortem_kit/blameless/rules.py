@@ -90,6 +90,10 @@ class RuleSet:
         self.order = {rule.id: index for index, rule in enumerate(rules)}
         self.detectors = [rule for rule in rules if rule.detector and rule.detector != "learned-act"]
         self.learned = next((rule for rule in rules if rule.detector == "learned-act"), None)  # learned.py
+        if self.learned is not None:  # the locator files BL159's cue tokens with its keys
+            from postmortem_kit.blameless.cues import reader
+
+            triggers.cue_of = reader(lexicon)
         self.meta = meta
         self.cause_fields = cause_fields
         self.cause_subject_fields = cause_subject_fields

@@ -27,6 +27,23 @@ _ASK = ("ask",)  # a narrowed token's spots for a next token its table does not 
 _ANY_NEXT: dict = {}  # the table of a token whose spots do not depend on the next token (never written)
 
 
+class _Cue:
+    """The key a cue token (``cues.py``) is filed under: found with the rules' keys, taken out after."""
+
+    __slots__ = ("kind",)
+
+    def __init__(self, kind: int):
+        self.kind = kind
+
+    def __repr__(self) -> str:
+        return f"<cue {self.kind}>"
+
+
+# by the answer of ``cues.reader`` (True, WEAK, NAME; True == 1)
+_CUES = {1: _Cue(1), 2: _Cue(2), 3: _Cue(3)}
+_CUE_KEYS = tuple(_CUES.values())
+
+
 class _Memo(dict):
     """The locator's token memo; a token it does not hold reads as () and is listed in ``unseen``
     (one C-level call per known token)."""
@@ -94,7 +111,10 @@ class TriggerIndex:
         self._dropped: frozenset[str] = frozenset()  # keys all of whose entries are tried from anchors
         self.anchor_spots: dict[str, tuple[tuple[int, int], ...]] = {}  # token -> (anchor, offset of its key), ...
         self._elsewhere: dict[str, tuple[int, ...]] = {}  # key -> entry positions tried from their anchor
-        self._split: tuple | None = None  # (text, spaced text, tokens) of the last locate
+        self._split: tuple | None = None  # (text, spaced text, tokens, cue places or None) of the last locate
+        # token -> False or its cue kind (cues.reader), when BL159 is on: the cue tokens' places are
+        # filed with the keys' in the same pass (under _CUES), and kept for split_of.
+        self.cue_of = None
 
     def add(self, prefixes, rule) -> None:
         """Index ``rule`` (one entry: (rule, alternative) or None for the cause marker, each added
@@ -141,7 +161,6 @@ class TriggerIndex:
         if "\t" in spaced or "\r" in spaced:
             spaced = spaced.replace("\t", " ").replace("\r", " ")
         parts = spaced.split(" ")
-        self._split = (text, spaced, parts)  # BL159's cue pass reads the same tokens (split_of)
         memo = self.memo
         if memo and (len(memo) + len(parts) > _MEMO_LIMIT or self.pairs > _MEMO_LIMIT):
             # A memo this large (a very long run of varied text): start it again, so it stays
@@ -193,13 +212,17 @@ class TriggerIndex:
                     found[key] = [at + offset]
                 else:
                     listed.append(at + offset)
+        # BL159's cue pass reads the same split and the places of its cue tokens (split_of)
+        self._split = (text, spaced, parts, None if self.cue_of is None else
+                       tuple(found.pop(key, ()) for key in _CUE_KEYS))
         return found
 
-    def split_of(self, text: str) -> tuple[str, list[str]] | None:
-        """(spaced text, tokens) of the last text located, if it is ``text``: their hashes are computed
-        already, so a second pass over the same tokens (learned.cue_spans) costs a look-up each."""
+    def split_of(self, text: str) -> tuple[str, list[str], tuple | None] | None:
+        """(spaced text, tokens, cue places) of the last text located, if it is ``text``.  The cue places
+        are where the tokens that ``cue_of`` answers True, WEAK and NAME start (three lists), or None
+        when no ``cue_of`` is set; ``cues.cue_spans`` reads them instead of the tokens."""
         held = self._split
-        return (held[1], held[2]) if held is not None and held[0] is text else None
+        return held[1:] if held is not None and held[0] is text else None
 
     def _forget(self) -> None:
         """Empty the memos (they are caches only)."""
@@ -214,6 +237,10 @@ class TriggerIndex:
         table, spots, spots) for a token whose spots hold whatever the next token is, and (table,
         _ASK, spots) for a narrowed one (one of its keys is kept or left out by the next token)."""
         spots = self._spots_of(token)
+        if self.cue_of is not None:
+            kind = self.cue_of(token)
+            if kind:
+                spots += ((_CUES[kind], 0),)
         if not spots:
             return ()
         self.carriers.add(token)
@@ -265,6 +292,9 @@ class TriggerIndex:
         kept = []
         for spot in spots:
             key, offset = spot
+            if type(key) is _Cue:
+                kept.append(spot)  # a cue token is wanted whatever follows it
+                continue
             if self.options.get(key) is not None:
                 entries = self._entry_starts(key)
                 left_out = tuple(position for position, starts in entries

@@ -14,13 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from postmortem_kit.blameless import find_blame, learned, lint_text, training
+from postmortem_kit.blameless import cues, find_blame, learned, lint_text, training
 from postmortem_kit.blameless.rules import load_rules
 from postmortem_kit.core import load_yaml_text
 from support.blameless_findings import warning_test
 from support.examples import example_text
 
 ROOT = Path(__file__).resolve().parents[3]
+DATA = ROOT / "tests" / "data"
 
 # Plain harmful acts of a person, in neutral words: no rule's wording, the model's warning.
 PLAIN_ACTS = [
@@ -136,15 +137,15 @@ def test_a_stale_model_is_reported(tmp_path, monkeypatch, capsys):
 
 def test_the_cue_memo_stays_bounded(monkeypatch):
     rules = load_rules()
-    monkeypatch.setattr(learned, "_MEMO_LIMIT", 50)
+    monkeypatch.setattr(cues, "_MEMO_LIMIT", 50)
     words = " ".join(f"word{n}" for n in range(200))
-    learned.cue_spans(words, [(0, len(words))], rules.lexicon)
-    assert len(learned._memo(rules.lexicon)) <= 250
+    cues.cue_spans(words, [(0, len(words))], rules.lexicon)
+    assert len(cues._memo(rules.lexicon)) <= 250
     text = "The engineer went home."
-    assert learned.cue_spans(text, [(0, len(text))], rules.lexicon) == [(0, len(text))]
+    assert cues.cue_spans(text, [(0, len(text))], rules.lexicon) == [(0, len(text))]
     # seen and new tokens together past the bound: the memo starts again and reads every token
     mixed = text + " " + " ".join(f"other{n}" for n in range(100))
-    assert learned.cue_spans(mixed, [(0, len(text)), (len(text) + 1, len(mixed))], rules.lexicon) == [(0, len(text))]
+    assert cues.cue_spans(mixed, [(0, len(text)), (len(text) + 1, len(mixed))], rules.lexicon) == [(0, len(text))]
 
 
 def _cpu(text: str) -> float:
@@ -192,8 +193,8 @@ def test_the_weights_are_kept_in_the_compiled_cache_and_a_damaged_copy_is_ignore
 def test_a_given_name_is_a_cue_only_where_it_is_capitalised():
     rules = load_rules()
     named, plain = "Then Iris restarted the pool.", "Then the iris scanner failed."
-    assert learned.cue_spans(named, [(0, len(named))], rules.lexicon) == [(0, len(named))]
-    assert learned.cue_spans(plain, [(0, len(plain))], rules.lexicon) == []
+    assert cues.cue_spans(named, [(0, len(named))], rules.lexicon) == [(0, len(named))]
+    assert cues.cue_spans(plain, [(0, len(plain))], rules.lexicon) == []
 
 
 def test_the_locators_split_is_shared_only_for_the_same_text():
@@ -206,5 +207,33 @@ def test_the_locators_split_is_shared_only_for_the_same_text():
     assert split is not None and split[1] == lowered.replace("\n", " ").split(" ")
     assert rules.triggers.split_of(lowered + " ") is None  # another text: nothing shared
     spans = [(0, 32), (34, len(text))]
-    assert learned.cue_spans(text, spans, rules.lexicon, split=split) == [(0, 32)]
-    assert learned.cue_spans(text, spans, rules.lexicon) == [(0, 32)]  # the same without the shared split
+    assert split[2] is not None  # the cue tokens' places, filed by the locator
+    assert cues.cue_spans(text, spans, rules.lexicon, split=split) == [(0, 32)]
+    assert cues.cue_spans(text, spans, rules.lexicon, split=split[:2] + (None,)) == [(0, 32)]
+    assert cues.cue_spans(text, spans, rules.lexicon) == [(0, 32)]  # the same without the shared split
+
+
+def test_the_locators_cue_places_equal_the_cue_pass_over_the_tokens():
+    """The cue places the locator files with its keys give the same spans as splitting the text again:
+    on every labelled item, joined 25 at a time as an incident's strings are, and on the team words
+    and lower-case names whose neighbours decide."""
+    rules = load_rules()
+    from postmortem_kit.blameless.scanner import raw_hits
+
+    items = [json.loads(line)["text"] for path in sorted(DATA.glob("blameless-*.jsonl"))
+             for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    items += ["Support closed the ticket.", "The support tickets piled up.", "We asked support.",
+              "Security, then ops, paged the lead.", "The lead engineer left.", "It will rain; may it stop.",
+              "Will restarted it.", "May said (Will) did it.", "ops\tdeployed it", "pilot", "the shift\nlead"]
+    for first in range(0, len(items), 25):
+        texts = items[first:first + 25]
+        joined = "\n\n".join(texts)
+        spans, at = [], 0
+        for text in texts:
+            spans.append((at, at + len(text)))
+            at += len(text) + 2
+        lowered, _ = raw_hits(joined, rules)
+        split = rules.triggers.split_of(lowered)
+        expected = cues.cue_spans(joined, spans, rules.lexicon)
+        assert cues.cue_spans(joined, spans, rules.lexicon, split=split) == expected
+        assert cues.cue_spans(joined, spans, rules.lexicon, split=split[:2] + (None,)) == expected
