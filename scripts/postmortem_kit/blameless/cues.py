@@ -18,7 +18,7 @@ from bisect import bisect_right
 from itertools import compress
 
 from postmortem_kit.blameless.names import given_names
-from postmortem_kit.blameless.tokens import _plain_words
+from postmortem_kit.blameless.tokens import _plain_words, lower_case
 from postmortem_kit.core import LazyRegex
 
 # Words that make the speaker the subject: the organisation ("we") or the author ("I").
@@ -37,6 +37,21 @@ _MEMO_LIMIT = 50000
 _EDGES = ".,;:!?()[]{}\"“”‘’'*_`<>|/\\=+~^-"
 
 _STATE: dict[int, tuple] = {}  # id(lexicon) -> (lexicon, its cue words, the token memo)
+
+
+class CueKey:
+    """The key the trigger locator files a cue token under, with the rules' keys (taken out after)."""
+
+    __slots__ = ("kind",)
+
+    def __init__(self, kind: int):
+        self.kind = kind
+
+    def __repr__(self) -> str:
+        return f"<cue {self.kind}>"
+
+
+CUE_KEYS = (CueKey(CUE), CueKey(WEAK), CueKey(NAME))  # by answer - 1 (True == CUE == 1)
 
 
 def _state(lexicon) -> tuple:
@@ -148,9 +163,7 @@ def _places(original: str, lexicon, split: tuple | None) -> list[int]:
     """Where the cue tokens of ``original`` start (its lower-cased, spaced text split here, or the
     locator's split without the places)."""
     if split is None:
-        from postmortem_kit.blameless.scanner import prepare  # lower-cased as raw_hits does
-
-        spaced = prepare(original, masked=original).replace("\n", " ")
+        spaced = lower_case(original).replace("\n", " ")  # lower-cased as raw_hits does
         if "\t" in spaced or "\r" in spaced:
             spaced = spaced.replace("\t", " ").replace("\r", " ")
         parts = spaced.split(" ")

@@ -107,6 +107,8 @@ def find_blame(doc: SourceDocument, path: str | None = None, status: str = "in-r
         finding = make_finding(match.rule, match.text, path=path, status=status, line=line, column=column,
                                end_line=end_line, end_column=end_column, field=dotted_path(where),
                                organisation=organisation_subject(text, local, local_end))
+        if finding is None:
+            continue
         reason = suppress_file.get(match.rule.id)
         if reason is None and markers:
             if index not in ranges:

@@ -7,7 +7,9 @@ Severity policy (documented in docs/guide/blameless.md):
   (measured precision on real postmortems, see ``confidence.py``), a warning
   in a ``draft`` (the drafting step and the author still have time to
   rewrite) and for ``medium``-tier rules;
-* a match said of the organisation as "we" is always a warning (``speaker.py``);
+* a match said of the organisation as "we" is always a warning (``speaker.py``), and no finding at
+  all for a rule that declares ``organisation_exempt`` (the organisation's plain omissions and
+  counterfactuals: "we did not catch the regression in testing");
 * rules with severity ``warning`` (tone, such as repeated exclamation marks)
   are always warnings;
 * `postmortem lint` reports everything as a warning unless ``--severity
@@ -31,7 +33,10 @@ def severity_for(rule: Rule, status: str, *, organisation: bool = False) -> str:
 
 
 def make_finding(rule: Rule, match: str, *, path: str, status: str, line: int, column: int, end_line: int,
-                 end_column: int, field: str | None = None, organisation: bool = False) -> Finding:
+                 end_column: int, field: str | None = None, organisation: bool = False) -> Finding | None:
+    """The finding of a match, or None for a rule that does not apply to the organisation as "we"."""
+    if organisation and rule.organisation_exempt:
+        return None
     return Finding(
         path=path,
         line=line,

@@ -17,6 +17,7 @@ from functools import cache
 from pathlib import Path
 
 from postmortem_kit.blameless import rule_snapshot
+from postmortem_kit.blameless.cues import reader as cue_reader
 from postmortem_kit.blameless.edges import LEFT_EDGE, RIGHT_EDGE, collapse_space, has_all, source_digest  # noqa: F401
 from postmortem_kit.blameless.rule_source import (
     RULES_FILE,
@@ -43,7 +44,7 @@ _RULE_DEFAULTS = {
     "boundary": True, "detector": None, "verbs": None, "not_verbs": frozenset(), "weak_verbs": None,
     "unknown_verbs": None, "requires_before": None, "schema": False, "schema_phrases": (), "body": "",
     "examples": None, "negated_verb_blames": False, "hypothetical": False,
-    "nominal": False, "person_evidence": False,
+    "nominal": False, "person_evidence": False, "organisation_exempt": False,
 }
 
 
@@ -91,9 +92,7 @@ class RuleSet:
         self.detectors = [rule for rule in rules if rule.detector and rule.detector != "learned-act"]
         self.learned = next((rule for rule in rules if rule.detector == "learned-act"), None)  # learned.py
         if self.learned is not None:  # the locator files BL159's cue tokens with its keys
-            from postmortem_kit.blameless.cues import reader
-
-            triggers.cue_of = reader(lexicon)
+            triggers.cue_of = cue_reader(lexicon)
         self.meta = meta
         self.cause_fields = cause_fields
         self.cause_subject_fields = cause_subject_fields
@@ -328,6 +327,9 @@ def _rule(entry: dict) -> Rule:
         return frozenset(entry[key]) if key in entry else None
 
     examples = entry.get("examples") or {}
+    # the switches (negatable, weak_ok, hypothetical, organisation_exempt, ...): booleans with their defaults
+    switches = {name: bool(entry.get(name, default)) for name, default in _RULE_DEFAULTS.items()
+                if type(default) is bool}
     return Rule(
         id=entry["id"],
         category=entry["category"],
@@ -340,26 +342,16 @@ def _rule(entry: dict) -> Rule:
         subject=entry.get("subject", "any"),
         subject_scope=entry.get("subject_scope", "immediate"),
         object=entry.get("object"),
-        negatable=bool(entry.get("negatable", True)),
         context=entry.get("context", "any"),
-        person_in_sentence=bool(entry.get("person_in_sentence", False)),
-        sentence_start=bool(entry.get("sentence_start", False)),
-        verb_before=bool(entry.get("verb_before", False)),
-        weak_ok=bool(entry.get("weak_ok", False)),
-        boundary=bool(entry.get("boundary", True)),
         detector=entry.get("detector"),
         verbs=words("verbs"),
         not_verbs=words("not_verbs") or frozenset(),
         weak_verbs=words("weak_verbs"),
         unknown_verbs=words("unknown_verbs"),
         requires_before=LazyRegex(entry["requires_before"]) if entry.get("requires_before") else None,
-        schema=bool(entry.get("schema", False)),
-        negated_verb_blames=bool(entry.get("negated_verb_blames", False)),
-        hypothetical=bool(entry.get("hypothetical", False)),
-        nominal=bool(entry.get("nominal", False)),
-        person_evidence=bool(entry.get("person_evidence", False)),
         schema_phrases=tuple(entry.get("schema_phrases") or ()),
         examples={"flag": list(examples.get("flag") or []), "clean": list(examples.get("clean") or [])},
+        **switches,
     )
 
 

@@ -26,6 +26,7 @@ from postmortem_kit.blameless.match_context import (
     subject_of,
 )
 from postmortem_kit.blameless.rules import Rule, RuleSet, load_rules
+from postmortem_kit.blameless.tokens import lower_case
 from postmortem_kit.core import LazyRegex
 
 _ORGANISATION_VOICE = frozenset({"we", "us", "our", "ours", "ourselves"})
@@ -57,18 +58,9 @@ class Region:
         self.cause_subject = cause_subject  # a person as the first subject is flagged here
 
 
-_QUOTES = str.maketrans("’‘", "''")
-
-
 def prepare(text: str, *, masked: str | None = None) -> str:
     """The text the rules read: masked, lower-cased, curly apostrophes made straight (same length)."""
-    masked = mask_inline(text) if masked is None else masked
-    lowered = masked.lower()
-    if len(lowered) != len(masked):  # a few characters (İ) grow when lower-cased
-        lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in masked)
-    if "’" in lowered or "‘" in lowered:
-        lowered = lowered.translate(_QUOTES)
-    return lowered
+    return lower_case(mask_inline(text) if masked is None else masked)
 
 
 def scan(text: str, *, rules: RuleSet | None = None, regions: list[Region] | None = None,
@@ -141,11 +133,7 @@ def raw_hits(text: str, rules: RuleSet | None = None) -> tuple[str, list]:
     masking at all.
     """
     rules = rules or load_rules()
-    lowered = text.lower()
-    if len(lowered) != len(text):
-        lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    if "’" in lowered or "‘" in lowered:
-        lowered = lowered.translate(_QUOTES)
+    lowered = lower_case(text)
     return lowered, _hits(lowered, rules)
 
 

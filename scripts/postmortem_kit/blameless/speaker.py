@@ -1,10 +1,11 @@
 """Who speaks in a match: the organisation as "we", or a person.
 
-Decision (docs/guide/blameless.md): the organisation speaking as "we" ("we did not
-catch the regression in testing", "we failed to update the status page quickly
-enough") is owning the response, not naming a culprit.  Such findings are kept,
-because self-judgement can still be rewritten into a description of the
-conditions, but they are always warnings, never errors.  "I" and named people are
+Decision (docs/guide/blameless.md): the organisation speaking as "we" ("we failed to
+update the status page", "we wasted time") is owning the response, not naming a
+culprit.  Such findings are kept, because self-judgement can still be rewritten
+into a description of the conditions, but they are always warnings, never errors;
+a rule that declares ``organisation_exempt`` (the plain omissions and
+counterfactuals: "we did not catch the regression in testing") reports nothing.  "I" and named people are
 not covered by this: a person judging themselves ("I stupidly forgot") is blame.
 
 The test is textual and bounded: the match itself is about "we" ("if we had

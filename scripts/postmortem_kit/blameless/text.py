@@ -83,6 +83,8 @@ def lint_text(text: str, path: str, *, markdown: bool = True, status: str = "dra
         finding = make_finding(match.rule, match.text, path=path, status=status, line=line, column=column,
                                end_line=end_line, end_column=end_column,
                                organisation=organisation_subject(text, match.start, match.start + len(match.text)))
+        if finding is None:
+            continue
         for marker, marker_line in zip(markers, marker_lines):
             if match.rule.id in marker.rules and (marker.whole_file or marker_line <= line <= marker_line + 1):
                 finding.suppressed = True

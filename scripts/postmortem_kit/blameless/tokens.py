@@ -9,6 +9,19 @@ from __future__ import annotations
 
 from postmortem_kit.core import LazyRegex
 
+_QUOTES = str.maketrans("’‘", "''")
+
+
+def lower_case(text: str) -> str:
+    """``text`` lower-cased with curly apostrophes made straight, at the same length (a few characters,
+    such as "İ", grow when lower-cased: those stay as they are)."""
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    if "’" in lowered or "‘" in lowered:
+        lowered = lowered.translate(_QUOTES)
+    return lowered
+
 WINDOW = 320  # characters read around a match for sentence questions
 NEAR = 100  # characters read before a match for its subject
 

@@ -13,6 +13,7 @@ from itertools import compress
 from operator import itemgetter
 
 from postmortem_kit.blameless import anchoring
+from postmortem_kit.blameless.cues import CUE_KEYS, CueKey
 
 # A word boundary that also treats @, apostrophes and hyphens as part of a word.  The scanner's
 # text has straight apostrophes only (scanner.prepare), so the classes leave out curly ones, which
@@ -25,23 +26,6 @@ _offset = itemgetter(1)
 _TABLE, _DEFAULT = itemgetter(0), itemgetter(1)  # of a carrier's memo value: its next-token table, its spots
 _ASK = ("ask",)  # a narrowed token's spots for a next token its table does not hold yet (truthy)
 _ANY_NEXT: dict = {}  # the table of a token whose spots do not depend on the next token (never written)
-
-
-class _Cue:
-    """The key a cue token (``cues.py``) is filed under: found with the rules' keys, taken out after."""
-
-    __slots__ = ("kind",)
-
-    def __init__(self, kind: int):
-        self.kind = kind
-
-    def __repr__(self) -> str:
-        return f"<cue {self.kind}>"
-
-
-# by the answer of ``cues.reader`` (True, WEAK, NAME; True == 1)
-_CUES = {1: _Cue(1), 2: _Cue(2), 3: _Cue(3)}
-_CUE_KEYS = tuple(_CUES.values())
 
 
 class _Memo(dict):
@@ -113,7 +97,7 @@ class TriggerIndex:
         self._elsewhere: dict[str, tuple[int, ...]] = {}  # key -> entry positions tried from their anchor
         self._split: tuple | None = None  # (text, spaced text, tokens, cue places or None) of the last locate
         # token -> False or its cue kind (cues.reader), when BL159 is on: the cue tokens' places are
-        # filed with the keys' in the same pass (under _CUES), and kept for split_of.
+        # filed with the keys' in the same pass (under cues.CUE_KEYS), and kept for split_of.
         self.cue_of = None
 
     def add(self, prefixes, rule) -> None:
@@ -214,7 +198,7 @@ class TriggerIndex:
                     listed.append(at + offset)
         # BL159's cue pass reads the same split and the places of its cue tokens (split_of)
         self._split = (text, spaced, parts, None if self.cue_of is None else
-                       tuple(found.pop(key, ()) for key in _CUE_KEYS))
+                       tuple(found.pop(key, ()) for key in CUE_KEYS))
         return found
 
     def split_of(self, text: str) -> tuple[str, list[str], tuple | None] | None:
@@ -240,7 +224,7 @@ class TriggerIndex:
         if self.cue_of is not None:
             kind = self.cue_of(token)
             if kind:
-                spots += ((_CUES[kind], 0),)
+                spots += ((CUE_KEYS[kind - 1], 0),)
         if not spots:
             return ()
         self.carriers.add(token)
@@ -292,7 +276,7 @@ class TriggerIndex:
         kept = []
         for spot in spots:
             key, offset = spot
-            if type(key) is _Cue:
+            if type(key) is CueKey:
                 kept.append(spot)  # a cue token is wanted whatever follows it
                 continue
             if self.options.get(key) is not None:

@@ -23,6 +23,14 @@ def found(text: str) -> list:
     return [f for f in lint_text(text, "x.md", status="published") if not f.suppressed]
 
 
+def find_blame_in(text: str) -> list:
+    """The blameless findings of the example incident with ``text`` as its lesson's what_happened."""
+    incident = example_text("INC-2026-0001")
+    line = next(line for line in incident.splitlines() if line.startswith("  what_happened: "))
+    doc = load_yaml_text(incident.replace(line, "  what_happened: " + text), "INC-2026-0001.yaml")
+    return [f for f in find_blame(doc, doc.path, "published") if f.rule != "blameless/suppression"]
+
+
 # ------------------------------------------------------------------------- headings
 
 @pytest.mark.parametrize("text", [
@@ -136,6 +144,40 @@ def test_the_organisation_as_we_is_a_warning_never_an_error():
     assert [f.severity for f in found("We failed to verify that the agent was running.")] == ["warning"]
     # BL017 and BL113 (role/pronoun + "did not") cover the same phrase; either is an error for "I"
     assert [f.rule for f in errors("I did not double-check what I was told.")] in (["blameless/BL017"], ["blameless/BL113"])
+
+
+@pytest.mark.parametrize("text", [
+    "We did not catch the regression in testing.",
+    "We didn't update our status page quickly enough.",
+    "We missed the early warning signs in the queue metrics.",
+    "We let the certificate expire because renewal was a manual step.",
+    "If we had deployed the fix on merge, we would have isolated the change.",
+])
+def test_the_organisations_plain_omissions_are_not_flagged(text):
+    """Rules that declare organisation_exempt (BL012, BL017, BL018, BL083, BL141) say nothing of "we"."""
+    assert found(text) == []
+    assert find_blame_in(text) == []
+
+
+@pytest.mark.parametrize("text, rule", [
+    ("The on-call engineer did not catch the regression in testing.", None),
+    ("Priya missed the early warning signs in the queue metrics.", "blameless/BL018"),
+    ("The release manager let the certificate expire.", "blameless/BL141"),
+    ("If the operator had deployed the fix on merge, we would have isolated the change.", "blameless/BL012"),
+    ("We found that the contractor let the certificate expire.", "blameless/BL141"),
+])
+def test_the_exemption_is_only_for_the_organisation(text, rule):
+    """A person, or a third party named after "we", keeps the error."""
+    flagged = errors(text)
+    assert flagged, text
+    assert rule is None or rule in [finding.rule for finding in flagged]
+    assert find_blame_in(text), text
+
+
+def test_the_exemption_is_declared_in_the_rules_and_not_elsewhere():
+    exempt = {rule.id for rule in load_rules().rules if rule.organisation_exempt}
+    assert exempt == {"BL012", "BL017", "BL018", "BL083", "BL141"}
+    assert [f.severity for f in found("We failed to verify that the agent was running.")] == ["warning"]
 
 
 def test_speaker_reads_the_nearest_subject():

@@ -19,6 +19,7 @@ from postmortem_kit.blameless.compiler import (
     validate,
 )
 from postmortem_kit.blameless.scanner import prepare
+from postmortem_kit.blameless.speaker import organisation_subject
 from postmortem_kit.core import load_yaml_file, package_file
 
 
@@ -55,7 +56,10 @@ def _run(rules, example, dedupe):
         matches = scan(text, rules=rules, dedupe=dedupe)
     # BL159 reads the sentences no rule flagged (learned.py), after the scan
     taken = [(match.start, match.end) for match in matches]
-    return text, matches + learned.detect(text, rules, taken=taken, lowered=prepare(text))
+    matches = matches + learned.detect(text, rules, taken=taken, lowered=prepare(text))
+    # a rule that declares organisation_exempt makes no finding of the organisation as "we" (findings.py)
+    return text, [match for match in matches
+                  if not (match.rule.organisation_exempt and organisation_subject(text, match.start, match.end))]
 
 
 def _examples(kind):
@@ -133,11 +137,13 @@ def test_validator_names_each_problem(raw):
     broken["rules"][2]["pattern"] = "[a-z]+ wrong"
     broken["rules"][3]["severity"] = "fatal"
     broken["rules"][4]["requires_before"] = "(?:a|b)"
+    broken["rules"][5]["organisation_exempt"] = "yes"
     errors = "\n".join(validate(broken))
     assert "duplicate id" in errors
     assert "must start with literal text" in errors or "unbounded" in errors
     assert "severity must be error or warning" in errors
     assert "must end with $" in errors
+    assert "organisation_exempt must be true or false" in errors
 
 
 def test_stale_compiled_file_is_ignored(tmp_path, monkeypatch, raw):
