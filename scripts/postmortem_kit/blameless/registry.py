@@ -29,6 +29,9 @@ def rule_docs() -> Iterator[RuleDoc]:
             if tier != HIGH:
                 severity = "warning"
             doc += ["", _confidence_line(tier, measured.get(rule.id))]
+        if rule.organisation_exempt:
+            doc += ["", "Not reported when the subject is the organisation speaking as \"we\" "
+                        "(`organisation_exempt`): its plain omissions describe a gap, not a culprit."]
         if rule.suggestions:
             doc += ["", "Instead, for example: " + "; ".join(f"“{s}”" for s in rule.suggestions)]
         yield RuleDoc(rule.finding_rule, severity, rule.message.replace("{match}", "…"), "\n".join(doc).strip())
