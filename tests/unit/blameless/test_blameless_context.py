@@ -176,7 +176,7 @@ def test_the_exemption_is_only_for_the_organisation(text, rule):
 
 def test_the_exemption_is_declared_in_the_rules_and_not_elsewhere():
     exempt = {rule.id for rule in load_rules().rules if rule.organisation_exempt}
-    assert exempt == {"BL012", "BL017", "BL018", "BL083", "BL141"}
+    assert exempt == {"BL012", "BL017", "BL018", "BL083", "BL123", "BL141"}
     assert [f.severity for f in found("We failed to verify that the agent was running.")] == ["warning"]
 
 
