@@ -135,6 +135,41 @@ def test_a_stale_model_is_reported(tmp_path, monkeypatch, capsys):
     assert "stale" in capsys.readouterr().err
 
 
+def test_the_locators_cue_places_hold_on_random_texts():
+    """The same equality on seeded random texts: team words before verbs, nouns and punctuation, given
+    names in both cases, handles, possessives, tabs, carriage returns, runs of spaces, curly quotes and
+    a character that grows when lower-cased."""
+    import random
+
+    rules = load_rules()
+    from postmortem_kit.blameless.scanner import raw_hits
+
+    words = ["support", "Support", "security", "ops", "lead", "shift", "pilot", "tickets", "closed", "is",
+             "the", "engineer", "engineers'", "Will", "will", "May", "may", "Priya", "priya's", "@mkowalski",
+             "we", "nobody", "no", "one", "deployed", "(Will)", "lead,", "support.", "İstanbul", "“quoted”",
+             "it’s", "x_y", "—", "", "3", "on-call"]
+    seps = [" ", "  ", "\t", "\r", "\n", "\n\n", " \t "]
+    generator = random.Random(17)
+    marked = 0
+    for _ in range(300):
+        texts = []
+        for _ in range(generator.randint(1, 4)):
+            parts = [generator.choice(words) for _ in range(generator.randint(1, 12))]
+            texts.append("".join(part + generator.choice(seps) for part in parts).strip(" ") or "x")
+        joined = "\n\n".join(texts)
+        spans, at = [], 0
+        for text in texts:
+            spans.append((at, at + len(text)))
+            at += len(text) + 2
+        lowered, _ = raw_hits(joined, rules)
+        split = rules.triggers.split_of(lowered)
+        expected = cues.cue_spans(joined, spans, rules.lexicon)
+        assert cues.cue_spans(joined, spans, rules.lexicon, split=split) == expected, joined
+        assert cues.cue_spans(joined, spans, rules.lexicon, split=split[:2] + (None,)) == expected, joined
+        marked += bool(expected) and len(expected) < len(spans)
+    assert marked > 30  # texts where some strings hold a cue and others do not
+
+
 def test_the_cue_memo_stays_bounded(monkeypatch):
     rules = load_rules()
     monkeypatch.setattr(cues, "_MEMO_LIMIT", 50)
