@@ -142,7 +142,6 @@ def test_the_locators_cue_places_hold_on_random_texts():
     import random
 
     rules = load_rules()
-    from postmortem_kit.blameless.scanner import raw_hits
 
     words = ["support", "Support", "security", "ops", "lead", "shift", "pilot", "tickets", "closed", "is",
              "the", "engineer", "engineers'", "Will", "will", "May", "may", "Priya", "priya's", "@mkowalski",
@@ -156,16 +155,7 @@ def test_the_locators_cue_places_hold_on_random_texts():
         for _ in range(generator.randint(1, 4)):
             parts = [generator.choice(words) for _ in range(generator.randint(1, 12))]
             texts.append("".join(part + generator.choice(seps) for part in parts).strip(" ") or "x")
-        joined = "\n\n".join(texts)
-        spans, at = [], 0
-        for text in texts:
-            spans.append((at, at + len(text)))
-            at += len(text) + 2
-        lowered, _ = raw_hits(joined, rules)
-        split = rules.triggers.split_of(lowered)
-        expected = cues.cue_spans(joined, spans, rules.lexicon)
-        assert cues.cue_spans(joined, spans, rules.lexicon, split=split) == expected, joined
-        assert cues.cue_spans(joined, spans, rules.lexicon, split=split[:2] + (None,)) == expected, joined
+        expected, spans = _cue_paths_agree(rules, texts)
         marked += bool(expected) and len(expected) < len(spans)
     assert marked > 30  # texts where some strings hold a cue and others do not
 
@@ -253,7 +243,6 @@ def test_the_locators_cue_places_equal_the_cue_pass_over_the_tokens():
     on every labelled item, joined 25 at a time as an incident's strings are, and on the team words
     and lower-case names whose neighbours decide."""
     rules = load_rules()
-    from postmortem_kit.blameless.scanner import raw_hits
 
     items = [json.loads(line)["text"] for path in sorted(DATA.glob("blameless-*.jsonl"))
              for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -261,14 +250,22 @@ def test_the_locators_cue_places_equal_the_cue_pass_over_the_tokens():
               "Security, then ops, paged the lead.", "The lead engineer left.", "It will rain; may it stop.",
               "Will restarted it.", "May said (Will) did it.", "ops\tdeployed it", "pilot", "the shift\nlead"]
     for first in range(0, len(items), 25):
-        texts = items[first:first + 25]
-        joined = "\n\n".join(texts)
-        spans, at = [], 0
-        for text in texts:
-            spans.append((at, at + len(text)))
-            at += len(text) + 2
-        lowered, _ = raw_hits(joined, rules)
-        split = rules.triggers.split_of(lowered)
-        expected = cues.cue_spans(joined, spans, rules.lexicon)
-        assert cues.cue_spans(joined, spans, rules.lexicon, split=split) == expected
-        assert cues.cue_spans(joined, spans, rules.lexicon, split=split[:2] + (None,)) == expected
+        _cue_paths_agree(rules, items[first:first + 25])
+
+
+def _cue_paths_agree(rules, texts: list[str]) -> tuple[list, list]:
+    """``texts`` joined as an incident's strings are: the cue spans from the locator's places, from its
+    split without them, and from a new split agree; (those spans, the strings' spans)."""
+    from postmortem_kit.blameless.scanner import raw_hits
+
+    joined = "\n\n".join(texts)
+    spans, at = [], 0
+    for text in texts:
+        spans.append((at, at + len(text)))
+        at += len(text) + 2
+    lowered, _ = raw_hits(joined, rules)
+    split = rules.triggers.split_of(lowered)
+    expected = cues.cue_spans(joined, spans, rules.lexicon)
+    assert cues.cue_spans(joined, spans, rules.lexicon, split=split) == expected, joined
+    assert cues.cue_spans(joined, spans, rules.lexicon, split=split[:2] + (None,)) == expected, joined
+    return expected, spans
