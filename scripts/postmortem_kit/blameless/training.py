@@ -4,8 +4,8 @@ Deterministic: the sets are read in file-name order, and the model is a logistic
 by AdaGrad with a small L2 penalty over the n-grams of ``learned.features`` that occur in at least
 ``MIN_COUNT`` examples, once for each of ``SEEDS`` (the order the examples are shuffled in), with the
 weights averaged.  One shuffle alone made the model's verdicts move with the data's order: dropping 20
-of its 7,925 examples changed 101-112 of the 5,010 labelled sentences it reads and 1-3 of the 1,393 real
-ones; averaged over five orders, 42-50 and none (twentieth round).  The same data give the same weights
+of its examples changed about a hundred of the 5,000 labelled sentences it reads, averaged over five
+orders less than half as many (twentieth round; ``scripts/bench/bench_learned_stability.py``).  The same data give the same weights
 (to the five decimals written), so a test retrains and compares with ``learned.json``.
 
 The threshold is chosen by ``cross_validate``: each later blind set in turn is left out of training
