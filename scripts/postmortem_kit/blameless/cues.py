@@ -18,7 +18,7 @@ from bisect import bisect_right
 from itertools import compress
 
 from postmortem_kit.blameless.names import given_names
-from postmortem_kit.blameless.tokens import _plain_words, lower_case
+from postmortem_kit.blameless.tokens import _plain_words, lower_case, per_lexicon, space_split
 from postmortem_kit.core import LazyRegex
 
 # Words that make the speaker the subject: the organisation ("we") or the author ("I").
@@ -36,7 +36,7 @@ _LEADING_WORD = LazyRegex(r"[^\W_][\w'’@-]*")
 _MEMO_LIMIT = 50000
 _EDGES = ".,;:!?()[]{}\"“”‘’'*_`<>|/\\=+~^-"
 
-_STATE: dict[int, tuple] = {}  # id(lexicon) -> (lexicon, its cue words, the token memo)
+_STATE: dict[int, tuple] = {}  # id(lexicon) -> (lexicon, (its cue words, the token memo))
 
 
 class CueKey:
@@ -55,22 +55,23 @@ CUE_KEYS = (CueKey(CUE), CueKey(WEAK), CueKey(NAME))  # by answer - 1 (True == C
 
 
 def _state(lexicon) -> tuple:
-    """(lexicon, cue words, token memo), made once per lexicon (kept with it, so its id is not reused)."""
-    found = _STATE.get(id(lexicon))
-    if found is None or found[0] is not lexicon:
-        words = lexicon["person_nouns"] | lexicon["person_pronouns"] | lexicon["negative_subjects"]
-        words = {word for word in words if " " not in word} - FIRST_PERSON - _NOT_CUES - lexicon["stop_words"]
-        found = _STATE[id(lexicon)] = (lexicon, frozenset(words | {word + "s" for word in words}), {"": False})
-    return found
+    """(cue words, token memo) of ``lexicon``, made once per lexicon (``per_lexicon``)."""
+    return per_lexicon(_STATE, lexicon, _new_state)
+
+
+def _new_state(lexicon) -> tuple:
+    words = lexicon["person_nouns"] | lexicon["person_pronouns"] | lexicon["negative_subjects"]
+    words = {word for word in words if " " not in word} - FIRST_PERSON - _NOT_CUES - lexicon["stop_words"]
+    return frozenset(words | {word + "s" for word in words}), {"": False}
 
 
 def cues(lexicon) -> frozenset:
     """The lexicon's person words (nouns, pronouns, "nobody"), first person and ``_NOT_CUES`` left out."""
-    return _state(lexicon)[1]
+    return _state(lexicon)[0]
 
 
 def _memo(lexicon) -> dict[str, bool | int]:
-    return _state(lexicon)[2]
+    return _state(lexicon)[1]
 
 
 def reader(lexicon):
@@ -162,25 +163,10 @@ def cue_spans(original: str, spans: list[tuple[int, int]], lexicon, split: tuple
 def _places(original: str, lexicon, split: tuple | None) -> list[int]:
     """Where the cue tokens of ``original`` start (its lower-cased, spaced text split here, or the
     locator's split without the places)."""
-    if split is None:
-        spaced = lower_case(original).replace("\n", " ")  # lower-cased as raw_hits does
-        if "\t" in spaced or "\r" in spaced:
-            spaced = spaced.replace("\t", " ").replace("\r", " ")
-        parts = spaced.split(" ")
-    else:
-        spaced, parts = split[0], split[1]
-    memo = _memo(lexicon)
-    answers = list(map(memo.get, parts))
-    if None in answers:
-        unseen = set(compress(parts, [answer is None for answer in answers]))
-        if len(memo) + len(unseen) > _MEMO_LIMIT:  # a bounded cache: start again, reading every token
-            memo.clear()
-            memo[""] = False
-            unseen = set(parts)
-        words, names, plain = cues(lexicon), given_names(lexicon), _plain_words(lexicon)
-        for token in unseen:
-            memo[token] = _is_cue(token, words, names, plain)
-        answers = list(map(memo.__getitem__, parts))
+    spaced, parts = space_split(lower_case(original)) if split is None else split[:2]  # lower-cased as raw_hits does
+    answers = list(map(_memo(lexicon).get, parts))
+    if None in answers:  # some tokens not seen yet: each is read once (the memo stays bounded)
+        answers = list(map(reader(lexicon), parts))
     if not any(answers):
         return []
     places = []

@@ -43,6 +43,7 @@ from postmortem_kit.blameless.tokens import (
     _plain_words,
     foreign_name_shaped,
     handle_shaped,
+    per_lexicon,
 )
 
 # Department names that are also names of work or systems ("write operations", "the networking
@@ -77,7 +78,7 @@ _GROUP_HEADS = frozenset(("group", "groups", "rotation", "crew", "squad", "desk"
                           "side", "pool", "centre", "center", "floor", "bench"))
 
 
-_FIELDS: dict[int, tuple[dict, dict]] = {}  # id(lexicon) -> (lexicon, Grammar's word-set fields)
+_FIELDS: dict[int, tuple[dict, dict]] = {}  # id(lexicon) -> (lexicon, Grammar's word-set fields): per_lexicon
 # Grammar attributes read from the lexicon as they are (attribute, lexicon list), and people.yaml's
 # lists (twelfth and fourteenth rounds), which an older compiled lexicon may lack.
 _LEXICON_FIELDS = (("person_nouns", "person_nouns"), ("pronouns", "person_pronouns"), ("weak", "weak_pronouns"),
@@ -91,11 +92,8 @@ _PEOPLE_FIELDS = ("departments", "unit_qualifiers", "ambiguous_roles", "person_p
 
 
 def _lexicon_fields(lexicon: dict[str, frozenset[str]]) -> dict:
-    """A Grammar's word sets for ``lexicon``, derived once (a scan makes one Grammar per text; the
-    lexicon is kept with them, so its id cannot be reused while they are)."""
-    found = _FIELDS.get(id(lexicon))
-    if found is not None and found[0] is lexicon:
-        return found[1]
+    """A Grammar's word sets for ``lexicon`` (a scan makes one Grammar per text: derived once per
+    lexicon, through ``per_lexicon``)."""
     fields = {attribute: lexicon[key] for attribute, key in _LEXICON_FIELDS}
     fields.update({key: lexicon.get(key, frozenset()) for key in _PEOPLE_FIELDS})
     fields["lex"] = lexicon
@@ -103,7 +101,6 @@ def _lexicon_fields(lexicon: dict[str, frozenset[str]]) -> dict:
     fields["names"] = given_names(lexicon)  # curated, then the open list (read on first need)
     fields["not_names"] = lexicon["not_names"] | fields["products"]
     fields["plain_words"] = _plain_words(lexicon)
-    _FIELDS[id(lexicon)] = (lexicon, fields)
     return fields
 
 
@@ -113,7 +110,7 @@ class Grammar(SubjectReader, PersonEvidence):
     def __init__(self, original: str, masked: str, lexicon: dict[str, frozenset[str]]):
         self.original = original
         self.masked = masked
-        self.__dict__.update(_lexicon_fields(lexicon))  # the word sets, derived once per lexicon
+        self.__dict__.update(per_lexicon(_FIELDS, lexicon, _lexicon_fields))  # the word sets
         self._tokens: dict[tuple[int, int], list[Token]] = {}
 
     # ------------------------------------------------------------ tokens

@@ -197,7 +197,7 @@ def score(grammar: Grammar, start: int, end: int, lexicon) -> float | None:
 
 def detect(original: str, rules: RuleSet, *, taken: list[tuple[int, int]], lowered: str | None = None,
            strings: list[tuple[int, int]] | None = None, skip: list[tuple[int, int]] = (),
-           split: tuple[str, list[str]] | None = None) -> list:
+           split: tuple | None = None) -> list:
     """BL159 matches: sentences of ``original`` that no match in ``taken`` overlaps and the model scores
     at or above its threshold.
 

@@ -12,6 +12,24 @@ from postmortem_kit.core import LazyRegex
 _QUOTES = str.maketrans("’‘", "''")
 
 
+def per_lexicon(cache: dict, lexicon, make):
+    """``make(lexicon)``, made once per lexicon and kept in ``cache`` by its id, with the lexicon itself
+    (so the id cannot be reused by another lexicon while the value is kept)."""
+    found = cache.get(id(lexicon))
+    if found is None or found[0] is not lexicon:
+        found = cache[id(lexicon)] = (lexicon, make(lexicon))
+    return found[1]
+
+
+def space_split(lowered: str) -> tuple[str, list[str]]:
+    """(``lowered`` with line breaks, tabs and carriage returns made spaces, its tokens between
+    spaces): the one split the trigger locator and the cue pass both read."""
+    spaced = lowered.replace("\n", " ")
+    if "\t" in spaced or "\r" in spaced:
+        spaced = spaced.replace("\t", " ").replace("\r", " ")
+    return spaced, spaced.split(" ")
+
+
 def lower_case(text: str) -> str:
     """``text`` lower-cased with curly apostrophes made straight, at the same length (a few characters,
     such as "İ", grow when lower-cased: those stay as they are)."""

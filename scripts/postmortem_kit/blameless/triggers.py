@@ -14,6 +14,7 @@ from operator import itemgetter
 
 from postmortem_kit.blameless import anchoring
 from postmortem_kit.blameless.cues import CUE_KEYS, CueKey
+from postmortem_kit.blameless.tokens import space_split
 
 # A word boundary that also treats @, apostrophes and hyphens as part of a word.  The scanner's
 # text has straight apostrophes only (scanner.prepare), so the classes leave out curly ones, which
@@ -66,6 +67,7 @@ class _Starts(tuple):
         self.members = frozenset(self)
         self.lengths = sorted({len(start) for start in self})
         return self
+
 
 class TriggerIndex:
     """Where rules can start: literal keys (the start of each rule's literal prefixes).
@@ -141,10 +143,7 @@ class TriggerIndex:
         ``_``, ``'``, ``@`` or ``-``); a whole-word key also needs a word end after it (no letter,
         digit, ``_``, ``'`` or ``-``).
         """
-        spaced = text.replace("\n", " ")
-        if "\t" in spaced or "\r" in spaced:
-            spaced = spaced.replace("\t", " ").replace("\r", " ")
-        parts = spaced.split(" ")
+        spaced, parts = space_split(text)
         memo = self.memo
         if memo and (len(memo) + len(parts) > _MEMO_LIMIT or self.pairs > _MEMO_LIMIT):
             # A memo this large (a very long run of varied text): start it again, so it stays
