@@ -91,6 +91,8 @@ def keep(rule, start: int, end: int, context: Context) -> bool:
         frame = rule.requires_before is not None and rule.subject_scope == "clause"
         if _other_antecedent(text, start, end, before, context, frame=frame):
             return False
+        if frame and _relative_clause_act(before, context):
+            return False
         if _gerund_subject(before, context):
             return False
         if _YOU_MODAL.search(before[-60:]):
@@ -221,6 +223,27 @@ def _other_antecedent(text: str, start: int, end: int, before: str, context: Con
                                                                       "keep", "keeps", "kept", "continued", "began"):
             return not context.is_person_word(previous.group(1)) and not _looks_named(previous.group(1), context)
     return False
+
+
+def _relative_clause_act(before: str, context: Context) -> bool:
+    """A frame rule's marker inside a relative clause with a subject of its own that is not a person
+    ("reviewed the config |that the generator had produced| from an outdated template"): the marker
+    belongs to that clause's act, not to the person who opens the sentence (twenty-first round)."""
+    found = None
+    for found in _RELATIVE_ACT.finditer(before[-120:]):
+        pass
+    if found is None:
+        return False
+    head = found.group(1)
+    return not context.is_person_word(head) and not _looks_named(head, context)
+
+
+# "that / which" + a determiner + up to two words + the clause's subject + an optional auxiliary + a past verb
+_RELATIVE_ACT = LazyRegex(
+    r"(?<![\w'’-])(?:that|which)\s+(?:the|a|an|its|this|these|those|our|their|another)\s+(?:[\w'’-]{1,30}\s+){0,2}?"
+    r"([A-Za-z][\w'’-]{0,39})\s+(?:(?:had|has|have|was|were|had\s+been|has\s+been)\s+)?"
+    r"(?:[a-z]{2,20}ed|[a-z]{2,20}en|made|built|wrote|sent|ran|set|put|took|left|gave|did|got|kept|brought|drew|found)"
+    r"(?![\w'’-])")
 
 
 _FORWARD = LazyRegex(r"\s+(?:forward|ahead)(?![\w'’-])", re.IGNORECASE)

@@ -16,7 +16,7 @@ from operator import itemgetter
 from postmortem_kit.blameless.findings import make_finding
 from postmortem_kit.blameless.mask import MASK, mask_inline
 from postmortem_kit.blameless.rules import RuleSet, load_rules
-from postmortem_kit.blameless.scanner import Region, raw_hits, scan
+from postmortem_kit.blameless.scanner import Region, dedupe, raw_hits, scan
 from postmortem_kit.blameless.suppress import Marker, file_suppressions, find_markers
 from postmortem_kit.core import Finding, SourceDocument, dotted_path, line_starts
 from postmortem_kit.incident import Shape, root_shape
@@ -70,18 +70,22 @@ def find_blame(doc: SourceDocument, path: str | None = None, status: str = "in-r
             for index in wanted:
                 texts[index] = mask_inline(texts[index])
             masked = SEPARATOR.join(texts)
-            matches = scan(joined, rules=rules, regions=regions, masked=masked, hits=hits)
+            matches = scan(joined, rules=rules, regions=regions, masked=masked, hits=hits, dedupe=False)
         else:  # masking only removes matches, and there are none to remove: the text is as read
-            matches = scan(joined, rules=rules, regions=regions, masked=joined, hits=hits, lowered=lowered)
+            matches = scan(joined, rules=rules, regions=regions, masked=joined, hits=hits, lowered=lowered,
+                           dedupe=False)
         matches = [match for match in matches if not _masked_later(match, wanted, starts, items)]
     if matches:  # the second look (entities, subjects, speaker) only for texts with a match
         from postmortem_kit.blameless.context import Context, keep
         from postmortem_kit.blameless.entities import Entities, incident_declared
+        from postmortem_kit.blameless.speaker import without_exempt
 
         declared, people = incident_declared(data)
         entities = Entities(joined, rules.lexicon, declared=declared, people=people)
         context = Context(joined, entities, rules.lexicon)
         matches = [match for match in matches if keep(match.rule, match.start, match.start + len(match.text), context)]
+        # Matches are deduplicated only now: one that the second look or the speaker clears hides no other.
+        matches = dedupe(without_exempt(matches, lambda match: _local(match, starts, items)))
     if rules.learned is not None:  # BL159 on the sentences no rule flagged (learned.py)
         from postmortem_kit.blameless.learned import SKIPPED_FIELDS, with_learned
 
@@ -99,16 +103,13 @@ def find_blame(doc: SourceDocument, path: str | None = None, status: str = "in-r
     ranges: dict[int, tuple[int, int]] = {}
     for match in matches:
         index = bisect_right(starts, match.start) - 1
-        where, text = items[index]
-        local = match.start - starts[index]
-        local_end = min(local + len(match.text), len(text))
+        where = items[index][0]
+        text, local, local_end = _local(match, starts, items)
         line, column = doc.text_position(where, local)
         end_line, end_column = doc.text_position(where, local_end)
         finding = make_finding(match.rule, match.text, path=path, status=status, line=line, column=column,
                                end_line=end_line, end_column=end_column, field=dotted_path(where),
                                organisation=organisation_subject(text, local, local_end))
-        if finding is None:
-            continue
         reason = suppress_file.get(match.rule.id)
         if reason is None and markers:
             if index not in ranges:
@@ -120,6 +121,13 @@ def find_blame(doc: SourceDocument, path: str | None = None, status: str = "in-r
         findings.append(finding)
     return findings
 
+
+def _local(match, starts: list[int], items: list) -> tuple[str, int, int]:
+    """The string of ``items`` that holds ``match``, and the match's span in it."""
+    index = bisect_right(starts, match.start) - 1
+    text = items[index][1]
+    local = match.start - starts[index]
+    return text, local, min(local + len(match.text), len(text))
 
 def prose_items(data) -> list[tuple[tuple, str]]:
     """(path, text) of every prose string, as ``schema_fields.prose_strings`` yields them.

@@ -9,7 +9,8 @@ Severity policy (documented in docs/guide/blameless.md):
   rewrite) and for ``medium``-tier rules;
 * a match said of the organisation as "we" is always a warning (``speaker.py``), and no finding at
   all for a rule that declares ``organisation_exempt`` (the organisation's plain omissions and
-  counterfactuals: "we did not catch the regression in testing");
+  counterfactuals: "we did not catch the regression in testing"; ``speaker.without_exempt`` drops
+  those before the matches are deduplicated);
 * rules with severity ``warning`` (tone, such as repeated exclamation marks)
   are always warnings;
 * `postmortem lint` reports everything as a warning unless ``--severity
@@ -33,10 +34,9 @@ def severity_for(rule: Rule, status: str, *, organisation: bool = False) -> str:
 
 
 def make_finding(rule: Rule, match: str, *, path: str, status: str, line: int, column: int, end_line: int,
-                 end_column: int, field: str | None = None, organisation: bool = False) -> Finding | None:
-    """The finding of a match, or None for a rule that does not apply to the organisation as "we"."""
-    if organisation and rule.organisation_exempt:
-        return None
+                 end_column: int, field: str | None = None, organisation: bool = False) -> Finding:
+    """The finding of a match (``organisation``: said of the organisation as "we"; the callers have
+    dropped such matches of an ``organisation_exempt`` rule already, see ``speaker.without_exempt``)."""
     return Finding(
         path=path,
         line=line,

@@ -74,3 +74,11 @@ def organisation_subject(text: str, start: int, end: int) -> bool:
         return False
     last_we = max(m.end() for m in _PRONOUN.finditer(clause) if m.group(1).lower() in ("we", "us"))
     return not _THIRD_PARTY.search(clause[last_we:])
+
+
+def without_exempt(matches: list, place) -> list:
+    """``matches`` less those of a rule that declares ``organisation_exempt`` said of the organisation
+    as "we"; ``place(match)`` is the (text, start, end) that ``organisation_subject`` reads.  The
+    callers drop them before deduplicating, so that such a match hides no other rule's match."""
+    return [match for match in matches
+            if not (match.rule.organisation_exempt and organisation_subject(*place(match)))]

@@ -47,19 +47,21 @@ def lint_text(text: str, path: str, *, markdown: bool = True, status: str = "dra
     causes = cause_sections(text, rules) if markdown else []
     subjects = cause_item_regions(text, causes) if causes else None
     matches = scan(text, rules=rules, masked=masked, cause_spans=causes, meta_spans=headings, regions=subjects,
-                   dedupe=not markdown)
-    if markdown:  # drop matches that run across a heading before one phrase's matches are deduplicated
-        matches = dedupe([match for match in matches if not crosses_block(text, match.start, match.end, headings)])
+                   dedupe=False)
+    if markdown:  # drop matches that run across a heading
+        matches = [match for match in matches if not crosses_block(text, match.start, match.end, headings)]
     if matches:  # the second look (entities, subjects, speaker) only for texts with a match
         from postmortem_kit.blameless.context import Context, keep
         from postmortem_kit.blameless.entities import Entities
+        from postmortem_kit.blameless.speaker import organisation_subject, without_exempt
 
         context = Context(text, Entities(text, rules.lexicon), rules.lexicon)
         matches = [match for match in matches if keep(match.rule, match.start, match.start + len(match.text), context)]
+        # Matches are deduplicated only now: one that the second look or the speaker clears hides no other.
+        matches = dedupe(without_exempt(matches, lambda match: (text, match.start, match.start + len(match.text))))
         if markdown and any(match.rule.id in CONTINUED for match in matches):
             from postmortem_kit.blameless.continuation import continuations
             from postmortem_kit.blameless.scanner import Match
-            from postmortem_kit.blameless.speaker import organisation_subject
 
             matches = sorted(matches + continuations(text, matches, CONTINUED, Match, organisation_subject),
                              key=lambda match: match.start)
@@ -83,8 +85,6 @@ def lint_text(text: str, path: str, *, markdown: bool = True, status: str = "dra
         finding = make_finding(match.rule, match.text, path=path, status=status, line=line, column=column,
                                end_line=end_line, end_column=end_column,
                                organisation=organisation_subject(text, match.start, match.start + len(match.text)))
-        if finding is None:
-            continue
         for marker, marker_line in zip(markers, marker_lines):
             if match.rule.id in marker.rules and (marker.whole_file or marker_line <= line <= marker_line + 1):
                 finding.suppressed = True

@@ -180,6 +180,31 @@ def test_the_exemption_is_declared_in_the_rules_and_not_elsewhere():
     assert [f.severity for f in found("We failed to verify that the agent was running.")] == ["warning"]
 
 
+def test_an_exempt_we_match_hides_no_other_match():
+    """Exempt "we" matches are dropped before deduplicating: an overlapping match of another rule stays."""
+    from postmortem_kit.blameless.scanner import Match, dedupe
+    from postmortem_kit.blameless.speaker import without_exempt
+
+    rules = {rule.id: rule for rule in load_rules().rules}
+    text = "We never looked at the alert and ignored it."
+    start = text.index("never")
+    exempt = Match(rules["BL017"], start, start + len("never looked at"), "never looked at")
+    other = Match(rules["BL019"], start + 6, text.index(" it."), text[start + 6:text.index(" it.")])
+    place = lambda match: (text, match.start, match.end)  # noqa: E731
+    assert dedupe([exempt, other]) == [exempt]  # deduplicated first, the exempt match would hide BL019
+    assert dedupe(without_exempt([exempt, other], place)) == [other]
+
+
+@pytest.mark.parametrize("text, flagged", [
+    ("Priya reviewed the manifest that the generator had built from an outdated template.", False),
+    ("Jonas approved the plan that the scheduler had produced without a capacity check.", False),
+    ("Jonas approved the plan that the intern had produced without a capacity check.", True),
+])
+def test_a_marker_in_a_relative_clause_belongs_to_its_own_subject(text, flagged):
+    """Twenty-first round: the frame rules' deviation marker after "that <system> had <verb>" is that act's."""
+    assert bool(errors(text)) is flagged
+
+
 def test_speaker_reads_the_nearest_subject():
     text = "Because we rushed it, he did not check the diff."
     assert not organisation_subject(text, text.index("did not"), text.index(" the diff"))
