@@ -63,7 +63,7 @@ def test_the_sets_are_labelled_as_documented():
                                  "blameless-blind-22.jsonl",
                                  "blameless-blind-23.jsonl",
                                  "blameless-dev-6.jsonl",
-                                 "blameless-dev-7.jsonl"):
+                                 "blameless-dev-7.jsonl", "blameless-dev-8.jsonl"):
         items = [json.loads(line) for line in (DATA / name).read_text(encoding="utf-8").splitlines() if line.strip()]
         assert len({item["id"] for item in items}) == len(items)
         share = sum(item["blaming"] for item in items) / len(items)
