@@ -47,7 +47,7 @@ def passive_agent(end: int, grammar: Grammar) -> Phrase | None:
     return grammar.noun_phrase_at(m.end())
 
 
-_LINKING = LazyRegex(r"(?:\b(?:to|at|the|a|an|of|in|by|out|over|up)\s+){1,3}\Z")
+_LINKING = LazyRegex(r"(?:(?<![\w@'’.-])(?:to|at|the|a|an|of|in|by|out|over|up)\s+){1,3}\Z")  # not the end of a handle (@kwame.a)
 
 
 def subject_of(rule: Rule, start: int, grammar: Grammar) -> Phrase:

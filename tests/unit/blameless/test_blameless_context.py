@@ -176,7 +176,7 @@ def test_the_exemption_is_only_for_the_organisation(text, rule):
 
 def test_the_exemption_is_declared_in_the_rules_and_not_elsewhere():
     exempt = {rule.id for rule in load_rules().rules if rule.organisation_exempt}
-    assert exempt == {"BL012", "BL017", "BL018", "BL083", "BL123", "BL141"}
+    assert exempt == {"BL012", "BL017", "BL018", "BL083", "BL123", "BL141", "BL160"}
     assert [f.severity for f in found("We failed to verify that the agent was running.")] == ["warning"]
 
 
@@ -203,6 +203,12 @@ def test_an_exempt_we_match_hides_no_other_match():
 def test_a_marker_in_a_relative_clause_belongs_to_its_own_subject(text, flagged):
     """Twenty-first round: the frame rules' deviation marker after "that <system> had <verb>" is that act's."""
     assert bool(errors(text)) is flagged
+
+
+def test_a_handle_with_a_dot_is_a_subject():
+    """Twenty-third round: the last part of "@kwame.a" is not the article "a" before a linking phrase."""
+    assert errors("@kwame.a skipped the canary to save time.")
+    assert "blameless/BL160" in [f.rule for f in found("@kwame.a left the debug endpoint exposed to the internet.")]
 
 
 def test_speaker_reads_the_nearest_subject():
