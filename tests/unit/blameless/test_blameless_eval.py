@@ -61,7 +61,8 @@ def test_the_sets_are_labelled_as_documented():
                                  "blameless-blind-16.jsonl", "blameless-blind-17.jsonl", "blameless-blind-18.jsonl",
                                  "blameless-blind-19.jsonl", "blameless-blind-20.jsonl", "blameless-blind-21.jsonl",
                                  "blameless-blind-22.jsonl",
-                                 "blameless-blind-23.jsonl",
+                                 "blameless-blind-23.jsonl", "blameless-blind-24.jsonl",
+                                 "blameless-blind-25.jsonl",
                                  "blameless-dev-6.jsonl",
                                  "blameless-dev-7.jsonl", "blameless-dev-8.jsonl"):
         items = [json.loads(line) for line in (DATA / name).read_text(encoding="utf-8").splitlines() if line.strip()]
