@@ -93,6 +93,8 @@ def keep(rule, start: int, end: int, context: Context) -> bool:
             return False
         if frame and _relative_clause_act(before, context):
             return False
+        if frame and _FUTURE.search(before[-200:]):
+            return False  # "he will make the export generated straight from the source": a plan, not an act
         if _gerund_subject(before, context):
             return False
         if _YOU_MODAL.search(before[-60:]):
@@ -236,6 +238,11 @@ def _relative_clause_act(before: str, context: Context) -> bool:
         return False
     head = found.group(1)
     return not context.is_person_word(head) and not _looks_named(head, context)
+
+
+# A future or a plan before a frame rule's marker, in its clause (twenty-third round)
+_FUTURE = LazyRegex(r"(?<![\w'’-])(?:will|shall|won['’]t|is going to|are going to|plans? to|intends? to)\s|['’]ll\s",
+                    re.IGNORECASE)
 
 
 # "that / which" + a determiner + up to two words + the clause's subject + an optional auxiliary + a past verb

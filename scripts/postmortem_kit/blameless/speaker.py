@@ -29,7 +29,11 @@ _PRONOUN = LazyRegex(r"(?<![\w'’-])(we|us|i|he|she|they|you|someone|somebody|n
 _WE_IN_MATCH = LazyRegex(r"(?<![\w'’-])we(?![\w'’-])", re.IGNORECASE)
 # The organisation's people by their work, shared by the third-party, complement and our-people tests below.
 _STAFF = (r"employees?|engineers?|operators?|staff|personnel|developers?|individuals?|contractors?|admins?|"
-          r"administrators?|technicians?|on-call|reviewers?|approvers?|hires|responders")
+          r"administrators?|technicians?|"
+          # "on-call" as a modifier ("a single on-call rotation") names no person
+          r"on-call(?!\s+(?:rotations?|rotas?|schedules?|rosters?|shifts?|pagers?|phones?|polic(?:y|ies)|tooling|"
+          r"load|handovers?|channels?|calendars?|coverage|dut(?:y|ies)|burden|process|runbooks?|budget))|"
+          r"reviewers?|approvers?|hires|responders")
 _THIRD_PARTY = LazyRegex(
     r"(?<![\w'’-])(?<!our )(?<!my )(?:he|she|him|her|them|someone|somebody|everyone|everybody|"
     + _STAFF + r"|team|teams|people|person|newcomers)(?![\w'’-])",

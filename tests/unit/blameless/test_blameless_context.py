@@ -205,6 +205,23 @@ def test_a_marker_in_a_relative_clause_belongs_to_its_own_subject(text, flagged)
     assert bool(errors(text)) is flagged
 
 
+@pytest.mark.parametrize("text, flagged", [
+    ("She will make the report read-only and generated straight from the source.", False),
+    ("The team plans to run the backfill outside a transaction window next week.", False),
+    ("She made the report editable and pasted numbers straight from the spreadsheet.", True),
+])
+def test_a_plan_is_not_a_deviation(text, flagged):
+    """Twenty-third round: a future or a plan before a frame marker tells what will be done, not an act."""
+    assert bool(errors(text)) is flagged
+
+
+def test_on_call_as_a_modifier_names_no_third_party():
+    text = "We moved to a single on-call rotation without modelling response times."
+    assert organisation_subject(text, text.index("without"), text.index(" modelling"))
+    text = "We found that the on-call engineer pushed it without review."
+    assert not organisation_subject(text, text.index("without"), text.index(" review"))
+
+
 def test_a_handle_with_a_dot_is_a_subject():
     """Twenty-third round: the last part of "@kwame.a" is not the article "a" before a linking phrase."""
     assert errors("@kwame.a skipped the canary to save time.")
