@@ -62,7 +62,7 @@ def test_the_sets_are_labelled_as_documented():
                                  "blameless-blind-19.jsonl", "blameless-blind-20.jsonl", "blameless-blind-21.jsonl",
                                  "blameless-blind-22.jsonl",
                                  "blameless-blind-23.jsonl", "blameless-blind-24.jsonl",
-                                 "blameless-blind-25.jsonl",
+                                 "blameless-blind-25.jsonl", "blameless-blind-26.jsonl",
                                  "blameless-dev-6.jsonl",
                                  "blameless-dev-7.jsonl", "blameless-dev-8.jsonl"):
         items = [json.loads(line) for line in (DATA / name).read_text(encoding="utf-8").splitlines() if line.strip()]
