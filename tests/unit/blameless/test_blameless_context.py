@@ -196,22 +196,17 @@ def test_an_exempt_we_match_hides_no_other_match():
 
 
 @pytest.mark.parametrize("text, flagged", [
+    # twenty-first round: after "that <system> had <verb>", the marker is that clause's act
     ("Priya reviewed the manifest that the generator had built from an outdated template.", False),
     ("Jonas approved the plan that the scheduler had produced without a capacity check.", False),
     ("Jonas approved the plan that the intern had produced without a capacity check.", True),
-])
-def test_a_marker_in_a_relative_clause_belongs_to_its_own_subject(text, flagged):
-    """Twenty-first round: the frame rules' deviation marker after "that <system> had <verb>" is that act's."""
-    assert bool(errors(text)) is flagged
-
-
-@pytest.mark.parametrize("text, flagged", [
+    # twenty-third round: a future or a plan before the marker tells what will be done, not an act
     ("She will make the report read-only and generated straight from the source.", False),
     ("The team plans to run the backfill outside a transaction window next week.", False),
     ("She made the report editable and pasted numbers straight from the spreadsheet.", True),
 ])
-def test_a_plan_is_not_a_deviation(text, flagged):
-    """Twenty-third round: a future or a plan before a frame marker tells what will be done, not an act."""
+def test_a_frame_marker_belongs_to_the_persons_act_only(text, flagged):
+    """The frame rules' deviation marker counts only where it is the person's own past act."""
     assert bool(errors(text)) is flagged
 
 
