@@ -85,7 +85,7 @@ def find_blame(doc: SourceDocument, path: str | None = None, status: str = "in-r
         context = Context(joined, entities, rules.lexicon)
         matches = [match for match in matches if keep(match.rule, match.start, match.start + len(match.text), context)]
         # Matches are deduplicated only now: one that the second look or the speaker clears hides no other.
-        matches = dedupe(without_exempt(matches, lambda match: _local(match, starts, items)))
+        matches = dedupe(without_exempt(matches, lambda match: _local(match, starts, items)[1:]))
     if rules.learned is not None:  # BL159 on the sentences no rule flagged (learned.py)
         from postmortem_kit.blameless.learned import SKIPPED_FIELDS, with_learned
 
@@ -102,9 +102,8 @@ def find_blame(doc: SourceDocument, path: str | None = None, status: str = "in-r
     findings.extend(problems)
     ranges: dict[int, tuple[int, int]] = {}
     for match in matches:
-        index = bisect_right(starts, match.start) - 1
+        index, text, local, local_end = _local(match, starts, items)
         where = items[index][0]
-        text, local, local_end = _local(match, starts, items)
         line, column = doc.text_position(where, local)
         end_line, end_column = doc.text_position(where, local_end)
         finding = make_finding(match.rule, match.text, path=path, status=status, line=line, column=column,
@@ -122,12 +121,13 @@ def find_blame(doc: SourceDocument, path: str | None = None, status: str = "in-r
     return findings
 
 
-def _local(match, starts: list[int], items: list) -> tuple[str, int, int]:
-    """The string of ``items`` that holds ``match``, and the match's span in it."""
+def _local(match, starts: list[int], items: list) -> tuple[int, str, int, int]:
+    """The index and text of the string of ``items`` that holds ``match``, and the match's span in it."""
     index = bisect_right(starts, match.start) - 1
     text = items[index][1]
     local = match.start - starts[index]
-    return text, local, min(local + len(match.text), len(text))
+    return index, text, local, min(local + len(match.text), len(text))
+
 
 def prose_items(data) -> list[tuple[tuple, str]]:
     """(path, text) of every prose string, as ``schema_fields.prose_strings`` yields them.
