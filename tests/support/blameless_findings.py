@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from postmortem_kit.blameless import lint_text
 
+# The learned second look's findings (BL159, and BL161 at its confident score): the rule-class tests are
+# about the rules, so they leave these out; the model's own rate of errors on every hand-written near miss
+# is bounded in test_blameless_confident.py.
+LEARNED = frozenset({"blameless/BL159", "blameless/BL161"})
+
 
 def published_errors(text: str) -> list:
-    """Unsuppressed error findings of ``text`` linted as Markdown under the published-incident policy."""
-    return [f for f in lint_text(text, "x.md", status="published") if f.severity == "error" and not f.suppressed]
+    """Unsuppressed error findings of the rules (not the learned look's) of ``text`` linted as Markdown
+    under the published-incident policy."""
+    return [f for f in lint_text(text, "x.md", status="published")
+            if f.severity == "error" and not f.suppressed and f.rule not in LEARNED]
 
 
 def published_error_rules(text: str) -> list[str]:

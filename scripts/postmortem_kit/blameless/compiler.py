@@ -29,7 +29,7 @@ SUBJECTS = ("any", "person", "not-system", "named", "person-possessive", "person
             "fault-or-this")
 SCOPES = ("immediate", "clause", "possessor")
 OBJECTS = (None, "person", "named", "named-direct")
-DETECTORS = (None, "named-in-cause", "person-first-in-cause", "learned-act")
+DETECTORS = (None, "named-in-cause", "person-first-in-cause", "learned-act", "learned-confident")
 SEVERITIES = ("error", "warning")
 TRIGGER_LENGTH = 6
 _ID = re.compile(r"BL\d{3}\Z")
@@ -114,6 +114,8 @@ def compile_rule_file(raw: Any, digest: str, *, check: bool = True) -> dict:
         # forms are cheaper to compile and match the same there (regex_shapes.straight_quote_form).
         if entry.get("requires_before"):
             rule["requires_before"] = straight(spaces(str(entry["requires_before"])))
+        if entry.get("unless"):
+            rule["unless"] = straight(expand(str(entry["unless"]), macros))
         if entry.get("pattern"):
             rule["pattern"] = expand(entry["pattern"], macros)
             edge = RIGHT_EDGE if entry.get("boundary", True) else ""
@@ -227,6 +229,17 @@ def validate(raw: Any) -> list[str]:
                     errors.append(f"{where}: requires_before must end with $ (it is matched right before the match)")
             except re.error as error:
                 errors.append(f"{where}: requires_before does not compile: {error}")
+        if "unless" in entry:
+            if entry.get("detector") != "learned-confident":
+                errors.append(f"{where}: only the learned-confident detector takes `unless`")
+            try:
+                unless = expand(str(entry["unless"]), macros)
+                re.compile(unless)
+                problem = backtracking_risk(unless)
+                if problem:
+                    errors.append(f"{where}: unless {problem}")
+            except (re.error, KeyError) as error:
+                errors.append(f"{where}: unless does not compile: {error}")
         if entry.get("schema") and not entry.get("schema_phrases"):
             errors.append(f"{where}: schema rules need schema_phrases")
         for phrase in entry.get("schema_phrases") or []:

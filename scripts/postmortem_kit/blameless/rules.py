@@ -42,7 +42,7 @@ _RULE_DEFAULTS = {
     "subject": "any", "subject_scope": "immediate", "object": None, "negatable": True, "context": "any",
     "person_in_sentence": False, "sentence_start": False, "verb_before": False, "weak_ok": False,
     "boundary": True, "detector": None, "verbs": None, "not_verbs": frozenset(), "weak_verbs": None,
-    "unknown_verbs": None, "requires_before": None, "schema": False, "schema_phrases": (), "body": "",
+    "unknown_verbs": None, "requires_before": None, "unless": None, "schema": False, "schema_phrases": (), "body": "",
     "examples": None, "negated_verb_blames": False, "hypothetical": False,
     "nominal": False, "person_evidence": False, "organisation_exempt": False,
 }
@@ -89,8 +89,10 @@ class RuleSet:
         self.triggers = triggers
         self.marker = marker  # in-text cause markers
         self.order = {rule.id: index for index, rule in enumerate(rules)}
-        self.detectors = [rule for rule in rules if rule.detector and rule.detector != "learned-act"]
+        self.detectors = [rule for rule in rules if rule.detector and not rule.detector.startswith("learned-")]
         self.learned = next((rule for rule in rules if rule.detector == "learned-act"), None)  # learned.py
+        # BL159's confident tier (BL161): the same model's sentences at its confident score
+        self.confident = next((rule for rule in rules if rule.detector == "learned-confident"), None)
         if self.learned is not None:  # the locator files BL159's cue tokens with its keys
             triggers.cue_of = cue_reader(lexicon)
         self.meta = meta
@@ -349,6 +351,7 @@ def _rule(entry: dict) -> Rule:
         weak_verbs=words("weak_verbs"),
         unknown_verbs=words("unknown_verbs"),
         requires_before=LazyRegex(entry["requires_before"]) if entry.get("requires_before") else None,
+        unless=LazyRegex(entry["unless"]) if entry.get("unless") else None,
         schema_phrases=tuple(entry.get("schema_phrases") or ()),
         examples={"flag": list(examples.get("flag") or []), "clean": list(examples.get("clean") or [])},
         **switches,

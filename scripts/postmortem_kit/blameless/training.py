@@ -31,6 +31,11 @@ RATE = 0.2
 SEEDS = (7, 11, 13, 17, 19)
 MIN_COUNT = 3
 THRESHOLD = 0.97
+# BL161, the confident tier (an error in reviewed incidents): left out of training in turn, blind sets 7-26
+# and heldout-2 gained 0.027 of pooled error-level recall at this score (precision 0.997 before and after),
+# and no sentence of the real-text corpus scores above 0.97 (docs/pages/design/blameless-evaluation.md,
+# "BL161: a confident tier for BL159").
+CONFIDENT = 0.995
 DECIMALS = 5
 SET_GLOB = "blameless-*.jsonl"
 
@@ -123,6 +128,7 @@ def model_data(data_dir: Path) -> dict:
         "examples": len(items),
         "settings": {"epochs": EPOCHS, "l2": L2, "rate": RATE, "seeds": list(SEEDS), "min_count": MIN_COUNT},
         "threshold": THRESHOLD,
+        "confident": CONFIDENT,
         "bias": round(bias, DECIMALS),
         "weights": {feature: round(weight, DECIMALS) for feature, weight in sorted(weights.items())
                     if round(weight, DECIMALS) != 0.0},
@@ -140,12 +146,22 @@ def cross_validate(data_dir: Path, held_out: list[str], thresholds: list[float],
         weights, bias = train([item for item in items if item["set"] != name])
         by_rules = [flagged(item["text"]) for item in test]
         row = {"set": name, "rules": _figures(test, by_rules)}
+        chances = [learned.chance(weights, bias, item["f"]) if item["read"] else 0.0 for item in test]
         for threshold in thresholds:
-            verdicts = [ruled or (item["read"] and learned.chance(weights, bias, item["f"]) >= threshold)
-                        for item, ruled in zip(test, by_rules)]
+            verdicts = [ruled or chance_of >= threshold for chance_of, ruled in zip(chances, by_rules)]
             row[threshold] = _figures(test, verdicts)
+        # the errors as shipped: the rules plus BL161 (the confident score, nothing authorised or planned)
+        verdicts = [ruled or (chance_of >= CONFIDENT and not authorised(item["text"]))
+                    for item, chance_of, ruled in zip(test, chances, by_rules)]
+        row["confident"] = _figures(test, verdicts)
         rows.append(row)
     return rows
+
+
+def authorised(text: str) -> bool:
+    """Does ``text`` say its act was authorised or planned (BL161's ``unless``)?"""
+    confident = load_rules().confident
+    return confident is not None and confident.unless is not None and bool(confident.unless.search(prepare(text)))
 
 
 def _figures(items: list[dict], verdicts: list[bool]) -> dict:

@@ -3,6 +3,7 @@
 A logistic model over the words of a sentence, with each person mention replaced by its grammatical class,
 reads the sentences that mention a person, have no first-person speaker, and that no rule flagged.  Its
 finding is always a warning.  The sentences here are written for these tests, not items of a labelled set.
+The model's confident tier, BL161 (an error), is set aside here and tested in test_blameless_confident.py.
 """
 
 from __future__ import annotations
@@ -45,6 +46,12 @@ NEUTRAL = [
     "Priya restarted the pods at 14:02 and latency recovered.",
     "The support team answered tickets throughout the outage and kept the status page current.",
 ]
+
+
+@pytest.fixture(autouse=True)
+def _no_confident_tier(monkeypatch):
+    """BL159 alone: no sentence reaches the confident score of BL161."""
+    monkeypatch.setitem(learned.model(), "confident", 2.0)
 
 
 def _learned(text: str) -> list:
