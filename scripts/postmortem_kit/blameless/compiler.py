@@ -43,7 +43,7 @@ _WORD_LISTS = ("person_nouns", "person_pronouns", "weak_pronouns", "negative_sub
 _RULE_KEYS = ("id", "category", "message", "suggestions", "severity", "rationale", "subject", "subject_scope",
               "object", "negatable", "context", "person_in_sentence", "sentence_start", "verb_before", "weak_ok",
               "boundary", "detector", "schema", "schema_phrases", "examples", "negated_verb_blames",
-              "hypothetical", "nominal", "person_evidence", "organisation_exempt")
+              "hypothetical", "nominal", "person_evidence", "organisation_exempt", "consequence")
 
 
 def top_level_alternatives(pattern: str) -> list[str]:
@@ -213,6 +213,8 @@ def validate(raw: Any) -> list[str]:
             errors.append(f"{where}: unknown detector {entry.get('detector')!r}")
         if not isinstance(entry.get("organisation_exempt", False), bool):
             errors.append(f"{where}: organisation_exempt must be true or false")
+        if not isinstance(entry.get("consequence", False), bool):
+            errors.append(f"{where}: consequence must be true or false")
         if entry.get("context", "any") not in ("any", "cause"):
             errors.append(f"{where}: context must be any or cause")
         for key in ("verbs_lexicon", "not_verbs_lexicon", "weak_verbs_lexicon", "unknown_verbs_lexicon"):

@@ -91,7 +91,7 @@ def keep(rule, start: int, end: int, context: Context) -> bool:
         frame = rule.requires_before is not None and rule.subject_scope == "clause"
         if _other_antecedent(text, start, end, before, context, frame=frame):
             return False
-        if frame and _relative_clause_act(before, context):
+        if frame and _relative_clause_act(before, context, subject_relative=not rule.consequence):
             return False
         if frame and _FUTURE.search(before[-200:]):
             return False  # "he will make the export generated straight from the source": a plan, not an act
@@ -227,13 +227,28 @@ def _other_antecedent(text: str, start: int, end: int, before: str, context: Con
     return False
 
 
-def _relative_clause_act(before: str, context: Context) -> bool:
+def _relative_clause_act(before: str, context: Context, *, subject_relative: bool = True) -> bool:
     """A frame rule's marker inside a relative clause with a subject of its own that is not a person
-    ("reviewed the config |that the generator had produced| from an outdated template"): the marker
-    belongs to that clause's act, not to the person who opens the sentence (twenty-first round)."""
+    ("reviewed the config |that the generator had produced| from an outdated template"; twenty-first round),
+    or whose subject is the relative pronoun standing for a noun that is not a person ("ran a script |that
+    pushed| the configuration to every data centre at once"; twenty-fourth round): the marker belongs to
+    that clause's act, not to the person who opens the sentence.  A marker right after "that" is not in
+    such a clause ("approved a change that dropped the orders index" tells the person's act's consequence):
+    the relative clause must have its own verb before the marker.  A consequence frame (``consequence:
+    true``, BL148) reads the second kind as its consequence ("rolled out a build |that hammered| the login
+    API until it fell over"), and a cleft ("it was the infra group that widened ...") is not the second
+    kind."""
+    window = before[-120:]
     found = None
-    for found in _RELATIVE_ACT.finditer(before[-120:]):
+    for found in _RELATIVE_ACT.finditer(window):
         pass
+    subject = None
+    if subject_relative:
+        for subject in _SUBJECT_RELATIVE.finditer(window):
+            pass
+    if subject is not None and (found is None or subject.start() > found.start()) \
+            and not _CLEFT.search(window, 0, subject.start()):
+        found = subject
     if found is None:
         return False
     head = found.group(1)
@@ -249,6 +264,15 @@ _FUTURE = LazyRegex(r"(?<![\w'’-])(?:will|shall|won['’]t|is going to|are goi
 _RELATIVE_ACT = LazyRegex(
     r"(?<![\w'’-])(?:that|which)\s+(?:the|a|an|its|this|these|those|our|their|another)\s+(?:[\w'’-]{1,30}\s+){0,2}?"
     r"([A-Za-z][\w'’-]{0,39})\s+(?:(?:had|has|have|was|were|had\s+been|has\s+been)\s+)?"
+    r"(?:[a-z]{2,20}ed|[a-z]{2,20}en|made|built|wrote|sent|ran|set|put|took|left|gave|did|got|kept|brought|drew|found)"
+    r"(?![\w'’-])")
+
+
+# "It was (the) ..." right before a cleft's focus
+_CLEFT = LazyRegex(r"(?<![\w'’-])it(?:\s+(?:was|is|were)|['’]s)\s+(?:[\w'’-]{1,30}\s+){0,3}\Z", re.IGNORECASE)
+# A noun + "that / which" (the relative clause's subject) + an optional auxiliary + a past verb (twenty-fourth round)
+_SUBJECT_RELATIVE = LazyRegex(
+    r"(?<![\w'’-])([A-Za-z][\w'’-]{0,39})\s+(?:that|which)\s+(?:(?:had|has|have|was|were|had\s+been|has\s+been)\s+)?"
     r"(?:[a-z]{2,20}ed|[a-z]{2,20}en|made|built|wrote|sent|ran|set|put|took|left|gave|did|got|kept|brought|drew|found)"
     r"(?![\w'’-])")
 

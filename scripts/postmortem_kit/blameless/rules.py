@@ -44,7 +44,7 @@ _RULE_DEFAULTS = {
     "boundary": True, "detector": None, "verbs": None, "not_verbs": frozenset(), "weak_verbs": None,
     "unknown_verbs": None, "requires_before": None, "unless": None, "schema": False, "schema_phrases": (), "body": "",
     "examples": None, "negated_verb_blames": False, "hypothetical": False,
-    "nominal": False, "person_evidence": False, "organisation_exempt": False,
+    "nominal": False, "person_evidence": False, "organisation_exempt": False, "consequence": False,
 }
 
 

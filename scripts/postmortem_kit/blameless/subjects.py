@@ -56,6 +56,12 @@ class SubjectReader:
             antecedent = self._relative_antecedent(tokens, i)
             if antecedent is not None:
                 return antecedent
+            if i >= 1 and tokens[i - 1].kind == "w" and tokens[i - 1].lower in ("that", "which"):
+                # "a ticket |that listed| the wrong rack": the verb's subject is the relative pronoun's
+                # antecedent, whatever it is (twenty-fourth round)
+                head_indexes, _ = self._read_left(tokens, i - 2)
+                if head_indexes:
+                    return self.classify(tokens, head_indexes)
         if i >= 0 and tokens[i].kind == "w" and tokens[i].lower == "that" and depth < 3:
             return self.left_subject(tokens[i].start, depth + 1)  # "the infra group |that| widened": a relative pronoun
         indexes, i = self._read_left(tokens, i)

@@ -58,7 +58,7 @@ _CLAUSE_PUNCT = frozenset(".!?;:,()[]\"“”—–") | {" - "}
 _CONJUNCTIONS = frozenset({"and", "but", "so", "yet", "or", "because", "since", "while", "when", "whenever",
                            "although", "though", "if", "unless", "until", "whereas", "that", "which", "who",
                            "whom", "then", "after", "before", "once"})
-_PP_PREPOSITIONS = frozenset({"of", "on", "from", "in", "at", "with", "for"})
+_PP_PREPOSITIONS = frozenset({"of", "on", "from", "in", "at", "with", "for", "between", "among", "amongst"})
 # Prepositions that open a post-modifier after a subject's head noun ("the engineer |on| call").
 _POSTMOD_PREPOSITIONS = _PP_PREPOSITIONS | {"behind", "during", "over", "under", "near", "within", "inside", "outside",
                                             "across", "around", "without", "to", "like", "via", "about"}

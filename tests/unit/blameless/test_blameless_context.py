@@ -204,6 +204,18 @@ def test_an_exempt_we_match_hides_no_other_match():
     ("She will make the report read-only and generated straight from the source.", False),
     ("The team plans to run the backfill outside a transaction window next week.", False),
     ("She made the report editable and pasted numbers straight from the spreadsheet.", True),
+    # twenty-fourth round: after "<thing> that <verb>", the marker is the thing's act; a cleft is not that
+    ("The engineer ran a script that pushed the configuration to every region at once.", False),
+    ("The analyst opened a runbook which listed the steps in the wrong order.", False),
+    ("The engineer pushed the configuration to every region at once.", True),
+    ("The engineer that restarted the pods pushed the configuration to every region at once.", True),
+    ("It was the platform squad that widened the rule and left the admin port open to the internet.", True),
+    # ... but a consequence frame reads that clause as the act's consequence
+    ("The mobile crew rolled out a build that hammered the login API until it fell over.", True),
+    # twenty-fourth round: a person noun after "between" or "among" is not the clause's subject
+    ("Handover between shifts relied on verbal notes rather than a written log.", False),
+    ("Coordination among teams ran through chat rather than a tracked ticket.", False),
+    ("The engineer relied on memory rather than the checklist.", True),
 ])
 def test_a_frame_marker_belongs_to_the_persons_act_only(text, flagged):
     """The frame rules' deviation marker counts only where it is the person's own past act."""

@@ -138,12 +138,14 @@ def test_validator_names_each_problem(raw):
     broken["rules"][3]["severity"] = "fatal"
     broken["rules"][4]["requires_before"] = "(?:a|b)"
     broken["rules"][5]["organisation_exempt"] = "yes"
+    broken["rules"][6]["consequence"] = "yes"
     errors = "\n".join(validate(broken))
     assert "duplicate id" in errors
     assert "must start with literal text" in errors or "unbounded" in errors
     assert "severity must be error or warning" in errors
     assert "must end with $" in errors
     assert "organisation_exempt must be true or false" in errors
+    assert "consequence must be true or false" in errors
 
 
 def test_stale_compiled_file_is_ignored(tmp_path, monkeypatch, raw):
