@@ -44,8 +44,10 @@ def _confidence_line(tier: str, entry: dict | None) -> str:
     real_tp, real_fp = entry["real"]
     syn_tp, syn_fp = entry["synthetic"]
     effect = "an error in in-review and published incidents" if tier == "high" else "always a warning"
+    labelled = entry.get("labelled")
+    more = f", all labelled sets {labelled[0]} / {labelled[1]}" if labelled else ""
     return (f"Confidence: {tier}, {effect} (measured: real postmortems {real_tp} true / {real_fp} false findings, "
-            f"synthetic sets {syn_tp} / {syn_fp}).")
+            f"synthetic sets {syn_tp} / {syn_fp}{more}).")
 
 
 declare_family("blameless", rule_docs)

@@ -64,7 +64,9 @@ BLAMING = [
     ("BL066", "All they had to do was look at the second graph."),
     # A passive agent followed by a time adverbial; a safeguard switched off and left so
     ("BL143", "The retention policy was shortened by an analyst last quarter, without telling anyone."),
-    ("BL143", "The smoke alarm was unplugged by the night porter and quietly forgotten."),
+    # fifth session: BL149 (the harmful passive) is high and reports the overlapping span first
+    ("BL149", "The smoke alarm was unplugged by the night porter and quietly forgotten."),
+    ("BL160", "But for the courier leaving the cage unlocked, the drives would still be in the vault."),
     ("BL059", "The dispatcher was too exhausted to notice the second call."),
     # A person's decision or insistence as the cause (BL157); sleeping through a signal (BL122)
     ("BL157", "The founder's insistence on a midnight launch caused the outage."),
@@ -87,7 +89,6 @@ BLAMING = [
 # The counterfactual of exception with 'but for' and with a person's decision or fault: BL152, still a warning
 # (medium tier, as the tenth round left it: an exception can also tell credit).
 MEDIUM = [
-    "But for the courier leaving the cage unlocked, the drives would still be in the vault.",
     "Were it not for Mirela's decision to skip the soak test, the leak would have shown up in staging.",
     "If it hadn't been for the admin's carelessness, the bucket would have stayed private.",
 ]

@@ -1,7 +1,7 @@
 """Ninth round of the blameless engine: mechanisms meant to generalise (issue 17).
 
 A person's act followed by a harmful consequence (BL148, the consequence frame), a harmful act told in
-the passive with a person as agent (BL149, medium tier), person evidence from the sentence's own shape
+the passive with a person as agent (BL149, medium tier until the fifth session, high since), person evidence from the sentence's own shape
 (a chat handle, a name with letters outside ASCII, "who" after a name, an act done "by hand", "those
 on the call"), and the agency markers widened from phrases to classes ("with no" + a step, "anyway",
 any target after "the wrong", a place open to anyone).  The sentences are written for these tests
@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 
 from support.blameless_findings import published_error_rules as errors
-from support.blameless_findings import round_tests, warning_test
+from support.blameless_findings import round_tests
 
 BLAMING = [
     # (rule, sentence)
@@ -32,7 +32,7 @@ BLAMING = [
     ("BL142", "He ran the reindex against the wrong shard group."),
     ("BL142", "She saw the red build and merged the branch anyway."),
     ("BL142", "The contractor left the admin password on an unlocked laptop."),
-    ("BL142", "The web team left the staging dashboard open to the internet."),
+    ("BL160", "The web team left the staging dashboard open to the internet."),  # BL160 is high (fifth session)
     ("BL142", "Those on the incident call debated for an hour instead of failing over."),
     ("BL142", "Aurelio, who owned the job, pointed it at the live ledger instead of the copy."),
     ("BL143", "The certificate renewal was begun by Ingrid and abandoned midway."),
@@ -86,8 +86,9 @@ CLEAN = [
     "If an operator removed the cap, the herd could flood the gateway.",
 ]
 
-MEDIUM = [
-    # BL149 finds these, but only as warnings: a person killing a runaway query is routine work.
+HARMFUL_PASSIVES = [
+    # BL149 found these only as warnings until the fifth session, unmeasured by the calibration sets; the
+    # labelled sets measure it now (21 true, 1 false finding), so it is high and these are errors.
     "The nightly export job was commented out by someone on the data team.",
     "Every worker in the pool was killed by an operator clearing the queue.",
 ]
@@ -96,7 +97,9 @@ MEDIUM = [
 test_the_rule_of_the_class_fires, test_near_misses_are_clean = round_tests(BLAMING, CLEAN)
 
 
-test_the_harmful_passive_is_a_warning = warning_test("BL149", MEDIUM)
+@pytest.mark.parametrize("text", HARMFUL_PASSIVES, ids=[text[:40] for text in HARMFUL_PASSIVES])
+def test_the_harmful_passive_is_an_error(text):
+    assert "blameless/BL149" in errors(text), text
 
 
 def test_the_consequences_are_data():

@@ -36,7 +36,7 @@ BLAMING = [
     ("BL148", "The technician swapped the power feeds in a hurry, frying both storage shelves."),
     ("BL148", "The operator issued a command that disconnected every rack in the hall."),
     # Open act classes (BL142)
-    ("BL142", "The developer left the backup container world-readable over the weekend."),
+    ("BL160", "The developer left the backup container world-readable over the weekend."),  # BL160 is high (fifth session)
     ("BL142", "The field engineer left the bypass switch enabled after completing the repair."),
     ("BL142", "When the pager went off, he silenced it and kept going with the migration."),
     ("BL142", "The release lead skipped the flaky suite to make the build go green."),
@@ -46,8 +46,9 @@ BLAMING = [
     # Passives with a person as agent (BL143, BL153, BL132)
     ("BL153", "The revoked signing secret was hard-coded into the mobile app by a contractor."),
     ("BL143", "The stress test was left running overnight by the performance team."),
-    ("BL143", "The nightly report was turned off by an operator who found it too noisy."),
-    ("BL143", "The audit logs had been switched off by the former admin to save storage space."),
+    # fifth session: BL149 (the harmful passive) is high and reports the overlapping span first
+    ("BL149", "The nightly report was turned off by an operator who found it too noisy."),
+    ("BL149", "The audit logs had been switched off by the former admin to save storage space."),
     ("BL153", "The revoked certificate was uploaded to the load balancer by the web admin."),
     ("BL153", "The malformed rules file was pushed to the edge by a platform engineer."),
     ("BL132", "The wrong tenant IDs were provided by the onboarding team."),
