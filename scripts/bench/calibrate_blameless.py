@@ -5,8 +5,7 @@ Evidence per rule (a rule counts once per sentence or item it flags):
 * real text: the hand-labelled public postmortems of ``eval_real_text.py`` (texts kept outside
   the repository; both modes, a sentence flagged in either counts once);
 * synthetic: the held-out sets ``tests/data/blameless-heldout*.jsonl``, the development set 3 and the paraphrased
-  real-world classes ``tests/data/blameless-real-classes.jsonl``.
-
+  real-world classes ``tests/data/blameless-real-classes.jsonl``;
 * labelled: every committed labelled set ``tests/data/blameless-*.jsonl`` (the synthetic sets above, the
   development sets and the blind sets once scored: about 10,000 items), for the rules real text does
   not measure.
@@ -144,7 +143,7 @@ def summary(table: dict) -> dict:
         rows = [row for row in table.values() if row["tier"] == tier]
         real = [sum(row["real"][0] for row in rows), sum(row["real"][1] for row in rows)]
         syn = [sum(row["synthetic"][0] for row in rows), sum(row["synthetic"][1] for row in rows)]
-        labelled = [sum(row.get("labelled", [0, 0])[0] for row in rows), sum(row.get("labelled", [0, 0])[1] for row in rows)]
+        labelled = [sum(row["labelled"][0] for row in rows), sum(row["labelled"][1] for row in rows)]
         out[tier] = {"rules": len(rows), "real": real, "real_precision": _precision(*real),
                      "synthetic": syn, "synthetic_precision": _precision(*syn),
                      "labelled": labelled, "labelled_precision": _precision(*labelled)}

@@ -260,21 +260,20 @@ _FUTURE = LazyRegex(r"(?<![\w'’-])(?:will|shall|won['’]t|is going to|are goi
                     re.IGNORECASE)
 
 
-# "that / which" + a determiner + up to two words + the clause's subject + an optional auxiliary + a past verb
+# A relative clause's act: an optional auxiliary + a past verb
+_RELATIVE_VERB = (r"(?:(?:had|has|have|was|were|had\s+been|has\s+been)\s+)?"
+                  r"(?:[a-z]{2,20}ed|[a-z]{2,20}en|made|built|wrote|sent|ran|set|put|took|left|gave|did|got|kept|brought|"
+                  r"drew|found)(?![\w'’-])")
+# "that / which" + a determiner + up to two words + the clause's subject + its act
 _RELATIVE_ACT = LazyRegex(
     r"(?<![\w'’-])(?:that|which)\s+(?:the|a|an|its|this|these|those|our|their|another)\s+(?:[\w'’-]{1,30}\s+){0,2}?"
-    r"([A-Za-z][\w'’-]{0,39})\s+(?:(?:had|has|have|was|were|had\s+been|has\s+been)\s+)?"
-    r"(?:[a-z]{2,20}ed|[a-z]{2,20}en|made|built|wrote|sent|ran|set|put|took|left|gave|did|got|kept|brought|drew|found)"
-    r"(?![\w'’-])")
+    r"([A-Za-z][\w'’-]{0,39})\s+" + _RELATIVE_VERB)
 
 
 # "It was (the) ..." right before a cleft's focus
 _CLEFT = LazyRegex(r"(?<![\w'’-])it(?:\s+(?:was|is|were)|['’]s)\s+(?:[\w'’-]{1,30}\s+){0,3}\Z", re.IGNORECASE)
-# A noun + "that / which" (the relative clause's subject) + an optional auxiliary + a past verb (twenty-fourth round)
-_SUBJECT_RELATIVE = LazyRegex(
-    r"(?<![\w'’-])([A-Za-z][\w'’-]{0,39})\s+(?:that|which)\s+(?:(?:had|has|have|was|were|had\s+been|has\s+been)\s+)?"
-    r"(?:[a-z]{2,20}ed|[a-z]{2,20}en|made|built|wrote|sent|ran|set|put|took|left|gave|did|got|kept|brought|drew|found)"
-    r"(?![\w'’-])")
+# A noun + "that / which" (the relative clause's subject) + its act (twenty-fourth round)
+_SUBJECT_RELATIVE = LazyRegex(r"(?<![\w'’-])([A-Za-z][\w'’-]{0,39})\s+(?:that|which)\s+" + _RELATIVE_VERB)
 
 
 _FORWARD = LazyRegex(r"\s+(?:forward|ahead)(?![\w'’-])", re.IGNORECASE)

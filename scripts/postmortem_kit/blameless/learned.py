@@ -237,11 +237,16 @@ def _tier(rules: RuleSet, chance_of: float, lowered: str, start: int, end: int):
     model's ``confident`` score that does not say the act was authorised or planned (the rule's
     ``unless``: "with the owner's approval", "as planned"); BL159 (a warning) otherwise."""
     confident = rules.confident
-    if confident is None or chance_of < model().get("confident", 2.0):
-        return rules.learned
-    if confident.unless is not None and confident.unless.search(lowered, start, end):
+    if confident is None or chance_of < model().get("confident", 2.0) or authorised(rules, lowered, start, end):
         return rules.learned
     return confident
+
+
+def authorised(rules: RuleSet, lowered: str, start: int = 0, end: int | None = None) -> bool:
+    """Does the prepared sentence ``lowered[start:end]`` say its act was authorised or planned (BL161's
+    ``unless``)?"""
+    unless = rules.confident.unless if rules.confident is not None else None
+    return unless is not None and unless.search(lowered, start, len(lowered) if end is None else end) is not None
 
 
 def with_learned(matches: list, original: str, rules: RuleSet, **where) -> list:
