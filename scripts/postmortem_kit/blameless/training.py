@@ -31,11 +31,11 @@ RATE = 0.2
 SEEDS = (7, 11, 13, 17, 19)
 MIN_COUNT = 3
 THRESHOLD = 0.97
-# BL161, the confident tier (an error in reviewed incidents): left out of training in turn, blind sets 7-26
-# and heldout-2 gained 0.027 of pooled error-level recall at this score (precision 0.997 before and after),
-# and no sentence of the real-text corpus scores above 0.97 (docs/pages/design/blameless-evaluation.md,
-# "BL161: a confident tier for BL159").
-CONFIDENT = 0.995
+# BL161, the confident tier (an error in reviewed incidents).  Left out of training in turn, blind sets 7-28
+# and heldout-2 reach 0.942 of pooled error-level recall at this score (0.926 at 0.995; precision 0.996 and
+# 0.997), no sentence of the real-text corpus scores above 0.97, and 2 of the tests' 243 hand-written near
+# misses reach it (docs/pages/design/blameless-evaluation.md, "BL161 at 0.98").
+CONFIDENT = 0.98
 DECIMALS = 5
 SET_GLOB = "blameless-*.jsonl"
 
