@@ -28,7 +28,7 @@ DATA = ROOT / "tests" / "data"
 PLAIN_ACTS = [
     "The warehouse supervisor overrode the stock count and shipped orders that did not exist.",
     "A developer pushed the debug flag to production and exposed the admin console.",
-    "The contractor cut the fibre to the second building while laying the new floor.",
+    "The contractor unplugged the core switch to charge a laptop.",
 ]
 test_a_plain_harmful_act_is_a_warning = warning_test("BL159", PLAIN_ACTS)
 
