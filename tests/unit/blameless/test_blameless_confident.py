@@ -74,6 +74,17 @@ def test_an_authorised_or_planned_act_stays_a_warning(confident_at):
         assert _learned(text) == [("blameless/BL159", "warning")], text
 
 
+def test_a_forward_action_stays_a_warning(confident_at):
+    """A sentence about what will happen from now on tells no past act (sixth session)."""
+    confident_at(0.0, threshold=0.0)
+    for text in ("Going forward, every schema change will need sign-off from the data team before it ships.",
+                 "From now on the release engineer reviews the mirror list before each push.",
+                 "Each deploy will now require a second engineer to approve the diff."):
+        assert _learned(text) == [("blameless/BL159", "warning")], text
+    assert _learned("The release engineer pushed the build to every mirror and will now require a review.") == [
+        ("blameless/BL159", "warning")]  # the whole sentence is the unit
+
+
 def test_in_an_incident_it_is_an_error_of_its_field(confident_at):
     confident_at(0.0, threshold=0.0)
     text = example_text("INC-2026-0001")
