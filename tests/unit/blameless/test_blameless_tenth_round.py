@@ -84,8 +84,10 @@ CLEAN = [
     "If an operator removed the limit, the broker could run out of memory.",
 ]
 
-MEDIUM = [
-    # (rule, sentence): found, but only as warnings: a cleft or an exception can also tell credit.
+MEASURED = [
+    # (rule, sentence): a cleft or an exception can also tell credit, so each is reported with the severity
+    # of its measured tier (confidence.json): a warning while `medium`, an error once the labelled sets
+    # measure it `high` (BL151 since blind set 30: 10 true findings, 0 false).
     ("BL151", "It was Marguerite who pointed the importer at the live ledger."),
     ("BL151", "It was the contractor who rebooted the core switch at midday."),
     ("BL152", "Were it not for the intern running the purge, nothing would have been lost."),
@@ -96,12 +98,14 @@ MEDIUM = [
 test_the_rule_of_the_class_fires, test_near_misses_are_clean = round_tests(BLAMING, CLEAN)
 
 
-@pytest.mark.parametrize("rule,text", MEDIUM, ids=[text[:40] for _, text in MEDIUM])
-def test_the_cleft_and_the_exception_are_warnings(rule, text):
+@pytest.mark.parametrize("rule,text", MEASURED, ids=[text[:40] for _, text in MEASURED])
+def test_the_cleft_and_the_exception_have_their_measured_severity(rule, text):
     from postmortem_kit.blameless import lint_text
+    from postmortem_kit.blameless.confidence import HIGH, tier_of
 
+    severity = "error" if tier_of(rule) == HIGH else "warning"
     found = [f for f in lint_text(text, "x.md", status="published") if not f.suppressed]
-    assert any(f.rule == f"blameless/{rule}" and f.severity == "warning" for f in found), (text, found)
+    assert any(f.rule == f"blameless/{rule}" and f.severity == severity for f in found), (text, found)
 
 
 @pytest.mark.parametrize("text", [

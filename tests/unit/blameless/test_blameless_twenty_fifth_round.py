@@ -50,6 +50,7 @@ BLAMING = [
     # BL143: acting before a check or a step had happened
     ("BL143", "The firewall change was pushed by the network engineer before the customers had been notified."),
     ("BL143", "The runway was entered by the crew before any clearance had been given."),
+    ("BL143", "The batch was started by the analyst before the change freeze had lifted."),
     # Warnings and reminders told without a sanction word (BL145)
     ("BL145", "The engineers on the change were reminded of the peer-review policy."),
     ("BL145", "The analyst who approved the payment was warned in writing."),
