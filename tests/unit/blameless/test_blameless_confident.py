@@ -21,8 +21,8 @@ from postmortem_kit.blameless.scanner import prepare
 from postmortem_kit.core import load_yaml_file, load_yaml_text, package_file
 from support.examples import example_text
 
-ACT = "The release engineer pushed the unsigned build to every mirror."
-AUTHORISED = "The release engineer pushed the unsigned build to every mirror, as planned."
+ACT = "The release engineer pushed the debug build to every mirror."
+AUTHORISED = "The release engineer pushed the debug build to every mirror, as planned."
 
 
 def _score(text: str) -> float:
