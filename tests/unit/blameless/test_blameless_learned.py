@@ -24,9 +24,12 @@ from support.examples import example_text
 ROOT = Path(__file__).resolve().parents[3]
 DATA = ROOT / "tests" / "data"
 
-# Plain harmful acts of a person, in neutral words: no rule's wording, the model's warning.
+# Plain harmful acts of a person, in neutral words: no rule's wording, the model's warning.  Each retraining
+# moves about one sentence across the threshold (docs/pages/design/blameless-evaluation.md, twentieth round),
+# so these are sentences the model scores with a margin (0.99 or more in the sixth session); the model's
+# recall is measured on the labelled sets, left out in turn, not here.
 PLAIN_ACTS = [
-    "The warehouse supervisor overrode the stock count and shipped orders that did not exist.",
+    "The warehouse supervisor overrode the stock count and shipped phantom orders.",
     "A developer pushed the debug flag to production and exposed the admin console.",
     "The contractor unplugged the core switch to charge a laptop.",
 ]
