@@ -106,7 +106,14 @@ class GivenNames:
         self.curated = curated
 
     def __contains__(self, word: object) -> bool:
-        return word in self.curated or isinstance(word, str) and in_open_list(word)
+        if word in self.curated:
+            return True
+        if not isinstance(word, str):
+            return False
+        if "-" in word:  # a double given name ("jean-baptiste", "anne-marie"): each part a name of 3 letters or more
+            parts = word.split("-")
+            return len(parts) <= 3 and all(len(part) >= 3 and "-" not in part and part in self for part in parts)
+        return in_open_list(word)
 
 
 _CACHE: dict[int, GivenNames] = {}

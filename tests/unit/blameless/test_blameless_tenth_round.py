@@ -28,7 +28,7 @@ BLAMING = [
     ("BL148", "The help desk agent merged the two profiles and handed the records to the wrong customer."),
     ("BL090", "The operator who ran the script has been removed from the deploy approver list."),
     ("BL145", "Ana will be taken off the on-call rotation for a month."),
-    ("BL090", "The engineer who ran it will be placed on a performance plan."),
+    ("BL145", "The engineer who ran it will be placed on a performance plan."),  # was BL090: BL145 reads "placed on" since the twenty-eighth round
     ("BL004", "Follow-up: mandatory retraining for the engineer involved."),
     ("BL106", "The contractor's shortcut past the change board let the broken config into production."),
     ("BL106", "The analyst's decision to rerun the export during the freeze caused the duplicate charges."),
