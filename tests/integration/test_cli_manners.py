@@ -25,6 +25,8 @@ def closed_pipe(argv: list[str], cwd) -> subprocess.CompletedProcess:
     ["stats", "--format", "json", "postmortems"],
     ["followups", "--status", "--format", "json", "--offline", "--status-file", "", "postmortems"],
     ["rules", "--format", "json"],
+    ["--help"],
+    ["--version"],
 ], ids=lambda argv: " ".join(argv[:3]))
 def test_a_closed_pipe_ends_quietly(argv, repo_root):
     done = closed_pipe(argv, repo_root)

@@ -60,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     sys.stdout, sys.stderr = GuardedStream(saved[0]), GuardedStream(saved[1])
     try:
         return _main(argv)
+    except BrokenPipeError:  # the top-level help or version, printed to a reader that went away
+        return _closed_pipe()
     finally:
         sys.stdout, sys.stderr = saved
 
