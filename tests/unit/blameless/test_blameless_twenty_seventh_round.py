@@ -6,8 +6,7 @@
     * work from a stale source ("working off an outdated ticket", "acting on a garbled request");
     * an unvetted artefact named before its noun ("promoted an unsigned build", "pinned an unvetted
       dependency"). A corrective or a discovering act on it is not a deviation ("reverted the untested
-      change", "found an unsigned binary");
-    * one value for another ("entered the dose in milligrams where micrograms were required").
+      change", "found an unsigned binary").
 * After a possessive, BL070's nouns of fault also read haste and delay ("the SRE's slowness in acknowledging
   the page", "the reviewer's rubber-stamping").
 * An old or compromised credential left working is an unsafe state left behind (BL160: "left the old access
@@ -28,7 +27,6 @@ BLAMING = [
     ("BL142", "The technician rewired the panel, working off an outdated drawing."),
     ("BL142", "The release manager shipped an unsigned image to the public registry."),
     ("BL142", "The developer merged an unreviewed migration into the release branch."),
-    ("BL142", "The nurse programmed the pump in millilitres per hour where drops per minute were prescribed."),
     ("BL070", "The air traffic controller's slowness in handing over the sector left two aircraft converging."),
     ("BL070", "The approver's rubber-stamping of the payment let the duplicate batch through."),
     ("BL070", "The analyst's dithering over the rollback let the queue overflow."),
@@ -43,7 +41,6 @@ CLEAN = [
     "The engineer rolled back the unreviewed config and paged the owner.",
     "The scanner flagged an unsigned binary in the base image.",
     "The engineer found an unsigned binary in the base image and opened a ticket.",
-    "The form shows milligrams where micrograms were required, so the label is being changed.",
     "The service's slowness under load is tracked in the capacity review.",
     "The engineer left the old cluster running as a fallback until the migration finished.",
     "The old certificate stayed valid for a week, as the rotation plan intended.",
