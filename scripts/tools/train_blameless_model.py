@@ -5,8 +5,8 @@
     python scripts/tools/train_blameless_model.py --cross   # leave each later blind set out, print the figures
 
 ``--cross`` is how the thresholds in blameless/training.py were chosen: the rules alone and the rules plus
-the model at several thresholds, on each of blind sets 7 to 26 and heldout-2 left out of training, and the
-errors as shipped (the rules plus BL161, the model's confident tier).
+the model at several thresholds, on each set of ``HELD_OUT`` (the blind sets once scored, and heldout-2) left
+out of training, and the errors as shipped (the rules plus BL161, the model's confident tier).
 """
 
 from __future__ import annotations

@@ -112,7 +112,7 @@ class GivenNames:
             return False
         if "-" in word:  # a double given name ("jean-baptiste", "anne-marie"): each part a name of 3 letters or more
             parts = word.split("-")
-            return len(parts) <= 3 and all(len(part) >= 3 and "-" not in part and part in self for part in parts)
+            return len(parts) <= 3 and all(len(part) >= 3 and part in self for part in parts)
         return in_open_list(word)
 
 

@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     sys.stdout, sys.stderr = GuardedStream(saved[0]), GuardedStream(saved[1])
     try:
         return _main(argv)
-    except BrokenPipeError:  # the top-level help or version, printed to a reader that went away
+    except BrokenPipeError:  # the reader went away (a verb's output, or the top-level help or version)
         return _closed_pipe()
     finally:
         sys.stdout, sys.stderr = saved
@@ -86,8 +86,6 @@ def _main(argv: list[str] | None) -> int:
     except PostmortemError as error:
         print(f"postmortem {verb}: {error}", file=sys.stderr)
         return error.exit_code
-    except BrokenPipeError:
-        return _closed_pipe()
     except KeyboardInterrupt:
         print("postmortem: interrupted", file=sys.stderr)
         return 130
