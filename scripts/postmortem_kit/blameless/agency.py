@@ -25,7 +25,7 @@ CONSEQUENCE_MACRO = "CONSEQUENCE"
 HARMFUL_ACT_MACRO = "HARMFUL_ACT"
 # Fourteenth round: the sanctions of discipline.yaml, one macro per section.
 DISCIPLINE_MACROS = {"SANCTION": "sanctions", "SANCTION_DEPRIVED": "deprived", "SANCTION_FACED": "faced",
-                     "SANCTION_CASE": "cases"}
+                     "SANCTION_CASE": "cases", "SANCTION_LINK": "links"}
 # Fourteenth round: a destroying act done in passing (BL155), sections of consequence.yaml.
 INCIDENTAL_MACROS = {"DESTRUCTIVE_ACT": "destructive", "INCIDENTAL": "incidental"}
 AUTHORISED_MACRO = "AUTHORISED"
@@ -72,17 +72,20 @@ def discipline_macro(section: str) -> str:
     return "(?:" + "|".join(entry for group in entries for entry in group) + ")"
 
 
-def discipline_class_macros(section: str = "sanctions") -> dict[str, str]:
+def discipline_class_macros(section: str = "sanctions", prefix: str = "SANCTION_") -> dict[str, str]:
     """Each class of a ``discipline.yaml`` section as a macro of its own ({SANCTION_RETRAINING}, ...), so a
     rule can make one top-level alternative per class: a class's words stay few enough to be the words the
-    alternative needs (``regex_literals.MAX_CHOICES``), and the scanner tries it only where one occurs."""
-    return {f"SANCTION_{name.upper()}": "(?:" + "|".join(entries) + ")"
+    alternative needs (``regex_literals.MAX_CHOICES``), and the scanner tries it only where one occurs.  The
+    ``imposed`` section's classes are {IMPOSED_PLACED}, ... (``prefix``): one per verb group of BL154."""
+    return {f"{prefix}{name.upper()}": "(?:" + "|".join(entries) + ")"
             for name, entries in _classes(DISCIPLINE_FILE, section).items()}
 
 
 def authorised_macro() -> str:
     """The words that say a deviation was authorised or planned (``authorised`` section of ``agency.yaml``)."""
-    return "(?:" + "|".join(entry for group in _classes(AGENCY_FILE, "authorised").values() for entry in group) + ")"
+    # Thirtieth round: each entry starts a word ("was approved" does not hold "as approved").
+    return "(?<![\\w'-])(?:" + "|".join(entry for group in _classes(AGENCY_FILE, "authorised").values()
+                                       for entry in group) + ")"
 
 
 def deviation_macro() -> str:
@@ -120,14 +123,14 @@ def factored_deviation_macro() -> str:
 
 
 def _first_letters(entry: str) -> str:
-    """The letters a marker that opens with look-behinds ("{AFTER:the}wrong", "(?<!x)...") can start
-    on, or "" when that is not plain: the lower-case first letter after them, or the first letters of a
-    group of alternatives that each start with one."""
+    """The letters a marker that opens with look-arounds ("{AFTER:the}wrong", "(?<!x)...", "(?=un(?:signed|...) )")
+    can start on, or "" when that is not plain: the lower-case first letter after them, or the first letters of
+    a group of alternatives that each start with one."""
     rest = entry
     while True:
         if rest.startswith("{AFTER:"):
             rest = rest[rest.index("}") + 1:]
-        elif rest.startswith(("(?<=", "(?<!")):
+        elif rest.startswith(("(?<=", "(?<!", "(?=")):  # look-arounds before the first letter (thirtieth round: "(?=")
             depth, index = 0, 0
             for index, char in enumerate(rest):
                 if char == "\\":

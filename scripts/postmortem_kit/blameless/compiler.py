@@ -43,7 +43,8 @@ _WORD_LISTS = ("person_nouns", "person_pronouns", "weak_pronouns", "negative_sub
 _RULE_KEYS = ("id", "category", "message", "suggestions", "severity", "rationale", "subject", "subject_scope",
               "object", "negatable", "context", "person_in_sentence", "sentence_start", "verb_before", "weak_ok",
               "boundary", "detector", "schema", "schema_phrases", "examples", "negated_verb_blames",
-              "hypothetical", "nominal", "person_evidence", "organisation_exempt", "consequence")
+              "hypothetical", "nominal", "person_evidence", "organisation_exempt", "consequence",
+              "planned_exempt")
 
 
 def top_level_alternatives(pattern: str) -> list[str]:
@@ -116,6 +117,8 @@ def compile_rule_file(raw: Any, digest: str, *, check: bool = True) -> dict:
             rule["requires_before"] = straight(spaces(str(entry["requires_before"])))
         if entry.get("unless"):
             rule["unless"] = straight(expand(str(entry["unless"]), macros))
+        if entry.get("planned_exempt"):  # thirtieth round: an act the sentence says was planned or approved
+            rule["planned"] = straight(expand("{AUTHORISED}", macros))
         if entry.get("pattern"):
             rule["pattern"] = expand(entry["pattern"], macros)
             edge = RIGHT_EDGE if entry.get("boundary", True) else ""
@@ -213,6 +216,8 @@ def validate(raw: Any) -> list[str]:
             errors.append(f"{where}: unknown detector {entry.get('detector')!r}")
         if not isinstance(entry.get("organisation_exempt", False), bool):
             errors.append(f"{where}: organisation_exempt must be true or false")
+        if not isinstance(entry.get("planned_exempt", False), bool):
+            errors.append(f"{where}: planned_exempt must be true or false")
         if not isinstance(entry.get("consequence", False), bool):
             errors.append(f"{where}: consequence must be true or false")
         if entry.get("context", "any") not in ("any", "cause"):
@@ -354,6 +359,7 @@ def _macros(raw: dict) -> dict[str, str]:
     for name, section in DISCIPLINE_MACROS.items():
         macros[name] = discipline_macro(section)
     macros.update(discipline_class_macros())
+    macros.update(discipline_class_macros("imposed", prefix="IMPOSED_"))
     for name, section in INCIDENTAL_MACROS.items():
         macros[name] = consequence_macro(section)
     macros[AUTHORISED_MACRO] = authorised_macro()

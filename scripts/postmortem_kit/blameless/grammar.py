@@ -21,6 +21,7 @@ import re
 from postmortem_kit.blameless.names import given_names
 from postmortem_kit.blameless.person_evidence import PersonEvidence
 from postmortem_kit.blameless.roles import (
+    SOFTWARE_MODIFIERS,
     deciding_body,
     default_person_role,
     qualified_role,
@@ -88,7 +89,8 @@ _LEXICON_FIELDS = (("person_nouns", "person_nouns"), ("pronouns", "person_pronou
                    ("negators", "negators"), ("postmodifiers", "postmodifier_words"), ("fault_nouns", "fault_nouns"),
                    ("fault_adjectives", "fault_adjectives"), ("judgement_adjectives", "judgement_adjectives"),
                    ("demonstratives", "demonstratives"), ("human_verbs", "human_verbs"))
-_PEOPLE_FIELDS = ("departments", "unit_qualifiers", "ambiguous_roles", "person_predicates")
+_PEOPLE_FIELDS = ("departments", "unit_qualifiers", "ambiguous_roles", "person_predicates", "ambiguous_role_acts",
+                  "ambiguous_role_traits", "honorifics")
 
 
 def _lexicon_fields(lexicon: dict[str, frozenset[str]]) -> dict:
@@ -221,7 +223,8 @@ class Grammar(SubjectReader, PersonEvidence):
             return "person", possessive  # "Operations overlooked", "Engineering forgot": a department acting
         if base in _DUTY_HEADS and before in self.unit_qualifiers:
             return "person", possessive  # "the warehouse floor", "the trading bench": the people on duty there
-        if base in self.ambiguous_roles and self._person_predicate_next(tokens, index):
+        if base in self.ambiguous_roles and (self._person_predicate_next(tokens, index)
+                                             or self._role_act_next(tokens, index, possessive)):
             return "person", possessive  # "the controller was fatigued": only a person is (people.yaml)
         if base in self.activities:
             return "activity", possessive
@@ -240,6 +243,19 @@ class Grammar(SubjectReader, PersonEvidence):
             after = self.tokens(tokens[index].end, tokens[index].end + 30)
             nxt = after[0] if after else None
         return nxt is not None and nxt.kind == "w" and nxt.lower in self.human_verbs
+
+    def _role_act_next(self, tokens: list[Token], index: int, possessive: bool) -> bool:
+        """Twenty-ninth round: an act or a trait only a person has, right after an ambiguous role ("the driver
+        |overlooked| the board", "the driver's |inattention|"; people.yaml's ``ambiguous_role_acts`` and
+        ``ambiguous_role_traits``)."""
+        before = tokens[index - 1].lower if index > 0 and tokens[index - 1].kind == "w" else None
+        if before is not None and (before in self.systems or before in self.products or before in SOFTWARE_MODIFIERS):
+            return False  # "the disk driver overlooked the flag": software
+        after = self.tokens(tokens[index].end, tokens[index].end + 30)
+        nxt = next((token for token in after if token.kind == "w"), None)
+        if nxt is None:
+            return False
+        return nxt.lower in (self.ambiguous_role_traits if possessive else self.ambiguous_role_acts)
 
     def _person_predicate_next(self, tokens: list[Token], index: int) -> bool:
         """A copula, then a word only people are ("was fatigued", "had been retrained", "were very tired")."""

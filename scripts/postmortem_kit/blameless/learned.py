@@ -200,9 +200,11 @@ def score(grammar: Grammar, start: int, end: int, lexicon) -> float | None:
 
 def detect(original: str, rules: RuleSet, *, taken: list[tuple[int, int]], lowered: str | None = None,
            strings: list[tuple[int, int]] | None = None, skip: list[tuple[int, int]] = (),
-           split: tuple | None = None) -> list:
+           split: tuple | None = None, soft: list[tuple[int, int]] = ()) -> list:
     """BL159 matches: sentences of ``original`` that no match in ``taken`` overlaps and the model scores
-    at or above its threshold.
+    at or above its threshold.  A sentence that only matches in ``soft`` overlap (rules that can only warn)
+    is read too, and kept only at the confident tier (BL161): it then gets an error beside the warning, and
+    never a second warning.
 
     ``lowered`` is the masked, lower-cased text (``scanner.prepare``) when the caller has it (a Markdown
     document); otherwise each of ``strings`` (the prose fields of an incident, joined) that may mention
@@ -217,7 +219,7 @@ def detect(original: str, rules: RuleSet, *, taken: list[tuple[int, int]], lower
         parts = [(start, end, prepare(original[start:end])) for start, end in held]
     else:  # a document: its sentences are the spans the cue pass looks at
         parts = [(0, len(original), lowered)]
-    taken, skipped = _Spans(taken), _Spans(skip)
+    taken, skipped, soft = _Spans(taken), _Spans(skip), _Spans(soft)
     found = []
     for offset, end, part_lowered in parts:
         text = original[offset:end]
@@ -227,8 +229,10 @@ def detect(original: str, rules: RuleSet, *, taken: list[tuple[int, int]], lower
         for start, stop in cue_spans(text, spans, rules.lexicon):
             chance_of = score(grammar, start, stop, rules.lexicon)
             if chance_of is not None and chance_of >= model()["threshold"]:
-                found.append(Match(_tier(rules, chance_of, part_lowered, start, stop), offset + start, offset + stop,
-                                   text[start:stop]))
+                rule_of = _tier(rules, chance_of, part_lowered, start, stop)
+                if rule_of is rules.learned and soft.overlaps(start + offset, stop + offset):
+                    continue  # a rule already warns here
+                found.append(Match(rule_of, offset + start, offset + stop, text[start:stop]))
     return found
 
 
@@ -253,8 +257,24 @@ def with_learned(matches: list, original: str, rules: RuleSet, **where) -> list:
     """``matches`` with BL159's (``detect`` with ``where``) added in order of position."""
     if rules.learned is None:
         return matches
-    extra = detect(original, rules, taken=[(match.start, match.end) for match in matches], **where)
+    hard, soft = _by_strength(matches)
+    extra = detect(original, rules, taken=hard, soft=soft, **where)
     return sorted(matches + extra, key=lambda match: match.start) if extra else matches
+
+
+def _by_strength(matches: list) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """The spans of ``matches`` that can be errors (an error rule of the high tier), and of those that can only
+    warn (twenty-ninth round: BL161 still reads a sentence that only a warning rule flagged)."""
+    if not matches:
+        return [], []
+    from postmortem_kit.blameless.confidence import HIGH, tier_of  # read only when there is a match
+
+    hard, soft = [], []
+    for match in matches:
+        rule = match.rule
+        weak = rule.severity == "warning" or tier_of(rule.id) != HIGH
+        (soft if weak else hard).append((match.start, match.end))
+    return hard, soft
 
 
 class _Spans:

@@ -167,3 +167,18 @@ def negated(rule: Rule, start: int, end: int, grammar: Grammar, rules: RuleSet, 
         return True
     sentence_start, sentence_end = grammar.sentence(start)
     return rules.meta.search(grammar.masked, sentence_start, sentence_end) is not None
+
+
+_OBJECT_GROUPS: dict[re.Pattern, tuple[str, ...]] = {}
+
+
+def object_spans(m: re.Match) -> list[tuple[int, int]]:
+    """The spans of the match's object groups that took part ("obj", "obj2", ... "objN", in order); each
+    alternative of a rule names its own group, so one match fills at most one."""
+    names = _OBJECT_GROUPS.get(m.re)
+    if names is None:
+        names = tuple(sorted((name for name in m.re.groupindex
+                              if name == "obj" or name.startswith("obj") and name[3:].isdigit()),
+                             key=lambda name: int(name[3:] or 1)))
+        _OBJECT_GROUPS[m.re] = names
+    return [span for span in map(m.span, names) if span[0] >= 0]

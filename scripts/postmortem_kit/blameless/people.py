@@ -14,8 +14,10 @@ from postmortem_kit.core import decode_source, load_yaml_text, package_file
 
 PEOPLE_FILE = "people.yaml"
 STATE_MACRO = "PERSON_STATE"
-WORD_LISTS = ("occupations", "departments", "unit_qualifiers", "ambiguous_roles", "person_predicates")
-LEXICON_LISTS = ("departments", "unit_qualifiers", "ambiguous_roles", "person_predicates")  # the lists added to the compiled lexicon as they are
+WORD_LISTS = ("occupations", "departments", "unit_qualifiers", "ambiguous_roles", "person_predicates",
+              "ambiguous_role_acts", "ambiguous_role_traits", "honorifics")
+LEXICON_LISTS = ("departments", "unit_qualifiers", "ambiguous_roles", "person_predicates", "ambiguous_role_acts",
+                 "ambiguous_role_traits", "honorifics")  # the lists added to the compiled lexicon as they are
 
 
 @cache

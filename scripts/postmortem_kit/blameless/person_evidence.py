@@ -42,7 +42,18 @@ class PersonEvidence:
                                       or lower in self.person_nouns or lower in self.pronouns
                                       or token.text == lower and handle_shaped(lower, self.plain_words, self.names)):
                 return True
-        return phrase.cls == "named" and self._name_with_human_verb(phrase)
+        return phrase.cls in ("named", "unknown") and self._titled(phrase) \
+            or phrase.cls == "named" and self._name_with_human_verb(phrase)
+
+    def _titled(self, phrase: Phrase) -> bool:
+        """Twenty-ninth round: a capitalised name after a title ("Lieutenant Berg", "Dr. Osei", "Mr Haldane";
+        people.yaml's ``honorifics``), the title in the phrase or just before it."""
+        words = [token for token in self.tokens(max(0, phrase.start - 16), phrase.end) if token.kind == "w"]
+        for title, name in zip(words, words[1:]):
+            if name.start >= phrase.start and name.text[:1].isupper() and title.text[:1].isupper() \
+                    and title.lower.rstrip(".") in self.honorifics and title.end <= name.start <= title.end + 2:
+                return True
+        return False
 
     def _name_with_human_verb(self, phrase: Phrase) -> bool:
         """One capitalised, name-shaped word followed by a verb only people do ("Dagny assumed",

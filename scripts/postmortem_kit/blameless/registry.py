@@ -32,6 +32,9 @@ def rule_docs() -> Iterator[RuleDoc]:
         if rule.organisation_exempt:
             doc += ["", "Not reported when the subject is the organisation speaking as \"we\" "
                         "(`organisation_exempt`): its plain omissions describe a gap, not a culprit."]
+        if rule.planned_exempt:
+            doc += ["", "Not reported when the sentence says the act was planned or approved (`planned_exempt`: "
+                        "\"as planned\", \"during the approved maintenance window\", \"with the owner's approval\")."]
         if rule.suggestions:
             doc += ["", "Instead, for example: " + "; ".join(f"“{s}”" for s in rule.suggestions)]
         yield RuleDoc(rule.finding_rule, severity, rule.message.replace("{match}", "…"), "\n".join(doc).strip())

@@ -45,6 +45,7 @@ _RULE_DEFAULTS = {
     "unknown_verbs": None, "requires_before": None, "unless": None, "schema": False, "schema_phrases": (), "body": "",
     "examples": None, "negated_verb_blames": False, "hypothetical": False,
     "nominal": False, "person_evidence": False, "organisation_exempt": False, "consequence": False,
+    "planned_exempt": False, "planned": None,
 }
 
 
@@ -352,6 +353,7 @@ def _rule(entry: dict) -> Rule:
         unknown_verbs=words("unknown_verbs"),
         requires_before=LazyRegex(entry["requires_before"]) if entry.get("requires_before") else None,
         unless=LazyRegex(entry["unless"]) if entry.get("unless") else None,
+        planned=LazyRegex(entry["planned"]) if entry.get("planned") else None,
         schema_phrases=tuple(entry.get("schema_phrases") or ()),
         examples={"flag": list(examples.get("flag") or []), "clean": list(examples.get("clean") or [])},
         **switches,

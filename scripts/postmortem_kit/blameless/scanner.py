@@ -22,6 +22,7 @@ from postmortem_kit.blameless.match_context import (
     negated,
     nominal,
     object_ok,
+    object_spans,
     passive_agent,
     subject_of,
 )
@@ -227,7 +228,7 @@ def _evaluate(rule: Rule, m: re.Match, grammar: Grammar, rules: RuleSet, causes)
         return None
 
     subject: Phrase | None = None
-    objects = [span for span in (_group(m, name) for name in ("obj", "obj2", "obj3", "obj4")) if span[0] >= 0]
+    objects = object_spans(m)
     if rule.subject in FAULT_SUBJECTS:
         # What the sentence is about must be a failure or a faulty artefact: "the mistake |was
         # made by|", "this one |is on|"; checked together with the object, if any.
@@ -270,6 +271,10 @@ def _evaluate(rule: Rule, m: re.Match, grammar: Grammar, rules: RuleSet, causes)
     if rule.person_in_sentence:
         sentence_start, sentence_end = grammar.sentence(start)
         if not grammar.mentions_person(sentence_start, sentence_end):
+            return None
+    if rule.planned is not None:  # thirtieth round: the sentence says the act was planned or approved
+        sentence_start, sentence_end = grammar.sentence(start)
+        if rule.planned.search(grammar.masked, sentence_start, sentence_end) is not None:
             return None
     return Match(rule, start, end, grammar.original[start:end])
 

@@ -23,6 +23,9 @@ from postmortem_kit.blameless.tokens import (
     foreign_name_shaped,
 )
 
+# Twenty-ninth round: ranks read before a person noun as part of the phrase ("the first officer").
+_RANKS = frozenset(("first", "second", "third", "fourth"))
+
 # "Those on the call", "those in the room", "those who ...": people, not things (ninth round).
 _THOSE_PEOPLE = frozenset(("on", "in", "at", "who", "responsible"))
 
@@ -353,7 +356,9 @@ class SubjectReader:
             if token.kind in ("p", "n"):
                 break
             if limit is not None and token.start >= limit and indexes:
-                break
+                # Twenty-ninth round: the group ends the phrase, so its last word is read as its head,
+                # not as a modifier of the word after the group ("sent |the pilot| back to ...").
+                return self.classify(tokens[:indexes[-1] + 1], indexes)
             lower = token.lower
             if token.kind == "w":
                 if lower in self.negative and not indexes:
@@ -361,6 +366,11 @@ class SubjectReader:
                     i += 1
                     continue
                 if lower in self.determiners and not indexes:
+                    i += 1
+                    continue
+                if lower in _RANKS and i + 1 < len(tokens) and tokens[i + 1].kind == "w" \
+                        and self.word_class(tokens, i + 1)[0] == "person":
+                    indexes.append(i)  # "the |first| officer", "the |second| engineer": a rank, not "first, ..."
                     i += 1
                     continue
                 if lower in self.stop or lower in self.aux or lower in self.verb_forms:

@@ -85,6 +85,31 @@ def test_a_forward_action_stays_a_warning(confident_at):
         ("blameless/BL159", "warning")]  # the whole sentence is the unit
 
 
+def test_a_word_holding_an_authorising_phrase_is_no_authorisation(confident_at):
+    """"was approved" does not hold "as approved", nor "was scheduled" "as scheduled" (thirtieth round: the
+    {AUTHORISED} macro starts a word)."""
+    confident_at(0.0, threshold=0.0)
+    for text in ("The release engineer pushed the build, which was approved on Friday, to every mirror.",
+                 "The vendor technician rebooted the array, which was scheduled for Sunday."):
+        assert ("blameless/BL161", "error") in _learned(text), text
+    assert _learned("The vendor technician rebooted the array as scheduled.") == [("blameless/BL159", "warning")]
+
+
+def test_beside_a_rule_that_can_only_warn_it_adds_its_error_and_no_second_warning(confident_at):
+    """Twenty-ninth round: a sentence that only a warning rule flagged is read too; at the confident score it
+    gets BL161's error beside the warning, below it nothing more (BL159 would be a second warning)."""
+    text = "His impatience with the slow failover caused the restart storm."
+    rules = [f.rule for f in lint_text(text, "x.md", status="published")]
+    assert "blameless/BL080" in rules  # a warning rule (BL080 is a warning)
+    confident_at(0.0, threshold=0.0)
+    assert _learned(text) == [("blameless/BL161", "error")]
+    confident_at(1.5, threshold=0.0)
+    assert _learned(text) == []
+    # beside an error rule, nothing is added at any score
+    confident_at(0.0, threshold=0.0)
+    assert _learned("The engineer forgot to renew the certificate.") == []
+
+
 def test_in_an_incident_it_is_an_error_of_its_field(confident_at):
     confident_at(0.0, threshold=0.0)
     text = example_text("INC-2026-0001")

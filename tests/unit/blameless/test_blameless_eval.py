@@ -51,6 +51,11 @@ def test_every_blaming_category_is_caught(result):
         assert value >= 0.75, (name, category, figures["misses"])
 
 
+# Development sets that are mostly clean on purpose: dev set 17 is the ordinary work of responders (120 clean,
+# 40 blaming), written so that BL159 sees how much neutral work roles do in incident prose.
+CLEAN_HEAVY = frozenset({"blameless-dev-17.jsonl"})
+
+
 def test_the_sets_are_labelled_as_documented():
     names = sorted(path.name for path in DATA.glob("blameless-*.jsonl"))
     assert set(SETS) <= set(names) and len(names) >= 35
@@ -58,7 +63,7 @@ def test_the_sets_are_labelled_as_documented():
         items = [json.loads(line) for line in (DATA / name).read_text(encoding="utf-8").splitlines() if line.strip()]
         assert len({item["id"] for item in items}) == len(items)
         share = sum(item["blaming"] for item in items) / len(items)
-        assert 0.3 < share < 0.6
+        assert (0.2 if name in CLEAN_HEAVY else 0.3) < share < 0.6, name
         assert all((item["category"].partition("-")[0] == "clean") != item["blaming"] for item in items), name
 
 
