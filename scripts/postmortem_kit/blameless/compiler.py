@@ -35,6 +35,7 @@ TRIGGER_LENGTH = 6
 _ID = re.compile(r"BL\d{3}\Z")
 _MACRO = re.compile(r"\{([A-Z][A-Z_]*)\}")
 _AFTER = re.compile(r"\{AFTER:([^{}]+)\}")
+_ENDING = re.compile(r"\{ENDING:([^{}]+)\}")
 _WORD_LISTS = ("person_nouns", "person_pronouns", "weak_pronouns", "negative_subjects", "system_nouns",
                "activity_nouns", "diligence_verbs", "inability_verbs", "stop_words", "determiners", "quantifiers",
                "aux_words", "verb_forms", "negators", "given_names", "not_names", "products", "human_verbs",
@@ -279,16 +280,30 @@ def expand(pattern: str, macros: dict[str, str]) -> str:
 
     ``{AFTER:is|was the}`` becomes fixed-width lookbehinds: the match must come
     right after one of the words, so a rule can start at a distinctive word
-    ("wrong", "blame") instead of a common one ("the", "to").
+    ("wrong", "blame") instead of a common one ("the", "to").  ``{ENDING:over
+    objections|over the objections}``, after a word, says the text up to here ends with one
+    of the phrases (thirtieth round): a marker can then start on its own first letter
+    ("objections{ENDING:...}") and join the letter groups of ``agency.factored_deviation_macro``.
     """
     pattern = _AFTER.sub(lambda m: _after(m.group(1)), pattern)
+    pattern = _ENDING.sub(lambda m: _ending(m.group(1)), pattern)
     for _ in range(5):
         expanded = _MACRO.sub(lambda m: macros[m.group(1)], pattern)
         if expanded == pattern:
             break
         pattern = expanded
     pattern = _AFTER.sub(lambda m: _after(m.group(1)), pattern)  # markers of agency.yaml may use it too
+    pattern = _ENDING.sub(lambda m: _ending(m.group(1)), pattern)
     return spaces(pattern)
+
+
+def _ending(words: str) -> str:
+    options = []
+    for phrase in words.split("|"):
+        parts = [re.escape(part) for part in phrase.strip().split()]
+        edge = r"\b" if phrase.strip()[:1].isalnum() else ""
+        options.append(f"(?<={edge}" + r"\s".join(parts) + ")")
+    return "(?:" + "|".join(options) + ")"
 
 
 def _after(words: str) -> str:
