@@ -251,11 +251,14 @@ class Grammar(SubjectReader, PersonEvidence):
         before = tokens[index - 1].lower if index > 0 and tokens[index - 1].kind == "w" else None
         if before is not None and (before in self.systems or before in self.products or before in SOFTWARE_MODIFIERS):
             return False  # "the disk driver overlooked the flag": software
-        after = self.tokens(tokens[index].end, tokens[index].end + 30)
-        nxt = next((token for token in after if token.kind == "w"), None)
-        if nxt is None:
+        after = [token for token in self.tokens(tokens[index].end, tokens[index].end + 40) if token.kind == "w"]
+        if after and after[0].lower in ("'s", "’s", "s") and after[0].start <= tokens[index].end + 1:
+            possessive, after = True, after[1:]  # the window ended before the clitic: "the driver|'s inattention"
+        if not after:
             return False
-        return nxt.lower in (self.ambiguous_role_traits if possessive else self.ambiguous_role_acts)
+        if not possessive and after[0].lower in self.person_predicates:
+            return True  # "the controller, distracted by a phone call, missed ..."
+        return after[0].lower in (self.ambiguous_role_traits if possessive else self.ambiguous_role_acts)
 
     def _person_predicate_next(self, tokens: list[Token], index: int) -> bool:
         """A copula, then a word only people are ("was fatigued", "had been retrained", "were very tired")."""

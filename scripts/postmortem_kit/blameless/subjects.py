@@ -377,6 +377,8 @@ class SubjectReader:
                     break
                 if lower in ("who", "whom", "whose"):
                     break
+                if indexes and lower in self.postmodifiers:
+                    break  # thirty-second round: "the contractor |responsible|", "the engineer |working| the queue"
                 if indexes and len(lower) > 4 and lower.endswith("ed") and self.word_class(tokens, i)[0] == "unknown":
                     break  # "Rafaela |turned| off": a past tense ends the phrase
                 if indexes and self.word_class(tokens, i)[0] == "unknown" and (

@@ -1,0 +1,35 @@
+"""Thirty-second round of the blameless engine: blind set 37's misses, in general form (issue 17).
+
+* An ambiguous role ("driver", "controller") is a person when its possessive holds a trait only people have
+  even where the rule's window ends before the clitic ("the driver|'s inattention", BL079), and when a state
+  only people are in follows it after a comma ("the controller, distracted by a phone call, missed ...").
+* A postmodifier ends a rule's object phrase ("withdrawn from the contractor |responsible|"), and access
+  withdrawn from a person is a sanction (BL154).
+* A state left behind "wide open" (BL149); a check a person "had not" done (BL017: "a backup she had not
+  verified"; only checking verbs, so "had not asked for" and "had not spotted" stay clean).
+
+The sentences are written for these tests (paraphrases of the classes, not items of any labelled set).
+"""
+
+from __future__ import annotations
+
+from support.blameless_findings import round_tests
+
+BLAMING = [
+    ("BL079", "The signaller's inattention during the handover caused the conflict."),
+    ("BL018", "The dispatcher, distracted by the radio, missed the second call."),
+    ("BL154", "Production access has been withdrawn from the engineer responsible."),
+    ("BL149", "The storage bucket was left wide open by a contractor."),
+    ("BL017", "He deployed the image although he had not tested it."),
+]
+
+CLEAN = [
+    "The driver's retry counters overflowed under load.",
+    "The disk controller, overloaded by retries, dropped writes.",
+    "Access to the legacy console has been withdrawn from every account after the migration.",
+    "The valve was left wide open by design so the tank can drain.",
+    "Customers were sent reminders they had not asked for.",
+    "If the on-call engineer had not spotted the graph, the backlog would have lasted all weekend.",
+]
+
+test_the_rule_of_the_class_fires, test_near_misses_are_clean = round_tests(BLAMING, CLEAN)
