@@ -64,7 +64,9 @@ _POSTMOD_PREPOSITIONS = _PP_PREPOSITIONS | {"behind", "during", "over", "under",
                                             "across", "around", "without", "to", "like", "via", "about"}
 _POSTMOD_SPAN = 14  # tokens from the clause start to the phrase before the verb
 _POSSESSIVE = LazyRegex(r"(?:['’]s|s['’]|['’])\Z")
-_NAME_SHAPE = LazyRegex(r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:[-'’][A-Za-zÀ-ÿ][a-zß-öø-ÿ]+)?\Z")
+# A capitalised word, hyphenated or with an apostrophe inside ("Anne-Marie", "Ngā'io"), or an Irish or Italian
+# surname with a one-letter prefix ("O'Brien", "D'Angelo"; thirty-third round).
+_NAME_SHAPE = LazyRegex(r"[A-ZÀ-ÖØ-Þ](?:[a-zß-öø-ÿ]+(?:[-'’][A-Za-zÀ-ÿ][a-zß-öø-ÿ]+)?|['’][A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)\Z")
 _KNOWN = ("person", "named", "system", "weak", "activity")
 _NAME_CANDIDATE = LazyRegex(r"[A-ZÀ-ÖØ-Þ](?<![\w@'’-][A-ZÀ-ÖØ-Þ])[\w'’-]{0,40}")  # capitalised words
 _HANDLE_CANDIDATE = LazyRegex(r"@[\w.-]{1,40}|[A-Za-z0-9][\w.-]{0,40}@(?![\w.-])")

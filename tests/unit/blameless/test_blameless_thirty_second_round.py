@@ -10,7 +10,8 @@
   verified"; only checking verbs, so "had not asked for" and "had not spotted" stay clean).
 * Thirty-third round: a fastening left undone in the agent passive ("were left unfastened by the crew", BL149),
   "let the credentials leak" (BL141), and "nobody" as the patient of a passive ("Nobody was hurt") is no act
-  for BL161 (its ``unless``).
+  for BL161 (its ``unless``); an Irish or Italian surname with a one-letter prefix is name-shaped ("Connor
+  O'Brien", "Lucia D'Angelo"), so the rules read it as a person.
 
 The sentences are written for these tests (paraphrases of the classes, not items of any labelled set).
 """
@@ -27,6 +28,8 @@ BLAMING = [
     ("BL017", "He deployed the image although he had not tested it."),
     ("BL149", "The cover bolts were left unfastened by the maintenance crew."),
     ("BL141", "The developer let the signing key leak into a public gist."),
+    ("BL141", "Connor O'Brien let the staging certificate expire."),
+    ("BL128", "Lucia D'Angelo truncated the production orders table."),
 ]
 
 CLEAN = [
@@ -38,6 +41,7 @@ CLEAN = [
     "If the on-call engineer had not spotted the graph, the backlog would have lasted all weekend.",
     "The cover bolts were left unfastened by design so the panel can be opened without tools.",
     "Nobody was hurt, and every passenger left the aircraft at the gate.",
+    "The O'Reilly Media book on the topic was on the shelf in the war room.",
 ]
 
 test_the_rule_of_the_class_fires, test_near_misses_are_clean = round_tests(BLAMING, CLEAN)
