@@ -247,7 +247,8 @@ class Grammar(SubjectReader, PersonEvidence):
     def _role_act_next(self, tokens: list[Token], index: int, possessive: bool) -> bool:
         """Twenty-ninth round: an act or a trait only a person has, right after an ambiguous role ("the driver
         |overlooked| the board", "the driver's |inattention|"; people.yaml's ``ambiguous_role_acts`` and
-        ``ambiguous_role_traits``)."""
+        ``ambiguous_role_traits``).  Thirty-second round: also where the caller's window ended before the
+        possessive clitic, and a state only people are in after a comma ("the controller, |distracted| ...")."""
         before = tokens[index - 1].lower if index > 0 and tokens[index - 1].kind == "w" else None
         if before is not None and (before in self.systems or before in self.products or before in SOFTWARE_MODIFIERS):
             return False  # "the disk driver overlooked the flag": software
