@@ -27,7 +27,7 @@ from postmortem_kit.blameless import (  # noqa: E402
 )
 
 DATA = ROOT / "tests" / "data"
-HELD_OUT = [f"blind-{n}" for n in range(7, 41)] + ["heldout-2"]
+HELD_OUT = [f"blind-{n}" for n in range(7, 42)] + ["heldout-2"]
 THRESHOLDS = [0.9, 0.95, 0.97, 0.98, 0.99, 0.995, 0.998, 0.999]
 
 
