@@ -118,8 +118,6 @@ def compile_rule_file(raw: Any, digest: str, *, check: bool = True) -> dict:
             rule["requires_before"] = straight(spaces(str(entry["requires_before"])))
         if entry.get("unless"):
             rule["unless"] = straight(expand(str(entry["unless"]), macros))
-        if entry.get("planned_exempt"):  # thirtieth round: an act the sentence says was planned or approved
-            rule["planned"] = straight(expand("{AUTHORISED}", macros))
         if entry.get("pattern"):
             rule["pattern"] = expand(entry["pattern"], macros)
             edge = RIGHT_EDGE if entry.get("boundary", True) else ""
@@ -155,6 +153,8 @@ def compile_rule_file(raw: Any, digest: str, *, check: bool = True) -> dict:
         "lexicon": {name: sorted({str(word).lower() for word in lexicon[name]})
                     for name in _WORD_LISTS + PEOPLE_LISTS},
         "meta": straight(LEFT_EDGE + "(?:" + "|".join(spaces(m) for m in lexicon["meta_markers"]) + ")"),
+        # thirtieth round: what says an act was planned or approved, read for the `planned_exempt` rules
+        "authorised": straight(expand("{AUTHORISED}", macros)),
         "marker": {"body": marker, "prefixes": sorted(literal_prefixes(marker, TRIGGER_LENGTH) or ())},
         "contexts": {key: contexts[key] for key in ("cause_fields", "cause_subject_fields", "cause_headings")},
         "rules": rules,
@@ -285,33 +285,32 @@ def expand(pattern: str, macros: dict[str, str]) -> str:
     of the phrases (thirtieth round): a marker can then start on its own first letter
     ("objections{ENDING:...}") and join the letter groups of ``agency.factored_deviation_macro``.
     """
-    pattern = _AFTER.sub(lambda m: _after(m.group(1)), pattern)
-    pattern = _ENDING.sub(lambda m: _ending(m.group(1)), pattern)
+    pattern = _lookbehind_macros(pattern)
     for _ in range(5):
         expanded = _MACRO.sub(lambda m: macros[m.group(1)], pattern)
         if expanded == pattern:
             break
         pattern = expanded
-    pattern = _AFTER.sub(lambda m: _after(m.group(1)), pattern)  # markers of agency.yaml may use it too
-    pattern = _ENDING.sub(lambda m: _ending(m.group(1)), pattern)
-    return spaces(pattern)
+    return spaces(_lookbehind_macros(pattern))  # markers of agency.yaml may use them too
 
 
-def _ending(words: str) -> str:
-    options = []
-    for phrase in words.split("|"):
-        parts = [re.escape(part) for part in phrase.strip().split()]
-        edge = r"\b" if phrase.strip()[:1].isalnum() else ""
-        options.append(f"(?<={edge}" + r"\s".join(parts) + ")")
-    return "(?:" + "|".join(options) + ")"
+def _lookbehind_macros(pattern: str) -> str:
+    """{AFTER:...} (the phrase and a space before here) and {ENDING:...} (the phrase up to here)."""
+    pattern = _AFTER.sub(lambda m: _after(m.group(1)), pattern)
+    return _ENDING.sub(lambda m: _lookbehinds(m.group(1), ""), pattern)
 
 
 def _after(words: str) -> str:
+    return _lookbehinds(words, r"\s")
+
+
+def _lookbehinds(words: str, tail: str) -> str:
+    """One fixed-width look-behind per phrase of ``words`` ("a|b c"), each followed by ``tail``."""
     options = []
     for phrase in words.split("|"):
         parts = [re.escape(part) for part in phrase.strip().split()]
         edge = r"\b" if phrase.strip()[:1].isalnum() else ""
-        options.append(f"(?<={edge}" + r"\s".join(parts) + r"\s)")
+        options.append(f"(?<={edge}" + r"\s".join(parts) + tail + ")")
     return "(?:" + "|".join(options) + ")"
 
 

@@ -224,7 +224,7 @@ class Grammar(SubjectReader, PersonEvidence):
         if base in _DUTY_HEADS and before in self.unit_qualifiers:
             return "person", possessive  # "the warehouse floor", "the trading bench": the people on duty there
         if base in self.ambiguous_roles and (self._person_predicate_next(tokens, index)
-                                             or self._role_act_next(tokens, index, possessive)):
+                                             or self._role_act_next(tokens, index, before, possessive)):
             return "person", possessive  # "the controller was fatigued": only a person is (people.yaml)
         if base in self.activities:
             return "activity", possessive
@@ -244,12 +244,11 @@ class Grammar(SubjectReader, PersonEvidence):
             nxt = after[0] if after else None
         return nxt is not None and nxt.kind == "w" and nxt.lower in self.human_verbs
 
-    def _role_act_next(self, tokens: list[Token], index: int, possessive: bool) -> bool:
+    def _role_act_next(self, tokens: list[Token], index: int, before: str | None, possessive: bool) -> bool:
         """Twenty-ninth round: an act or a trait only a person has, right after an ambiguous role ("the driver
         |overlooked| the board", "the driver's |inattention|"; people.yaml's ``ambiguous_role_acts`` and
         ``ambiguous_role_traits``).  Thirty-second round: also where the caller's window ended before the
         possessive clitic, and a state only people are in after a comma ("the controller, |distracted| ...")."""
-        before = tokens[index - 1].lower if index > 0 and tokens[index - 1].kind == "w" else None
         if before is not None and (before in self.systems or before in self.products or before in SOFTWARE_MODIFIERS):
             return False  # "the disk driver overlooked the flag": software
         after = [token for token in self.tokens(tokens[index].end, tokens[index].end + 40) if token.kind == "w"]

@@ -36,6 +36,7 @@ from pathlib import Path
 
 from postmortem_kit.blameless.cues import FIRST_PERSON as _FIRST_PERSON
 from postmortem_kit.blameless.cues import cue_spans, cues
+from postmortem_kit.blameless.findings import STRICT_STATUSES, severity_for
 from postmortem_kit.blameless.grammar import Grammar
 from postmortem_kit.blameless.scanner import Match, prepare
 from postmortem_kit.blameless.tokens import _SENTENCE_END
@@ -265,14 +266,9 @@ def with_learned(matches: list, original: str, rules: RuleSet, **where) -> list:
 def _by_strength(matches: list) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """The spans of ``matches`` that can be errors (an error rule of the high tier), and of those that can only
     warn (twenty-ninth round: BL161 still reads a sentence that only a warning rule flagged)."""
-    if not matches:
-        return [], []
-    from postmortem_kit.blameless.confidence import HIGH, tier_of  # read only when there is a match
-
     hard, soft = [], []
     for match in matches:
-        rule = match.rule
-        weak = rule.severity == "warning" or tier_of(rule.id) != HIGH
+        weak = severity_for(match.rule, STRICT_STATUSES[0]) == "warning"
         (soft if weak else hard).append((match.start, match.end))
     return hard, soft
 

@@ -45,7 +45,7 @@ _RULE_DEFAULTS = {
     "unknown_verbs": None, "requires_before": None, "unless": None, "schema": False, "schema_phrases": (), "body": "",
     "examples": None, "negated_verb_blames": False, "hypothetical": False,
     "nominal": False, "person_evidence": False, "organisation_exempt": False, "consequence": False,
-    "planned_exempt": False, "planned": None,
+    "planned_exempt": False,
 }
 
 
@@ -83,7 +83,8 @@ class RuleSet:
                  cause_field_globs: tuple[str, ...], cause_headings: re.Pattern,
                  alternatives: dict[str, tuple[str, ...]],
                  needs: dict[tuple[str, int], tuple] | None = None,
-                 starts: dict[tuple[str, int], tuple[str, ...]] | None = None, snapshot: dict | None = None):
+                 starts: dict[tuple[str, int], tuple[str, ...]] | None = None, snapshot: dict | None = None,
+                 authorised: re.Pattern | None = None):
         self.rules = rules
         self.by_id = {rule.id: rule for rule in rules}
         self.lexicon = lexicon
@@ -96,7 +97,7 @@ class RuleSet:
         self.confident = next((rule for rule in rules if rule.detector == "learned-confident"), None)
         if self.learned is not None:  # the locator files BL159's cue tokens with its keys
             triggers.cue_of = cue_reader(lexicon)
-        self.meta = meta
+        self.meta, self.authorised = meta, authorised  # authorised: an act said to be planned (`planned_exempt`)
         self.cause_fields = cause_fields
         self.cause_subject_fields = cause_subject_fields
         self.cause_field_globs = cause_field_globs
@@ -317,6 +318,7 @@ def from_compiled(compiled: dict[str, Any], snapshot: dict | None = None) -> Rul
         starts=starts,
         snapshot=snapshot,
         meta=LazyRegex(compiled["meta"]),
+        authorised=LazyRegex(compiled["authorised"]),
         cause_fields=_field_globs(contexts["cause_fields"]),
         cause_subject_fields=_field_globs(contexts["cause_subject_fields"]),
         cause_field_globs=tuple(contexts["cause_fields"]) + tuple(contexts["cause_subject_fields"]),
@@ -353,7 +355,6 @@ def _rule(entry: dict) -> Rule:
         unknown_verbs=words("unknown_verbs"),
         requires_before=LazyRegex(entry["requires_before"]) if entry.get("requires_before") else None,
         unless=LazyRegex(entry["unless"]) if entry.get("unless") else None,
-        planned=LazyRegex(entry["planned"]) if entry.get("planned") else None,
         schema_phrases=tuple(entry.get("schema_phrases") or ()),
         examples={"flag": list(examples.get("flag") or []), "clean": list(examples.get("clean") or [])},
         **switches,

@@ -272,9 +272,9 @@ def _evaluate(rule: Rule, m: re.Match, grammar: Grammar, rules: RuleSet, causes)
         sentence_start, sentence_end = grammar.sentence(start)
         if not grammar.mentions_person(sentence_start, sentence_end):
             return None
-    if rule.planned is not None:  # thirtieth round: the sentence says the act was planned or approved
+    if rule.planned_exempt:  # thirtieth round: the sentence says the act was planned or approved
         sentence_start, sentence_end = grammar.sentence(start)
-        if rule.planned.search(grammar.masked, sentence_start, sentence_end) is not None:
+        if rules.authorised.search(grammar.masked, sentence_start, sentence_end) is not None:
             return None
     return Match(rule, start, end, grammar.original[start:end])
 
